@@ -1,0 +1,77 @@
+//! procfs (`sfs/proc`), the parts mount tooling reads: `/proc/[pid]/mounts`
+//! and `mountinfo` generated live from the mount table for the reading task's
+//! root, `/proc/mounts -> self/mounts`, `/proc/self`, `/proc/filesystems`.
+
+use super::options::{generic_mount_source_options, go_map};
+use super::REGISTERED;
+use crate::error::{Error, Result};
+use crate::vfs::{Ctx, GeneratedFile, InodeId, MountInfo, MountSourceFlags, Node, Vfs};
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+/// The pid every simulated task reads as its own.
+pub const SELF_PID: u32 = 1;
+
+/// A new procfs instance. Any mount data is refused as gVisor does.
+pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags, data: &str) -> Result<InodeId> {
+    let options = generic_mount_source_options(data);
+    if !options.is_empty() {
+        return Err(Error::msg(format!("unsupported mount options: {}", go_map(&options))));
+    }
+    let msrc = vfs.new_mount_source("proc", device, data, flags);
+    let root = vfs.alloc_inode(msrc, 0o555, Node::Dir(BTreeMap::new()));
+    let pid = vfs.plain_create(root, &SELF_PID.to_string(), 0o555, Node::Dir(BTreeMap::new()))?;
+    vfs.plain_create(pid, "mounts", 0o444, Node::Generated(GeneratedFile::Mounts))?;
+    vfs.plain_create(pid, "mountinfo", 0o444, Node::Generated(GeneratedFile::MountInfo))?;
+    vfs.plain_create(root, "self", 0o777, Node::Symlink(SELF_PID.to_string()))?;
+    vfs.plain_create(root, "mounts", 0o777, Node::Symlink("self/mounts".into()))?;
+    vfs.plain_create(root, "filesystems", 0o444, Node::Generated(GeneratedFile::Filesystems))?;
+    Ok(root)
+}
+
+/// `ro` or `rw`, the only option `/proc/[pid]/mounts` prints.
+fn rw(info: &MountInfo) -> &'static str {
+    if info.flags.read_only {
+        "ro"
+    } else {
+        "rw"
+    }
+}
+
+/// `/proc/[pid]/mounts`: `none <path> <fsname> <rw|ro> 0 0`.
+pub fn mounts_text(table: &[MountInfo]) -> String {
+    let mut s = String::new();
+    for m in table {
+        let _ = writeln!(s, "none {} {} {} 0 0", m.path, m.fs_name, rw(m));
+    }
+    s
+}
+
+/// `/proc/[pid]/mountinfo`: `<id> <parent> <maj>:<min> / <path> <opts> - <fs> none <opts>`.
+pub fn mountinfo_text(table: &[MountInfo]) -> String {
+    let mut s = String::new();
+    for m in table {
+        let mut opts = rw(m).to_string();
+        if m.flags.no_atime {
+            opts.push_str(",noatime");
+        }
+        let _ = writeln!(s, "{} {} {}:{} / {} {} - {} none {}", m.id, m.parent_id, m.major, m.minor, m.path, opts, m.fs_name, opts);
+    }
+    s
+}
+
+/// `/proc/filesystems`: `nodev\t<name>` for each registered filesystem.
+pub fn filesystems_text() -> String {
+    REGISTERED.iter().map(|n| format!("nodev\t{n}\n")).collect()
+}
+
+impl Vfs {
+    /// The contents of a generated procfs file for a task rooted at `ctx.root`.
+    pub(crate) fn generate(&self, ctx: Ctx, g: GeneratedFile) -> String {
+        match g {
+            GeneratedFile::Mounts => mounts_text(&self.mount_table(ctx.root)),
+            GeneratedFile::MountInfo => mountinfo_text(&self.mount_table(ctx.root)),
+            GeneratedFile::Filesystems => filesystems_text(),
+        }
+    }
+}

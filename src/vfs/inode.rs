@@ -1,0 +1,121 @@
+//! Inodes: the data of every filesystem this VFS serves.
+
+use super::attr::{Attr, FileType};
+use super::mount_source::MsrcId;
+use slotmap::new_key_type;
+use std::collections::BTreeMap;
+
+new_key_type! {
+    /// An inode in the VFS arena (gVisor's `*fs.Inode`).
+    pub struct InodeId;
+}
+
+/// A character device of devtmpfs or devpts (`sfs/dev`, `sfs/tty`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Device {
+    /// `/dev/null`: swallows writes, reads EOF.
+    Null,
+    /// `/dev/zero`: reads zeros, swallows writes.
+    Zero,
+    /// `/dev/full`: reads zeros, writes fail with ENOSPC.
+    Full,
+    /// `/dev/random`: reads from the seeded generator.
+    Random,
+    /// `/dev/urandom`: reads from the seeded generator.
+    URandom,
+    /// `/dev/pts/ptmx`: the pty multiplexer (no terminals are allocated here).
+    Ptmx,
+}
+
+impl Device {
+    /// Linux's (major, minor) for the device.
+    pub fn numbers(self) -> (u32, u32) {
+        match self {
+            Device::Null => (1, 3),
+            Device::Zero => (1, 5),
+            Device::Full => (1, 7),
+            Device::Random => (1, 8),
+            Device::URandom => (1, 9),
+            Device::Ptmx => (5, 2),
+        }
+    }
+}
+
+/// Files of procfs whose contents are generated on every read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GeneratedFile {
+    /// `/proc/[pid]/mounts` (`sfs/proc/mounts.go` mountsFile).
+    Mounts,
+    /// `/proc/[pid]/mountinfo` (`sfs/proc/mounts.go` mountInfoFile).
+    MountInfo,
+    /// `/proc/filesystems` (`sfs/proc/filesystems.go`).
+    Filesystems,
+}
+
+/// The overlay metadata of an inode (`fs.overlayEntry`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OverlayEntry {
+    /// The upper inode, once it exists (after creation or copy-up).
+    pub upper: Option<InodeId>,
+    /// The lower inode, if the name exists in the lower filesystem.
+    pub lower: Option<InodeId>,
+    /// `lowerExists`: removing this name must leave a whiteout.
+    pub lower_exists: bool,
+}
+
+/// What an inode holds.
+#[derive(Clone, Debug)]
+pub enum Node {
+    /// An in-memory directory (tmpfs, ramfs, devtmpfs, sysfs, procfs dirs).
+    Dir(BTreeMap<String, InodeId>),
+    /// An in-memory regular file.
+    File(Vec<u8>),
+    /// A symbolic link.
+    Symlink(String),
+    /// A character device.
+    CharDev(Device),
+    /// A unix socket node (only ever present as an overlay lower type check).
+    Socket,
+    /// A file whose contents procfs generates on read.
+    Generated(GeneratedFile),
+    /// An overlay of an upper and a lower inode.
+    Overlay(OverlayEntry),
+}
+
+/// One inode.
+#[derive(Clone, Debug)]
+pub struct Inode {
+    /// The mount source (filesystem instance) this inode belongs to.
+    pub msrc: MsrcId,
+    /// The inode number `stat` reports.
+    pub ino: u64,
+    pub attr: Attr,
+    /// Link count for non-directories; directories compute theirs.
+    pub nlink: u32,
+    pub node: Node,
+    /// Extended attributes; overlay whiteouts live here on upper directories.
+    pub xattrs: Option<Box<BTreeMap<String, Vec<u8>>>>,
+}
+
+impl Inode {
+    /// The type of a non-overlay inode. Overlay inodes take their type from
+    /// their layers, which [`crate::vfs::Vfs::file_type`] resolves.
+    pub(crate) fn own_type(&self) -> Option<FileType> {
+        Some(match &self.node {
+            Node::Dir(_) => FileType::Directory,
+            Node::File(_) | Node::Generated(_) => FileType::Regular,
+            Node::Symlink(_) => FileType::Symlink,
+            Node::CharDev(_) => FileType::CharDevice,
+            Node::Socket => FileType::Socket,
+            Node::Overlay(_) => return None,
+        })
+    }
+
+    /// The overlay entry, if this is an overlay inode.
+    pub fn overlay(&self) -> Option<&OverlayEntry> {
+        match &self.node {
+            Node::Overlay(o) => Some(o),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,333 @@
+//! Overlays: `sfs/overlay.go`, `inode_overlay.go` and `copy_up.go`.
+//!
+//! An overlay inode holds an optional upper and an optional lower inode. Reads
+//! go to the upper when it exists, else to the lower; every mutation first
+//! copies the node (and each missing ancestor) up into the upper filesystem, so
+//! the lower is never written. Removing a name that exists in the lower leaves
+//! a whiteout xattr on the upper directory.
+
+use super::attr::FileType;
+use super::inode::{InodeId, Node, OverlayEntry};
+use super::mount_source::{MountSource, MountSourceFlags, MsrcId, MsrcKind};
+use super::ops::{whiteout_xattr, DirEntry};
+use super::{DirentId, Vfs};
+use crate::errno::Errno;
+use crate::error::{Error, Result};
+use std::collections::BTreeMap;
+
+/// The prefix of xattrs that configure an overlay (`XattrOverlayPrefix`).
+const XATTR_OVERLAY_PREFIX: &str = "trusted.overlay.";
+
+impl Vfs {
+    /// `fs.NewOverlayRoot(upper, lower, flags)`: a directory overlay whose
+    /// mount source is `overlayfs` with `flags`.
+    pub fn new_overlay_root(&mut self, upper: InodeId, lower: InodeId, flags: MountSourceFlags) -> Result<InodeId> {
+        if !self.is_dir(upper) {
+            return Err(Error::msg("upper Inode is not a directory"));
+        }
+        if !self.is_dir(lower) {
+            return Err(Error::msg("lower Inode is not a directory"));
+        }
+        if self.overlay_entry(upper).is_some() {
+            return Err(Error::msg("cannot nest overlay in upper file of another overlay"));
+        }
+        let (um, lm) = (self.ino(upper)?.msrc, self.ino(lower)?.msrc);
+        let msrc = self.new_overlay_msrc(um, lm, flags);
+        let entry = OverlayEntry { upper: Some(upper), lower: Some(lower), lower_exists: true };
+        Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)))
+    }
+
+    /// `fs.NewOverlayRootFile(upperMS, lower, flags)`: a single-file overlay
+    /// whose upper is created lazily in `upper_msrc` on first write.
+    pub fn new_overlay_root_file(&mut self, upper_msrc: MsrcId, lower: InodeId, flags: MountSourceFlags) -> Result<InodeId> {
+        if self.file_type(lower) != FileType::Regular {
+            return Err(Error::msg("lower Inode is not a regular file"));
+        }
+        let lm = self.ino(lower)?.msrc;
+        let msrc = self.new_overlay_msrc(upper_msrc, lm, flags);
+        let entry = OverlayEntry { upper: None, lower: Some(lower), lower_exists: true };
+        Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)))
+    }
+
+    fn new_overlay_msrc(&mut self, upper: MsrcId, lower: MsrcId, flags: MountSourceFlags) -> MsrcId {
+        self.msrcs.insert(MountSource::new("overlayfs", "none", "", flags, MsrcKind::Overlay { upper, lower }))
+    }
+
+    /// `newOverlayEntry`: only regular files, directories, symlinks and
+    /// sockets may come from a lower filesystem.
+    fn new_overlay_entry(&self, upper: Option<InodeId>, lower: Option<InodeId>, lower_exists: bool) -> Result<OverlayEntry> {
+        if let Some(l) = lower {
+            let t = self.file_type(l);
+            if !matches!(t, FileType::Regular | FileType::Directory | FileType::Symlink | FileType::Socket) {
+                let kind = match t {
+                    FileType::CharDevice => "CharacterDevice",
+                    _ => "Anonymous",
+                };
+                return Err(Error::with_errno(Errno::EINVAL, format!("{kind} not supported in lower filesytem")));
+            }
+        }
+        Ok(OverlayEntry { upper, lower, lower_exists })
+    }
+
+    /// `overlayHasWhiteout(parent, name)` on an upper directory.
+    pub(crate) fn has_whiteout(&self, upper_dir: InodeId, name: &str) -> bool {
+        self.getxattr(upper_dir, &whiteout_xattr(name)).is_ok_and(|v| v == b"y")
+    }
+
+    /// `overlayLookup`: upper first (a whiteout hides the lower), then the
+    /// lower, merged only when the types agree.
+    pub(crate) fn overlay_lookup(&mut self, dir: InodeId, name: &str) -> Result<InodeId> {
+        let msrc = self.ino(dir)?.msrc;
+        let parent = self.overlay_entry(dir).ok_or(Errno::EIO)?;
+        let mut upper = None;
+        if let Some(pu) = parent.upper {
+            match self.lookup_inode(pu, name) {
+                Ok(c) => upper = Some(c),
+                Err(e) if e.is(Errno::ENOENT) => {}
+                Err(e) => return Err(e),
+            }
+            if self.has_whiteout(pu, name) {
+                let Some(u) = upper else { return Err(Errno::ENOENT.into()) };
+                let entry = self.new_overlay_entry(Some(u), None, false)?;
+                return Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)));
+            }
+        }
+        let mut lower = None;
+        if let Some(pl) = parent.lower {
+            match self.lookup_inode(pl, name) {
+                Ok(c) => {
+                    if upper.is_none_or(|u| self.file_type(u) == self.file_type(c)) {
+                        lower = Some(c);
+                    }
+                }
+                Err(e) if e.is(Errno::ENOENT) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        if upper.is_none() && lower.is_none() {
+            return Err(Errno::ENOENT.into());
+        }
+        let lower_exists = lower.is_some();
+        // For non-directories the upper alone serves reads and writes once
+        // it exists; only its stable attributes come from the lower.
+        if let (Some(u), Some(_)) = (upper, lower) {
+            if !self.is_dir(u) {
+                lower = None;
+            }
+        }
+        let entry = self.new_overlay_entry(upper, lower, lower_exists)?;
+        let id = self.alloc_inode(msrc, 0, Node::Overlay(entry));
+        if let (Some(_), true, None) = (upper, lower_exists, lower) {
+            // Remember the lower's inode number for stat, as gVisor's upper
+            // "steals" the lower's StableAttr.
+            if let Some(Ok(l)) = parent.lower.map(|pl| self.lookup_inode(pl, name)) {
+                let ino = self.stable_ino(l);
+                if let Ok(i) = self.ino_mut(id) {
+                    i.ino = ino;
+                }
+            }
+        }
+        Ok(id)
+    }
+
+    /// `readdirEntries` of an overlay directory: upper entries, then lower
+    /// entries neither whited out nor shadowed, sorted by name.
+    pub(crate) fn overlay_readdir(&mut self, dir: InodeId) -> Result<Vec<DirEntry>> {
+        let o = self.overlay_entry(dir).ok_or(Errno::EIO)?;
+        let mut merged: BTreeMap<String, DirEntry> = BTreeMap::new();
+        if let Some(u) = o.upper {
+            for e in self.readdir_inode(u)? {
+                merged.insert(e.name.clone(), e);
+            }
+        }
+        if let Some(l) = o.lower {
+            for e in self.readdir_inode(l)? {
+                if merged.contains_key(&e.name) {
+                    continue;
+                }
+                if let Some(u) = o.upper {
+                    if self.has_whiteout(u, &e.name) {
+                        continue;
+                    }
+                }
+                merged.insert(e.name.clone(), e);
+            }
+        }
+        Ok(merged.into_values().collect())
+    }
+
+    /// `copyUp`: makes sure the overlay node at `d` has an upper inode,
+    /// creating every missing ancestor first, top-down.
+    pub(crate) fn copy_up(&mut self, d: DirentId) -> Result<()> {
+        // Each round copies one component; a path is at most this deep.
+        for _ in 0..4096 {
+            let inode = self.dirent(d)?.inode;
+            let o = self.overlay_entry(inode).ok_or(Errno::EIO)?;
+            if o.upper.is_some() {
+                return Ok(());
+            }
+            let next = self.find_next_copy_up(d)?;
+            self.do_copy_up(next)?;
+        }
+        Err(Errno::ELOOP.into())
+    }
+
+    /// `findNextCopyUp`: the highest ancestor of `d` (or `d` itself) whose
+    /// parent already has an upper.
+    fn find_next_copy_up(&self, d: DirentId) -> Result<DirentId> {
+        let mut next = d;
+        loop {
+            let Some(parent) = self.dirent(next)?.parent else { return Ok(next) };
+            match self.overlay_entry(self.dirent(parent)?.inode) {
+                Some(po) if po.upper.is_none() => next = parent,
+                // A parent with an upper, or a parent outside the overlay
+                // (the root of a single-file overlay).
+                _ => return Ok(next),
+            }
+        }
+    }
+
+    /// `doCopyUp` + `copyUpLocked`: creates `next` in its parent's upper and
+    /// copies owner, timestamps, non-overlay xattrs and contents. Any failure
+    /// is a generic EIO, as in gVisor.
+    fn do_copy_up(&mut self, next: DirentId) -> Result<()> {
+        let inode = self.dirent(next)?.inode;
+        let o = self.overlay_entry(inode).ok_or(Errno::EIO)?;
+        if o.upper.is_some() {
+            return Ok(());
+        }
+        let lower = o.lower.ok_or(Errno::EIO)?;
+        let t = self.file_type(lower);
+        if !matches!(t, FileType::Regular | FileType::Directory | FileType::Symlink) {
+            return Err(Errno::EINVAL.into());
+        }
+        let name = self.dirent(next)?.name.clone();
+        let parent_upper = match self.dirent(next)?.parent.map(|p| self.dirent(p).map(|pd| pd.inode)) {
+            Some(Ok(p)) => self.overlay_entry(p).and_then(|po| po.upper),
+            _ => None,
+        };
+        let lower_stat = self.stat_inode(lower).map_err(|_| Errno::EIO)?;
+        let perms = lower_stat.perms();
+        let node = match t {
+            FileType::Directory => Node::Dir(BTreeMap::new()),
+            FileType::Symlink => Node::Symlink(self.readlink_inode(lower).map_err(|_| Errno::EIO)?),
+            _ => Node::File(Vec::new()),
+        };
+        let upper = match parent_upper {
+            Some(pu) => self.plain_create(pu, &name, perms, node).map_err(|_| Errno::EIO)?,
+            None => {
+                // The single-file overlay root: its upper is a detached file
+                // in the overlay's upper mount source.
+                let msrc = self.ino(inode)?.msrc;
+                let upper_msrc = match self.msrcs.get(msrc).map(|m| m.kind) {
+                    Some(MsrcKind::Overlay { upper, .. }) => upper,
+                    _ => return Err(Errno::EIO.into()),
+                };
+                self.alloc_inode(upper_msrc, perms, node)
+            }
+        };
+        // copyAttributesLocked: owner, atime/mtime, xattrs except overlay ones.
+        let lower_data = self.data_inode(lower);
+        let xattrs: Vec<(String, Vec<u8>)> = self
+            .ino(lower_data)?
+            .xattrs
+            .as_ref()
+            .map(|x| x.iter().filter(|(k, _)| !k.starts_with(XATTR_OVERLAY_PREFIX)).map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        let contents = match t {
+            FileType::Regular => match &self.ino(lower_data)?.node {
+                Node::File(bytes) => bytes.clone(),
+                _ => Vec::new(),
+            },
+            _ => Vec::new(),
+        };
+        let up = self.ino_mut(upper)?;
+        up.attr.uid = lower_stat.uid;
+        up.attr.gid = lower_stat.gid;
+        up.attr.atime = lower_stat.atime;
+        up.attr.mtime = lower_stat.mtime;
+        if !xattrs.is_empty() {
+            up.xattrs.get_or_insert_with(Default::default).extend(xattrs);
+        }
+        if let Node::File(bytes) = &mut up.node {
+            *bytes = contents;
+        }
+        if let Some(Node::Overlay(e)) = self.inodes.get_mut(inode).map(|i| &mut i.node) {
+            e.upper = Some(upper);
+        }
+        Ok(())
+    }
+
+    /// The upper inode of an overlay directory dirent, after copying it up.
+    pub(crate) fn overlay_upper_of(&mut self, d: DirentId) -> Result<InodeId> {
+        self.copy_up(d)?;
+        let inode = self.dirent(d)?.inode;
+        self.overlay_entry(inode).and_then(|o| o.upper).ok_or_else(|| Errno::EIO.into())
+    }
+
+    /// `overlayCreate`/`CreateDirectory`/`CreateLink`: creates in the parent's
+    /// upper and returns a new overlay inode for the child.
+    pub(crate) fn overlay_create(&mut self, parent: DirentId, name: &str, perms: u32, node: Node) -> Result<InodeId> {
+        let pu = self.overlay_upper_of(parent)?;
+        let child = self.plain_create(pu, name, perms, node)?;
+        let msrc = self.ino(self.dirent(parent)?.inode)?.msrc;
+        let entry = self.new_overlay_entry(Some(child), None, false)?;
+        Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)))
+    }
+
+    /// `overlayCreateHardLink`: both the parent and the target are copied up.
+    pub(crate) fn overlay_link(&mut self, parent: DirentId, name: &str, target: DirentId) -> Result<InodeId> {
+        let pu = self.overlay_upper_of(parent)?;
+        let tu = self.overlay_upper_of(target)?;
+        self.plain_link(pu, name, tu)?;
+        let msrc = self.ino(self.dirent(parent)?.inode)?.msrc;
+        let entry = self.new_overlay_entry(Some(tu), None, false)?;
+        Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)))
+    }
+
+    /// `overlayRemove`: removes the upper entry if any, then whites out a
+    /// lower one.
+    pub(crate) fn overlay_remove(&mut self, parent: DirentId, child: DirentId) -> Result<()> {
+        let pu = self.overlay_upper_of(parent)?;
+        let ci = self.dirent(child)?.inode;
+        let name = self.dirent(child)?.name.clone();
+        let co = self.overlay_entry(ci).ok_or(Errno::EIO)?;
+        if let Some(u) = co.upper {
+            let is_dir = self.is_dir(u);
+            self.plain_remove(pu, &name, is_dir)?;
+        }
+        if co.lower_exists {
+            self.setxattr(pu, &whiteout_xattr(&name), b"y")?;
+        }
+        Ok(())
+    }
+
+    /// `overlayRename`: every participant must be an overlay (else EXDEV); a
+    /// non-empty directory target is ENOTEMPTY, checked before copying up.
+    pub(crate) fn overlay_rename(&mut self, old_parent: DirentId, renamed: DirentId, new_parent: DirentId, new_name: &str) -> Result<()> {
+        let is_ov = |v: &Vfs, d: DirentId| v.dirent(d).map(|x| v.overlay_entry(x.inode).is_some());
+        if !is_ov(self, renamed)? || !is_ov(self, new_parent)? || !is_ov(self, old_parent)? {
+            return Err(Errno::EXDEV.into());
+        }
+        let np_inode = self.dirent(new_parent)?.inode;
+        match self.lookup_inode(np_inode, new_name) {
+            Ok(replaced) => {
+                if self.is_dir(replaced) && !self.readdir_inode(replaced)?.is_empty() {
+                    return Err(Errno::ENOTEMPTY.into());
+                }
+            }
+            Err(e) if e.is(Errno::ENOENT) => {}
+            Err(e) => return Err(e),
+        }
+        self.copy_up(renamed)?;
+        let npu = self.overlay_upper_of(new_parent)?;
+        let opu = self.overlay_upper_of(old_parent)?;
+        let old_name = self.dirent(renamed)?.name.clone();
+        self.plain_rename(opu, &old_name, npu, new_name)?;
+        let lower_exists = self.overlay_entry(self.dirent(renamed)?.inode).is_some_and(|o| o.lower_exists);
+        if lower_exists {
+            self.setxattr(opu, &whiteout_xattr(&old_name), b"y")?;
+        }
+        Ok(())
+    }
+}
