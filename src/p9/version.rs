@@ -50,7 +50,8 @@ pub fn version_string(v: u32) -> String {
 /// echo, or the errno of the Rlerror. Order as in `Tversion.handle`: msize
 /// first, then the version string.
 pub fn negotiate(msize: u32, version: &[u8]) -> Result<(u32, u32), Errno> {
-    if msize == 0 || msize > MAX_MSIZE || msize < MIN_MSIZE {
+    // (msize 0 is below the minimum too.)
+    if !(MIN_MSIZE..=MAX_MSIZE).contains(&msize) {
         return Err(Errno::EINVAL);
     }
     let requested = parse_version(version).ok_or(Errno::EINVAL)?;
@@ -121,7 +122,8 @@ mod tests {
 
     #[test]
     fn negotiate_table() {
-        let cases: &[(u32, &str, Result<(u32, u32), Errno>)] = &[
+        type Case = (u32, &'static str, Result<(u32, u32), Errno>);
+        let cases: &[Case] = &[
             (0, "9P2000.L", Err(Errno::EINVAL)),
             (MAX_MSIZE + 1, "9P2000.L", Err(Errno::EINVAL)),
             (MIN_MSIZE - 1, "9P2000.L", Err(Errno::EINVAL)),

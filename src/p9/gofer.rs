@@ -1,0 +1,256 @@
+//! The gofer as the engine sees it: one [`Server`] (host tree + attach
+//! points) and many client connections, each bound to one attach point and
+//! named by the sandbox-side fd number runsc would have passed in
+//! `rfdno`/`wfdno`. Every call crosses a [`Duplex`] as encoded bytes and is
+//! recorded in the connection's [`MessageLog`].
+//!
+//! Mirrors `runsc/cmd/gofer.go` (attach point 0 is `/` with the root's
+//! read-only flag, then one per bind destination) and the sentry's
+//! per-mount `p9.Client`. Plain data: no `Rc`, no `RefCell`, no threads.
+
+use super::client::{ClientState, Rpc};
+use super::host::HostFs;
+use super::log::{LogEntry, MessageLog};
+use super::messages::{decode_frame, Message};
+use super::server::{AttachPoint, Server, Session};
+use super::transport::{pump, Duplex};
+use crate::errno::Errno;
+
+/// A connection handle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ConnId(pub u32);
+
+/// One sentry↔gofer socketpair with both ends' state.
+#[derive(Clone, Debug)]
+pub struct Connection {
+    pub id: ConnId,
+    pub attach_index: usize,
+    /// The sandbox-side fd number (`rfdno` = `wfdno`).
+    pub fd: i32,
+    pub session: Session,
+    pub duplex: Duplex,
+    pub client: ClientState,
+    pub log: MessageLog,
+}
+
+/// The gofer with its connections.
+#[derive(Clone, Debug, Default)]
+pub struct Gofer {
+    pub server: Server,
+    conns: Vec<Connection>,
+    seq: u64,
+    /// Log capacity given to new connections.
+    pub log_capacity: usize,
+}
+
+impl Gofer {
+    pub fn new(host: HostFs) -> Gofer {
+        Gofer {
+            server: Server::new(host),
+            conns: Vec::new(),
+            seq: 0,
+            log_capacity: 256,
+        }
+    }
+
+    /// Adds an attach point (`/` first, then each bind destination).
+    pub fn add_attach_point(&mut self, path: &str, read_only: bool) -> usize {
+        self.server.add_attach_point(path, read_only)
+    }
+
+    pub fn attach_points(&self) -> &[AttachPoint] {
+        &self.server.attach_points
+    }
+
+    /// Opens a connection to attach point `attach_index`, known to the
+    /// sandbox as fd `fd`.
+    pub fn connect(&mut self, attach_index: usize, fd: i32) -> ConnId {
+        let id = ConnId(self.conns.len() as u32);
+        self.conns.push(Connection {
+            id,
+            attach_index,
+            fd,
+            session: Session::new(attach_index),
+            duplex: Duplex::default(),
+            client: ClientState::default(),
+            log: MessageLog::new(self.log_capacity),
+        });
+        id
+    }
+
+    /// The connection whose sandbox fd is `fd`.
+    pub fn conn_by_fd(&self, fd: i32) -> Option<ConnId> {
+        self.conns.iter().find(|c| c.fd == fd).map(|c| c.id)
+    }
+
+    pub fn connection(&self, id: ConnId) -> Option<&Connection> {
+        self.conns.get(id.0 as usize)
+    }
+
+    pub fn connections(&self) -> &[Connection] {
+        &self.conns
+    }
+
+    /// A handle implementing [`Rpc`] (and so every typed `Client` call).
+    pub fn conn(&mut self, id: ConnId) -> Result<ConnHandle<'_>, Errno> {
+        let conn = self.conns.get_mut(id.0 as usize).ok_or(Errno::EBADF)?;
+        Ok(ConnHandle {
+            server: &mut self.server,
+            conn,
+            seq: &mut self.seq,
+        })
+    }
+
+    /// One raw call: `msg` on a fresh tag, the decoded reply (Rlerror as a
+    /// message, not an error; Err only for transport failures).
+    pub fn call(&mut self, id: ConnId, msg: Message) -> Result<Message, Errno> {
+        let mut h = self.conn(id)?;
+        let tag = h.conn.client.tag();
+        h.exchange(tag, msg)
+    }
+
+    /// Writes `frame` bytes as-is from the client side and returns what the
+    /// server answered (for the UI's raw-frame experiments and tests).
+    pub fn send_raw(&mut self, id: ConnId, frame: &[u8]) -> Result<Vec<u8>, Errno> {
+        let conn = self.conns.get_mut(id.0 as usize).ok_or(Errno::EBADF)?;
+        conn.duplex.to_server.write(frame);
+        pump(&mut self.server, &mut conn.session, &mut conn.duplex);
+        let n = conn.duplex.to_client.len();
+        let mut out = Vec::with_capacity(n);
+        while let Ok(Some(f)) = conn.duplex.to_client.read_frame(u32::MAX) {
+            out.extend(f);
+        }
+        Ok(out)
+    }
+
+    /// Tears the connection down (the socket closed): its fids are dropped.
+    pub fn disconnect(&mut self, id: ConnId) {
+        if let Some(c) = self.conns.get_mut(id.0 as usize) {
+            self.server.close_session(&mut c.session);
+        }
+    }
+
+    pub fn host(&self) -> &HostFs {
+        &self.server.host
+    }
+
+    /// The host tree, for host-side changes under the sandbox's feet.
+    pub fn host_mut(&mut self) -> &mut HostFs {
+        &mut self.server.host
+    }
+
+    pub fn log(&self, id: ConnId) -> Option<&MessageLog> {
+        self.conns.get(id.0 as usize).map(|c| &c.log)
+    }
+
+    /// Every connection's entries, in global order.
+    pub fn all_log_entries(&self) -> Vec<LogEntry> {
+        let mut v: Vec<LogEntry> = self
+            .conns
+            .iter()
+            .flat_map(|c| c.log.entries().cloned())
+            .collect();
+        v.sort_by_key(|e| e.seq);
+        v
+    }
+}
+
+/// A borrowed connection that performs exchanges through the duplex.
+pub struct ConnHandle<'a> {
+    server: &'a mut Server,
+    conn: &'a mut Connection,
+    seq: &'a mut u64,
+}
+
+impl ConnHandle<'_> {
+    /// Sends several requests before reading any reply (pipelining): all T
+    /// frames are written, the server drains them, and the replies are
+    /// matched back by tag.
+    pub fn pipeline(&mut self, msgs: Vec<Message>) -> Result<Vec<Message>, Errno> {
+        let mut sent = Vec::with_capacity(msgs.len());
+        for m in msgs {
+            let tag = self.conn.client.tag();
+            let frame = m.encode_frame(tag);
+            self.conn.duplex.to_server.write(&frame);
+            sent.push((tag, m.summary(), frame));
+        }
+        pump(self.server, &mut self.conn.session, &mut self.conn.duplex);
+        let mut replies: Vec<(u16, Message, Vec<u8>)> = Vec::with_capacity(sent.len());
+        for _ in 0..sent.len() {
+            let frame = self.read_reply()?;
+            let f = decode_frame(&frame, self.conn.client.msize.max(frame.len() as u32))
+                .map_err(|_| Errno::EIO)?;
+            replies.push((f.tag, f.msg, frame));
+        }
+        let mut out = Vec::with_capacity(sent.len());
+        for (tag, summary, frame) in sent {
+            let i = replies.iter().position(|r| r.0 == tag).ok_or(Errno::EIO)?;
+            let (_, msg, rframe) = replies.swap_remove(i);
+            self.record(tag, summary, &frame, &msg, &rframe);
+            out.push(msg);
+        }
+        Ok(out)
+    }
+
+    fn read_reply(&mut self) -> Result<Vec<u8>, Errno> {
+        match self
+            .conn
+            .duplex
+            .to_client
+            .read_frame(self.conn.client.msize.max(super::version::MAX_MSIZE))
+        {
+            Ok(Some(f)) => Ok(f),
+            Ok(None) => Err(Errno::EPIPE),
+            Err(_) => Err(Errno::EIO),
+        }
+    }
+
+    fn record(&mut self, tag: u16, request: String, tframe: &[u8], reply: &Message, rframe: &[u8]) {
+        *self.seq += 1;
+        let log = &mut self.conn.log;
+        let entry = LogEntry {
+            seq: *self.seq,
+            conn: self.conn.id.0,
+            tag,
+            request,
+            reply: reply.summary(),
+            errno: reply.as_error(),
+            request_size: tframe.len(),
+            reply_size: rframe.len(),
+            request_bytes: log.clip(tframe),
+            reply_bytes: log.clip(rframe),
+        };
+        log.push(entry);
+    }
+}
+
+impl Rpc for ConnHandle<'_> {
+    fn exchange(&mut self, tag: u16, msg: Message) -> Result<Message, Errno> {
+        if self.conn.session.is_closed() {
+            return Err(Errno::EPIPE);
+        }
+        let tframe = msg.encode_frame(tag);
+        // Only build the summary when someone will read it.
+        let summary = if self.conn.log.capacity > 0 {
+            msg.summary()
+        } else {
+            String::new()
+        };
+        drop(msg);
+        self.conn.duplex.to_server.write(&tframe);
+        pump(self.server, &mut self.conn.session, &mut self.conn.duplex);
+        let rframe = self.read_reply()?;
+        let f = decode_frame(&rframe, super::version::MAX_MSIZE).map_err(|_| Errno::EIO)?;
+        if f.tag != tag {
+            return Err(Errno::EIO);
+        }
+        if self.conn.log.capacity > 0 {
+            self.record(tag, summary, &tframe, &f.msg, &rframe);
+        }
+        Ok(f.msg)
+    }
+
+    fn state(&mut self) -> &mut ClientState {
+        &mut self.conn.client
+    }
+}

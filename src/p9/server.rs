@@ -1,0 +1,883 @@
+//! The gofer: an in-memory 9P2000.L server over a [`HostFs`].
+//!
+//! Ports the request handlers of gVisor's `pkg/p9/handlers.go` (argument and
+//! fid-state checks, `checkSafeName`, `doWalk`) together with the file
+//! operations of `runsc/fsgofer/fsgofer.go` (`attachPoint.Attach`,
+//! `localFile.*`, `ROMount`). Server state (the host tree and attach points)
+//! is kept apart from per-connection state ([`Session`]: fids, msize,
+//! version) so a native server can share one `Server` behind a mutex and
+//! give each socket its own `Session`.
+//!
+//! The handler is synchronous: one frame in, one reply frame out. gVisor
+//! runs each request on its own goroutine, but on one connection the only
+//! observable difference is reply order, and Tflush then has nothing to wait
+//! for.
+
+use super::host::{HostFs, Ino, Node, NodeKind};
+use super::messages::*;
+use super::version::{self, MAX_MSIZE};
+use super::wire::{qid_type, Data, P9Str, Qid, WireFormat};
+use crate::errno::Errno;
+use std::collections::BTreeMap;
+
+/// `O_ACCMODE` and the access modes of Tlopen/Tlcreate flags.
+pub const O_RDONLY: u32 = 0;
+pub const O_WRONLY: u32 = 1;
+pub const O_RDWR: u32 = 2;
+pub const O_ACCMODE: u32 = 3;
+/// `unlinkat` flag for directories.
+pub const AT_REMOVEDIR: u32 = 0x200;
+
+/// Tgetattr mask bits the server fills (`AttrMask`; Linux `P9_GETATTR_BASIC`).
+pub const GETATTR_BASIC: u64 = 0x7ff;
+
+/// Tsetattr `valid` bits (`SetAttrMask`; Linux `P9_ATTR_*`).
+pub mod setattr_mask {
+    pub const MODE: u32 = 0x1;
+    pub const UID: u32 = 0x2;
+    pub const GID: u32 = 0x4;
+    pub const SIZE: u32 = 0x8;
+    pub const ATIME: u32 = 0x10;
+    pub const MTIME: u32 = 0x20;
+    pub const CTIME: u32 = 0x40;
+    pub const ATIME_SET: u32 = 0x80;
+    pub const MTIME_SET: u32 = 0x100;
+}
+
+/// `V9FS_MAGIC`, the f_type Linux reports for 9p.
+pub const V9FS_MAGIC: u32 = 0x0102_1997;
+
+/// The device index packed into QID paths. fsgofer's `makeQID` maps each
+/// host `st_dev` to a small index in order of first sight, starting at 0;
+/// the in-memory host is one device, so it is always 0.
+pub const DEVICE_INDEX: u64 = 0;
+
+/// `makeQID`: `(device index << 56) | inode`, type from the file type.
+pub fn make_qid(node: &Node) -> Qid {
+    let ty = match node.kind {
+        NodeKind::Dir(_) => qid_type::DIR,
+        NodeKind::Symlink(_) => qid_type::SYMLINK,
+        NodeKind::File(_) => qid_type::REGULAR,
+    };
+    Qid {
+        ty,
+        version: 0,
+        path: (DEVICE_INDEX << 56) | (node.ino & 0x00ff_ffff_ffff_ffff),
+    }
+}
+
+/// `Attr` of a node (fsgofer `GetAttr` from `fstat`).
+pub fn node_attr(node: &Node) -> Attr {
+    let size = node.size();
+    let nlink = match &node.kind {
+        NodeKind::Dir(e) => 2 + e.len() as u64,
+        _ => u64::from(node.links),
+    };
+    Attr {
+        mode: node.mode(),
+        uid: node.uid,
+        gid: node.gid,
+        nlink,
+        rdev: 0,
+        size,
+        blksize: 4096,
+        blocks: size.div_ceil(512),
+        atime_sec: node.atime,
+        mtime_sec: node.mtime,
+        ctime_sec: node.ctime,
+        ..Attr::default()
+    }
+}
+
+/// One attach point: runsc serves `/` first, then each bind destination.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AttachPoint {
+    /// Host path of the attach point's root (a directory, or a file for a
+    /// file bind mount).
+    pub path: String,
+    /// fsgofer `Config.ROMount`: mutations answer EBADF.
+    pub read_only: bool,
+    /// Set by the first Tattach (`attachPoint.attached`).
+    pub attached: bool,
+}
+
+/// Behaviour switches; the defaults are gVisor 2018's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ServerOptions {
+    /// fsgofer allows one Tattach per attach point (`attach point already
+    /// attached`). `serve-9p` lets every client attach.
+    pub allow_reattach: bool,
+    /// gVisor 2018's `doWalk` answers a clone walk (nwname 0) with one QID;
+    /// standard 9P (and diod's libnpclient, which checks `nwqid == nwname`)
+    /// expects none. `serve-9p` turns this off.
+    pub clone_returns_qid: bool,
+    /// Fids one session may hold; more gives EMFILE (bounds a hostile client).
+    pub max_fids: usize,
+    /// gVisor's `doWalk` answers a walk from an opened fid with EBUSY (9P's
+    /// walk(5) forbids it). diod's `diodls -l` walks each entry from the
+    /// opened directory fid, as diod and Linux's v9fs server permit;
+    /// `serve-9p` allows it.
+    pub allow_walk_from_open: bool,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            allow_reattach: false,
+            clone_returns_qid: true,
+            max_fids: 1 << 16,
+            allow_walk_from_open: false,
+        }
+    }
+}
+
+/// How a fid was opened (`fidRef.mode` / `openFlags`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenMode {
+    pub read: bool,
+    pub write: bool,
+}
+
+impl OpenMode {
+    fn from_flags(flags: u32) -> Result<OpenMode, Errno> {
+        match flags & O_ACCMODE {
+            O_RDONLY => Ok(OpenMode {
+                read: true,
+                write: false,
+            }),
+            O_WRONLY => Ok(OpenMode {
+                read: false,
+                write: true,
+            }),
+            O_RDWR => Ok(OpenMode {
+                read: true,
+                write: true,
+            }),
+            _ => Err(Errno::EINVAL),
+        }
+    }
+}
+
+/// A fid's state (`fidRef`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fid {
+    pub ino: Ino,
+    /// The directory entry the fid was reached through; `None` for an
+    /// attach root (which cannot be renamed or removed).
+    pub parent: Option<(Ino, String)>,
+    pub open: Option<OpenMode>,
+}
+
+/// Per-connection state (`connState`).
+#[derive(Clone, Debug)]
+pub struct Session {
+    /// Which attach point Tattach serves on this connection (runsc gives
+    /// each mount its own socket, so the connection names the attach point).
+    pub attach_index: usize,
+    /// Negotiated msize; 4 MiB until Tversion.
+    pub msize: u32,
+    /// Negotiated `9P2000.L.Google.N`.
+    pub version: u32,
+    fids: BTreeMap<u32, Fid>,
+    closed: bool,
+    /// The text behind the last EIO answered for a non-errno failure (e.g.
+    /// `attach point already attached, prefix: /`), for the inspector.
+    pub last_error: Option<String>,
+}
+
+impl Session {
+    pub fn new(attach_index: usize) -> Session {
+        Session {
+            attach_index,
+            msize: MAX_MSIZE,
+            version: 0,
+            fids: BTreeMap::new(),
+            closed: false,
+            last_error: None,
+        }
+    }
+
+    /// True once the session saw input it cannot frame; the transport should
+    /// close the connection after sending the reply (gVisor closes it).
+    pub fn is_closed(&self) -> bool {
+        self.closed
+    }
+
+    pub fn fid(&self, fid: u32) -> Option<&Fid> {
+        self.fids.get(&fid)
+    }
+
+    pub fn fid_count(&self) -> usize {
+        self.fids.len()
+    }
+}
+
+type HResult<T = Message> = Result<T, Errno>;
+
+/// The gofer server.
+#[derive(Clone, Debug, Default)]
+pub struct Server {
+    pub host: HostFs,
+    pub attach_points: Vec<AttachPoint>,
+    pub options: ServerOptions,
+}
+
+/// `checkSafeName`: `""`, `.`, `..` and names containing `/` are EINVAL;
+/// so are NUL bytes and non-UTF-8 names, which the host tree cannot hold.
+pub fn check_safe_name(name: &P9Str) -> Result<&str, Errno> {
+    let s = name.as_str().ok_or(Errno::EINVAL)?;
+    if s.is_empty() || s == "." || s == ".." || s.contains('/') || s.contains('\0') {
+        return Err(Errno::EINVAL);
+    }
+    Ok(s)
+}
+
+impl Server {
+    pub fn new(host: HostFs) -> Server {
+        Server {
+            host,
+            attach_points: Vec::new(),
+            options: ServerOptions::default(),
+        }
+    }
+
+    /// Adds an attach point and returns its index.
+    pub fn add_attach_point(&mut self, path: &str, read_only: bool) -> usize {
+        self.attach_points.push(AttachPoint {
+            path: path.to_string(),
+            read_only,
+            attached: false,
+        });
+        self.attach_points.len() - 1
+    }
+
+    /// Session teardown: drop every fid's hold on the host tree.
+    pub fn close_session(&mut self, session: &mut Session) {
+        for (_, f) in std::mem::take(&mut session.fids) {
+            self.host.release(f.ino);
+        }
+        session.closed = true;
+    }
+
+    /// Handles one frame and returns exactly one reply frame.
+    ///
+    /// Input that cannot be framed (shorter than 7 bytes, a size field that
+    /// is not the frame's length, or larger than the negotiated msize) is
+    /// answered with Rlerror EIO on the frame's tag if one could be read
+    /// (`NOTAG` otherwise) and marks the session closed, as gVisor drops the
+    /// connection there. A framed message with an unknown type or a body
+    /// that runs past the frame gets Rlerror EIO on its tag and the session
+    /// continues.
+    pub fn handle(&mut self, session: &mut Session, frame: &[u8]) -> Vec<u8> {
+        let (tag, reply) = match decode_frame(frame, session.msize) {
+            Ok(Frame { tag, msg }) => (tag, self.dispatch(session, msg)),
+            Err(e) => {
+                if e.is_unframable() {
+                    session.closed = true;
+                }
+                session.last_error = Some(e.to_string());
+                (
+                    e.tag.unwrap_or(NOTAG),
+                    Message::Rlerror(Rlerror {
+                        ecode: Errno::EIO.raw(),
+                    }),
+                )
+            }
+        };
+        self.encode_reply(session, tag, reply)
+    }
+
+    /// Handles an already decoded request (the in-memory client path skips
+    /// nothing: it still encodes and decodes, see `transport`).
+    pub fn handle_message(&mut self, session: &mut Session, tag: u16, msg: Message) -> Vec<u8> {
+        let reply = self.dispatch(session, msg);
+        self.encode_reply(session, tag, reply)
+    }
+
+    fn encode_reply(&self, session: &Session, tag: u16, reply: Message) -> Vec<u8> {
+        let out = reply.encode_frame(tag);
+        if out.len() > session.msize as usize {
+            // Only a walk with thousands of names can get here; refuse it
+            // rather than send a frame the client must reject.
+            return Message::Rlerror(Rlerror {
+                ecode: Errno::EMSGSIZE.raw(),
+            })
+            .encode_frame(tag);
+        }
+        out
+    }
+
+    fn dispatch(&mut self, s: &mut Session, msg: Message) -> Message {
+        match self.handle_request(s, msg) {
+            Ok(m) => m,
+            Err(e) => Message::Rlerror(Rlerror { ecode: e.raw() }),
+        }
+    }
+
+    fn handle_request(&mut self, s: &mut Session, msg: Message) -> HResult {
+        use Message as M;
+        match msg {
+            M::Tversion(t) => self.tversion(s, t),
+            // Linux-side clients (diod's libnpclient `npc_auth`) read ENOENT as
+            // "no authentication required" and go on to Tattach; gVisor's
+            // ENOSYS makes them fail. The sentry never sends Tauth.
+            M::Tauth(_) => Err(Errno::ENOENT),
+            M::Tattach(t) => self.tattach(s, t),
+            // Synchronous server: the old tag has already been answered.
+            M::Tflush(_) => Ok(M::Rflush(Rflush {})),
+            M::Twalk(t) => {
+                let (qids, _) = self.walk(s, t.fid, t.newfid, &t.names)?;
+                Ok(M::Rwalk(Rwalk { qids }))
+            }
+            M::Twalkgetattr(t) => {
+                let (qids, ino) = self.walk(s, t.fid, t.newfid, &t.names)?;
+                let attr = node_attr(self.node(ino)?);
+                Ok(M::Rwalkgetattr(Rwalkgetattr {
+                    valid: GETATTR_BASIC,
+                    attr,
+                    qids,
+                }))
+            }
+            M::Tread(t) => self.tread(s, t),
+            M::Twrite(t) => self.twrite(s, t),
+            M::Tclunk(t) => {
+                let f = s.fids.remove(&t.fid).ok_or(Errno::EBADF)?;
+                self.host.release(f.ino);
+                Ok(M::Rclunk(Rclunk {}))
+            }
+            M::Tremove(t) => self.tremove(s, t),
+            M::Tstatfs(t) => {
+                lookup(s, t.fid)?;
+                Ok(M::Rstatfs(Rstatfs {
+                    stat: self.statfs(),
+                }))
+            }
+            M::Tlopen(t) => self.tlopen(s, t),
+            M::Tlcreate(t) => {
+                let (qid, iounit) = self.create(s, t.fid, &t.name, t.flags, t.mode, 0, t.gid)?;
+                Ok(M::Rlcreate(Rlcreate { qid, iounit }))
+            }
+            M::Tucreate(t) => {
+                let (qid, iounit) =
+                    self.create(s, t.fid, &t.name, t.flags, t.mode, t.uid, t.gid)?;
+                Ok(M::Rucreate(Rucreate { qid, iounit }))
+            }
+            M::Tsymlink(t) => {
+                let qid = self.symlink(s, t.dfid, &t.name, &t.target, 0, t.gid)?;
+                Ok(M::Rsymlink(Rsymlink { qid }))
+            }
+            M::Tusymlink(t) => {
+                let qid = self.symlink(s, t.dfid, &t.name, &t.target, t.uid, t.gid)?;
+                Ok(M::Rusymlink(Rusymlink { qid }))
+            }
+            M::Tmkdir(t) => {
+                let qid = self.mkdir(s, t.dfid, &t.name, t.mode, 0, t.gid)?;
+                Ok(M::Rmkdir(Rmkdir { qid }))
+            }
+            M::Tumkdir(t) => {
+                let qid = self.mkdir(s, t.dfid, &t.name, t.mode, t.uid, t.gid)?;
+                Ok(M::Rumkdir(Rumkdir { qid }))
+            }
+            // fsgofer `Mknod`: ENOSYS, after the handler's common checks.
+            M::Tmknod(t) => {
+                self.parent_dir(s, t.dfid, &t.name)?;
+                Err(Errno::ENOSYS)
+            }
+            M::Tumknod(t) => {
+                self.parent_dir(s, t.dfid, &t.name)?;
+                Err(Errno::ENOSYS)
+            }
+            M::Trename(t) => self.trename(s, t),
+            M::Treadlink(t) => {
+                let f = lookup(s, t.fid)?;
+                match &self.node(f.ino)?.kind {
+                    NodeKind::Symlink(target) => Ok(M::Rreadlink(Rreadlink {
+                        target: target.as_str().into(),
+                    })),
+                    _ => Err(Errno::EINVAL),
+                }
+            }
+            // Allowed on deleted files (the fid keeps the node alive).
+            M::Tgetattr(t) => {
+                let f = lookup(s, t.fid)?;
+                let node = self.node(f.ino)?;
+                Ok(M::Rgetattr(Rgetattr {
+                    valid: GETATTR_BASIC,
+                    qid: make_qid(node),
+                    attr: node_attr(node),
+                }))
+            }
+            M::Tsetattr(t) => self.tsetattr(s, t),
+            M::Txattrwalk(_) => Err(Errno::ENODATA),
+            M::Txattrcreate(_) => Err(Errno::ENOSYS),
+            M::Treaddir(t) => self.treaddir(s, t),
+            M::Tfsync(t) => match lookup(s, t.fid)?.open {
+                Some(_) => Ok(M::Rfsync(Rfsync {})),
+                None => Err(Errno::EINVAL),
+            },
+            M::Tflushf(t) => {
+                lookup(s, t.fid)?;
+                Ok(M::Rflushf(Rflushf {}))
+            }
+            M::Tlink(t) => self.tlink(s, t),
+            M::Trenameat(t) => self.trenameat(s, t),
+            M::Tunlinkat(t) => self.tunlinkat(s, t),
+            M::Tlconnect(t) => {
+                lookup(s, t.fid)?;
+                Err(Errno::ECONNREFUSED)
+            }
+            // An R-message sent to a server has no handler: gVisor's
+            // `handleRequest` answers ENOSYS.
+            m if !m.is_request() => Err(Errno::ENOSYS),
+            _ => Err(Errno::ENOSYS),
+        }
+    }
+
+    fn node(&self, ino: Ino) -> Result<&Node, Errno> {
+        self.host.node(ino).ok_or(Errno::ESTALE)
+    }
+
+    fn read_only(&self, s: &Session) -> bool {
+        self.attach_points
+            .get(s.attach_index)
+            .is_none_or(|a| a.read_only)
+    }
+
+    /// fsgofer `ROMount`: every mutating operation gives EBADF.
+    fn check_rw(&self, s: &Session) -> Result<(), Errno> {
+        if self.read_only(s) {
+            Err(Errno::EBADF)
+        } else {
+            Ok(())
+        }
+    }
+
+    fn insert_fid(&mut self, s: &mut Session, fid: u32, f: Fid) -> Result<(), Errno> {
+        // Tattach and Twalk replace a fid already in use (gVisor's
+        // `InsertFID` drops the old reference) instead of refusing it.
+        if !s.fids.contains_key(&fid) && s.fids.len() >= self.options.max_fids {
+            return Err(Errno::EMFILE);
+        }
+        self.host.hold(f.ino);
+        if let Some(old) = s.fids.insert(fid, f) {
+            self.host.release(old.ino);
+        }
+        Ok(())
+    }
+
+    fn tversion(&mut self, s: &mut Session, t: Tversion) -> HResult {
+        let (msize, v) = version::negotiate(t.msize, &t.version.0)?;
+        s.msize = msize;
+        s.version = v;
+        Ok(Message::Rversion(Rversion {
+            msize,
+            version: t.version,
+        }))
+    }
+
+    /// `Tattach.handle` + fsgofer `attachPoint.Attach`.
+    fn tattach(&mut self, s: &mut Session, t: Tattach) -> HResult {
+        if t.afid != NOFID {
+            return Err(Errno::EINVAL);
+        }
+        let allow = self.options.allow_reattach;
+        let ap = self
+            .attach_points
+            .get_mut(s.attach_index)
+            .ok_or(Errno::EIO)?;
+        if ap.attached && !allow {
+            // A Go error that is not an errno reaches the client as EIO.
+            s.last_error = Some(format!(
+                "attach point already attached, prefix: {}",
+                ap.path
+            ));
+            return Err(Errno::EIO);
+        }
+        let root = match self.host.lookup(&ap.path) {
+            Ok(ino) => ino,
+            Err(e) => {
+                s.last_error = Some(format!("stat file {:?}, err: {e}", ap.path));
+                return Err(Errno::EIO);
+            }
+        };
+        ap.attached = true;
+        let aname = t.aname.as_str().ok_or(Errno::EINVAL)?;
+        // A leading `/` is stripped; an empty name attaches the root; the
+        // rest is walked with the ordinary name rules (so `a//b` is EINVAL).
+        let rel = aname.strip_prefix('/').unwrap_or(aname);
+        let mut f = Fid {
+            ino: root,
+            parent: None,
+            open: None,
+        };
+        if !rel.is_empty() {
+            for name in rel.split('/') {
+                let p = P9Str::from(name);
+                let name = check_safe_name(&p)?;
+                if !self.node(f.ino)?.is_dir() {
+                    return Err(Errno::EINVAL);
+                }
+                let child = self.host.child(f.ino, name)?;
+                f = Fid {
+                    ino: child,
+                    parent: Some((f.ino, name.to_string())),
+                    open: None,
+                };
+            }
+        }
+        let qid = make_qid(self.node(f.ino)?);
+        self.insert_fid(s, t.fid, f)?;
+        Ok(Message::Rattach(Rattach { qid }))
+    }
+
+    /// `doWalk`: names checked first, then the fid's state; all or nothing.
+    fn walk(
+        &mut self,
+        s: &mut Session,
+        fid: u32,
+        newfid: u32,
+        names: &[P9Str],
+    ) -> HResult<(Vec<Qid>, Ino)> {
+        let mut checked = Vec::with_capacity(names.len());
+        for n in names {
+            checked.push(check_safe_name(n)?);
+        }
+        let from = lookup(s, fid)?.clone();
+        if from.open.is_some() && !self.options.allow_walk_from_open {
+            return Err(Errno::EBUSY);
+        }
+        let mut qids = Vec::with_capacity(names.len());
+        let mut cur = Fid { open: None, ..from };
+        if checked.is_empty() {
+            if self.options.clone_returns_qid {
+                qids.push(make_qid(self.node(cur.ino)?));
+            }
+        } else {
+            for name in checked {
+                // Walking through a non-directory (symlinks included) is EINVAL.
+                if !self.node(cur.ino)?.is_dir() {
+                    return Err(Errno::EINVAL);
+                }
+                let child = self.host.child(cur.ino, name)?;
+                qids.push(make_qid(self.node(child)?));
+                cur = Fid {
+                    ino: child,
+                    parent: Some((cur.ino, name.to_string())),
+                    open: None,
+                };
+            }
+        }
+        let ino = cur.ino;
+        self.insert_fid(s, newfid, cur)?;
+        Ok((qids, ino))
+    }
+
+    fn tlopen(&mut self, s: &mut Session, t: Tlopen) -> HResult {
+        let f = lookup(s, t.fid)?;
+        if f.open.is_some() {
+            return Err(Errno::EINVAL);
+        }
+        // Only the access mode is accepted in 2018 (O_TRUNC from Google.9).
+        if t.flags & !O_ACCMODE != 0 {
+            return Err(Errno::EINVAL);
+        }
+        let mode = OpenMode::from_flags(t.flags)?;
+        let node = self.node(f.ino)?;
+        match node.kind {
+            NodeKind::Dir(_) if mode.write => return Err(Errno::EINVAL),
+            NodeKind::Symlink(_) => return Err(Errno::EINVAL),
+            _ => {}
+        }
+        let qid = make_qid(node);
+        if mode.write {
+            self.check_rw(s)?;
+        }
+        if let Some(f) = s.fids.get_mut(&t.fid) {
+            f.open = Some(mode);
+        }
+        Ok(Message::Rlopen(Rlopen { qid, iounit: 0 }))
+    }
+
+    /// Common checks of the create/link/rename/unlink handlers: a safe name,
+    /// a known fid, an unopened, undeleted directory.
+    fn parent_dir(&self, s: &Session, dfid: u32, name: &P9Str) -> HResult<(Ino, String)> {
+        let name = check_safe_name(name)?.to_string();
+        let d = lookup(s, dfid)?;
+        if d.open.is_some() || !self.host.is_linked(d.ino) || !self.node(d.ino)?.is_dir() {
+            return Err(Errno::EINVAL);
+        }
+        Ok((d.ino, name))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create(
+        &mut self,
+        s: &mut Session,
+        fid: u32,
+        name: &P9Str,
+        flags: u32,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+    ) -> HResult<(Qid, u32)> {
+        let (dir, name) = self.parent_dir(s, fid, name)?;
+        self.check_rw(s)?;
+        // Always O_CREAT|O_EXCL; of the flags only the access mode counts,
+        // so both the sentry's bare mode and Linux's
+        // O_RDWR|O_CREAT|O_TRUNC|O_LARGEFILE are accepted.
+        let open = OpenMode::from_flags(flags)?;
+        let gid = if gid == NOGID { 0 } else { gid };
+        let ino = self
+            .host
+            .create_in(dir, &name, NodeKind::File(Vec::new()), mode, uid, gid)?;
+        let qid = make_qid(self.node(ino)?);
+        // The fid now stands for the new, opened file.
+        self.insert_fid(
+            s,
+            fid,
+            Fid {
+                ino,
+                parent: Some((dir, name)),
+                open: Some(open),
+            },
+        )?;
+        Ok((qid, 0))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn symlink(
+        &mut self,
+        s: &mut Session,
+        dfid: u32,
+        name: &P9Str,
+        target: &P9Str,
+        uid: u32,
+        gid: u32,
+    ) -> HResult<Qid> {
+        let (dir, name) = self.parent_dir(s, dfid, name)?;
+        self.check_rw(s)?;
+        let target = target.as_str().ok_or(Errno::EINVAL)?.to_string();
+        let gid = if gid == NOGID { 0 } else { gid };
+        let ino = self
+            .host
+            .create_in(dir, &name, NodeKind::Symlink(target), 0o777, uid, gid)?;
+        Ok(make_qid(self.node(ino)?))
+    }
+
+    fn mkdir(
+        &mut self,
+        s: &mut Session,
+        dfid: u32,
+        name: &P9Str,
+        mode: u32,
+        uid: u32,
+        gid: u32,
+    ) -> HResult<Qid> {
+        let (dir, name) = self.parent_dir(s, dfid, name)?;
+        self.check_rw(s)?;
+        let gid = if gid == NOGID { 0 } else { gid };
+        let ino =
+            self.host
+                .create_in(dir, &name, NodeKind::Dir(BTreeMap::new()), mode, uid, gid)?;
+        Ok(make_qid(self.node(ino)?))
+    }
+
+    fn tlink(&mut self, s: &mut Session, t: Tlink) -> HResult {
+        let (dir, name) = self.parent_dir(s, t.dfid, &t.name)?;
+        let target = lookup(s, t.fid)?.ino;
+        self.check_rw(s)?;
+        self.host.link_in(dir, &name, target)?;
+        Ok(Message::Rlink(Rlink {}))
+    }
+
+    /// Where a fid's node is linked now (its remembered entry, re-checked).
+    fn locate(&self, f: &Fid) -> Result<(Ino, String), Errno> {
+        let (p, n) = f.parent.as_ref().ok_or(Errno::EINVAL)?;
+        self.host
+            .find_link(f.ino, Some((*p, n.as_str())))
+            .ok_or(Errno::EINVAL)
+    }
+
+    fn trename(&mut self, s: &mut Session, t: Trename) -> HResult {
+        let f = lookup(s, t.fid)?.clone();
+        // The attach root cannot be renamed.
+        if f.parent.is_none() {
+            return Err(Errno::EINVAL);
+        }
+        let (newdir, newname) = self.parent_dir(s, t.dfid, &t.name)?;
+        self.check_rw(s)?;
+        let (olddir, oldname) = self.locate(&f)?;
+        self.host.rename_in(olddir, &oldname, newdir, &newname)?;
+        if let Some(f) = s.fids.get_mut(&t.fid) {
+            f.parent = Some((newdir, newname));
+        }
+        Ok(Message::Rrename(Rrename {}))
+    }
+
+    fn trenameat(&mut self, s: &mut Session, t: Trenameat) -> HResult {
+        let (olddir, oldname) = self.parent_dir(s, t.olddfid, &t.oldname)?;
+        let (newdir, newname) = self.parent_dir(s, t.newdfid, &t.newname)?;
+        // Same directory and name: success, nothing to do.
+        if olddir == newdir && oldname == newname {
+            return Ok(Message::Rrenameat(Rrenameat {}));
+        }
+        self.check_rw(s)?;
+        self.host.rename_in(olddir, &oldname, newdir, &newname)?;
+        Ok(Message::Rrenameat(Rrenameat {}))
+    }
+
+    fn tunlinkat(&mut self, s: &mut Session, t: Tunlinkat) -> HResult {
+        let (dir, name) = self.parent_dir(s, t.dfid, &t.name)?;
+        self.check_rw(s)?;
+        self.host
+            .unlink_in(dir, &name, t.flags & AT_REMOVEDIR != 0)?;
+        Ok(Message::Runlinkat(Runlinkat {}))
+    }
+
+    /// `Tremove.handle`: the fid is clunked whatever happens.
+    fn tremove(&mut self, s: &mut Session, t: Tremove) -> HResult {
+        let f = s.fids.remove(&t.fid).ok_or(Errno::EBADF)?;
+        let result = (|| {
+            if f.parent.is_none() {
+                return Err(Errno::EINVAL);
+            }
+            self.check_rw(s)?;
+            let (dir, name) = self.locate(&f)?;
+            let is_dir = self.node(f.ino)?.is_dir();
+            self.host.unlink_in(dir, &name, is_dir)
+        })();
+        self.host.release(f.ino);
+        result.map(|()| Message::Rremove(Rremove {}))
+    }
+
+    fn tread(&mut self, s: &mut Session, t: Tread) -> HResult {
+        let f = lookup(s, t.fid)?;
+        let mode = f.open.ok_or(Errno::EINVAL)?;
+        if !mode.read {
+            return Err(Errno::EPERM);
+        }
+        if t.count > MAX_MSIZE {
+            return Err(Errno::ENOBUFS);
+        }
+        // Rread = header + count[4] + data must fit in msize.
+        let room = (s.msize as usize).saturating_sub(HEADER_SIZE + 4);
+        let count = (t.count as usize).min(room);
+        let ino = f.ino;
+        let data = self.host.read(ino, t.offset, count)?;
+        Ok(Message::Rread(Rread { data: Data(data) }))
+    }
+
+    fn twrite(&mut self, s: &mut Session, t: Twrite) -> HResult {
+        let f = lookup(s, t.fid)?;
+        let mode = f.open.ok_or(Errno::EINVAL)?;
+        if !mode.write {
+            return Err(Errno::EPERM);
+        }
+        let ino = f.ino;
+        self.check_rw(s)?;
+        let n = self.host.write(ino, t.offset, &t.data.0)?;
+        Ok(Message::Rwrite(Rwrite { count: n as u32 }))
+    }
+
+    fn tsetattr(&mut self, s: &mut Session, t: Tsetattr) -> HResult {
+        use setattr_mask as m;
+        let ino = lookup(s, t.fid)?.ino;
+        // Not on deleted files.
+        if !self.host.is_linked(ino) {
+            return Err(Errno::EINVAL);
+        }
+        self.check_rw(s)?;
+        let v = t.valid;
+        let a = &t.attr;
+        if v & m::SIZE != 0 {
+            self.host.truncate(ino, a.size)?;
+        }
+        let now = self.host.tick();
+        let n = self.host.node_mut(ino).ok_or(Errno::ESTALE)?;
+        if v & m::MODE != 0 {
+            n.perm = a.mode & 0o7777;
+        }
+        if v & m::UID != 0 {
+            n.uid = a.uid;
+        }
+        if v & m::GID != 0 {
+            n.gid = a.gid;
+        }
+        if v & m::ATIME != 0 {
+            n.atime = if v & m::ATIME_SET != 0 {
+                a.atime_sec
+            } else {
+                now
+            };
+        }
+        if v & m::MTIME != 0 {
+            n.mtime = if v & m::MTIME_SET != 0 {
+                a.mtime_sec
+            } else {
+                now
+            };
+        }
+        n.ctime = now;
+        Ok(Message::Rsetattr(Rsetattr {}))
+    }
+
+    /// fsgofer `Readdir`: entry i (0-based, name order, no `.`/`..`) has
+    /// offset i+1; a request at offset k starts at entry k. Only whole
+    /// entries are returned, as many as fit in `count` (and the msize).
+    fn treaddir(&mut self, s: &mut Session, t: Treaddir) -> HResult {
+        let f = lookup(s, t.fid)?;
+        if f.open.is_none() {
+            return Err(Errno::EINVAL);
+        }
+        let entries = self.node(f.ino)?.entries().ok_or(Errno::ENOTDIR)?;
+        let room = (s.msize as usize).saturating_sub(HEADER_SIZE + 4);
+        let budget = (t.count as usize).min(room);
+        let mut used = 0usize;
+        let mut out = Vec::new();
+        let start = usize::try_from(t.offset).unwrap_or(usize::MAX);
+        for (i, (name, &ino)) in entries.iter().enumerate().skip(start) {
+            let Some(node) = self.host.node(ino) else {
+                continue;
+            };
+            let qid = make_qid(node);
+            let d = Dirent {
+                qid,
+                offset: i as u64 + 1,
+                ty: qid.ty,
+                name: name.as_str().into(),
+            };
+            let size = d.byte_size();
+            if used + size > budget {
+                break;
+            }
+            used += size;
+            out.push(d);
+        }
+        Ok(Message::Rreaddir(Rreaddir {
+            entries: Dirents(out),
+        }))
+    }
+
+    fn statfs(&self) -> FsStat {
+        let files = self.host.inode_count() as u64;
+        let used_blocks = self.host.used_bytes().div_ceil(4096);
+        let blocks = self.host.capacity / 4096;
+        let free = blocks.saturating_sub(used_blocks);
+        FsStat {
+            ty: V9FS_MAGIC,
+            bsize: 4096,
+            blocks,
+            bfree: free,
+            bavail: free,
+            files,
+            ffree: u64::from(u32::MAX).saturating_sub(files),
+            fsid: 0,
+            namelen: 255,
+        }
+    }
+}
+
+/// `LookupFID`: unknown fids are EBADF.
+fn lookup(s: &Session, fid: u32) -> Result<&Fid, Errno> {
+    s.fids.get(&fid).ok_or(Errno::EBADF)
+}
