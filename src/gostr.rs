@@ -57,29 +57,48 @@ pub struct NumError<T> {
 
 /// `strconv.ParseUint(s, base, bits)` for an explicit base (2..=36).
 pub fn parse_uint(s: &str, base: u32, bits: u32) -> Result<u64, NumError<u64>> {
-    let syntax = || NumError { text: format!("strconv.ParseUint: parsing {}: invalid syntax", quote(s)), value: 0 };
+    let syntax = || NumError {
+        text: format!("strconv.ParseUint: parsing {}: invalid syntax", quote(s)),
+        value: 0,
+    };
     if s.is_empty() {
         return Err(syntax());
     }
-    let max: u64 = if bits >= 64 { u64::MAX } else { (1u64 << bits) - 1 };
+    let max: u64 = if bits >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << bits) - 1
+    };
     let mut n: u64 = 0;
     let mut overflow = false;
     for c in s.chars() {
         let d = c.to_digit(base).ok_or_else(syntax)?;
-        match n.checked_mul(u64::from(base)).and_then(|v| v.checked_add(u64::from(d))) {
+        match n
+            .checked_mul(u64::from(base))
+            .and_then(|v| v.checked_add(u64::from(d)))
+        {
             Some(v) if v <= max => n = v,
             _ => overflow = true,
         }
     }
     if overflow {
-        return Err(NumError { text: format!("strconv.ParseUint: parsing {}: value out of range", quote(s)), value: max });
+        return Err(NumError {
+            text: format!(
+                "strconv.ParseUint: parsing {}: value out of range",
+                quote(s)
+            ),
+            value: max,
+        });
     }
     Ok(n)
 }
 
 /// `strconv.ParseInt(s, base, bits)` for an explicit base.
 pub fn parse_int(s: &str, base: u32, bits: u32) -> Result<i64, NumError<i64>> {
-    let syntax = || NumError { text: format!("strconv.ParseInt: parsing {}: invalid syntax", quote(s)), value: 0 };
+    let syntax = || NumError {
+        text: format!("strconv.ParseInt: parsing {}: invalid syntax", quote(s)),
+        value: 0,
+    };
     let (neg, digits) = match s.as_bytes().first() {
         Some(b'-') => (true, &s[1..]),
         Some(b'+') => (false, &s[1..]),
@@ -91,9 +110,16 @@ pub fn parse_int(s: &str, base: u32, bits: u32) -> Result<i64, NumError<i64>> {
         Err(_) => None,
     };
     let cutoff: u64 = 1u64 << (bits.clamp(1, 64) - 1);
-    let range = |value: i64| NumError { text: format!("strconv.ParseInt: parsing {}: value out of range", quote(s)), value };
+    let range = |value: i64| NumError {
+        text: format!("strconv.ParseInt: parsing {}: value out of range", quote(s)),
+        value,
+    };
     let max = (cutoff - 1) as i64;
-    let min = if cutoff == 1u64 << 63 { i64::MIN } else { -(cutoff as i64) };
+    let min = if cutoff == 1u64 << 63 {
+        i64::MIN
+    } else {
+        -(cutoff as i64)
+    };
     match un {
         None => Err(range(if neg { min } else { max })),
         Some(v) if !neg && v >= cutoff => Err(range(max)),
@@ -120,12 +146,27 @@ mod tests {
     #[test]
     fn parse_uint_errors_like_go() {
         assert_eq!(parse_uint("1777", 8, 32), Ok(0o1777));
-        assert_eq!(parse_uint("abc", 8, 32).unwrap_err().text, "strconv.ParseUint: parsing \"abc\": invalid syntax");
-        assert_eq!(parse_uint("", 8, 32).unwrap_err().text, "strconv.ParseUint: parsing \"\": invalid syntax");
-        assert_eq!(parse_uint("8", 8, 32).unwrap_err().text, "strconv.ParseUint: parsing \"8\": invalid syntax");
-        assert_eq!(parse_uint("-1", 8, 32).unwrap_err().text, "strconv.ParseUint: parsing \"-1\": invalid syntax");
+        assert_eq!(
+            parse_uint("abc", 8, 32).unwrap_err().text,
+            "strconv.ParseUint: parsing \"abc\": invalid syntax"
+        );
+        assert_eq!(
+            parse_uint("", 8, 32).unwrap_err().text,
+            "strconv.ParseUint: parsing \"\": invalid syntax"
+        );
+        assert_eq!(
+            parse_uint("8", 8, 32).unwrap_err().text,
+            "strconv.ParseUint: parsing \"8\": invalid syntax"
+        );
+        assert_eq!(
+            parse_uint("-1", 8, 32).unwrap_err().text,
+            "strconv.ParseUint: parsing \"-1\": invalid syntax"
+        );
         let e = parse_uint("77777777777", 8, 32).unwrap_err();
-        assert_eq!(e.text, "strconv.ParseUint: parsing \"77777777777\": value out of range");
+        assert_eq!(
+            e.text,
+            "strconv.ParseUint: parsing \"77777777777\": value out of range"
+        );
         assert_eq!(e.value, u64::from(u32::MAX));
     }
 
@@ -134,13 +175,31 @@ mod tests {
         assert_eq!(parse_int("1000", 10, 32), Ok(1000));
         assert_eq!(parse_int("-5", 10, 32), Ok(-5));
         assert_eq!(parse_int("+5", 10, 32), Ok(5));
-        assert_eq!(parse_int("x", 10, 32).unwrap_err(), NumError { text: "strconv.ParseInt: parsing \"x\": invalid syntax".into(), value: 0 });
+        assert_eq!(
+            parse_int("x", 10, 32).unwrap_err(),
+            NumError {
+                text: "strconv.ParseInt: parsing \"x\": invalid syntax".into(),
+                value: 0
+            }
+        );
         let e = parse_int("99999999999", 10, 32).unwrap_err();
-        assert_eq!(e.text, "strconv.ParseInt: parsing \"99999999999\": value out of range");
+        assert_eq!(
+            e.text,
+            "strconv.ParseInt: parsing \"99999999999\": value out of range"
+        );
         assert_eq!(e.value, 2147483647);
         assert_eq!(parse_int("-2147483648", 10, 32), Ok(-2147483648));
-        assert_eq!(parse_int("-2147483649", 10, 32).unwrap_err().value, -2147483648);
-        assert_eq!(parse_int("", 10, 32).unwrap_err().text, "strconv.ParseInt: parsing \"\": invalid syntax");
-        assert_eq!(parse_int("-", 10, 32).unwrap_err().text, "strconv.ParseInt: parsing \"-\": invalid syntax");
+        assert_eq!(
+            parse_int("-2147483649", 10, 32).unwrap_err().value,
+            -2147483648
+        );
+        assert_eq!(
+            parse_int("", 10, 32).unwrap_err().text,
+            "strconv.ParseInt: parsing \"\": invalid syntax"
+        );
+        assert_eq!(
+            parse_int("-", 10, 32).unwrap_err().text,
+            "strconv.ParseInt: parsing \"-\": invalid syntax"
+        );
     }
 }

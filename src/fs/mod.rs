@@ -11,8 +11,8 @@ mod sys;
 mod tmpfs;
 
 pub use options::{generic_mount_source_options, go_map};
-pub use ramfs::make_directory_tree;
 pub use proc::{filesystems_text, mountinfo_text, mounts_text};
+pub use ramfs::make_directory_tree;
 pub use tmpfs::new_tmpfs;
 
 use crate::error::{Error, Result};
@@ -24,7 +24,13 @@ pub const REGISTERED: &[&str] = &["9p", "devpts", "devtmpfs", "proc", "sysfs", "
 
 /// `FindFilesystem(name).Mount(ctx, device, flags, data)`: a fresh instance of
 /// the named filesystem, returning its root inode.
-pub fn mount(vfs: &mut Vfs, fs_name: &str, device: &str, flags: MountSourceFlags, data: &str) -> Result<InodeId> {
+pub fn mount(
+    vfs: &mut Vfs,
+    fs_name: &str,
+    device: &str,
+    flags: MountSourceFlags,
+    data: &str,
+) -> Result<InodeId> {
     match fs_name {
         "tmpfs" => tmpfs::mount(vfs, device, flags, data),
         "devtmpfs" => Ok(dev::mount(vfs, device, flags)),
@@ -37,7 +43,19 @@ pub fn mount(vfs: &mut Vfs, fs_name: &str, device: &str, flags: MountSourceFlags
 
 impl Vfs {
     /// Registers a new plain mount source.
-    pub fn new_mount_source(&mut self, fs_name: &str, device: &str, data: &str, flags: MountSourceFlags) -> crate::vfs::MsrcId {
-        self.msrcs.insert(MountSource::new(fs_name, device, data, flags, MsrcKind::Plain))
+    pub fn new_mount_source(
+        &mut self,
+        fs_name: &str,
+        device: &str,
+        data: &str,
+        flags: MountSourceFlags,
+    ) -> crate::vfs::MsrcId {
+        self.msrcs.insert(MountSource::new(
+            fs_name,
+            device,
+            data,
+            flags,
+            MsrcKind::Plain,
+        ))
     }
 }

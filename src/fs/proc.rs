@@ -16,16 +16,34 @@ pub const SELF_PID: u32 = 1;
 pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags, data: &str) -> Result<InodeId> {
     let options = generic_mount_source_options(data);
     if !options.is_empty() {
-        return Err(Error::msg(format!("unsupported mount options: {}", go_map(&options))));
+        return Err(Error::msg(format!(
+            "unsupported mount options: {}",
+            go_map(&options)
+        )));
     }
     let msrc = vfs.new_mount_source("proc", device, data, flags);
     let root = vfs.alloc_inode(msrc, 0o555, Node::Dir(BTreeMap::new()));
-    let pid = vfs.plain_create(root, &SELF_PID.to_string(), 0o555, Node::Dir(BTreeMap::new()))?;
+    let pid = vfs.plain_create(
+        root,
+        &SELF_PID.to_string(),
+        0o555,
+        Node::Dir(BTreeMap::new()),
+    )?;
     vfs.plain_create(pid, "mounts", 0o444, Node::Generated(GeneratedFile::Mounts))?;
-    vfs.plain_create(pid, "mountinfo", 0o444, Node::Generated(GeneratedFile::MountInfo))?;
+    vfs.plain_create(
+        pid,
+        "mountinfo",
+        0o444,
+        Node::Generated(GeneratedFile::MountInfo),
+    )?;
     vfs.plain_create(root, "self", 0o777, Node::Symlink(SELF_PID.to_string()))?;
     vfs.plain_create(root, "mounts", 0o777, Node::Symlink("self/mounts".into()))?;
-    vfs.plain_create(root, "filesystems", 0o444, Node::Generated(GeneratedFile::Filesystems))?;
+    vfs.plain_create(
+        root,
+        "filesystems",
+        0o444,
+        Node::Generated(GeneratedFile::Filesystems),
+    )?;
     Ok(root)
 }
 
@@ -55,7 +73,11 @@ pub fn mountinfo_text(table: &[MountInfo]) -> String {
         if m.flags.no_atime {
             opts.push_str(",noatime");
         }
-        let _ = writeln!(s, "{} {} {}:{} / {} {} - {} none {}", m.id, m.parent_id, m.major, m.minor, m.path, opts, m.fs_name, opts);
+        let _ = writeln!(
+            s,
+            "{} {} {}:{} / {} {} - {} none {}",
+            m.id, m.parent_id, m.major, m.minor, m.path, opts, m.fs_name, opts
+        );
     }
     s
 }

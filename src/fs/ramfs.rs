@@ -15,7 +15,10 @@ const STUB_PERMS: u32 = 0o555;
 pub fn make_directory_tree(vfs: &mut Vfs, subdirs: &[String]) -> Result<InodeId> {
     for s in subdirs {
         if clean(s) != *s {
-            return Err(Error::msg(format!("cannot add subdir at an unclean path: {}", quote(s))));
+            return Err(Error::msg(format!(
+                "cannot add subdir at an unclean path: {}",
+                quote(s)
+            )));
         }
         if s.is_empty() || s == "/" {
             return Err(Error::msg(format!("cannot add subdir at {}", quote(s))));

@@ -10,10 +10,13 @@ pub const APPLICATION_CORES: u32 = 2;
 pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags) -> InodeId {
     let msrc = vfs.new_mount_source("sysfs", device, "", flags);
     let dir = |vfs: &mut Vfs, parent: InodeId, name: &str| -> InodeId {
-        vfs.plain_create(parent, name, 0o555, Node::Dir(BTreeMap::new())).unwrap_or(parent)
+        vfs.plain_create(parent, name, 0o555, Node::Dir(BTreeMap::new()))
+            .unwrap_or(parent)
     };
     let root = vfs.alloc_inode(msrc, 0o555, Node::Dir(BTreeMap::new()));
-    for name in ["block", "bus", "dev", "firmware", "fs", "kernel", "module", "power"] {
+    for name in [
+        "block", "bus", "dev", "firmware", "fs", "kernel", "module", "power",
+    ] {
         dir(vfs, root, name);
     }
     let class = dir(vfs, root, "class");

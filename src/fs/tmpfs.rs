@@ -17,25 +17,43 @@ pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags, data: &str) -
     let mut options = generic_mount_source_options(data);
     let mut perms = ROOT_DEFAULT_PERMS;
     if let Some(m) = options.remove("mode") {
-        let i = parse_uint(&m, 8, 32).map_err(|e| Error::msg(format!("mode value not parsable 'mode={m}': {}", e.text)))?;
+        let i = parse_uint(&m, 8, 32)
+            .map_err(|e| Error::msg(format!("mode value not parsable 'mode={m}': {}", e.text)))?;
         if i & !MODE_MASK != 0 {
-            return Err(Error::msg(format!("invalid mode {}: must be less than {:o}", quote(&m), MODE_MASK)));
+            return Err(Error::msg(format!(
+                "invalid mode {}: must be less than {:o}",
+                quote(&m),
+                MODE_MASK
+            )));
         }
         perms = i as u32;
     }
     let mut uid = 0u32;
     if let Some(s) = options.remove("uid") {
         // gVisor prints the value ParseInt returned, not the text given.
-        let v = parse_int(&s, 10, 32).map_err(|e| Error::msg(format!("uid value not parsable 'uid={}': {}", e.value, e.text)))?;
+        let v = parse_int(&s, 10, 32).map_err(|e| {
+            Error::msg(format!(
+                "uid value not parsable 'uid={}': {}",
+                e.value, e.text
+            ))
+        })?;
         uid = v as u32;
     }
     let mut gid = 0u32;
     if let Some(s) = options.remove("gid") {
-        let v = parse_int(&s, 10, 32).map_err(|e| Error::msg(format!("gid value not parsable 'gid={}': {}", e.value, e.text)))?;
+        let v = parse_int(&s, 10, 32).map_err(|e| {
+            Error::msg(format!(
+                "gid value not parsable 'gid={}': {}",
+                e.value, e.text
+            ))
+        })?;
         gid = v as u32;
     }
     if !options.is_empty() {
-        return Err(Error::msg(format!("unsupported mount options: {}", go_map(&options))));
+        return Err(Error::msg(format!(
+            "unsupported mount options: {}",
+            go_map(&options)
+        )));
     }
     let msrc = vfs.new_mount_source("tmpfs", device, data, flags);
     let root = vfs.alloc_inode(msrc, perms, Node::Dir(BTreeMap::new()));

@@ -64,7 +64,14 @@ pub struct Attr {
 impl Attr {
     /// Attributes for a new object owned by root at logical time `now`.
     pub fn new(perms: u32, now: u64) -> Attr {
-        Attr { perms: perms & 0o7777, uid: 0, gid: 0, atime: now, mtime: now, ctime: now }
+        Attr {
+            perms: perms & 0o7777,
+            uid: 0,
+            gid: 0,
+            atime: now,
+            mtime: now,
+            ctime: now,
+        }
     }
 }
 

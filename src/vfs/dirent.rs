@@ -48,7 +48,12 @@ impl Vfs {
     }
 
     /// A new dirent with no cached children.
-    pub(crate) fn new_dirent(&mut self, name: &str, parent: Option<DirentId>, inode: InodeId) -> DirentId {
+    pub(crate) fn new_dirent(
+        &mut self,
+        name: &str,
+        parent: Option<DirentId>,
+        inode: InodeId,
+    ) -> DirentId {
         self.dirents.insert(Dirent {
             name: name.to_string(),
             parent,
@@ -62,7 +67,12 @@ impl Vfs {
     /// `Dirent.Walk(root, name)`: one component. `""` and `.` stay, `..` goes
     /// to the parent but never above `root`, anything else is looked up and
     /// cached.
-    pub(crate) fn walk_child(&mut self, d: DirentId, root: DirentId, name: &str) -> Result<DirentId> {
+    pub(crate) fn walk_child(
+        &mut self,
+        d: DirentId,
+        root: DirentId,
+        name: &str,
+    ) -> Result<DirentId> {
         match name {
             "" | "." => return Ok(d),
             ".." => {
@@ -91,7 +101,12 @@ impl Vfs {
     }
 
     /// Caches a freshly created child under `d`.
-    pub(crate) fn cache_child(&mut self, d: DirentId, name: &str, inode: InodeId) -> Result<DirentId> {
+    pub(crate) fn cache_child(
+        &mut self,
+        d: DirentId,
+        name: &str,
+        inode: InodeId,
+    ) -> Result<DirentId> {
         let child = self.new_dirent(name, Some(d), inode);
         self.dirent_mut(d)?.children.insert(name.to_string(), child);
         Ok(child)
@@ -131,7 +146,9 @@ impl Vfs {
                 reachable = true;
                 break;
             }
-            let Some(x) = self.dirents.get(cur) else { break };
+            let Some(x) = self.dirents.get(cur) else {
+                break;
+            };
             match x.parent {
                 Some(p) => {
                     parts.push(&x.name);

@@ -36,22 +36,39 @@ impl OpenFlags {
 
     /// `O_WRONLY`.
     pub fn write_only() -> OpenFlags {
-        OpenFlags { write: true, ..OpenFlags::default() }
+        OpenFlags {
+            write: true,
+            ..OpenFlags::default()
+        }
     }
 
     /// `O_RDWR`.
     pub fn read_write() -> OpenFlags {
-        OpenFlags { read: true, write: true, ..OpenFlags::default() }
+        OpenFlags {
+            read: true,
+            write: true,
+            ..OpenFlags::default()
+        }
     }
 
     /// `O_WRONLY|O_CREAT|O_TRUNC`, what `>` in a shell does.
     pub fn create_truncate() -> OpenFlags {
-        OpenFlags { write: true, create: true, truncate: true, ..OpenFlags::default() }
+        OpenFlags {
+            write: true,
+            create: true,
+            truncate: true,
+            ..OpenFlags::default()
+        }
     }
 
     /// `O_WRONLY|O_CREAT|O_APPEND`, what `>>` in a shell does.
     pub fn create_append() -> OpenFlags {
-        OpenFlags { write: true, create: true, append: true, ..OpenFlags::default() }
+        OpenFlags {
+            write: true,
+            create: true,
+            append: true,
+            ..OpenFlags::default()
+        }
     }
 }
 

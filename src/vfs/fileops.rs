@@ -48,7 +48,11 @@ impl Vfs {
             Some(i) => (&trimmed[..=i], &trimmed[i + 1..]),
             None => ("", trimmed),
         };
-        let parent = if dir.is_empty() { ctx.cwd } else { self.lookup(ctx, dir, true)? };
+        let parent = if dir.is_empty() {
+            ctx.cwd
+        } else {
+            self.lookup(ctx, dir, true)?
+        };
         let inode = self.dirent(parent)?.inode;
         if !self.is_dir(inode) {
             return Err(Errno::ENOTDIR.into());
@@ -65,12 +69,26 @@ impl Vfs {
     }
 
     /// Creates `name` under `parent` after the checks every create shares.
-    fn mknod_at(&mut self, ctx: Ctx, parent: DirentId, name: &str, perms: u32, kind: NewKind<'_>) -> Result<DirentId> {
+    fn mknod_at(
+        &mut self,
+        ctx: Ctx,
+        parent: DirentId,
+        name: &str,
+        perms: u32,
+        kind: NewKind<'_>,
+    ) -> Result<DirentId> {
         if name.is_empty() || name == "." || name == ".." {
             return Err(Errno::EEXIST.into());
         }
         let pinode = self.dirent(parent)?.inode;
-        self.check_permission(pinode, PermMask { read: false, write: true, execute: true })?;
+        self.check_permission(
+            pinode,
+            PermMask {
+                read: false,
+                write: true,
+                execute: true,
+            },
+        )?;
         match self.walk_child(parent, ctx.root, name) {
             Ok(_) => return Err(Errno::EEXIST.into()),
             Err(e) if e.is(Errno::ENOENT) => {}
@@ -98,9 +116,16 @@ impl Vfs {
     /// `mkdir -p`: every missing component, existing directories accepted.
     pub fn mkdir_all(&mut self, ctx: Ctx, path: &str, perms: u32) -> Result<DirentId> {
         check_path(path)?;
-        let mut cur = if path.starts_with('/') { ctx.root } else { ctx.cwd };
+        let mut cur = if path.starts_with('/') {
+            ctx.root
+        } else {
+            ctx.cwd
+        };
         for comp in path.split('/').filter(|c| !c.is_empty()) {
-            let sub = Ctx { root: ctx.root, cwd: cur };
+            let sub = Ctx {
+                root: ctx.root,
+                cwd: cur,
+            };
             cur = match self.lookup(sub, comp, true) {
                 Ok(d) => {
                     if !self.is_dir(self.dirent(d)?.inode) {
@@ -108,7 +133,9 @@ impl Vfs {
                     }
                     d
                 }
-                Err(e) if e.is(Errno::ENOENT) => self.mknod_at(ctx, cur, comp, perms & 0o7777, NewKind::Dir)?,
+                Err(e) if e.is(Errno::ENOENT) => {
+                    self.mknod_at(ctx, cur, comp, perms & 0o7777, NewKind::Dir)?
+                }
                 Err(e) => return Err(e),
             };
         }
@@ -139,7 +166,14 @@ impl Vfs {
         if self.ino(pinode)?.msrc != self.ino(tinode)?.msrc {
             return Err(Errno::EXDEV.into());
         }
-        self.check_permission(pinode, PermMask { read: false, write: true, execute: true })?;
+        self.check_permission(
+            pinode,
+            PermMask {
+                read: false,
+                write: true,
+                execute: true,
+            },
+        )?;
         match self.walk_child(parent, ctx.root, name) {
             Ok(_) => return Err(Errno::EEXIST.into()),
             Err(e) if e.is(Errno::ENOENT) => {}
@@ -177,7 +211,14 @@ impl Vfs {
             return Err(Errno::EISDIR.into());
         }
         let pinode = self.dirent(parent)?.inode;
-        self.check_permission(pinode, PermMask { read: false, write: true, execute: true })?;
+        self.check_permission(
+            pinode,
+            PermMask {
+                read: false,
+                write: true,
+                execute: true,
+            },
+        )?;
         if dir && !self.readdir_inode(cinode)?.is_empty() {
             return Err(Errno::ENOTEMPTY.into());
         }
@@ -197,7 +238,9 @@ impl Vfs {
         if self.files.values().any(|f| f.dirent == child) {
             return;
         }
-        let Some(d) = self.dirents.get(child) else { return };
+        let Some(d) = self.dirents.get(child) else {
+            return;
+        };
         if !d.children.is_empty() {
             return;
         }
@@ -250,12 +293,18 @@ impl Vfs {
             match (self.is_dir(mi), self.is_dir(ri)) {
                 (true, false) => return Err(Errno::ENOTDIR.into()),
                 (false, true) => return Err(Errno::EISDIR.into()),
-                (true, true) if !self.readdir_inode(ri)?.is_empty() => return Err(Errno::ENOTEMPTY.into()),
+                (true, true) if !self.readdir_inode(ri)?.is_empty() => {
+                    return Err(Errno::ENOTEMPTY.into())
+                }
                 _ => {}
             }
         }
         let (opi, npi) = (self.dirent(op)?.inode, self.dirent(np)?.inode);
-        let wx = PermMask { read: false, write: true, execute: true };
+        let wx = PermMask {
+            read: false,
+            write: true,
+            execute: true,
+        };
         self.check_permission(opi, wx)?;
         self.check_permission(npi, wx)?;
         // `Rename` refuses to cross mounts (`oldParent` and `newParent` must
@@ -281,7 +330,9 @@ impl Vfs {
             let d = self.dirent_mut(renamed)?;
             d.name = nname.to_string();
             d.parent = Some(np);
-            self.dirent_mut(np)?.children.insert(nname.to_string(), renamed);
+            self.dirent_mut(np)?
+                .children
+                .insert(nname.to_string(), renamed);
         }
         Ok(())
     }
@@ -313,7 +364,11 @@ impl Vfs {
     fn setattr_at(&mut self, d: DirentId, f: impl FnOnce(&mut Attr)) -> Result<()> {
         let inode = self.dirent(d)?.inode;
         self.check_writable_fs(inode)?;
-        let target = if self.overlay_entry(inode).is_some() { self.overlay_upper_of(d)? } else { inode };
+        let target = if self.overlay_entry(inode).is_some() {
+            self.overlay_upper_of(d)?
+        } else {
+            inode
+        };
         self.plain_setattr(target, f)
     }
 
@@ -355,7 +410,11 @@ impl Vfs {
             _ => return Err(Errno::EINVAL.into()),
         }
         self.check_permission(inode, PermMask::WRITE)?;
-        let target = if self.overlay_entry(inode).is_some() { self.overlay_upper_of(d)? } else { inode };
+        let target = if self.overlay_entry(inode).is_some() {
+            self.overlay_upper_of(d)?
+        } else {
+            inode
+        };
         self.plain_truncate(target, size)
     }
 
@@ -371,10 +430,15 @@ impl Vfs {
                     if flags.exclusive {
                         return Err(Errno::EEXIST.into());
                     }
-                    let sub = Ctx { root: ctx.root, cwd: parent };
+                    let sub = Ctx {
+                        root: ctx.root,
+                        cwd: parent,
+                    };
                     self.lookup(sub, name, !flags.no_follow)?
                 }
-                Err(e) if e.is(Errno::ENOENT) => self.mknod_at(ctx, parent, name, perms & 0o7777, NewKind::File)?,
+                Err(e) if e.is(Errno::ENOENT) => {
+                    self.mknod_at(ctx, parent, name, perms & 0o7777, NewKind::File)?
+                }
                 Err(e) => return Err(e),
             }
         } else {
@@ -399,19 +463,33 @@ impl Vfs {
         if t == FileType::Socket {
             return Err(Errno::ENXIO.into());
         }
-        self.check_permission(inode, PermMask { read: flags.read, write: flags.write, execute: false })?;
+        self.check_permission(
+            inode,
+            PermMask {
+                read: flags.read,
+                write: flags.write,
+                execute: false,
+            },
+        )?;
         if flags.write && self.overlay_entry(inode).is_some() {
             self.copy_up(d)?;
         }
         if flags.truncate && flags.write && t == FileType::Regular {
             self.truncate_at(d, 0)?;
         }
-        Ok(self.files.insert(OpenFile { dirent: d, flags, offset: 0 }))
+        Ok(self.files.insert(OpenFile {
+            dirent: d,
+            flags,
+            offset: 0,
+        }))
     }
 
     /// `close(2)`.
     pub fn close(&mut self, f: FileId) -> Result<()> {
-        self.files.remove(f).map(|_| ()).ok_or_else(|| Errno::EBADF.into())
+        self.files
+            .remove(f)
+            .map(|_| ())
+            .ok_or_else(|| Errno::EBADF.into())
     }
 
     /// `read(2)`: up to `len` bytes at the file offset.
@@ -478,7 +556,11 @@ impl Vfs {
 
     /// Writes a whole file: creates or truncates it, or appends.
     pub fn write_file(&mut self, ctx: Ctx, path: &str, data: &[u8], append: bool) -> Result<()> {
-        let flags = if append { OpenFlags::create_append() } else { OpenFlags::create_truncate() };
+        let flags = if append {
+            OpenFlags::create_append()
+        } else {
+            OpenFlags::create_truncate()
+        };
         let f = self.open(ctx, path, flags, 0o644)?;
         let r = self.write(f, data);
         self.close(f)?;

@@ -56,7 +56,9 @@ impl Vfs {
             if !seen.insert(i) {
                 continue;
             }
-            let Some(inode) = self.inodes.get(i) else { continue };
+            let Some(inode) = self.inodes.get(i) else {
+                continue;
+            };
             live_m.insert(inode.msrc);
             match &inode.node {
                 Node::Dir(entries) => istack.extend(entries.values().copied()),

@@ -47,7 +47,13 @@ pub struct MountSource {
 
 impl MountSource {
     /// A fresh, unmounted mount source.
-    pub fn new(fs_name: &str, device: &str, data: &str, flags: MountSourceFlags, kind: MsrcKind) -> Self {
+    pub fn new(
+        fs_name: &str,
+        device: &str,
+        data: &str,
+        flags: MountSourceFlags,
+        kind: MsrcKind,
+    ) -> Self {
         MountSource {
             fs_name: fs_name.to_string(),
             device: device.to_string(),

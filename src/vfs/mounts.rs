@@ -61,7 +61,9 @@ impl Vfs {
             let n = self.dirent(node)?;
             (n.name.clone(), n.parent, n.inode)
         };
-        let Some(parent) = parent else { return Err(Errno::EBUSY.into()) };
+        let Some(parent) = parent else {
+            return Err(Errno::EBUSY.into());
+        };
         if self.dirent(node)?.deleted {
             return Err(Errno::ENOENT.into());
         }
@@ -101,14 +103,18 @@ impl Vfs {
     /// what was detached.
     pub fn unmount(&mut self, node: DirentId, detach_only: bool) -> Result<()> {
         let parent = self.dirent(node)?.parent.ok_or(Errno::EBUSY)?;
-        let Some(mut origs) = self.mounts.remove(&node) else { return Err(Errno::EINVAL.into()) };
+        let Some(mut origs) = self.mounts.remove(&node) else {
+            return Err(Errno::EINVAL.into());
+        };
         let inode = self.dirent(node)?.inode;
         let msrc = self.ino(inode)?.msrc;
         if !detach_only && self.open_files_under(node) {
             self.mounts.insert(node, origs);
             return Err(Errno::EBUSY.into());
         }
-        let Some(original) = origs.pop() else { return Err(Error::fatal("cannot unmount initial dirent")) };
+        let Some(original) = origs.pop() else {
+            return Err(Error::fatal("cannot unmount initial dirent"));
+        };
         if let Some(pm) = self.msrcs.get(msrc).and_then(|m| m.parent) {
             if let Some(p) = self.msrcs.get_mut(pm) {
                 p.children.retain(|c| *c != msrc);
@@ -134,7 +140,11 @@ impl Vfs {
     /// `MountSource.Submounts()`: every mount below `msrc`, depth first.
     pub fn submounts(&self, msrc: MsrcId) -> Vec<MsrcId> {
         let mut out = Vec::new();
-        let mut stack: Vec<MsrcId> = self.msrcs.get(msrc).map(|m| m.children.iter().rev().copied().collect()).unwrap_or_default();
+        let mut stack: Vec<MsrcId> = self
+            .msrcs
+            .get(msrc)
+            .map(|m| m.children.iter().rev().copied().collect())
+            .unwrap_or_default();
         while let Some(m) = stack.pop() {
             out.push(m);
             if let Some(ms) = self.msrcs.get(m) {
@@ -147,20 +157,31 @@ impl Vfs {
     /// The mounts a task rooted at `task_root` sees, sorted by id, with
     /// paths relative to its root (`sfs/proc/mounts.go forEachMountSource`).
     pub fn mount_table(&self, task_root: DirentId) -> Vec<MountInfo> {
-        let Some(root_msrc) = self.dirents.get(task_root).and_then(|d| self.inodes.get(d.inode)).map(|i| i.msrc) else {
+        let Some(root_msrc) = self
+            .dirents
+            .get(task_root)
+            .and_then(|d| self.inodes.get(d.inode))
+            .map(|i| i.msrc)
+        else {
             return Vec::new();
         };
         let mut all = self.submounts(root_msrc);
         all.push(root_msrc);
         let mut out = Vec::with_capacity(all.len());
         for m in all {
-            let Some(ms) = self.msrcs.get(m) else { continue };
+            let Some(ms) = self.msrcs.get(m) else {
+                continue;
+            };
             let Some(root) = ms.root else { continue };
             let (path, reachable) = self.full_name(root, task_root);
             if !reachable {
                 continue;
             }
-            let parent_id = ms.parent.and_then(|p| self.msrcs.get(p)).map(|p| p.id).unwrap_or(ms.id);
+            let parent_id = ms
+                .parent
+                .and_then(|p| self.msrcs.get(p))
+                .map(|p| p.id)
+                .unwrap_or(ms.id);
             let (major, minor) = self
                 .dirents
                 .get(root)
@@ -187,7 +208,13 @@ impl Vfs {
     /// `MountNamespace.FindLink(root, wd, path, &remaining)`: walks `path`
     /// without resolving a final symlink. Intermediate symlinks draw on the
     /// same budget as the whole path; 0 means any symlink gives ELOOP.
-    pub fn find_link(&mut self, root: DirentId, wd: Option<DirentId>, path: &str, remaining: &mut u32) -> Result<DirentId> {
+    pub fn find_link(
+        &mut self,
+        root: DirentId,
+        wd: Option<DirentId>,
+        path: &str,
+        remaining: &mut u32,
+    ) -> Result<DirentId> {
         if path.is_empty() {
             return Err(Error::fatal("MountNamespace.FindLink: path is empty"));
         }
@@ -218,7 +245,13 @@ impl Vfs {
     }
 
     /// `MountNamespace.FindInode`: `find_link`, then resolve a final symlink.
-    pub fn find_inode(&mut self, root: DirentId, wd: Option<DirentId>, path: &str, remaining: &mut u32) -> Result<DirentId> {
+    pub fn find_inode(
+        &mut self,
+        root: DirentId,
+        wd: Option<DirentId>,
+        path: &str,
+        remaining: &mut u32,
+    ) -> Result<DirentId> {
         let d = self.find_link(root, wd, path, remaining)?;
         self.resolve(root, d, remaining)
     }
@@ -244,14 +277,22 @@ impl Vfs {
 
     /// `MountNamespace.ResolveExecutablePath(ctx, wd, name, paths)` with the
     /// process root of `ctx`.
-    pub fn resolve_executable_path(&mut self, ctx: Ctx, wd: &str, name: &str, paths: &[String]) -> Result<String> {
+    pub fn resolve_executable_path(
+        &mut self,
+        ctx: Ctx,
+        wd: &str,
+        name: &str,
+        paths: &[String],
+    ) -> Result<String> {
         if name.starts_with('/') {
             return Ok(name.to_string());
         }
         if name.find('/').is_some_and(|i| i > 0) {
             let wd = if wd.is_empty() { "/" } else { wd };
             if !wd.starts_with('/') {
-                return Err(Error::msg(format!("working directory {wd:?} must be absolute")));
+                return Err(Error::msg(format!(
+                    "working directory {wd:?} must be absolute"
+                )));
             }
             return Ok(join(wd, name));
         }
@@ -274,6 +315,8 @@ impl Vfs {
 
     /// True when an open file refers to a dirent at or below `d`.
     pub(crate) fn open_files_under(&self, d: DirentId) -> bool {
-        self.files.values().any(|f| self.is_descendant_of(f.dirent, d))
+        self.files
+            .values()
+            .any(|f| self.is_descendant_of(f.dirent, d))
     }
 }

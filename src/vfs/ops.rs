@@ -31,7 +31,14 @@ impl Vfs {
     pub(crate) fn alloc_inode(&mut self, msrc: MsrcId, perms: u32, node: Node) -> InodeId {
         let now = self.tick();
         let ino = self.alloc_ino();
-        self.inodes.insert(Inode { msrc, ino, attr: Attr::new(perms, now), nlink: 1, node, xattrs: None })
+        self.inodes.insert(Inode {
+            msrc,
+            ino,
+            attr: Attr::new(perms, now),
+            nlink: 1,
+            node,
+            xattrs: None,
+        })
     }
 
     /// The inode behind an id. Ids handed out by this VFS stay valid until the
@@ -54,7 +61,9 @@ impl Vfs {
         let mut cur = id;
         // Overlays nest only through lowers; the loop ends at a plain inode.
         for _ in 0..64 {
-            let Some(i) = self.inodes.get(cur) else { return FileType::Regular };
+            let Some(i) = self.inodes.get(cur) else {
+                return FileType::Regular;
+            };
             match &i.node {
                 Node::Overlay(o) => match o.upper.or(o.lower) {
                     Some(next) => cur = next,
@@ -96,7 +105,10 @@ impl Vfs {
     pub(crate) fn lookup_inode(&mut self, dir: InodeId, name: &str) -> Result<InodeId> {
         let node = &self.ino(dir)?.node;
         match node {
-            Node::Dir(entries) => entries.get(name).copied().ok_or_else(|| Errno::ENOENT.into()),
+            Node::Dir(entries) => entries
+                .get(name)
+                .copied()
+                .ok_or_else(|| Errno::ENOENT.into()),
             Node::Overlay(_) => self.overlay_lookup(dir, name),
             _ => Err(Errno::ENOTDIR.into()),
         }
@@ -107,10 +119,15 @@ impl Vfs {
     pub(crate) fn readdir_inode(&mut self, dir: InodeId) -> Result<Vec<DirEntry>> {
         match &self.ino(dir)?.node {
             Node::Dir(entries) => {
-                let entries: Vec<(String, InodeId)> = entries.iter().map(|(n, i)| (n.clone(), *i)).collect();
+                let entries: Vec<(String, InodeId)> =
+                    entries.iter().map(|(n, i)| (n.clone(), *i)).collect();
                 Ok(entries
                     .into_iter()
-                    .map(|(name, id)| DirEntry { file_type: self.file_type(id), ino: self.stable_ino(id), name })
+                    .map(|(name, id)| DirEntry {
+                        file_type: self.file_type(id),
+                        ino: self.stable_ino(id),
+                        name,
+                    })
                     .collect())
             }
             Node::Overlay(_) => self.overlay_readdir(dir),
@@ -177,12 +194,20 @@ impl Vfs {
     }
 
     /// Reads up to `len` bytes at `offset` from a file or device.
-    pub(crate) fn read_inode(&mut self, ctx: Ctx, id: InodeId, offset: u64, len: usize) -> Result<Vec<u8>> {
+    pub(crate) fn read_inode(
+        &mut self,
+        ctx: Ctx,
+        id: InodeId,
+        offset: u64,
+        len: usize,
+    ) -> Result<Vec<u8>> {
         let data = self.data_inode(id);
         let node = self.ino(data)?.node.clone_shallow();
         match node {
             Shallow::File => {
-                let Node::File(bytes) = &self.ino(data)?.node else { return Err(Errno::EIO.into()) };
+                let Node::File(bytes) = &self.ino(data)?.node else {
+                    return Err(Errno::EIO.into());
+                };
                 Ok(slice_at(bytes, offset, len).to_vec())
             }
             Shallow::Generated(g) => {
@@ -246,7 +271,13 @@ impl Vfs {
     }
 
     /// Creates `name` in a plain directory. EEXIST when taken.
-    pub(crate) fn plain_create(&mut self, dir: InodeId, name: &str, perms: u32, node: Node) -> Result<InodeId> {
+    pub(crate) fn plain_create(
+        &mut self,
+        dir: InodeId,
+        name: &str,
+        perms: u32,
+        node: Node,
+    ) -> Result<InodeId> {
         let msrc = self.ino(dir)?.msrc;
         match &self.ino(dir)?.node {
             Node::Dir(entries) if entries.contains_key(name) => return Err(Errno::EEXIST.into()),
@@ -289,7 +320,12 @@ impl Vfs {
     }
 
     /// Removes `name` from a plain directory: `want_dir` selects rmdir rules.
-    pub(crate) fn plain_remove(&mut self, dir: InodeId, name: &str, want_dir: bool) -> Result<InodeId> {
+    pub(crate) fn plain_remove(
+        &mut self,
+        dir: InodeId,
+        name: &str,
+        want_dir: bool,
+    ) -> Result<InodeId> {
         let child = match &self.ino(dir)?.node {
             Node::Dir(entries) => *entries.get(name).ok_or(Errno::ENOENT)?,
             _ => return Err(Errno::ENOTDIR.into()),
@@ -321,7 +357,13 @@ impl Vfs {
     }
 
     /// Renames within or across plain directories of one filesystem.
-    pub(crate) fn plain_rename(&mut self, old_dir: InodeId, old: &str, new_dir: InodeId, new: &str) -> Result<()> {
+    pub(crate) fn plain_rename(
+        &mut self,
+        old_dir: InodeId,
+        old: &str,
+        new_dir: InodeId,
+        new: &str,
+    ) -> Result<()> {
         if self.ino(old_dir)?.msrc != self.ino(new_dir)?.msrc {
             return Err(Errno::EXDEV.into());
         }
@@ -372,7 +414,10 @@ impl Vfs {
             if seen > 1_000_000 {
                 return false;
             }
-            if let Some(Inode { node: Node::Dir(e), .. }) = self.inodes.get(d) {
+            if let Some(Inode {
+                node: Node::Dir(e), ..
+            }) = self.inodes.get(d)
+            {
                 for c in e.values() {
                     if *c == node {
                         return true;
@@ -396,13 +441,19 @@ impl Vfs {
     /// `Getxattr` on a plain inode (ENODATA when absent).
     pub(crate) fn getxattr(&self, id: InodeId, name: &str) -> Result<Vec<u8>> {
         let i = self.ino(id)?;
-        i.xattrs.as_ref().and_then(|x| x.get(name)).cloned().ok_or_else(|| Errno::ENODATA.into())
+        i.xattrs
+            .as_ref()
+            .and_then(|x| x.get(name))
+            .cloned()
+            .ok_or_else(|| Errno::ENODATA.into())
     }
 
     /// `Setxattr` on a plain inode.
     pub(crate) fn setxattr(&mut self, id: InodeId, name: &str, value: &[u8]) -> Result<()> {
         let i = self.ino_mut(id)?;
-        i.xattrs.get_or_insert_with(|| Box::new(BTreeMap::new())).insert(name.to_string(), value.to_vec());
+        i.xattrs
+            .get_or_insert_with(|| Box::new(BTreeMap::new()))
+            .insert(name.to_string(), value.to_vec());
         Ok(())
     }
 }
@@ -431,7 +482,9 @@ impl Node {
 
 /// `bytes[offset..offset+len]`, clamped to the data.
 fn slice_at(bytes: &[u8], offset: u64, len: usize) -> &[u8] {
-    let start = usize::try_from(offset).unwrap_or(usize::MAX).min(bytes.len());
+    let start = usize::try_from(offset)
+        .unwrap_or(usize::MAX)
+        .min(bytes.len());
     let end = start.saturating_add(len).min(bytes.len());
     bytes.get(start..end).unwrap_or(&[])
 }

@@ -21,7 +21,12 @@ const XATTR_OVERLAY_PREFIX: &str = "trusted.overlay.";
 impl Vfs {
     /// `fs.NewOverlayRoot(upper, lower, flags)`: a directory overlay whose
     /// mount source is `overlayfs` with `flags`.
-    pub fn new_overlay_root(&mut self, upper: InodeId, lower: InodeId, flags: MountSourceFlags) -> Result<InodeId> {
+    pub fn new_overlay_root(
+        &mut self,
+        upper: InodeId,
+        lower: InodeId,
+        flags: MountSourceFlags,
+    ) -> Result<InodeId> {
         if !self.is_dir(upper) {
             return Err(Error::msg("upper Inode is not a directory"));
         }
@@ -29,49 +34,91 @@ impl Vfs {
             return Err(Error::msg("lower Inode is not a directory"));
         }
         if self.overlay_entry(upper).is_some() {
-            return Err(Error::msg("cannot nest overlay in upper file of another overlay"));
+            return Err(Error::msg(
+                "cannot nest overlay in upper file of another overlay",
+            ));
         }
         let (um, lm) = (self.ino(upper)?.msrc, self.ino(lower)?.msrc);
         let msrc = self.new_overlay_msrc(um, lm, flags);
-        let entry = OverlayEntry { upper: Some(upper), lower: Some(lower), lower_exists: true };
+        let entry = OverlayEntry {
+            upper: Some(upper),
+            lower: Some(lower),
+            lower_exists: true,
+        };
         Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)))
     }
 
     /// `fs.NewOverlayRootFile(upperMS, lower, flags)`: a single-file overlay
     /// whose upper is created lazily in `upper_msrc` on first write.
-    pub fn new_overlay_root_file(&mut self, upper_msrc: MsrcId, lower: InodeId, flags: MountSourceFlags) -> Result<InodeId> {
+    pub fn new_overlay_root_file(
+        &mut self,
+        upper_msrc: MsrcId,
+        lower: InodeId,
+        flags: MountSourceFlags,
+    ) -> Result<InodeId> {
         if self.file_type(lower) != FileType::Regular {
             return Err(Error::msg("lower Inode is not a regular file"));
         }
         let lm = self.ino(lower)?.msrc;
         let msrc = self.new_overlay_msrc(upper_msrc, lm, flags);
-        let entry = OverlayEntry { upper: None, lower: Some(lower), lower_exists: true };
+        let entry = OverlayEntry {
+            upper: None,
+            lower: Some(lower),
+            lower_exists: true,
+        };
         Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)))
     }
 
-    fn new_overlay_msrc(&mut self, upper: MsrcId, lower: MsrcId, flags: MountSourceFlags) -> MsrcId {
-        self.msrcs.insert(MountSource::new("overlayfs", "none", "", flags, MsrcKind::Overlay { upper, lower }))
+    fn new_overlay_msrc(
+        &mut self,
+        upper: MsrcId,
+        lower: MsrcId,
+        flags: MountSourceFlags,
+    ) -> MsrcId {
+        self.msrcs.insert(MountSource::new(
+            "overlayfs",
+            "none",
+            "",
+            flags,
+            MsrcKind::Overlay { upper, lower },
+        ))
     }
 
     /// `newOverlayEntry`: only regular files, directories, symlinks and
     /// sockets may come from a lower filesystem.
-    fn new_overlay_entry(&self, upper: Option<InodeId>, lower: Option<InodeId>, lower_exists: bool) -> Result<OverlayEntry> {
+    fn new_overlay_entry(
+        &self,
+        upper: Option<InodeId>,
+        lower: Option<InodeId>,
+        lower_exists: bool,
+    ) -> Result<OverlayEntry> {
         if let Some(l) = lower {
             let t = self.file_type(l);
-            if !matches!(t, FileType::Regular | FileType::Directory | FileType::Symlink | FileType::Socket) {
+            if !matches!(
+                t,
+                FileType::Regular | FileType::Directory | FileType::Symlink | FileType::Socket
+            ) {
                 let kind = match t {
                     FileType::CharDevice => "CharacterDevice",
                     _ => "Anonymous",
                 };
-                return Err(Error::with_errno(Errno::EINVAL, format!("{kind} not supported in lower filesytem")));
+                return Err(Error::with_errno(
+                    Errno::EINVAL,
+                    format!("{kind} not supported in lower filesytem"),
+                ));
             }
         }
-        Ok(OverlayEntry { upper, lower, lower_exists })
+        Ok(OverlayEntry {
+            upper,
+            lower,
+            lower_exists,
+        })
     }
 
     /// `overlayHasWhiteout(parent, name)` on an upper directory.
     pub(crate) fn has_whiteout(&self, upper_dir: InodeId, name: &str) -> bool {
-        self.getxattr(upper_dir, &whiteout_xattr(name)).is_ok_and(|v| v == b"y")
+        self.getxattr(upper_dir, &whiteout_xattr(name))
+            .is_ok_and(|v| v == b"y")
     }
 
     /// `overlayLookup`: upper first (a whiteout hides the lower), then the
@@ -87,7 +134,9 @@ impl Vfs {
                 Err(e) => return Err(e),
             }
             if self.has_whiteout(pu, name) {
-                let Some(u) = upper else { return Err(Errno::ENOENT.into()) };
+                let Some(u) = upper else {
+                    return Err(Errno::ENOENT.into());
+                };
                 let entry = self.new_overlay_entry(Some(u), None, false)?;
                 return Ok(self.alloc_inode(msrc, 0, Node::Overlay(entry)));
             }
@@ -177,7 +226,9 @@ impl Vfs {
     fn find_next_copy_up(&self, d: DirentId) -> Result<DirentId> {
         let mut next = d;
         loop {
-            let Some(parent) = self.dirent(next)?.parent else { return Ok(next) };
+            let Some(parent) = self.dirent(next)?.parent else {
+                return Ok(next);
+            };
             match self.overlay_entry(self.dirent(parent)?.inode) {
                 Some(po) if po.upper.is_none() => next = parent,
                 // A parent with an upper, or a parent outside the overlay
@@ -198,11 +249,18 @@ impl Vfs {
         }
         let lower = o.lower.ok_or(Errno::EIO)?;
         let t = self.file_type(lower);
-        if !matches!(t, FileType::Regular | FileType::Directory | FileType::Symlink) {
+        if !matches!(
+            t,
+            FileType::Regular | FileType::Directory | FileType::Symlink
+        ) {
             return Err(Errno::EINVAL.into());
         }
         let name = self.dirent(next)?.name.clone();
-        let parent_upper = match self.dirent(next)?.parent.map(|p| self.dirent(p).map(|pd| pd.inode)) {
+        let parent_upper = match self
+            .dirent(next)?
+            .parent
+            .map(|p| self.dirent(p).map(|pd| pd.inode))
+        {
             Some(Ok(p)) => self.overlay_entry(p).and_then(|po| po.upper),
             _ => None,
         };
@@ -214,7 +272,9 @@ impl Vfs {
             _ => Node::File(Vec::new()),
         };
         let upper = match parent_upper {
-            Some(pu) => self.plain_create(pu, &name, perms, node).map_err(|_| Errno::EIO)?,
+            Some(pu) => self
+                .plain_create(pu, &name, perms, node)
+                .map_err(|_| Errno::EIO)?,
             None => {
                 // The single-file overlay root: its upper is a detached file
                 // in the overlay's upper mount source.
@@ -232,7 +292,12 @@ impl Vfs {
             .ino(lower_data)?
             .xattrs
             .as_ref()
-            .map(|x| x.iter().filter(|(k, _)| !k.starts_with(XATTR_OVERLAY_PREFIX)).map(|(k, v)| (k.clone(), v.clone())).collect())
+            .map(|x| {
+                x.iter()
+                    .filter(|(k, _)| !k.starts_with(XATTR_OVERLAY_PREFIX))
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         let contents = match t {
             FileType::Regular => match &self.ino(lower_data)?.node {
@@ -247,7 +312,9 @@ impl Vfs {
         up.attr.atime = lower_stat.atime;
         up.attr.mtime = lower_stat.mtime;
         if !xattrs.is_empty() {
-            up.xattrs.get_or_insert_with(Default::default).extend(xattrs);
+            up.xattrs
+                .get_or_insert_with(Default::default)
+                .extend(xattrs);
         }
         if let Node::File(bytes) = &mut up.node {
             *bytes = contents;
@@ -262,12 +329,20 @@ impl Vfs {
     pub(crate) fn overlay_upper_of(&mut self, d: DirentId) -> Result<InodeId> {
         self.copy_up(d)?;
         let inode = self.dirent(d)?.inode;
-        self.overlay_entry(inode).and_then(|o| o.upper).ok_or_else(|| Errno::EIO.into())
+        self.overlay_entry(inode)
+            .and_then(|o| o.upper)
+            .ok_or_else(|| Errno::EIO.into())
     }
 
     /// `overlayCreate`/`CreateDirectory`/`CreateLink`: creates in the parent's
     /// upper and returns a new overlay inode for the child.
-    pub(crate) fn overlay_create(&mut self, parent: DirentId, name: &str, perms: u32, node: Node) -> Result<InodeId> {
+    pub(crate) fn overlay_create(
+        &mut self,
+        parent: DirentId,
+        name: &str,
+        perms: u32,
+        node: Node,
+    ) -> Result<InodeId> {
         let pu = self.overlay_upper_of(parent)?;
         let child = self.plain_create(pu, name, perms, node)?;
         let msrc = self.ino(self.dirent(parent)?.inode)?.msrc;
@@ -276,7 +351,12 @@ impl Vfs {
     }
 
     /// `overlayCreateHardLink`: both the parent and the target are copied up.
-    pub(crate) fn overlay_link(&mut self, parent: DirentId, name: &str, target: DirentId) -> Result<InodeId> {
+    pub(crate) fn overlay_link(
+        &mut self,
+        parent: DirentId,
+        name: &str,
+        target: DirentId,
+    ) -> Result<InodeId> {
         let pu = self.overlay_upper_of(parent)?;
         let tu = self.overlay_upper_of(target)?;
         self.plain_link(pu, name, tu)?;
@@ -304,7 +384,13 @@ impl Vfs {
 
     /// `overlayRename`: every participant must be an overlay (else EXDEV); a
     /// non-empty directory target is ENOTEMPTY, checked before copying up.
-    pub(crate) fn overlay_rename(&mut self, old_parent: DirentId, renamed: DirentId, new_parent: DirentId, new_name: &str) -> Result<()> {
+    pub(crate) fn overlay_rename(
+        &mut self,
+        old_parent: DirentId,
+        renamed: DirentId,
+        new_parent: DirentId,
+        new_name: &str,
+    ) -> Result<()> {
         let is_ov = |v: &Vfs, d: DirentId| v.dirent(d).map(|x| v.overlay_entry(x.inode).is_some());
         if !is_ov(self, renamed)? || !is_ov(self, new_parent)? || !is_ov(self, old_parent)? {
             return Err(Errno::EXDEV.into());
@@ -324,7 +410,9 @@ impl Vfs {
         let opu = self.overlay_upper_of(old_parent)?;
         let old_name = self.dirent(renamed)?.name.clone();
         self.plain_rename(opu, &old_name, npu, new_name)?;
-        let lower_exists = self.overlay_entry(self.dirent(renamed)?.inode).is_some_and(|o| o.lower_exists);
+        let lower_exists = self
+            .overlay_entry(self.dirent(renamed)?.inode)
+            .is_some_and(|o| o.lower_exists);
         if lower_exists {
             self.setxattr(opu, &whiteout_xattr(&old_name), b"y")?;
         }

@@ -15,10 +15,26 @@ pub struct PermMask {
 }
 
 impl PermMask {
-    pub const READ: PermMask = PermMask { read: true, write: false, execute: false };
-    pub const WRITE: PermMask = PermMask { read: false, write: true, execute: false };
-    pub const EXEC: PermMask = PermMask { read: false, write: false, execute: true };
-    pub const READ_EXEC: PermMask = PermMask { read: true, write: false, execute: true };
+    pub const READ: PermMask = PermMask {
+        read: true,
+        write: false,
+        execute: false,
+    };
+    pub const WRITE: PermMask = PermMask {
+        read: false,
+        write: true,
+        execute: false,
+    };
+    pub const EXEC: PermMask = PermMask {
+        read: false,
+        write: false,
+        execute: true,
+    };
+    pub const READ_EXEC: PermMask = PermMask {
+        read: true,
+        write: false,
+        execute: true,
+    };
 }
 
 impl Vfs {
