@@ -1,14 +1,16 @@
 //! mountlab: gVisor's 2018 `runsc` mount engine (`runsc/boot/fs.go`) rebuilt in
 //! Rust over an in-memory sentry-style VFS and an in-memory 9P2000.L gofer.
 //!
-//! The core (`errno`, `error`, `vfs`, `fs`, `p9`) uses no `std::fs`, no threads
+//! The core (`errno`, `error`, `vfs`, `fs`, `p9`, `boot`, `scenario`) uses no `std::fs`, no threads
 //! and no clocks, so it builds for `wasm32-unknown-unknown` as well as natively.
 
+pub mod boot;
 pub mod errno;
 pub mod error;
 pub mod fs;
 pub mod gostr;
 pub mod p9;
+pub mod scenario;
 pub mod vfs;
 
 pub use errno::Errno;

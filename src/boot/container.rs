@@ -1,0 +1,203 @@
+//! Child containers: the child branch of `setupContainerFS` (fs.go:528-626)
+//! and `destroyContainerFS` (fs.go:642-709).
+
+use super::compile::compile_mounts;
+use super::config::Config;
+use super::decisions::{Decision, Recorder};
+use super::fds::FdDispenser;
+use super::namespace::{
+    create_root_mount, mount_id_of, mount_submount, MountList, CHILD_CONTAINERS_DIR,
+};
+use super::SpecView;
+use crate::errno::Errno;
+use crate::error::{Error, Result};
+use crate::gostr::quote;
+use crate::vfs::{clean, Ctx, DirentId, Vfs};
+
+/// The child branch of `setupContainerFS`: a root under
+/// `/__runsc_containers__/<cid>`, then the child's compiled mounts relative
+/// to it. No leftover-FD check; running out of FDs is still fatal. Errors
+/// carry fs.go's wording; the loader adds `failed to create new process: `.
+pub fn setup_child_container_fs(
+    vfs: &mut Vfs,
+    spec: &SpecView,
+    conf: &Config,
+    gofer_fds: &[i32],
+    cid: &str,
+    rec: &mut Recorder,
+) -> Result<(DirentId, FdDispenser)> {
+    let mut fds = FdDispenser::new(gofer_fds);
+    let root_inode = create_root_mount(vfs, spec, conf, &mut fds, None, Some(cid), rec)
+        .map_err(|e| e.wrap("error creating filesystem for container"))?;
+    let global = vfs.namespace_root()?;
+    let mut budget = 0u32;
+    let cont_dir = vfs
+        .find_inode(global, None, CHILD_CONTAINERS_DIR, &mut budget)
+        .map_err(|e| {
+            e.wrap(format!(
+                "couldn't find child container dir {}",
+                quote(CHILD_CONTAINERS_DIR)
+            ))
+        })?;
+    let in_dir = Ctx {
+        root: global,
+        cwd: cont_dir,
+    };
+    vfs.mkdir(in_dir, cid, 0o755)
+        .map_err(|e| e.wrap(format!("create directory {}", quote(cid))))?;
+    let container_root = vfs
+        .lookup(in_dir, cid, false)
+        .map_err(|e| e.wrap(format!("walk to {} failed", quote(cid))))?;
+    let mounted = vfs
+        .mount(container_root, root_inode)
+        .map_err(|e| e.wrap("mount container root"))?;
+    // fs.go walks again because the old dirent is stale after Mount.
+    let container_root = vfs
+        .lookup(in_dir, cid, false)
+        .map_err(|e| e.wrap(format!("find container mount point {}", quote(cid))))?;
+    debug_assert_eq!(mounted, container_root);
+    let path = vfs.path_of(container_root, global);
+    rec.mount_order.push(path.clone());
+    if let Some(d) = rec
+        .decisions
+        .iter_mut()
+        .rev()
+        .find(|d| d.container.as_deref() == Some(cid) && d.origin == super::Origin::Root)
+    {
+        d.mount_path = Some(path);
+        d.mount_id = mount_id_of(vfs, container_root);
+        d.reason(
+            "setupContainerFS",
+            format!(
+                "child root mounted at {}/{cid}; only dev sys proc tmp get stubs",
+                CHILD_CONTAINERS_DIR
+            ),
+        );
+    }
+    let list = MountList::new(compile_mounts(&spec.mounts, Some((rec, Some(cid)))));
+    let first = rec.decisions.len();
+    for c in &list.mounts {
+        rec.decisions
+            .push(Decision::new(Some(cid), c.origin, c.spec_index, &c.mount));
+    }
+    for (i, c) in list.mounts.iter().enumerate() {
+        rec.select(Some(first + i));
+        mount_submount(vfs, conf, container_root, &mut fds, c, &list, rec)
+            .map_err(|e| e.wrap("error mounting filesystem for container"))?;
+    }
+    rec.select(None);
+    Ok((container_root, fds))
+}
+
+/// `destroyContainerFS(cid)`: unmounts every submount of the child's root
+/// (detach only; EINVAL ignored), then the root itself, then removes the
+/// directory. A container that is already gone is not an error.
+pub fn destroy_container_fs(vfs: &mut Vfs, cid: &str) -> Result<()> {
+    let global = vfs.namespace_root()?;
+    // path.Join(ChildContainersDir, cid)
+    let container_root = clean(&format!("{CHILD_CONTAINERS_DIR}/{cid}"));
+    let mut budget = 0u32;
+    let root_d = match vfs.find_inode(global, None, &container_root, &mut budget) {
+        Ok(d) => d,
+        Err(e) if e.is(Errno::ENOENT) => return Ok(()),
+        Err(e) => {
+            return Err(e.wrap(format!(
+                "error finding container root directory {}",
+                quote(&container_root)
+            )))
+        }
+    };
+    let msrc = vfs
+        .inode(vfs.dirent_inode(root_d)?)
+        .map(|i| i.msrc)
+        .ok_or(Errno::ESTALE)?;
+    for m in vfs.submounts(msrc) {
+        let Some(root) = vfs.msrcs.get(m).and_then(|x| x.root) else {
+            continue;
+        };
+        let base = vfs
+            .dirent_name(root)
+            .map(|(n, _)| n.to_string())
+            .unwrap_or_default();
+        match vfs.unmount(root, true) {
+            Ok(()) => {}
+            Err(e) if e.is(Errno::EINVAL) => {}
+            Err(e) => {
+                return Err(e.wrap(format!(
+                    "error unmounting container submount {}",
+                    quote(&base)
+                )))
+            }
+        }
+    }
+    let base = vfs
+        .dirent_name(root_d)
+        .map(|(n, _)| n.to_string())
+        .unwrap_or_default();
+    vfs.unmount(root_d, true).map_err(|e| {
+        e.wrap(format!(
+            "error unmounting container root mount {}",
+            quote(&base)
+        ))
+    })?;
+    budget = 0;
+    let dir = vfs
+        .find_inode(global, None, CHILD_CONTAINERS_DIR, &mut budget)
+        .map_err(|e| {
+            e.wrap(format!(
+                "error finding containers directory {}",
+                quote(CHILD_CONTAINERS_DIR)
+            ))
+        })?;
+    vfs.remove(
+        Ctx {
+            root: global,
+            cwd: dir,
+        },
+        cid,
+        true,
+    )
+    .map_err(|e| {
+        e.wrap(format!(
+            "error removing directory {}",
+            quote(&container_root)
+        ))
+    })?;
+    // fs.AsyncBarrier: everything the container held is released now.
+    vfs.collect_garbage();
+    Ok(())
+}
+
+/// `fs.GetPath(env)`: the first `PATH=` entry split on `:`, or none.
+pub fn get_path(env: &[String]) -> Option<Vec<String>> {
+    env.iter()
+        .find_map(|e| e.strip_prefix("PATH="))
+        .map(|p| p.split(':').map(str::to_string).collect())
+}
+
+/// `setExecutablePath`: resolves `argv0` against the process env's PATH from
+/// the process root `ctx.root`. The loader wraps failures as
+/// `error setting executable path for %+v: %v`.
+pub fn set_executable_path(
+    vfs: &mut Vfs,
+    ctx: Ctx,
+    argv0: &str,
+    env: &[String],
+    wd: &str,
+) -> Result<String> {
+    let paths = get_path(env).unwrap_or_default();
+    vfs.resolve_executable_path(ctx, wd, argv0, &paths)
+}
+
+/// Checks a container id as runsc's `validateID` does (`^[\w+-\.]+$`).
+pub fn validate_id(cid: &str) -> Result<()> {
+    let ok = !cid.is_empty()
+        && cid
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-' | '.'));
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::msg(format!("invalid container id: {cid}")))
+    }
+}
