@@ -98,14 +98,10 @@ impl Vfs {
                 t,
                 FileType::Regular | FileType::Directory | FileType::Symlink | FileType::Socket
             ) {
-                let kind = match t {
-                    FileType::CharDevice => "CharacterDevice",
-                    _ => "Anonymous",
-                };
-                return Err(Error::with_errno(
-                    Errno::EINVAL,
-                    format!("{kind} not supported in lower filesytem"),
-                ));
+                // gVisor `newOverlayEntry` only *logs* "%s not supported in
+                // lower filesytem" and returns the bare `syserror.EINVAL`, so
+                // callers see "invalid argument".
+                return Err(Errno::EINVAL.into());
             }
         }
         Ok(OverlayEntry {
