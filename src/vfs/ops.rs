@@ -142,6 +142,11 @@ impl Vfs {
             Some(i) => match &i.node {
                 Node::Overlay(o) => match (o.lower, o.upper) {
                     (Some(l), _) => self.stable_ino(l),
+                    // `overlayLookup` found the name in both layers and
+                    // dropped the lower of a non-directory after the upper
+                    // "stole" its StableAttr; the stolen number was stored on
+                    // this overlay inode.
+                    (None, Some(_)) if o.lower_exists => i.ino,
                     (None, Some(u)) => self.stable_ino(u),
                     (None, None) => i.ino,
                 },
@@ -439,7 +444,7 @@ impl Vfs {
     }
 
     /// `Getxattr` on a plain inode (ENODATA when absent).
-    pub(crate) fn getxattr(&self, id: InodeId, name: &str) -> Result<Vec<u8>> {
+    pub fn getxattr(&self, id: InodeId, name: &str) -> Result<Vec<u8>> {
         let i = self.ino(id)?;
         i.xattrs
             .as_ref()
@@ -449,7 +454,7 @@ impl Vfs {
     }
 
     /// `Setxattr` on a plain inode.
-    pub(crate) fn setxattr(&mut self, id: InodeId, name: &str, value: &[u8]) -> Result<()> {
+    pub fn setxattr(&mut self, id: InodeId, name: &str, value: &[u8]) -> Result<()> {
         let i = self.ino_mut(id)?;
         i.xattrs
             .get_or_insert_with(|| Box::new(BTreeMap::new()))
