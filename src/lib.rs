@@ -11,6 +11,7 @@ pub mod fs;
 pub mod gostr;
 pub mod p9;
 pub mod scenario;
+pub mod shell;
 pub mod vfs;
 
 pub use errno::Errno;
