@@ -75,7 +75,7 @@ impl MessageLog {
         self.entries.push_back(entry);
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = &LogEntry> {
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &LogEntry> + ExactSizeIterator {
         self.entries.iter()
     }
 

@@ -511,9 +511,12 @@ impl Server {
             open: None,
         };
         if !rel.is_empty() {
+            // As in doWalk, every name is checked before any is walked.
+            let names: Vec<P9Str> = rel.split('/').map(P9Str::from).collect();
+            for n in &names {
+                check_safe_name(n)?;
+            }
             for name in rel.split('/') {
-                let p = P9Str::from(name);
-                let name = check_safe_name(&p)?;
                 if !self.node(f.ino)?.is_dir() {
                     return Err(Errno::EINVAL);
                 }
