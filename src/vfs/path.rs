@@ -35,9 +35,14 @@ pub fn split_first(path: &str) -> (&str, &str) {
     while p.len() > 1 && p.ends_with('/') {
         p = &p[..p.len() - 1];
     }
+    if p.is_empty() {
+        return (".", "");
+    }
     match p.find('/') {
         Some(0) => ("/", &p[1..]),
-        Some(i) => (&p[..i], &p[i + 1..]),
+        // gVisor strips redundant slashes from the remainder here, so
+        // `foo////bar` walks `foo` then `bar` (TestFindLink).
+        Some(i) => (&p[..i], p[i + 1..].trim_start_matches('/')),
         None => (p, ""),
     }
 }
@@ -81,7 +86,9 @@ mod tests {
         assert_eq!(split_first("a/b/"), ("a", "b"));
         assert_eq!(split_first("a"), ("a", ""));
         assert_eq!(split_first("//a"), ("/", "/a"));
-        assert_eq!(split_first("a//b"), ("a", "/b"));
+        assert_eq!(split_first("a//b"), ("a", "b"));
+        assert_eq!(split_first("foo////bar"), ("foo", "bar"));
+        assert_eq!(split_first(""), (".", ""));
     }
 
     #[test]
