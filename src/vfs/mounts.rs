@@ -102,7 +102,13 @@ impl Vfs {
     /// The covered dirent comes back. Call [`Vfs::collect_garbage`] to free
     /// what was detached.
     pub fn unmount(&mut self, node: DirentId, detach_only: bool) -> Result<()> {
-        let parent = self.dirent(node)?.parent.ok_or(Errno::EBUSY)?;
+        // gVisor `MountNamespace.Unmount` looks `node` up in `mns.mounts`
+        // first; the namespace root is never in that map, so it is EINVAL
+        // like any other non-mount.
+        if !self.mounts.contains_key(&node) {
+            return Err(Errno::EINVAL.into());
+        }
+        let parent = self.dirent(node)?.parent.ok_or(Errno::EINVAL)?;
         let Some(mut origs) = self.mounts.remove(&node) else {
             return Err(Errno::EINVAL.into());
         };
@@ -290,8 +296,10 @@ impl Vfs {
         if name.find('/').is_some_and(|i| i > 0) {
             let wd = if wd.is_empty() { "/" } else { wd };
             if !wd.starts_with('/') {
+                // Go's `%q`, not Rust's `{:?}` (they differ on control bytes).
                 return Err(Error::msg(format!(
-                    "working directory {wd:?} must be absolute"
+                    "working directory {} must be absolute",
+                    crate::gostr::quote(wd)
                 )));
             }
             return Ok(join(wd, name));
