@@ -519,7 +519,8 @@ fn copy_up_keeps_owner_times_and_xattrs_but_not_overlay_xattrs() {
 #[test]
 fn attribute_changes_copy_up_and_leave_lower_untouched() {
     type Op = fn(&mut Vfs, Ctx);
-    let ops: [(&str, Op, fn(&mountlab::vfs::Stat) -> bool); 5] = [
+    type Check = fn(&mountlab::vfs::Stat) -> bool;
+    let ops: [(&str, Op, Check); 5] = [
         (
             "chmod",
             |v, c| v.chmod(c, "/d/f", 0o711).unwrap(),
@@ -830,7 +831,8 @@ fn erofs_on_read_only_upper_and_lower_never_written() {
     let root = v.new_overlay_root(ro_upper, lower, RW).unwrap();
     let r = v.create_namespace(root).unwrap();
     let ctx = Ctx::at(r);
-    let cases: [(&str, fn(&mut Vfs, Ctx) -> mountlab::Result<()>); 8] = [
+    type Op = fn(&mut Vfs, Ctx) -> mountlab::Result<()>;
+    let cases: [(&str, Op); 8] = [
         ("create", |v, c| v.write_file(c, "/new", b"x", false)),
         ("create in stub", |v, c| {
             v.write_file(c, "/stub/new", b"x", false)
