@@ -170,7 +170,7 @@ mod native {
                 return Err(format!("read back {got} bytes, wrote {total}"));
             }
             c.clunk(f).map_err(e)?;
-            c.unlinkat(dir, &name, 0).map_err(e)?;
+            remove(&mut c, dir, &name)?;
         }
         println!(
             "{} MiB write: median {:.0} MiB/s; read: median {:.0} MiB/s",
@@ -182,12 +182,17 @@ mod native {
         // Clean up the fixture.
         for r in 0..o.rounds {
             for i in 0..o.n {
-                let _ = c.unlinkat(dir, &format!("f{r}-{i}"), 0);
+                let _ = remove(&mut c, dir, &format!("f{r}-{i}"));
             }
         }
-        let _ = c.unlinkat(dir, "target", 0);
-        let _ = c.clunk(dir);
-        let _ = c.unlinkat(root, &tag, 0x200);
+        let _ = remove(&mut c, dir, "target");
+        let _ = c.remove(dir);
         Ok(())
+    }
+
+    /// Walk + Tremove: diod answers Tunlinkat with EOPNOTSUPP.
+    fn remove(c: &mut NetClient, dir: u32, name: &str) -> Result<(), String> {
+        let (f, _) = c.walk(dir, &[name]).map_err(e)?;
+        c.remove(f).map_err(e)
     }
 }
