@@ -562,3 +562,98 @@ pub trait Client: Rpc {
 }
 
 impl<T: Rpc + ?Sized> Client for T {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A server that answers EAGAIN to everything above `highest`.
+    struct Picky {
+        highest: u32,
+        tried: Vec<String>,
+        st: ClientState,
+    }
+
+    impl Rpc for Picky {
+        fn exchange(&mut self, tag: u16, msg: Message) -> Result<Message, Errno> {
+            assert_eq!(tag, NOTAG);
+            let Message::Tversion(t) = msg else {
+                return Err(Errno::EIO);
+            };
+            self.tried.push(t.version.lossy());
+            match version::parse_version(&t.version.0) {
+                Some(v) if v <= self.highest => Ok(Rversion {
+                    msize: t.msize / 2,
+                    version: t.version,
+                }
+                .into()),
+                _ => Ok(Rlerror {
+                    ecode: Errno::EAGAIN.raw(),
+                }
+                .into()),
+            }
+        }
+        fn state(&mut self) -> &mut ClientState {
+            &mut self.st
+        }
+    }
+
+    #[test]
+    fn steps_down_on_eagain_then_exhausts() {
+        let mut p = Picky {
+            highest: 2,
+            tried: vec![],
+            st: ClientState::default(),
+        };
+        assert_eq!(p.version(65536, 6), Ok((32768, 2)));
+        assert_eq!(
+            p.tried,
+            [
+                "9P2000.L.Google.6",
+                "9P2000.L.Google.5",
+                "9P2000.L.Google.4",
+                "9P2000.L.Google.3",
+                "9P2000.L.Google.2"
+            ]
+        );
+        assert_eq!(p.state().msize, 32768);
+        let mut p = Picky {
+            highest: u32::MAX,
+            tried: vec![],
+            st: ClientState::default(),
+        };
+        p.highest = 0;
+        assert_eq!(p.version(65536, 1), Ok((32768, 0)));
+        assert_eq!(p.tried.last().map(String::as_str), Some("9P2000.L"));
+        struct Never(ClientState);
+        impl Rpc for Never {
+            fn exchange(&mut self, _: u16, _: Message) -> Result<Message, Errno> {
+                Ok(Rlerror {
+                    ecode: Errno::EAGAIN.raw(),
+                }
+                .into())
+            }
+            fn state(&mut self) -> &mut ClientState {
+                &mut self.0
+            }
+        }
+        let mut n = Never(ClientState::default());
+        assert_eq!(n.version(65536, 6), Err(VersionError::Exhausted));
+        assert_eq!(
+            VersionError::Exhausted.to_string(),
+            "exhausted all versions to try"
+        );
+    }
+
+    #[test]
+    fn fids_and_tags_are_recycled() {
+        let mut st = ClientState::default();
+        let (a, b) = (st.alloc_fid(), st.alloc_fid());
+        assert_ne!(a, b);
+        st.free_fid(a);
+        assert_eq!(st.alloc_fid(), a);
+        st.next_tag = NOTAG - 1;
+        assert_eq!(st.tag(), NOTAG - 1);
+        assert_eq!(st.tag(), 0); // NOTAG is skipped
+    }
+}
