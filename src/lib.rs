@@ -9,9 +9,12 @@ pub mod errno;
 pub mod error;
 pub mod fs;
 pub mod gostr;
+pub mod hostfs;
 pub mod p9;
+pub mod sandbox;
 pub mod scenario;
 pub mod shell;
+pub mod tree;
 pub mod vfs;
 
 pub use errno::Errno;

@@ -1,13 +1,25 @@
 //! The `mountlab` command line. Thin: parse arguments, call the library, print.
 
+use mountlab::boot::FileAccess;
+use mountlab::sandbox::Sandbox;
+use mountlab::scenario::Scenario;
+use mountlab::tree::{mount_tree, render_decisions, render_tree};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage: mountlab <command> [args]
 
 commands:
+  preview CONFIG.json [--overlay] [--file-access exclusive|shared]
+          [--format tree|json|mounts|mountinfo|decisions]
+                 what runsc (2018) would mount for an OCI spec or a scenario
+  run SCENARIO.json [--pretty]
+                 run a scenario and print the report as JSON
+                 (exit 0: ok, 1: setup or a step failed, 2: bad input)
   serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] [--read-only]
                  serve an in-memory 9P2000.L tree (the gofer) to real clients
-  help           print this text";
+  help           print this text
+
+a file argument of - reads standard input";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -15,8 +27,11 @@ fn main() -> ExitCode {
         eprintln!("{USAGE}");
         return ExitCode::from(2);
     };
+    let rest = args.get(1..).unwrap_or(&[]);
     match cmd.as_str() {
-        "serve-9p" => serve_9p(&args[1..]),
+        "preview" => preview(rest),
+        "run" => run(rest),
+        "serve-9p" => serve_9p(rest),
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -26,6 +41,165 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+fn read_input(path: &str) -> Result<String, String> {
+    if path == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map_err(|e| format!("reading standard input: {e}"))?;
+        return Ok(s);
+    }
+    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+}
+
+fn load(path: &str) -> Result<Scenario, ExitCode> {
+    let text = read_input(path).map_err(|e| {
+        eprintln!("mountlab: {e}");
+        ExitCode::from(2)
+    })?;
+    Scenario::from_json(&text).map_err(|e| {
+        eprintln!("mountlab: {path}: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn build(s: &Scenario) -> Result<Sandbox, ExitCode> {
+    Sandbox::from_scenario(s).map_err(|e| {
+        eprintln!("mountlab: {e}");
+        ExitCode::from(2)
+    })
+}
+
+fn preview(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut overlay = None;
+    let mut access = None;
+    let mut format = "tree".to_string();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--overlay" => overlay = Some(true),
+            "--file-access" => match it.next().map(|v| FileAccess::parse(v)) {
+                Some(Ok(fa)) => access = Some(fa),
+                Some(Err(e)) => return usage_error(&e.to_string()),
+                None => return usage_error("--file-access needs a value"),
+            },
+            "--format" => match it.next() {
+                Some(f)
+                    if ["tree", "json", "mounts", "mountinfo", "decisions"]
+                        .contains(&f.as_str()) =>
+                {
+                    format = f.clone()
+                }
+                _ => {
+                    return usage_error("--format takes tree, json, mounts, mountinfo or decisions")
+                }
+            },
+            f if file.is_none() && (!f.starts_with('-') || f == "-") => file = Some(f.to_string()),
+            other => return usage_error(&format!("unexpected argument {other:?}")),
+        }
+    }
+    let Some(file) = file else {
+        return usage_error("preview needs a CONFIG.json");
+    };
+    let mut s = match load(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    if let Some(o) = overlay {
+        s.config.overlay = o;
+    }
+    if let Some(fa) = access {
+        s.config.file_access = fa;
+    }
+    if let Err(e) = s.config.validate_cli() {
+        eprintln!("mountlab: {e}");
+        return ExitCode::from(2);
+    }
+    s.steps.clear();
+    let sb = match build(&s) {
+        Ok(sb) => sb,
+        Err(code) => return code,
+    };
+    let report = sb.report();
+    match format.as_str() {
+        "json" => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        ),
+        "mounts" => report.proc_mounts.iter().for_each(|l| println!("{l}")),
+        "mountinfo" => report.mountinfo.iter().for_each(|l| println!("{l}")),
+        "decisions" => print!("{}", render_decisions(&report.decisions)),
+        _ => {
+            if let Some(t) = mount_tree(&sb) {
+                print!("{}", render_tree(&t));
+            }
+        }
+    }
+    if format != "json" {
+        for w in &report.warnings {
+            eprintln!("warning: {w}");
+        }
+    }
+    match &report.error {
+        Some(e) => {
+            let kind = if report.fatal {
+                "runsc would panic here"
+            } else {
+                "error"
+            };
+            eprintln!("{kind}: {e}");
+            ExitCode::from(1)
+        }
+        None => ExitCode::SUCCESS,
+    }
+}
+
+fn run(args: &[String]) -> ExitCode {
+    let mut file = None;
+    let mut pretty = false;
+    for a in args {
+        match a.as_str() {
+            "--pretty" => pretty = true,
+            f if file.is_none() && (!f.starts_with('-') || f == "-") => file = Some(f.to_string()),
+            other => return usage_error(&format!("unexpected argument {other:?}")),
+        }
+    }
+    let Some(file) = file else {
+        return usage_error("run needs a SCENARIO.json");
+    };
+    let s = match load(&file) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let sb = match build(&s) {
+        Ok(sb) => sb,
+        Err(code) => return code,
+    };
+    let report = sb.report();
+    let text = if pretty {
+        serde_json::to_string_pretty(&report)
+    } else {
+        serde_json::to_string(&report)
+    };
+    match text {
+        Ok(t) => println!("{t}"),
+        Err(e) => {
+            eprintln!("mountlab: {e}");
+            return ExitCode::from(2);
+        }
+    }
+    if report.ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn usage_error(msg: &str) -> ExitCode {
+    eprintln!("mountlab: {msg}\n{USAGE}");
+    ExitCode::from(2)
 }
 
 #[cfg(not(target_arch = "wasm32"))]

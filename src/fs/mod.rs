@@ -4,12 +4,16 @@
 
 mod dev;
 mod devpts;
+mod gofer;
 mod options;
 mod proc;
 mod ramfs;
 mod sys;
 mod tmpfs;
 
+pub use gofer::{
+    parse_options as parse_9p_options, CachePolicy, ConnRef, GoferOptions, GoferSet, RemoteNode,
+};
 pub use options::{generic_mount_source_options, go_map};
 pub use proc::{filesystems_text, mountinfo_text, mounts_text};
 pub use ramfs::make_directory_tree;
@@ -37,6 +41,7 @@ pub fn mount(
         "devpts" => devpts::mount(vfs, device, flags, data),
         "proc" => proc::mount(vfs, device, flags, data),
         "sysfs" => Ok(sys::mount(vfs, device, flags)),
+        "9p" => gofer::mount(vfs, device, flags, data),
         _ => Err(Error::msg(format!("filesystem {fs_name:?} not found"))),
     }
 }

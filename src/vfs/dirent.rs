@@ -90,10 +90,22 @@ impl Vfs {
         if parent.deleted {
             return Err(Errno::ENOENT.into());
         }
-        if let Some(c) = parent.children.get(name) {
-            return Ok(*c);
-        }
         let dir_inode = parent.inode;
+        if let Some(&c) = parent.children.get(name) {
+            let Some(cached) = self.dirents.get(c) else {
+                return Err(Errno::ESTALE.into());
+            };
+            if cached.mounted {
+                return Ok(c);
+            }
+            let child_inode = cached.inode;
+            if self.cached_child_valid(dir_inode, name, child_inode)? {
+                return Ok(c);
+            }
+            // The gofer's file changed or vanished: drop the stale dirent
+            // (open files keep it, marked deleted) and look the name up again.
+            self.uncache_child(d, name)?;
+        }
         let child_inode = self.lookup_inode(dir_inode, name)?;
         let child = self.new_dirent(name, Some(d), child_inode);
         self.dirent_mut(d)?.children.insert(name.to_string(), child);

@@ -340,6 +340,8 @@ impl Vfs {
     /// `stat(2)` (`follow`) and `lstat(2)`.
     pub fn stat(&mut self, ctx: Ctx, path: &str, follow: bool) -> Result<Stat> {
         let d = self.lookup(ctx, path, follow)?;
+        let data = self.data_inode(self.dirent(d)?.inode);
+        self.remote_refresh(data)?;
         self.stat_inode(self.dirent(d)?.inode)
     }
 

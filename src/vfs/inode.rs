@@ -80,6 +80,8 @@ pub enum Node {
     Generated(GeneratedFile),
     /// An overlay of an upper and a lower inode.
     Overlay(OverlayEntry),
+    /// A file served by a gofer over 9P (`sfs/gofer`).
+    Remote(Box<crate::fs::RemoteNode>),
 }
 
 /// One inode.
@@ -107,6 +109,7 @@ impl Inode {
             Node::Symlink(_) => FileType::Symlink,
             Node::CharDev(_) => FileType::CharDevice,
             Node::Socket => FileType::Socket,
+            Node::Remote(r) => r.file_type,
             Node::Overlay(_) => return None,
         })
     }

@@ -85,6 +85,8 @@ pub struct Vfs {
     clock: u64,
     /// State of the seeded generator behind `/dev/random` and `/dev/urandom`.
     rng: u64,
+    /// The gofers (one per container) the `9p` filesystem talks to.
+    pub gofers: crate::fs::GoferSet,
 }
 
 impl Default for Vfs {
@@ -112,6 +114,7 @@ impl Vfs {
             next_ino: 1,
             clock: 1,
             rng: seed,
+            gofers: crate::fs::GoferSet::default(),
         }
     }
 

@@ -110,6 +110,7 @@ impl Vfs {
                 .copied()
                 .ok_or_else(|| Errno::ENOENT.into()),
             Node::Overlay(_) => self.overlay_lookup(dir, name),
+            Node::Remote(r) if r.file_type == FileType::Directory => self.remote_lookup(dir, name),
             _ => Err(Errno::ENOTDIR.into()),
         }
     }
@@ -131,6 +132,7 @@ impl Vfs {
                     .collect())
             }
             Node::Overlay(_) => self.overlay_readdir(dir),
+            Node::Remote(r) if r.file_type == FileType::Directory => self.remote_readdir(dir),
             _ => Err(Errno::ENOTDIR.into()),
         }
     }
@@ -160,6 +162,11 @@ impl Vfs {
     pub fn stat_inode(&self, id: InodeId) -> Result<Stat> {
         let data = self.data_inode(id);
         let i = self.ino(data)?;
+        if let Node::Remote(_) = &i.node {
+            let mut st = self.remote_cached_stat(data)?;
+            st.ino = self.stable_ino(id);
+            return Ok(st);
+        }
         let file_type = self.file_type(id);
         let (size, nlink) = match &i.node {
             Node::Dir(entries) => {
@@ -191,9 +198,11 @@ impl Vfs {
     }
 
     /// `Readlink`: the target of a symlink, EINVAL otherwise.
-    pub(crate) fn readlink_inode(&self, id: InodeId) -> Result<String> {
-        match &self.ino(self.data_inode(id))?.node {
+    pub(crate) fn readlink_inode(&mut self, id: InodeId) -> Result<String> {
+        let data = self.data_inode(id);
+        match &self.ino(data)?.node {
             Node::Symlink(t) => Ok(t.clone()),
+            Node::Remote(r) if r.file_type == FileType::Symlink => self.remote_readlink(data),
             _ => Err(Errno::EINVAL.into()),
         }
     }
@@ -227,6 +236,7 @@ impl Vfs {
                 Ok(buf)
             }
             Shallow::Dev(Device::Ptmx) => Err(Errno::EIO.into()),
+            Shallow::Remote => self.remote_read(data, offset, len),
             Shallow::Dir => Err(Errno::EISDIR.into()),
             Shallow::Other => Err(Errno::EINVAL.into()),
         }
@@ -234,6 +244,9 @@ impl Vfs {
 
     /// Writes `data` at `offset` into a plain (non-overlay) file or device.
     pub(crate) fn plain_write(&mut self, id: InodeId, offset: u64, data: &[u8]) -> Result<usize> {
+        if let Node::Remote(_) = &self.ino(id)?.node {
+            return self.remote_write(id, offset, data);
+        }
         let now = self.tick();
         let inode = self.ino_mut(id)?;
         match &mut inode.node {
@@ -259,6 +272,10 @@ impl Vfs {
 
     /// Sets the size of a plain regular file.
     pub(crate) fn plain_truncate(&mut self, id: InodeId, size: u64) -> Result<()> {
+        if let Node::Remote(_) = &self.ino(id)?.node {
+            let attr = self.ino(id)?.attr;
+            return self.remote_setattr(id, attr, Some(size));
+        }
         let now = self.tick();
         let inode = self.ino_mut(id)?;
         match &mut inode.node {
@@ -288,6 +305,9 @@ impl Vfs {
             Node::Dir(entries) if entries.contains_key(name) => return Err(Errno::EEXIST.into()),
             Node::Dir(_) => {}
             Node::Overlay(_) => return Err(Errno::EIO.into()),
+            Node::Remote(r) if r.file_type == FileType::Directory => {
+                return self.remote_create(dir, name, perms, &node)
+            }
             _ => return Err(Errno::ENOTDIR.into()),
         }
         let child = self.alloc_inode(msrc, perms, node);
@@ -315,6 +335,9 @@ impl Vfs {
         if self.is_dir(target) {
             return Err(Errno::EPERM.into());
         }
+        if let Node::Remote(_) = &self.ino(dir)?.node {
+            return self.remote_link(dir, name, target);
+        }
         if matches!(&self.ino(dir)?.node, Node::Dir(e) if e.contains_key(name)) {
             return Err(Errno::EEXIST.into());
         }
@@ -325,14 +348,10 @@ impl Vfs {
     }
 
     /// Removes `name` from a plain directory: `want_dir` selects rmdir rules.
-    pub(crate) fn plain_remove(
-        &mut self,
-        dir: InodeId,
-        name: &str,
-        want_dir: bool,
-    ) -> Result<InodeId> {
+    pub(crate) fn plain_remove(&mut self, dir: InodeId, name: &str, want_dir: bool) -> Result<()> {
         let child = match &self.ino(dir)?.node {
             Node::Dir(entries) => *entries.get(name).ok_or(Errno::ENOENT)?,
+            Node::Remote(_) => return self.remote_remove(dir, name, want_dir),
             _ => return Err(Errno::ENOTDIR.into()),
         };
         let is_dir = self.is_dir(child);
@@ -358,7 +377,7 @@ impl Vfs {
         inode.attr.ctime = now;
         let c = self.ino_mut(child)?;
         c.nlink = c.nlink.saturating_sub(1);
-        Ok(child)
+        Ok(())
     }
 
     /// Renames within or across plain directories of one filesystem.
@@ -371,6 +390,9 @@ impl Vfs {
     ) -> Result<()> {
         if self.ino(old_dir)?.msrc != self.ino(new_dir)?.msrc {
             return Err(Errno::EXDEV.into());
+        }
+        if let Node::Remote(_) = &self.ino(old_dir)?.node {
+            return self.remote_rename(old_dir, old, new_dir, new);
         }
         let moving = match &self.ino(old_dir)?.node {
             Node::Dir(e) => *e.get(old).ok_or(Errno::ENOENT)?,
@@ -436,6 +458,11 @@ impl Vfs {
 
     /// `SetPermissions`/`SetOwner`/`SetTimestamps` on a plain inode.
     pub(crate) fn plain_setattr(&mut self, id: InodeId, f: impl FnOnce(&mut Attr)) -> Result<()> {
+        if let Node::Remote(_) = &self.ino(id)?.node {
+            let mut attr = self.ino(id)?.attr;
+            f(&mut attr);
+            return self.remote_setattr(id, attr, None);
+        }
         let now = self.tick();
         let inode = self.ino_mut(id)?;
         f(&mut inode.attr);
@@ -455,6 +482,12 @@ impl Vfs {
 
     /// `Setxattr` on a plain inode.
     pub fn setxattr(&mut self, id: InodeId, name: &str, value: &[u8]) -> Result<()> {
+        // The 2018 gofer inode has no extended attributes
+        // (`fsutil.InodeNoExtendedAttributes`), so a whiteout on a 9p upper
+        // fails.
+        if let Node::Remote(_) = &self.ino(id)?.node {
+            return Err(Errno::EOPNOTSUPP.into());
+        }
         let i = self.ino_mut(id)?;
         i.xattrs
             .get_or_insert_with(|| Box::new(BTreeMap::new()))
@@ -470,6 +503,7 @@ enum Shallow {
     Dir,
     Dev(Device),
     Generated(super::inode::GeneratedFile),
+    Remote,
     Other,
 }
 
@@ -480,6 +514,8 @@ impl Node {
             Node::Dir(_) => Shallow::Dir,
             Node::CharDev(d) => Shallow::Dev(*d),
             Node::Generated(g) => Shallow::Generated(*g),
+            Node::Remote(r) if r.file_type != FileType::Directory => Shallow::Remote,
+            Node::Remote(_) => Shallow::Dir,
             _ => Shallow::Other,
         }
     }
