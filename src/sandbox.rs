@@ -1,0 +1,508 @@
+//! The facade both fronts talk to (the parts of `runsc/boot/loader.go` that
+//! matter): build a sandbox from a scenario, run steps, and produce the
+//! report, the mount tree and the 9P logs.
+
+use crate::boot::{
+    create_mount_namespace, create_restore_environment, destroy_container_fs, set_executable_path,
+    setup_child_container_fs, validate_id, Config, Decision, FdDispenser, Origin, Outcome,
+    Recorder, RestoreEnvironment, SpecView,
+};
+use crate::error::{Error, Result};
+use crate::fs::{mountinfo_text, mounts_text};
+use crate::hostfs::{setup_gofer, GoferSetup};
+use crate::p9::log::LogEntry;
+use crate::scenario::{AddContainer, HostInput, Scenario, Step};
+use crate::shell::{self, ShellOutput, Task};
+use crate::vfs::{Ctx, DirentId, MountInfo, Vfs};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A child container.
+#[derive(Clone, Debug)]
+pub struct Container {
+    pub cid: String,
+    pub root: DirentId,
+    pub cwd: DirentId,
+    pub spec: SpecView,
+    pub gofer: usize,
+    pub fds: Vec<i32>,
+    pub fds_consumed: Vec<i32>,
+    pub destroyed: bool,
+}
+
+/// The restore environment as the report shows it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct RestoreReport {
+    pub mount_sources: BTreeMap<String, Vec<crate::boot::MountArgs>>,
+    pub fds_consumed: Vec<i32>,
+    pub error: Option<String>,
+    pub fatal: bool,
+}
+
+/// One host node in the report.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct HostNodeReport {
+    #[serde(rename = "type")]
+    pub typ: String,
+    pub mode: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+}
+
+/// What one step did.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct StepReport {
+    pub ok: bool,
+    pub error: Option<String>,
+    pub errno: Option<String>,
+    pub fatal: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub output: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fds_consumed: Option<Vec<i32>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proc_mounts: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filename: Option<String>,
+}
+
+impl StepReport {
+    fn failed(e: &Error) -> StepReport {
+        StepReport {
+            ok: false,
+            error: Some(e.to_string()),
+            errno: e.errno().map(|x| x.symbol()),
+            fatal: e.is_fatal(),
+            ..StepReport::default()
+        }
+    }
+}
+
+/// The report `mountlab run` prints.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Report {
+    pub ok: bool,
+    pub error: Option<String>,
+    pub fatal: bool,
+    pub mount_order: Vec<String>,
+    pub fds_consumed: Vec<i32>,
+    pub warnings: Vec<String>,
+    pub proc_mounts: Vec<String>,
+    pub mountinfo: Vec<String>,
+    pub restore: RestoreReport,
+    pub decisions: Vec<Decision>,
+    pub host: BTreeMap<String, BTreeMap<String, HostNodeReport>>,
+    pub steps: Vec<StepReport>,
+}
+
+/// A simulated sandbox.
+pub struct Sandbox {
+    pub vfs: Vfs,
+    pub config: Config,
+    /// The root container's spec (bind destinations as runsc rewrote them).
+    pub spec: SpecView,
+    pub rec: Recorder,
+    pub root_cwd: Option<DirentId>,
+    pub setup_error: Option<Error>,
+    pub fds: Vec<i32>,
+    pub fds_consumed: Vec<i32>,
+    pub containers: BTreeMap<String, Container>,
+    pub steps: Vec<StepReport>,
+    pub restore: RestoreReport,
+    next_fd: i32,
+}
+
+fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::to_string).collect()
+}
+
+impl Sandbox {
+    /// Sets up the root container (`setupContainerFS`, root branch) and
+    /// computes the restore environment. Setup errors are kept, not returned:
+    /// a failed setup is still something to report and look at.
+    pub fn new(
+        spec: &SpecView,
+        config: Config,
+        host: Option<&HostInput>,
+        gofer_fds: Option<&[i32]>,
+    ) -> Result<Sandbox> {
+        let GoferSetup {
+            gofer,
+            spec,
+            fds,
+            notes,
+        } = setup_gofer(spec, host, gofer_fds, 3)?;
+        let mut vfs = Vfs::new();
+        vfs.gofers.add(gofer);
+        let next_fd = fds.iter().copied().max().unwrap_or(2).saturating_add(1);
+        let mut sb = Sandbox {
+            vfs,
+            config,
+            spec,
+            rec: Recorder::default(),
+            root_cwd: None,
+            setup_error: None,
+            fds: fds.clone(),
+            fds_consumed: Vec::new(),
+            containers: BTreeMap::new(),
+            steps: Vec::new(),
+            restore: RestoreReport::default(),
+            next_fd,
+        };
+        let mut dispenser = FdDispenser::new(&fds);
+        match create_mount_namespace(
+            &mut sb.vfs,
+            &sb.spec,
+            &sb.config,
+            &mut dispenser,
+            &mut sb.rec,
+        ) {
+            Ok(root) => sb.root_cwd = Some(root),
+            Err(e) => sb.setup_error = Some(e.wrap("error creating mounts")),
+        }
+        sb.fds_consumed = dispenser.consumed().to_vec();
+        annotate(&mut sb.rec.decisions, None, &notes);
+        sb.compute_restore();
+        Ok(sb)
+    }
+
+    /// Builds a sandbox from a scenario and runs its steps.
+    pub fn from_scenario(s: &Scenario) -> Result<Sandbox> {
+        let mut sb = Sandbox::new(&s.spec, s.config, s.host.as_ref(), s.gofer_fds.as_deref())?;
+        for step in &s.steps {
+            sb.run_step(step);
+        }
+        Ok(sb)
+    }
+
+    fn compute_restore(&mut self) {
+        let mut rec = Recorder::default();
+        let mut fds = FdDispenser::new(&self.fds);
+        let r = create_restore_environment(&self.spec, &self.config, &mut fds, &mut rec);
+        self.restore = match r {
+            Ok(RestoreEnvironment { mount_sources }) => RestoreReport {
+                mount_sources,
+                fds_consumed: fds.consumed().to_vec(),
+                error: None,
+                fatal: false,
+            },
+            Err(e) => RestoreReport {
+                mount_sources: BTreeMap::new(),
+                fds_consumed: fds.consumed().to_vec(),
+                error: Some(e.to_string()),
+                fatal: e.is_fatal(),
+            },
+        };
+    }
+
+    /// The namespace root, once the root container is set up.
+    pub fn root(&self) -> Result<DirentId> {
+        match &self.setup_error {
+            Some(e) if self.vfs.namespace_root().is_err() => {
+                Err(Error::msg(format!("the root container is not set up: {e}")))
+            }
+            _ => self.vfs.namespace_root(),
+        }
+    }
+
+    /// Runs one step and records its report.
+    pub fn run_step(&mut self, step: &Step) -> StepReport {
+        let r = match step {
+            Step::AddContainer(a) => self.add_container(a),
+            Step::DestroyContainer(cid) => self.destroy_container(cid),
+            Step::Exec {
+                argv0,
+                env,
+                wd,
+                container,
+            } => self.exec(argv0, env, wd, container.as_deref()),
+            Step::Sh { line, container } => self.sh(line, container.as_deref()),
+        };
+        self.steps.push(r.clone());
+        r
+    }
+
+    /// `runsc start` of a child container: its own gofer, FDs numbered after
+    /// every FD used so far unless given.
+    pub fn add_container(&mut self, a: &AddContainer) -> StepReport {
+        match self.add_container_inner(a) {
+            Ok(r) => r,
+            Err(e) => StepReport::failed(&e),
+        }
+    }
+
+    fn add_container_inner(&mut self, a: &AddContainer) -> Result<StepReport> {
+        self.root()?;
+        validate_id(&a.cid)?;
+        let setup = setup_gofer(
+            &a.spec,
+            a.host.as_ref(),
+            a.gofer_fds.as_deref(),
+            self.next_fd,
+        )?;
+        self.next_fd = setup
+            .fds
+            .iter()
+            .copied()
+            .max()
+            .unwrap_or(self.next_fd)
+            .saturating_add(1)
+            .max(self.next_fd);
+        let gofer = self.vfs.gofers.add(setup.gofer);
+        let first_decision = self.rec.decisions.len();
+        let r = setup_child_container_fs(
+            &mut self.vfs,
+            &setup.spec,
+            &self.config,
+            &setup.fds,
+            &a.cid,
+            &mut self.rec,
+        );
+        if let Some(ds) = self.rec.decisions.get_mut(first_decision..) {
+            annotate(ds, Some(&a.cid), &setup.notes);
+        }
+        let (root, fds) = r.map_err(|e| e.wrap("failed to create new process"))?;
+        let consumed = fds.consumed().to_vec();
+        let view = mounts_text(&self.vfs.mount_table(root));
+        self.containers.insert(
+            a.cid.clone(),
+            Container {
+                cid: a.cid.clone(),
+                root,
+                cwd: root,
+                spec: setup.spec,
+                gofer,
+                fds: setup.fds,
+                fds_consumed: consumed.clone(),
+                destroyed: false,
+            },
+        );
+        Ok(StepReport {
+            ok: true,
+            fds_consumed: Some(consumed),
+            proc_mounts: Some(lines(&view)),
+            ..StepReport::default()
+        })
+    }
+
+    /// `destroyContainerFS`. Destroying twice is fine, as in runsc; a
+    /// container id never added is an error.
+    pub fn destroy_container(&mut self, cid: &str) -> StepReport {
+        if !self.containers.contains_key(cid) {
+            return StepReport::failed(&Error::msg(format!("unknown container {cid:?}")));
+        }
+        match destroy_container_fs(&mut self.vfs, cid) {
+            Ok(()) => {
+                if let Some(c) = self.containers.get_mut(cid) {
+                    c.destroyed = true;
+                }
+                StepReport {
+                    ok: true,
+                    ..StepReport::default()
+                }
+            }
+            Err(e) => StepReport::failed(&e),
+        }
+    }
+
+    /// The task context of the root container or of a live child.
+    fn task_parts(
+        &self,
+        container: Option<&str>,
+    ) -> Result<(DirentId, DirentId, Vec<String>, String)> {
+        match container {
+            None => {
+                let root = self.root()?;
+                Ok((
+                    root,
+                    self.root_cwd.unwrap_or(root),
+                    self.spec.env.clone(),
+                    self.spec.cwd.clone(),
+                ))
+            }
+            Some(cid) => match self.containers.get(cid) {
+                Some(c) if !c.destroyed => {
+                    Ok((c.root, c.cwd, c.spec.env.clone(), c.spec.cwd.clone()))
+                }
+                Some(_) => Err(Error::msg(format!("container {cid:?} was destroyed"))),
+                None => Err(Error::msg(format!("unknown container {cid:?}"))),
+            },
+        }
+    }
+
+    /// `setExecutablePath` for a process in the root or a child container.
+    pub fn exec(
+        &mut self,
+        argv0: &str,
+        env: &[String],
+        wd: &str,
+        container: Option<&str>,
+    ) -> StepReport {
+        let r = self.task_parts(container).and_then(|(root, _, _, _)| {
+            set_executable_path(&mut self.vfs, Ctx::at(root), argv0, env, wd).map_err(|e| {
+                e.wrap(format!("error setting executable path for &{{Filename: Argv:[{argv0}] Envv:[{}] WorkingDirectory:{wd}}}", env.join(" ")))
+            })
+        });
+        match r {
+            Ok(f) => StepReport {
+                ok: true,
+                filename: Some(f),
+                ..StepReport::default()
+            },
+            Err(e) => StepReport::failed(&e),
+        }
+    }
+
+    /// Runs a shell line in the root or a child container.
+    pub fn sh(&mut self, line: &str, container: Option<&str>) -> StepReport {
+        let out = self.shell(line, container);
+        match out {
+            Ok(o) => StepReport {
+                ok: o.error.is_none(),
+                error: o.error,
+                errno: o.errno,
+                fatal: false,
+                output: Some(o.output),
+                ..StepReport::default()
+            },
+            Err(e) => StepReport::failed(&e),
+        }
+    }
+
+    /// The shell, keeping each container's working directory.
+    pub fn shell(&mut self, line: &str, container: Option<&str>) -> Result<ShellOutput> {
+        let (root, mut cwd, env, wd) = self.task_parts(container)?;
+        let out = shell::run(
+            &mut self.vfs,
+            Task {
+                root,
+                cwd: &mut cwd,
+                env: &env,
+                wd: &wd,
+            },
+            line,
+        );
+        match container {
+            None => self.root_cwd = Some(cwd),
+            Some(cid) => {
+                if let Some(c) = self.containers.get_mut(cid) {
+                    c.cwd = cwd;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The mount table a task of `container` (or the root) sees.
+    pub fn mount_table(&self, container: Option<&str>) -> Result<Vec<MountInfo>> {
+        let (root, _, _, _) = self.task_parts(container)?;
+        Ok(self.vfs.mount_table(root))
+    }
+
+    /// `/proc/self/mounts` lines for `container` (or the root).
+    pub fn proc_mounts(&self, container: Option<&str>) -> Result<Vec<String>> {
+        Ok(lines(&mounts_text(&self.mount_table(container)?)))
+    }
+
+    /// Every 9P message exchanged so far, over all connections.
+    pub fn ninep_log(&self) -> Vec<LogEntry> {
+        self.vfs
+            .gofers
+            .gofers
+            .iter()
+            .flat_map(|g| g.all_log_entries())
+            .collect()
+    }
+
+    /// The host trees of every attach point of every gofer. The root's are
+    /// keyed by path, a child's as `<cid>:<path>`.
+    pub fn host_report(&self) -> BTreeMap<String, BTreeMap<String, HostNodeReport>> {
+        let mut out = BTreeMap::new();
+        let mut owners: Vec<(usize, Option<&str>)> = vec![(0, None)];
+        owners.extend(
+            self.containers
+                .values()
+                .map(|c| (c.gofer, Some(c.cid.as_str()))),
+        );
+        for (g, cid) in owners {
+            let Some(gofer) = self.vfs.gofers.gofers.get(g) else {
+                continue;
+            };
+            for ap in gofer.attach_points() {
+                let key = match cid {
+                    Some(c) => format!("{c}:{}", ap.path),
+                    None => ap.path.clone(),
+                };
+                let mut nodes = BTreeMap::new();
+                if let Ok(list) = gofer.host().list(&ap.path) {
+                    for (rel, info) in list {
+                        let rel = if rel.is_empty() { ".".to_string() } else { rel };
+                        let content = match info.kind {
+                            "file" => gofer
+                                .host()
+                                .lookup(&crate::vfs::clean(&format!("{}/{rel}", ap.path)))
+                                .ok()
+                                .and_then(|ino| gofer.host().node(ino))
+                                .and_then(|n| match &n.kind {
+                                    crate::p9::host::NodeKind::File(b) => {
+                                        Some(String::from_utf8_lossy(b).into_owned())
+                                    }
+                                    _ => None,
+                                }),
+                            _ => None,
+                        };
+                        nodes.insert(
+                            rel,
+                            HostNodeReport {
+                                typ: info.kind.to_string(),
+                                mode: format!("{:04o}", info.mode & 0o7777),
+                                content,
+                                target: info.target.clone(),
+                            },
+                        );
+                    }
+                }
+                out.insert(key, nodes);
+            }
+        }
+        out
+    }
+
+    /// The full report.
+    pub fn report(&self) -> Report {
+        let table = self
+            .vfs
+            .namespace_root()
+            .map(|r| self.vfs.mount_table(r))
+            .unwrap_or_default();
+        let ok = self.setup_error.is_none() && self.steps.iter().all(|s| s.ok);
+        Report {
+            ok,
+            error: self.setup_error.as_ref().map(Error::to_string),
+            fatal: self.setup_error.as_ref().is_some_and(Error::is_fatal),
+            mount_order: self.rec.mount_order.clone(),
+            fds_consumed: self.fds_consumed.clone(),
+            warnings: self.rec.warnings.clone(),
+            proc_mounts: lines(&mounts_text(&table)),
+            mountinfo: lines(&mountinfo_text(&table)),
+            restore: self.restore.clone(),
+            decisions: self.rec.decisions.clone(),
+            host: self.host_report(),
+            steps: self.steps.clone(),
+        }
+    }
+}
+
+/// Adds runsc's host-side notes to the decisions of spec mounts.
+fn annotate(decisions: &mut [Decision], cid: Option<&str>, notes: &[(usize, String)]) {
+    for (idx, text) in notes {
+        if let Some(d) = decisions.iter_mut().find(|d| {
+            d.origin == Origin::Spec && d.spec_index == Some(*idx) && d.container.as_deref() == cid
+        }) {
+            d.reason("runsc/container", text.clone());
+        }
+    }
+    let _ = Outcome::Mounted;
+}
