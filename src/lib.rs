@@ -4,6 +4,7 @@
 //! The core (`errno`, `error`, `vfs`, `fs`, `p9`, `boot`, `scenario`) uses no `std::fs`, no threads
 //! and no clocks, so it builds for `wasm32-unknown-unknown` as well as natively.
 
+pub mod bench;
 pub mod boot;
 pub mod errno;
 pub mod error;

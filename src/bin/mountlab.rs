@@ -15,6 +15,7 @@ commands:
   run SCENARIO.json [--pretty]
                  run a scenario and print the report as JSON
                  (exit 0: ok, 1: setup or a step failed, 2: bad input)
+  bench [--json]  run the benchmark suite (native figures)
   serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] [--read-only]
                  serve an in-memory 9P2000.L tree (the gofer) to real clients
   help           print this text
@@ -32,6 +33,16 @@ fn main() -> ExitCode {
         "preview" => preview(rest),
         "run" => run(rest),
         "serve-9p" => serve_9p(rest),
+        "bench" => match mountlab::bench::cli(rest) {
+            Ok(out) => {
+                print!("{out}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("mountlab: {e}");
+                ExitCode::from(2)
+            }
+        },
         "help" | "--help" | "-h" => {
             println!("{USAGE}");
             ExitCode::SUCCESS
