@@ -10,7 +10,8 @@ use mountlab::p9::server::{Server, Session};
 
 fuzz_target!(|data: &[u8]| {
     let mut host = HostFs::new();
-    host.insert_file("/etc/hosts", 0o644, b"127.0.0.1 localhost\n").unwrap();
+    host.insert_file("/etc/hosts", 0o644, b"127.0.0.1 localhost\n")
+        .unwrap();
     host.mkdir_all("/data/sub", 0o755).unwrap();
     host.symlink("/data/link", "../etc/hosts").unwrap();
     host.capacity = 1 << 20;
