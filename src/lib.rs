@@ -17,6 +17,8 @@ pub mod scenario;
 pub mod shell;
 pub mod tree;
 pub mod vfs;
+#[cfg(target_arch = "wasm32")]
+pub mod web;
 
 pub use errno::Errno;
 pub use error::{Error, Result};
