@@ -28,7 +28,7 @@ pub fn setup_child_container_fs(
 ) -> Result<(DirentId, FdDispenser)> {
     let mut fds = FdDispenser::new(gofer_fds);
     let root_inode = create_root_mount(vfs, spec, conf, &mut fds, None, Some(cid), rec)
-        .map_err(|e| e.wrap("error creating filesystem for container"))?;
+        .map_err(super::errorf("error creating filesystem for container"))?;
     let global = vfs.namespace_root()?;
     let mut budget = 0u32;
     let cont_dir = vfs
@@ -83,7 +83,7 @@ pub fn setup_child_container_fs(
     for (i, c) in list.mounts.iter().enumerate() {
         rec.select(Some(first + i));
         mount_submount(vfs, conf, container_root, &mut fds, c, &list, rec)
-            .map_err(|e| e.wrap("error mounting filesystem for container"))?;
+            .map_err(super::errorf("error mounting filesystem for container"))?;
     }
     rec.select(None);
     Ok((container_root, fds))

@@ -31,3 +31,17 @@ pub use options::{
 pub use restore::{create_restore_environment, MountArgs, RestoreEnvironment};
 pub use spec::{MountSpec, SpecView};
 pub use subtargets::{subtargets, SubtargetIndex};
+
+/// `fmt.Errorf("<prefix>: %v", err)` for errors on a path where runsc may
+/// also panic. A Go panic (`fdDispenser.remove` on an empty dispenser)
+/// unwinds through every `fmt.Errorf` of fs.go and the loader, so a fatal
+/// error keeps its bare panic text instead of being wrapped.
+pub fn errorf<P: std::fmt::Display>(prefix: P) -> impl FnOnce(crate::Error) -> crate::Error {
+    move |e| {
+        if e.is_fatal() {
+            e
+        } else {
+            e.wrap(prefix)
+        }
+    }
+}

@@ -57,8 +57,18 @@ pub fn create_mount_namespace(
     });
     let list = MountList::new(mounts);
     let root_inode = create_root_mount(vfs, spec, conf, fds, Some(&list), None, rec)
-        .map_err(|e| e.wrap("failed to create root mount"))?;
+        .map_err(super::errorf("failed to create root mount"))?;
     let root = vfs.create_namespace(root_inode)?;
+    // fs.NewMountNamespace gives the root mount ID 1; record it on the root's
+    // decision (createRootMount could not know it yet).
+    if let Some(d) = rec
+        .decisions
+        .iter_mut()
+        .rev()
+        .find(|d| d.container.is_none() && d.origin == Origin::Root)
+    {
+        d.mount_id = mount_id_of(vfs, root);
+    }
     // Decisions for every compiled mount, so the ones never reached show too.
     let first = rec.decisions.len();
     for c in &list.mounts {
@@ -76,7 +86,7 @@ pub fn create_mount_namespace(
             );
         }
         mount_submount(vfs, conf, root, fds, c, &list, rec)
-            .map_err(|e| e.wrap("mount submount"))?;
+            .map_err(super::errorf("mount submount"))?;
     }
     rec.select(None);
     if !fds.is_empty() {
