@@ -3,9 +3,9 @@
 //! report, the mount tree and the 9P logs.
 
 use crate::boot::{
-    create_mount_namespace, create_restore_environment, destroy_container_fs, set_executable_path,
-    setup_child_container_fs, validate_id, Config, Decision, FdDispenser, Origin, Outcome,
-    Recorder, RestoreEnvironment, SpecView,
+    create_mount_namespace, create_restore_environment, destroy_container_fs, errorf,
+    set_executable_path, setup_child_container_fs, validate_id, Config, Decision, FdDispenser,
+    Origin, Outcome, Recorder, RestoreEnvironment, SpecView,
 };
 use crate::error::{Error, Result};
 use crate::fs::{mountinfo_text, mounts_text};
@@ -109,6 +109,10 @@ pub struct Sandbox {
     pub fds: Vec<i32>,
     pub fds_consumed: Vec<i32>,
     pub containers: BTreeMap<String, Container>,
+    /// Every container id whose setup was attempted, successful or not:
+    /// runsc destroys a container whose start failed too (`destroyContainerFS`
+    /// then cleans up whatever `setupContainerFS` left behind).
+    pub started: std::collections::BTreeSet<String>,
     pub steps: Vec<StepReport>,
     pub restore: RestoreReport,
     next_fd: i32,
@@ -147,6 +151,7 @@ impl Sandbox {
             fds: fds.clone(),
             fds_consumed: Vec::new(),
             containers: BTreeMap::new(),
+            started: std::collections::BTreeSet::new(),
             steps: Vec::new(),
             restore: RestoreReport::default(),
             next_fd,
@@ -160,7 +165,7 @@ impl Sandbox {
             &mut sb.rec,
         ) {
             Ok(root) => sb.root_cwd = Some(root),
-            Err(e) => sb.setup_error = Some(e.wrap("error creating mounts")),
+            Err(e) => sb.setup_error = Some(errorf("error creating mounts")(e)),
         }
         sb.fds_consumed = dispenser.consumed().to_vec();
         annotate(&mut sb.rec.decisions, None, &notes);
@@ -236,6 +241,7 @@ impl Sandbox {
     fn add_container_inner(&mut self, a: &AddContainer) -> Result<StepReport> {
         self.root()?;
         validate_id(&a.cid)?;
+        self.started.insert(a.cid.clone());
         let setup = setup_gofer(
             &a.spec,
             a.host.as_ref(),
@@ -263,7 +269,7 @@ impl Sandbox {
         if let Some(ds) = self.rec.decisions.get_mut(first_decision..) {
             annotate(ds, Some(&a.cid), &setup.notes);
         }
-        let (root, fds) = r.map_err(|e| e.wrap("failed to create new process"))?;
+        let (root, fds) = r.map_err(errorf("failed to create new process"))?;
         let consumed = fds.consumed().to_vec();
         let view = mounts_text(&self.vfs.mount_table(root));
         self.containers.insert(
@@ -287,10 +293,11 @@ impl Sandbox {
         })
     }
 
-    /// `destroyContainerFS`. Destroying twice is fine, as in runsc; a
-    /// container id never added is an error.
+    /// `destroyContainerFS`. Destroying twice is fine, as in runsc, and so
+    /// is destroying a container whose setup failed; a container id never
+    /// added is an error.
     pub fn destroy_container(&mut self, cid: &str) -> StepReport {
-        if !self.containers.contains_key(cid) {
+        if !self.started.contains(cid) {
             return StepReport::failed(&Error::msg(format!("unknown container {cid:?}")));
         }
         match destroy_container_fs(&mut self.vfs, cid) {
