@@ -96,6 +96,10 @@ struct StepInput {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ScenarioInput {
+    /// Free text for readers (what the scenario shows); the engine ignores it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
     spec: oci_spec::runtime::Spec,
     #[serde(default)]
     config: ConfigInput,
