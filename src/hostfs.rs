@@ -102,53 +102,54 @@ pub fn build_host(input: Option<&HostInput>) -> Result<HostFs> {
                     "{at}: the root of the host tree must be a directory"
                 )));
             }
-            let r =
-                match node {
-                    HostNodeInput::Content(text) if is_dir_key => {
-                        let _ = text;
-                        put(&mut host, &path, "d", "")
-                    }
-                    HostNodeInput::Content(text) => put(&mut host, &path, "f", text),
-                    HostNodeInput::Typed(t) => match t.typ.as_str() {
-                        "dir" => {
-                            let r = put(&mut host, &path, "d", "");
-                            if let (Ok(()), Some(m)) = (&r, &t.mode) {
-                                let mode = parse_mode(m, &at)?;
-                                if let Ok(ino) = host.lookup(&path) {
-                                    if let Some(n) = host.node_mut(ino) {
-                                        n.perm = mode;
-                                    }
-                                }
-                            }
-                            r
-                        }
-                        "file" => {
-                            let mode = t
-                                .mode
-                                .as_deref()
-                                .map(|m| parse_mode(m, &at))
-                                .transpose()?
-                                .unwrap_or(0o644);
-                            let content = t.content.as_deref().unwrap_or("");
-                            put(&mut host, &path, "f", content).and_then(|()| {
-                                let ino = host.lookup(&path)?;
+            let r = match node {
+                HostNodeInput::Content(text) if is_dir_key => {
+                    let _ = text;
+                    put(&mut host, &path, "d", "")
+                }
+                HostNodeInput::Content(text) => put(&mut host, &path, "f", text),
+                HostNodeInput::Typed(t) => match t.typ.as_str() {
+                    "dir" => {
+                        let r = put(&mut host, &path, "d", "");
+                        if let (Ok(()), Some(m)) = (&r, &t.mode) {
+                            let mode = parse_mode(m, &at)?;
+                            if let Ok(ino) = host.lookup(&path) {
                                 if let Some(n) = host.node_mut(ino) {
                                     n.perm = mode;
                                 }
-                                Ok(())
-                            })
+                            }
                         }
-                        "symlink" => {
-                            let target = t.target.as_deref().ok_or_else(|| {
-                                Error::msg(format!("{at}: a symlink needs \"target\""))
-                            })?;
-                            put(&mut host, &path, "l", target)
-                        }
-                        other => return Err(Error::msg(format!(
+                        r
+                    }
+                    "file" => {
+                        let mode = t
+                            .mode
+                            .as_deref()
+                            .map(|m| parse_mode(m, &at))
+                            .transpose()?
+                            .unwrap_or(0o644);
+                        let content = t.content.as_deref().unwrap_or("");
+                        put(&mut host, &path, "f", content).and_then(|()| {
+                            let ino = host.lookup(&path)?;
+                            if let Some(n) = host.node_mut(ino) {
+                                n.perm = mode;
+                            }
+                            Ok(())
+                        })
+                    }
+                    "symlink" => {
+                        let target = t.target.as_deref().ok_or_else(|| {
+                            Error::msg(format!("{at}: a symlink needs \"target\""))
+                        })?;
+                        put(&mut host, &path, "l", target)
+                    }
+                    other => {
+                        return Err(Error::msg(format!(
                             "{at}: unknown type {other:?} (want \"file\", \"dir\" or \"symlink\")"
-                        ))),
-                    },
-                };
+                        )))
+                    }
+                },
+            };
             r.map_err(|e| Error::from(e).wrap(at))?;
         }
     }
