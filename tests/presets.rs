@@ -1,0 +1,131 @@
+//! Every playground preset (`www/presets/*.json`) runs through the engine and
+//! sets up, or fails exactly as its entry in `index.json` says, so presets
+//! cannot rot when the engine changes.
+
+use mountlab::sandbox::Sandbox;
+use mountlab::scenario::{AddContainer, Scenario};
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("www/presets")
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(dir().join(name)).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+fn index() -> Value {
+    serde_json::from_str(&read("index.json")).expect("index.json parses")
+}
+
+fn load(name: &str) -> Sandbox {
+    let s = Scenario::from_json(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+    Sandbox::from_scenario(&s).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+#[test]
+fn every_preset_file_is_listed() {
+    let idx = index();
+    let mut listed: Vec<String> = idx["presets"]
+        .as_array()
+        .expect("presets array")
+        .iter()
+        .map(|p| p["file"].as_str().expect("file").to_string())
+        .collect();
+    listed.push(
+        idx["child"]["file"]
+            .as_str()
+            .expect("child file")
+            .to_string(),
+    );
+    for entry in std::fs::read_dir(dir()).expect("presets dir") {
+        let name = entry
+            .expect("entry")
+            .file_name()
+            .to_string_lossy()
+            .into_owned();
+        if name.ends_with(".json") && name != "index.json" {
+            assert!(listed.contains(&name), "{name} is not in index.json");
+        }
+    }
+    for name in &listed {
+        assert!(dir().join(name).exists(), "{name} listed but missing");
+    }
+}
+
+#[test]
+fn every_preset_sets_up_as_expected() {
+    let idx = index();
+    let presets = idx["presets"].as_array().expect("presets array");
+    assert!(presets.len() >= 6);
+    for p in presets {
+        let name = p["file"].as_str().expect("file");
+        let expect = &p["expect"];
+        let mut sb = load(name);
+        let report = sb.report();
+        assert_eq!(
+            report.ok,
+            expect["ok"].as_bool().expect("expect.ok"),
+            "{name}: {:?}",
+            report.error
+        );
+        match expect["error"].as_str() {
+            Some(e) => assert_eq!(report.error.as_deref(), Some(e), "{name}"),
+            None => assert_eq!(report.error, None, "{name}"),
+        }
+        assert!(!report.fatal, "{name}");
+        if report.ok {
+            assert!(mountlab::tree::mount_tree(&sb).is_some(), "{name}: no tree");
+            let out = sb.shell("ls /", None).expect("shell");
+            assert_eq!(out.error, None, "{name}: ls /");
+        }
+        for path in expect["paths"].as_array().into_iter().flatten() {
+            let path = path.as_str().expect("path");
+            let out = sb.shell(&format!("stat {path}"), None).expect("shell");
+            assert_eq!(out.error, None, "{name}: {path} should exist");
+        }
+    }
+}
+
+#[test]
+fn default_preset_has_a_bind_mount_and_a_root_filesystem() {
+    let mut sb = load("docker-default.json");
+    let r = sb.report();
+    assert!(r.proc_mounts.contains(&"none /data 9p rw 0 0".to_string()));
+    assert!(r.fds_consumed.len() >= 2);
+    let out = sb.shell("cat /data/README.md", None).expect("shell");
+    assert_eq!(out.error, None);
+    assert!(out.output.contains("bind-mounted"));
+    let out = sb.shell("ls /bin", None).expect("shell");
+    assert!(out.output.contains("sh"));
+}
+
+#[test]
+fn child_preset_adds_to_the_default_and_destroys() {
+    let mut sb = load("docker-default.json");
+    let child = Scenario::from_json(&read("child-container.json")).expect("child parses");
+    let r = sb.add_container(&AddContainer {
+        cid: "c1".into(),
+        spec: child.spec.clone(),
+        host: child.host.clone(),
+        gofer_fds: None,
+    });
+    assert!(r.ok, "{:?}", r.error);
+    let mounts = sb.proc_mounts(Some("c1")).expect("child mounts");
+    assert!(
+        mounts.iter().any(|l| l.contains(" /shared 9p ro")),
+        "{mounts:?}"
+    );
+    let out = sb
+        .shell("cat /shared/hello.txt", Some("c1"))
+        .expect("shell");
+    assert_eq!(out.error, None);
+    let r = sb.destroy_container("c1");
+    assert!(r.ok, "{:?}", r.error);
+    assert!(!sb
+        .report()
+        .proc_mounts
+        .iter()
+        .any(|l| l.contains("__runsc_containers__/c1")));
+}
