@@ -176,8 +176,24 @@ impl Sandbox {
     /// Builds a sandbox from a scenario and runs its steps.
     pub fn from_scenario(s: &Scenario) -> Result<Sandbox> {
         let mut sb = Sandbox::new(&s.spec, s.config, s.host.as_ref(), s.gofer_fds.as_deref())?;
-        for step in &s.steps {
-            sb.run_step(step);
+        // A runsc panic kills the sandbox: nothing after it runs.
+        let mut dead = sb
+            .setup_error
+            .as_ref()
+            .filter(|e| e.is_fatal())
+            .map(|_| "root container setup".to_string());
+        for (i, step) in s.steps.iter().enumerate() {
+            if let Some(at) = &dead {
+                sb.steps.push(StepReport {
+                    ok: false,
+                    error: Some(format!("not run: runsc panicked in {at}")),
+                    ..StepReport::default()
+                });
+                continue;
+            }
+            if sb.run_step(step).fatal {
+                dead = Some(format!("steps[{i}]"));
+            }
         }
         Ok(sb)
     }
@@ -488,7 +504,8 @@ impl Sandbox {
         Report {
             ok,
             error: self.setup_error.as_ref().map(Error::to_string),
-            fatal: self.setup_error.as_ref().is_some_and(Error::is_fatal),
+            fatal: self.setup_error.as_ref().is_some_and(Error::is_fatal)
+                || self.steps.iter().any(|s| s.fatal),
             mount_order: self.rec.mount_order.clone(),
             fds_consumed: self.fds_consumed.clone(),
             warnings: self.rec.warnings.clone(),

@@ -168,11 +168,24 @@ impl Scenario {
         let bare = value
             .as_object()
             .is_some_and(|o| o.contains_key("ociVersion") && !o.contains_key("spec"));
-        let value = if bare {
+        let mut value = if bare {
             serde_json::json!({ "spec": value })
         } else {
             value
         };
+        if let Some(spec) = value.get_mut("spec") {
+            crate::boot::fill_go_zero_values(spec);
+        }
+        if let Some(steps) = value
+            .get_mut("steps")
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            for step in steps {
+                if let Some(spec) = step.pointer_mut("/container/add/spec") {
+                    crate::boot::fill_go_zero_values(spec);
+                }
+            }
+        }
         let input: ScenarioInput = serde_path_to_error::deserialize(value).map_err(|e| {
             let path = e.path().to_string();
             Error::msg(format!(

@@ -29,7 +29,7 @@ pub use options::{
     parse_and_filter_options, MountNameAndOptions,
 };
 pub use restore::{create_restore_environment, MountArgs, RestoreEnvironment};
-pub use spec::{MountSpec, SpecView};
+pub use spec::{fill_go_zero_values, MountSpec, SpecView};
 pub use subtargets::{subtargets, SubtargetIndex};
 
 /// `fmt.Errorf("<prefix>: %v", err)` for errors on a path where runsc may

@@ -41,8 +41,14 @@ impl SpecView {
     /// Parses an OCI runtime spec from JSON with `oci-spec` (never
     /// `Spec::load`, which reads files).
     pub fn from_json(json: &str) -> Result<SpecView> {
-        let spec: oci_spec::runtime::Spec =
+        let mut value: serde_json::Value =
             serde_json::from_str(json).map_err(|e| Error::msg(format!("invalid OCI spec: {e}")))?;
+        fill_go_zero_values(&mut value);
+        let spec: oci_spec::runtime::Spec =
+            serde_path_to_error::deserialize(value).map_err(|e| {
+                let path = e.path().to_string();
+                Error::msg(format!("invalid OCI spec: {path}: {}", e.inner()))
+            })?;
         Ok(SpecView::from_oci(&spec))
     }
 
@@ -83,5 +89,43 @@ impl SpecView {
             env,
             cwd,
         }
+    }
+}
+
+/// Go's `specs.Spec` takes a missing `process.user` or `process.cwd` as the
+/// zero value, where `oci-spec` requires them; fill them in so a spec runsc
+/// accepts is accepted here too.
+pub fn fill_go_zero_values(spec: &mut serde_json::Value) {
+    if let Some(p) = spec
+        .get_mut("process")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        p.entry("user")
+            .or_insert_with(|| serde_json::json!({"uid": 0, "gid": 0}));
+        p.entry("cwd").or_insert_with(|| serde_json::json!(""));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_process_without_user_or_cwd_is_accepted_as_go_would() {
+        let s = SpecView::from_json(
+            r#"{"ociVersion":"1.0.0","process":{"args":["sh"],"env":["PATH=/bin"]}}"#,
+        )
+        .unwrap();
+        assert_eq!(s.args, ["sh"]);
+        assert_eq!(s.cwd, "");
+        let e = SpecView::from_json(
+            r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x","options":"ro"}]}"#,
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("invalid OCI spec: mounts[0].options: invalid type"),
+            "{e}"
+        );
     }
 }
