@@ -1,0 +1,211 @@
+//! The binding seam, in a real browser: `wasm-pack test --headless --chrome`.
+#![cfg(target_arch = "wasm32")]
+
+use js_sys::{Array, Reflect};
+use mountlab::web::{analyze, source_ref, Sandbox};
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const DEFAULT: &str = include_str!("../../www/presets/docker-default.json");
+const CHILD: &str = include_str!("../../www/presets/child-container.json");
+const ELOOP: &str = include_str!("../../www/presets/symlink-destination.json");
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
+}
+
+fn s(v: &JsValue, key: &str) -> String {
+    get(v, key).as_string().unwrap_or_default()
+}
+
+fn error_message(e: JsValue) -> String {
+    assert!(e.is_instance_of::<js_sys::Error>(), "not an Error: {e:?}");
+    e.dyn_into::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .unwrap_or_default()
+}
+
+fn sandbox() -> Sandbox {
+    Sandbox::new(DEFAULT, JsValue::UNDEFINED)
+        .map_err(JsValue::from)
+        .expect("default preset builds")
+}
+
+#[wasm_bindgen_test]
+fn builds_the_default_and_reports() {
+    let sb = sandbox();
+    let view = sb.view().map_err(JsValue::from).expect("view");
+    let report = get(&view, "report");
+    assert_eq!(get(&report, "ok").as_bool(), Some(true));
+    let tree = get(&view, "tree");
+    assert_eq!(s(&tree, "path"), "/");
+    assert_eq!(s(&tree, "fs_name"), "overlayfs");
+    let children: Array = get(&tree, "children").into();
+    assert!(children.iter().any(|c| s(&c, "path") == "/data"));
+    let mounts = sb.proc_mounts(None).map_err(JsValue::from).expect("mounts");
+    assert_eq!(mounts[0], "none / overlayfs rw 0 0");
+    let info = sb
+        .mountinfo(None)
+        .map_err(JsValue::from)
+        .expect("mountinfo");
+    assert!(info[0].starts_with("1 1 0:0 / / rw - overlayfs"));
+    let restore = sb.restore().map_err(JsValue::from).expect("restore");
+    assert!(get(&restore, "error").is_null());
+    let decisions: Array = sb.decisions().map_err(JsValue::from).expect("d").into();
+    assert!(decisions.length() > 5);
+}
+
+#[wasm_bindgen_test]
+fn runs_commands_and_logs_9p() {
+    let mut sb = sandbox();
+    let before: u32 = Array::from(&sb.ninep_log().map_err(JsValue::from).expect("log"))
+        .iter()
+        .map(|c| Array::from(&get(&c, "messages")).length())
+        .sum();
+    let r = sb.run("ls /", None).map_err(JsValue::from).expect("ls");
+    assert!(s(&r, "output").contains("etc\n"));
+    let r = sb
+        .run("cat /data/README.md", None)
+        .map_err(JsValue::from)
+        .expect("cat");
+    assert!(s(&r, "output").contains("bind-mounted"));
+    let conns = Array::from(&sb.ninep_log().map_err(JsValue::from).expect("log"));
+    let after: u32 = conns
+        .iter()
+        .map(|c| Array::from(&get(&c, "messages")).length())
+        .sum();
+    assert!(after > before, "{before} -> {after}");
+    let first = Array::from(&get(&conns.get(0), "messages")).get(0);
+    assert!(s(&first, "request").starts_with("Tversion"));
+    assert!(!s(&first, "request_hex").is_empty());
+    // A failing command is output, not an exception.
+    let r = sb
+        .run("cat /nope", None)
+        .map_err(JsValue::from)
+        .expect("cat");
+    assert_eq!(s(&r, "errno"), "ENOENT");
+    // An unknown container is an Error.
+    let e = sb.run("ls /", Some("ghost".into())).map_err(JsValue::from);
+    assert_eq!(
+        error_message(e.expect_err("error")),
+        "unknown container \"ghost\""
+    );
+}
+
+#[wasm_bindgen_test]
+fn adds_and_destroys_a_container() {
+    let mut sb = sandbox();
+    let r = sb
+        .add_container("c1", CHILD, None)
+        .map_err(JsValue::from)
+        .expect("add");
+    assert_eq!(get(&r, "ok").as_bool(), Some(true));
+    let mounts = sb
+        .proc_mounts(Some("c1".into()))
+        .map_err(JsValue::from)
+        .expect("child mounts");
+    assert!(
+        mounts.iter().any(|l| l == "none /shared 9p ro 0 0"),
+        "{mounts:?}"
+    );
+    let r = sb
+        .run("cat /etc/hostname", Some("c1".into()))
+        .map_err(JsValue::from)
+        .expect("cat");
+    assert_eq!(s(&r, "output"), "child\n");
+    // The same id twice is an Error with the engine's text.
+    let e = sb.add_container("c1", CHILD, None).map_err(JsValue::from);
+    let msg = error_message(e.expect_err("error"));
+    assert!(msg.contains("file exists"), "{msg}");
+    sb.destroy_container("c1")
+        .map_err(JsValue::from)
+        .expect("destroy");
+    let all = sb.proc_mounts(None).map_err(JsValue::from).expect("mounts");
+    assert!(!all.iter().any(|l| l.contains("__runsc_containers__/c1")));
+    let e = sb.destroy_container("nope").map_err(JsValue::from);
+    assert_eq!(
+        error_message(e.expect_err("error")),
+        "unknown container \"nope\""
+    );
+    let steps = Array::from(&sb.steps().map_err(JsValue::from).expect("steps"));
+    assert_eq!(steps.length(), 5);
+    let exported = sb.scenario_json().map_err(JsValue::from).expect("json");
+    let again = Sandbox::new(&exported, JsValue::UNDEFINED).map_err(JsValue::from);
+    assert!(again.is_ok());
+}
+
+#[wasm_bindgen_test]
+fn input_errors_are_errors_naming_the_path() {
+    let e = Sandbox::new(
+        r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x","type":"tmpfs","options":"ro"}]}"#,
+        JsValue::UNDEFINED,
+    )
+    .map(|_| ())
+    .map_err(JsValue::from);
+    let msg = error_message(e.expect_err("error"));
+    assert!(
+        msg.starts_with("spec.mounts[0].options: invalid type"),
+        "{msg}"
+    );
+    let a = analyze(r#"{"ociVersion":"1.0.0","mounts":[{"type":"tmpfs"}]}"#)
+        .map_err(JsValue::from)
+        .expect("analyze");
+    assert_eq!(get(&a, "ok").as_bool(), Some(false));
+    assert_eq!(s(&get(&a, "error"), "path"), "mounts[0]");
+    let a = analyze("{\n  \"spec\": ,\n}")
+        .map_err(JsValue::from)
+        .expect("analyze");
+    assert_eq!(get(&get(&a, "error"), "line").as_f64(), Some(2.0));
+    let e = Sandbox::new("{}", JsValue::from_str("not an object"))
+        .map(|_| ())
+        .map_err(JsValue::from);
+    assert!(e.is_err());
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"file_access".into(), &"weird".into());
+    let e = Sandbox::new(DEFAULT, o.into())
+        .map(|_| ())
+        .map_err(JsValue::from);
+    assert_eq!(
+        error_message(e.expect_err("error")),
+        "config.file_access: invalid file access type \"weird\""
+    );
+}
+
+#[wasm_bindgen_test]
+fn setup_failures_are_in_the_report_and_overrides_apply() {
+    let sb = Sandbox::new(ELOOP, JsValue::UNDEFINED)
+        .map_err(JsValue::from)
+        .expect("builds");
+    let report = sb.report().map_err(JsValue::from).expect("report");
+    assert_eq!(get(&report, "ok").as_bool(), Some(false));
+    assert!(s(&report, "error").ends_with("too many levels of symbolic links"));
+    let o = js_sys::Object::new();
+    let _ = Reflect::set(&o, &"overlay".into(), &JsValue::TRUE);
+    let sb = Sandbox::new(DEFAULT, o.into())
+        .map_err(JsValue::from)
+        .expect("builds");
+    let view = sb.view().map_err(JsValue::from).expect("view");
+    assert_eq!(get(&get(&view, "config"), "overlay").as_bool(), Some(true));
+    let tree = get(&view, "tree");
+    let layers = Array::from(&get(&tree, "layers"));
+    assert!(layers.iter().any(|l| s(&l, "fs") == "tmpfs"));
+    let r = source_ref("mountSubmount")
+        .map_err(JsValue::from)
+        .expect("ref");
+    assert!(s(&r, "url").ends_with("runsc/boot/fs.go#L295-L353"));
+}
+
+#[wasm_bindgen_test]
+fn fatal_setup_is_marked() {
+    let sb = Sandbox::new(
+        r#"{"spec":{"ociVersion":"1.0.0","mounts":[{"destination":"/b","type":"bind"}]},"gofer_fds":[3]}"#,
+        JsValue::UNDEFINED,
+    )
+    .map_err(JsValue::from)
+    .expect("builds");
+    let report = sb.report().map_err(JsValue::from).expect("report");
+    assert_eq!(get(&report, "fatal").as_bool(), Some(true));
+    assert!(s(&report, "error").contains("fdDispenser out of fds"));
+}
