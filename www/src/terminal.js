@@ -1,0 +1,96 @@
+// The terminal: xterm.js with a small line editor (history, cursor keys).
+// It only draws and forwards: each line goes to the engine's shell.
+import { Terminal } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import '@xterm/xterm/css/xterm.css';
+
+const ESC = '\x1b[';
+const C = { reset: ESC + '0m', dim: ESC + '2m', red: ESC + '31m', green: ESC + '1;32m', blue: ESC + '1;34m', yellow: ESC + '33m' };
+
+export function createTerminal(host, transcript, { onLine, prompt }) {
+  const term = new Terminal({
+    fontFamily: 'ui-monospace, SFMono-Regular, Menlo, Consolas, "Liberation Mono", monospace',
+    fontSize: 13,
+    lineHeight: 1.15,
+    cursorBlink: true,
+    convertEol: true,
+    scrollback: 5000,
+    theme: { background: '#0f1720', foreground: '#d7e0ea', cursor: '#9ecbff', selectionBackground: '#2b4a6b' },
+  });
+  const fit = new FitAddon();
+  term.loadAddon(fit);
+  term.open(host);
+  const refit = () => { try { fit.fit(); } catch { /* hidden */ } };
+  new ResizeObserver(refit).observe(host);
+  refit();
+  host.addEventListener('focus', () => term.focus());
+
+  const history = [];
+  let hIndex = 0;
+  let line = '';
+  let cursor = 0;
+  let busy = false;
+
+  const plain = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  const out = (s) => { term.write(s); transcript.textContent += plain(s).replace(/\r/g, ''); };
+  const showPrompt = () => { out(prompt()); line = ''; cursor = 0; };
+  const redraw = () => {
+    term.write('\r' + ESC + 'K' + prompt() + line);
+    const back = line.length - cursor;
+    if (back > 0) term.write(ESC + back + 'D');
+  };
+
+  term.onData(async (data) => {
+    if (busy) return;
+    if (data === '\r') {
+      const cmd = line;
+      transcript.textContent += cmd + '\n';
+      term.write('\r\n');
+      if (cmd.trim()) { history.push(cmd); }
+      hIndex = history.length;
+      busy = true;
+      try { await onLine(cmd); } finally { busy = false; }
+      showPrompt();
+      return;
+    }
+    if (data === '\x7f' || data === '\b') {
+      if (cursor > 0) { line = line.slice(0, cursor - 1) + line.slice(cursor); cursor--; redraw(); }
+      return;
+    }
+    if (data === '\x03') { term.write('^C\r\n'); transcript.textContent += '^C\n'; showPrompt(); return; }
+    if (data === '\x0c') { term.clear(); redraw(); return; }
+    if (data === ESC + 'A' || data === ESC + 'B') {
+      if (!history.length) return;
+      hIndex = Math.max(0, Math.min(history.length, hIndex + (data === ESC + 'A' ? -1 : 1)));
+      line = history[hIndex] ?? '';
+      cursor = line.length;
+      redraw();
+      return;
+    }
+    if (data === ESC + 'D') { if (cursor > 0) { cursor--; term.write(data); } return; }
+    if (data === ESC + 'C') { if (cursor < line.length) { cursor++; term.write(data); } return; }
+    if (data === ESC + 'H' || data === '\x01') { cursor = 0; redraw(); return; }
+    if (data === ESC + 'F' || data === '\x05') { cursor = line.length; redraw(); return; }
+    if (data.startsWith('\x1b')) return;
+    // Printable text (typed or pasted; a pasted newline runs the line).
+    const text = data.replace(/[\x00-\x1f]/g, (ch) => (ch === '\t' ? '  ' : ''));
+    if (!text) return;
+    line = line.slice(0, cursor) + text + line.slice(cursor);
+    cursor += text.length;
+    redraw();
+  });
+
+  return {
+    term,
+    colors: C,
+    write: out,
+    writeln: (s) => out(s + '\r\n'),
+    prompt: showPrompt,
+    history,
+    // Prints a command as if typed (share-link replay).
+    echo(cmd) { out(prompt() + cmd + '\r\n'); if (cmd.trim()) history.push(cmd); hIndex = history.length; },
+    clear() { term.reset(); transcript.textContent = ''; },
+    redraw,
+    focus: () => term.focus(),
+  };
+}
