@@ -65,7 +65,7 @@ const term = createTerminal($('terminal'), $('terminal-output'), {
 });
 
 function printResult(r) {
-  if (r.output) term.write(r.output.replace(/\n/g, '\r\n'));
+  if (r.output) term.write(r.output.replace(/\n/g, '\r\n') + (r.output.endsWith('\n') ? '' : '\r\n'));
   else if (r.error && r.kind !== 'sh') term.writeln(term.colors.red + r.error + term.colors.reset);
 }
 
@@ -104,7 +104,9 @@ function simulate(text, { fromEditor = false, replay = null } = {}) {
   if (!a.ok) {
     const line = editor.showError(a.error);
     inputErr.hidden = false;
-    inputErr.textContent = `${a.error.path != null ? `at ${a.error.path || '(top level)'}` : line ? `line ${line}` : ''}: ${a.error.message}`;
+    const where = [line ? `line ${line}` : null, a.error.path ? `at ${a.error.path}` : null].filter(Boolean).join(', ');
+    const msg = a.error.path != null ? a.error.message.replace(/^[^:]*: /, '') : a.error.message;
+    inputErr.textContent = where ? `${where}: ${msg}` : msg;
     setError('input', 'Invalid input:', a.error.message);
     setStatus('bad', 'input error');
     renderTree($('tree'), state.view?.tree, { selected: state.selected, onSelect: selectNode, stale: true });
@@ -308,14 +310,13 @@ $('add-container').addEventListener('submit', async (e) => {
   const spec = file ? file.text : $('container-preset').value === 'root' ? state.text : presetText(indexJson.child.file);
   try {
     guard(() => state.sb.addContainer(cid, spec, host ? host.text : undefined));
-    term.writeln(`${term.colors.yellow}started container ${cid}${term.colors.reset}`);
+    term.notice(`${term.colors.yellow}started container ${cid}${term.colors.reset}`);
     $('container-id').value = nextCid();
   } catch (err) {
     errEl.hidden = false;
     errEl.textContent = err.message;
-    term.writeln(`${term.colors.red}container ${cid}: ${err.message}${term.colors.reset}`);
+    term.notice(`${term.colors.red}container ${cid}: ${err.message}${term.colors.reset}`);
   }
-  term.redraw();
   afterStep();
 });
 
@@ -328,11 +329,10 @@ function nextCid() {
 function destroyContainer(cid) {
   try {
     guard(() => state.sb.destroyContainer(cid));
-    term.writeln(`${term.colors.yellow}destroyed container ${cid}${term.colors.reset}`);
+    term.notice(`${term.colors.yellow}destroyed container ${cid}${term.colors.reset}`);
   } catch (err) {
-    term.writeln(`${term.colors.red}destroy ${cid}: ${err.message}${term.colors.reset}`);
+    term.notice(`${term.colors.red}destroy ${cid}: ${err.message}${term.colors.reset}`);
   }
-  term.redraw();
   afterStep();
 }
 
@@ -341,7 +341,14 @@ for (const [id, label] of [['container-spec-file', 'container-file-label'], ['co
 }
 
 // ---- Loading scenarios.
+// A minified file is shown pretty-printed (formatting only; the engine reads the same JSON).
+function readable(text) {
+  if (text.length < 120 || text.trimEnd().includes('\n')) return text;
+  try { return JSON.stringify(JSON.parse(text), null, 2) + '\n'; } catch { return text; }
+}
+
 function load(text, { config = null, steps = [] } = {}) {
+  text = readable(text);
   editor.setText(text);
   const a = analyze(text);
   setControls(config || a.config || { overlay: false, file_access: 'exclusive' });

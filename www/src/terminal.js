@@ -90,6 +90,8 @@ export function createTerminal(host, transcript, { onLine, prompt }) {
     // Prints a command as if typed (share-link replay).
     echo(cmd) { out(prompt() + cmd + '\r\n'); if (cmd.trim()) history.push(cmd); hIndex = history.length; },
     clear() { term.reset(); transcript.textContent = ''; },
+    // A message from outside the line editor: printed above the prompt.
+    notice(s) { term.write('\r' + ESC + 'K'); out(s + '\r\n'); redraw(); },
     redraw,
     focus: () => term.focus(),
   };
