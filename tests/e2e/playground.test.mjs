@@ -159,3 +159,27 @@ test('a share URL replays the scenario and its steps', async () => {
   assert.deepEqual(again.errors, []);
   await again.context().close();
 });
+
+test('every preset loads; editing and dropping a file re-simulate', async () => {
+  const page = await env.page();
+  const files = await page.locator('#preset option:not([disabled])').evaluateAll((os) => os.map((o) => o.value));
+  assert.ok(files.length >= 6);
+  for (const f of files) {
+    await page.selectOption('#preset', f);
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=mount-node]').length > 0);
+    const err = await page.getByTestId('error').isVisible();
+    assert.equal(err, f === 'symlink-destination.json', `${f}: error banner`);
+    if (f === 'kubernetes-pod.json') await shot(page, '09-kubernetes');
+  }
+  // Typing in the editor re-simulates (debounced).
+  await page.locator('.cm-content').fill(JSON.stringify({ ociVersion: '1.0.0', mounts: [{ destination: '/scratch', type: 'tmpfs', options: ['mode=1777'] }] }, null, 2));
+  await page.locator('[data-testid=mount-node][data-path="/scratch"]').waitFor();
+  // Dropping a file on the editor loads it.
+  const text = JSON.stringify({ ociVersion: '1.0.0', mounts: [{ destination: '/dropped', type: 'tmpfs' }] });
+  const dt = await page.evaluateHandle((t) => { const d = new DataTransfer(); d.items.add(new File([t], 'dropped.json', { type: 'application/json' })); return d; }, text);
+  await page.dispatchEvent('#editor-pane', 'drop', { dataTransfer: dt });
+  await page.locator('[data-testid=mount-node][data-path="/dropped"]').waitFor();
+  assert.match(await page.locator('.cm-content').textContent(), /dropped/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});

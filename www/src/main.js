@@ -359,7 +359,7 @@ function load(text, { config = null, steps = [] } = {}) {
 }
 
 function greet() {
-  term.writeln(`${term.colors.dim}A shell in the simulated sandbox, as root. Type help for commands; ↑/↓ for history.${term.colors.reset}`);
+  term.writeln(`${term.colors.dim}Sandbox shell as root · help lists commands · ↑/↓ history${term.colors.reset}`);
 }
 
 function loadPreset(file) {
