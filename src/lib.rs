@@ -11,6 +11,7 @@ pub mod error;
 pub mod fs;
 pub mod gostr;
 pub mod hostfs;
+pub mod limits;
 pub mod p9;
 pub mod sandbox;
 pub mod scenario;

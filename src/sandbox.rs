@@ -257,6 +257,15 @@ impl Sandbox {
     fn add_container_inner(&mut self, a: &AddContainer) -> Result<StepReport> {
         self.root()?;
         validate_id(&a.cid)?;
+        if !self.started.contains(&a.cid) && self.started.len() >= crate::limits::MAX_CONTAINERS {
+            return Err(crate::limits::exceeded(
+                "containers",
+                self.started.len() + 1,
+                "containers",
+                "MAX_CONTAINERS",
+                crate::limits::MAX_CONTAINERS,
+            ));
+        }
         self.started.insert(a.cid.clone());
         let setup = setup_gofer(
             &a.spec,

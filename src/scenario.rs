@@ -4,6 +4,7 @@
 
 use crate::boot::{Config, FileAccess, SpecView};
 use crate::error::{Error, Result};
+use crate::limits;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 
@@ -149,8 +150,7 @@ pub struct Scenario {
     pub steps: Vec<Step>,
 }
 
-/// Largest scenario accepted, so a pasted file cannot exhaust memory.
-pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
+pub use crate::limits::MAX_SCENARIO_BYTES;
 
 impl Scenario {
     /// Parses a scenario, or a bare OCI spec (an object with `ociVersion`
@@ -158,10 +158,13 @@ impl Scenario {
     /// JSON path at fault.
     pub fn from_json(text: &str) -> Result<Scenario> {
         if text.len() > MAX_SCENARIO_BYTES {
-            return Err(Error::msg(format!(
-                "scenario too large: {} bytes (limit {MAX_SCENARIO_BYTES})",
-                text.len()
-            )));
+            return Err(limits::exceeded(
+                "scenario",
+                text.len(),
+                "bytes",
+                "MAX_SCENARIO_BYTES",
+                MAX_SCENARIO_BYTES,
+            ));
         }
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| Error::msg(format!("invalid JSON: {e}")))?;
@@ -209,17 +212,48 @@ impl Scenario {
         if let Some(fa) = &input.config.file_access {
             config.file_access = FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
         }
+        if input.steps.len() > limits::MAX_STEPS {
+            return Err(limits::exceeded(
+                "steps",
+                input.steps.len(),
+                "steps",
+                "MAX_STEPS",
+                limits::MAX_STEPS,
+            ));
+        }
+        check_gofer_fds("gofer_fds", input.gofer_fds.as_deref())?;
+        check_host("host", input.host.as_ref())?;
+        let spec = SpecView::from_oci(&input.spec);
+        spec.check_limits("spec")?;
+        let mut containers = 0usize;
         let mut steps = Vec::with_capacity(input.steps.len());
         for (i, s) in input.steps.into_iter().enumerate() {
             let at = |msg: &str| Error::msg(format!("steps[{i}]: {msg}"));
             let step = match (s.container, s.exec, s.sh) {
                 (Some(ContainerField::Op(op)), None, None) => match (op.add, op.destroy) {
-                    (Some(a), None) => Step::AddContainer(AddContainer {
-                        cid: a.cid,
-                        spec: SpecView::from_oci(&a.spec),
-                        host: a.host,
-                        gofer_fds: a.gofer_fds,
-                    }),
+                    (Some(a), None) => {
+                        containers += 1;
+                        if containers > limits::MAX_CONTAINERS {
+                            return Err(limits::exceeded(
+                                format!("steps[{i}].container.add"),
+                                containers,
+                                "containers",
+                                "MAX_CONTAINERS",
+                                limits::MAX_CONTAINERS,
+                            ));
+                        }
+                        let at = format!("steps[{i}].container.add");
+                        let spec = SpecView::from_oci(&a.spec);
+                        spec.check_limits(&format!("{at}.spec"))?;
+                        check_gofer_fds(&format!("{at}.gofer_fds"), a.gofer_fds.as_deref())?;
+                        check_host(&format!("{at}.host"), a.host.as_ref())?;
+                        Step::AddContainer(AddContainer {
+                            cid: a.cid,
+                            spec,
+                            host: a.host,
+                            gofer_fds: a.gofer_fds,
+                        })
+                    }
                     (None, Some(cid)) => Step::DestroyContainer(cid),
                     _ => return Err(at("container needs exactly one of \"add\" or \"destroy\"")),
                 },
@@ -248,13 +282,45 @@ impl Scenario {
             steps.push(step);
         }
         Ok(Scenario {
-            spec: SpecView::from_oci(&input.spec),
+            spec,
             config,
             host: input.host,
             gofer_fds: input.gofer_fds,
             steps,
         })
     }
+}
+
+/// At most [`limits::MAX_GOFER_FDS`] FDs.
+fn check_gofer_fds(at: &str, fds: Option<&[i32]>) -> Result<()> {
+    match fds {
+        Some(f) if f.len() > limits::MAX_GOFER_FDS => Err(limits::exceeded(
+            at,
+            f.len(),
+            "FDs",
+            "MAX_GOFER_FDS",
+            limits::MAX_GOFER_FDS,
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Host-tree paths and symlink targets within the path limits.
+pub fn check_host(at: &str, host: Option<&HostInput>) -> Result<()> {
+    for (attach, nodes) in host.into_iter().flatten() {
+        limits::check_path(format!("{at}.{attach}"), attach)?;
+        for (rel, node) in nodes {
+            let path = format!("{attach}/{rel}");
+            limits::check_path(format!("{at}.{attach}.{rel}"), &path)?;
+            if let HostNodeInput::Typed(TypedHostNode {
+                target: Some(t), ..
+            }) = node
+            {
+                limits::check_path(format!("{at}.{attach}.{rel}.target"), t)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -92,6 +92,28 @@ impl SpecView {
     }
 }
 
+impl SpecView {
+    /// The input limits of a spec ([`crate::limits`]): at most
+    /// `MAX_MOUNTS` mounts, each destination within `MAX_PATH_BYTES` and
+    /// `MAX_PATH_DEPTH`. `at` is the spec's JSON path (`spec`).
+    pub fn check_limits(&self, at: &str) -> Result<()> {
+        use crate::limits;
+        if self.mounts.len() > limits::MAX_MOUNTS {
+            return Err(limits::exceeded(
+                format!("{at}.mounts"),
+                self.mounts.len(),
+                "mounts",
+                "MAX_MOUNTS",
+                limits::MAX_MOUNTS,
+            ));
+        }
+        for (i, m) in self.mounts.iter().enumerate() {
+            limits::check_path(format!("{at}.mounts[{i}].destination"), &m.destination)?;
+        }
+        Ok(())
+    }
+}
+
 /// Go's `specs.Spec` takes a missing `process.user` or `process.cwd` as the
 /// zero value, where `oci-spec` requires them; fill them in so a spec runsc
 /// accepts is accepted here too.

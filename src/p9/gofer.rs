@@ -49,7 +49,7 @@ impl Gofer {
             server: Server::new(host),
             conns: Vec::new(),
             seq: 0,
-            log_capacity: 256,
+            log_capacity: crate::limits::MAX_LOG_ENTRIES,
         }
     }
 

@@ -26,7 +26,9 @@ pub const S_IFLNK: u32 = 0o120000;
 
 /// Largest single file, so a hostile `Tsetattr size=2^63` or a write at a huge
 /// offset is refused with EFBIG instead of exhausting memory.
-pub const MAX_FILE_SIZE: u64 = 256 << 20;
+pub use crate::limits::MAX_FILE_SIZE;
+/// Most nodes the tree holds; creating more gives ENOSPC.
+pub use crate::limits::MAX_HOST_NODES;
 
 /// What a node holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -116,6 +118,8 @@ pub struct HostFs {
     used: u64,
     /// Total content budget; writes beyond it get ENOSPC.
     pub capacity: u64,
+    /// Node budget (`limits::MAX_HOST_NODES`); creating more gives ENOSPC.
+    pub max_nodes: usize,
 }
 
 impl Default for HostFs {
@@ -164,7 +168,8 @@ impl HostFs {
             next_ino: ROOT_INO + 1,
             clock: 0,
             used: 0,
-            capacity: 1 << 30,
+            capacity: crate::limits::MAX_HOST_BYTES,
+            max_nodes: MAX_HOST_NODES,
         }
     }
 
@@ -333,6 +338,9 @@ impl HostFs {
             NodeKind::File(d) => d.len() as u64,
             _ => 0,
         };
+        if self.nodes.len() >= self.max_nodes {
+            return Err(Errno::ENOSPC);
+        }
         self.charge(0, size)?;
         let ino = self.alloc(kind, perm, uid, gid, dir);
         self.link_entry(dir, name, ino);

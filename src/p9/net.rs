@@ -27,9 +27,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Connections served at once; more are closed on accept.
-pub const MAX_CONNECTIONS: usize = 512;
+pub use crate::limits::MAX_CONNECTIONS;
 /// Fids one connection may hold.
-pub const MAX_FIDS_PER_CONNECTION: usize = 4096;
+pub use crate::limits::MAX_FIDS_PER_CONNECTION;
 
 /// Parsed `serve-9p` arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]

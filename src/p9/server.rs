@@ -125,7 +125,7 @@ impl Default for ServerOptions {
         ServerOptions {
             allow_reattach: false,
             clone_returns_qid: true,
-            max_fids: 1 << 16,
+            max_fids: crate::limits::MAX_FIDS,
             allow_walk_from_open: false,
         }
     }

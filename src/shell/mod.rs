@@ -14,11 +14,11 @@ use serde::Serialize;
 use std::fmt::Write;
 
 /// Most output one command may print; longer output is cut with a note.
-pub const MAX_OUTPUT: usize = 1 << 20;
+pub use crate::limits::MAX_SHELL_OUTPUT as MAX_OUTPUT;
 /// Most bytes `cat` reads from one file.
 const CAT_LIMIT: usize = MAX_OUTPUT;
 /// Most entries `tree` lists.
-const TREE_LIMIT: usize = 10_000;
+const TREE_LIMIT: usize = crate::limits::MAX_TREE_ENTRIES;
 
 /// What one command line produced.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
@@ -82,7 +82,10 @@ pub fn run(vfs: &mut Vfs, task: Task<'_>, line: &str) -> ShellOutput {
             cut -= 1;
         }
         out.truncate(cut);
-        out.push_str("\n[output truncated]\n");
+        let _ = write!(
+            out,
+            "\n[output truncated: over the limit MAX_SHELL_OUTPUT ({MAX_OUTPUT} bytes)]\n"
+        );
     }
     match r {
         Ok(()) => ShellOutput {
@@ -182,7 +185,25 @@ fn dispatch(
             let [p, text] = operands else {
                 return Err(usage(&format!("{cmd} PATH TEXT")));
             };
-            vfs.write_file(ctx, p, text.as_bytes(), cmd == "append")
+            let append = cmd == "append";
+            // The VFS's own filesystems (tmpfs, ramfs) set no size limit; the
+            // shell is the only writer, so it keeps them to the gofer's.
+            let old = match vfs.stat(ctx, p, true) {
+                Ok(st) if append => st.size,
+                _ => 0,
+            };
+            let new = old.saturating_add(text.len() as u64);
+            if new > crate::limits::MAX_FILE_SIZE {
+                return Err(at(p)(crate::limits::exceeded_errno(
+                    Errno::EFBIG,
+                    "file",
+                    new,
+                    "bytes",
+                    "MAX_FILE_SIZE",
+                    crate::limits::MAX_FILE_SIZE,
+                )));
+            }
+            vfs.write_file(ctx, p, text.as_bytes(), append)
                 .map_err(at(p))?;
         }
         "touch" => {

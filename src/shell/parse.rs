@@ -6,14 +6,18 @@ use crate::errno::Errno;
 use crate::error::{Error, Result};
 
 /// Longest command line accepted.
-pub const MAX_LINE: usize = 64 * 1024;
+pub use crate::limits::MAX_SHELL_LINE as MAX_LINE;
 
 /// Splits `line` into words. Unterminated quotes are an error.
 pub fn split_words(line: &str) -> Result<Vec<String>> {
     if line.len() > MAX_LINE {
-        return Err(Error::with_errno(
+        return Err(crate::limits::exceeded_errno(
             Errno::E2BIG,
-            format!("command line longer than {MAX_LINE} bytes"),
+            "command line",
+            line.len(),
+            "bytes",
+            "MAX_SHELL_LINE",
+            MAX_LINE,
         ));
     }
     let mut words = Vec::new();

@@ -1,0 +1,177 @@
+//! Every resource limit of mountlab in one place.
+//!
+//! mountlab reads `config.json` files pasted from anywhere and its 9P server
+//! listens on sockets, so every input-driven quantity has a bound here. Each
+//! limit has a name (the constant's name, which also appears in its error
+//! text), a default generous enough for real specs (100 000 mounts work),
+//! and one error constructor, [`exceeded`], so every limit reads the same:
+//!
+//! ```text
+//! spec.mounts: 1000001 mounts is over the limit MAX_MOUNTS (1000000)
+//! ```
+//!
+//! Limits that gVisor or Linux define (`NAME_MAX`, `PATH_MAX`, 40 symlink
+//! traversals, runsc's 255 host symlink follows, 9P's 4 MiB msize) keep
+//! their values and their own errno texts; they are listed here so the
+//! whole set can be read at once.
+
+use crate::errno::Errno;
+use crate::error::Error;
+
+/// Largest scenario (or bare OCI spec) text accepted, in bytes: a pasted file
+/// cannot exhaust memory. Error: `scenario: N bytes is over the limit
+/// MAX_SCENARIO_BYTES (67108864)`.
+pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
+
+/// Most mounts in one container's `spec.mounts` (before runsc adds its
+/// mandatory ones). 100 000 mounts must work; this is ten times that.
+pub const MAX_MOUNTS: usize = 1_000_000;
+
+/// Longest mount destination, host-tree path or symlink target, in bytes
+/// (Linux `PATH_MAX`, the NUL included, so 4095 bytes of text fit).
+pub const MAX_PATH_BYTES: usize = crate::vfs::PATH_MAX;
+
+/// Most components in a mount destination or host-tree path. `PATH_MAX`
+/// alone allows 2048 (`a/a/a/...`); real specs use a handful.
+pub const MAX_PATH_DEPTH: usize = 256;
+
+/// Longest single path component (Linux `NAME_MAX`): ENAMETOOLONG, from the VFS.
+pub const MAX_NAME_BYTES: usize = crate::vfs::NAME_MAX;
+
+/// Symlinks followed while resolving one path inside the sandbox
+/// (`linux.MaxSymlinkTraversals`): ELOOP, from the VFS.
+pub const MAX_SYMLINK_TRAVERSALS: u32 = crate::vfs::MAX_SYMLINK_TRAVERSALS;
+
+/// Symlinks runsc's `resolveSymlinks` follows on the host for one bind
+/// destination (`runsc/container/fs.go`): ELOOP `too many symlinks to follow`.
+pub const MAX_HOST_SYMLINK_FOLLOWS: usize = 255;
+
+/// Largest file in the gofer's host tree and, through the shell, in any
+/// sandbox filesystem: EFBIG (`file too large`).
+pub const MAX_FILE_SIZE: u64 = 256 << 20;
+
+/// Total file content one gofer's host tree holds: ENOSPC.
+pub const MAX_HOST_BYTES: u64 = 1 << 30;
+
+/// Most nodes (files, dirs, symlinks) one gofer's host tree holds, so a 9P
+/// client creating empty files cannot grow memory without bound: ENOSPC.
+pub const MAX_HOST_NODES: usize = 4_000_000;
+
+/// Most scenario steps.
+pub const MAX_STEPS: usize = 100_000;
+
+/// Most child containers one sandbox starts (`container.add` steps).
+pub const MAX_CONTAINERS: usize = 10_000;
+
+/// Most gofer FDs a scenario (or a container step) lists in `gofer_fds`.
+pub const MAX_GOFER_FDS: usize = MAX_MOUNTS + 1;
+
+/// Largest 9P msize a Tversion may ask for (gVisor's `maximumLength`):
+/// Tversion answers EINVAL above it.
+pub const MAX_MSIZE: u32 = crate::p9::version::MAX_MSIZE;
+
+/// Smallest msize the client accepts (`ErrMessageTooLarge` at or below the
+/// largest fixed-size message).
+pub const MIN_MSIZE: u32 = crate::p9::version::MIN_MSIZE;
+
+/// Fids one in-memory gofer connection may hold: EMFILE.
+pub const MAX_FIDS: usize = 1 << 16;
+
+/// Fids one `serve-9p` connection may hold: EMFILE.
+pub const MAX_FIDS_PER_CONNECTION: usize = 4096;
+
+/// Connections `serve-9p` serves at once; more are closed on accept.
+pub const MAX_CONNECTIONS: usize = 512;
+
+/// 9P exchanges each in-memory gofer connection keeps in its log (older
+/// ones are dropped and counted). Requests in flight per connection: one
+/// (the server answers each frame before reading the next).
+pub const MAX_LOG_ENTRIES: usize = 256;
+
+/// Longest shell command line, in bytes: E2BIG.
+pub const MAX_SHELL_LINE: usize = 64 * 1024;
+
+/// Most output one shell command prints; longer output is cut with
+/// `[output truncated]`.
+pub const MAX_SHELL_OUTPUT: usize = 1 << 20;
+
+/// Most entries `tree` lists.
+pub const MAX_TREE_ENTRIES: usize = 10_000;
+
+/// The error for a limit: `<at>: <got> <unit> is over the limit <NAME> (<max>)`.
+pub fn exceeded(
+    at: impl std::fmt::Display,
+    got: impl std::fmt::Display,
+    unit: &str,
+    name: &str,
+    max: impl std::fmt::Display,
+) -> Error {
+    Error::msg(format!(
+        "{at}: {got} {unit} is over the limit {name} ({max})"
+    ))
+}
+
+/// [`exceeded`] carrying an errno (for limits met inside a file operation).
+pub fn exceeded_errno(
+    errno: Errno,
+    at: impl std::fmt::Display,
+    got: impl std::fmt::Display,
+    unit: &str,
+    name: &str,
+    max: impl std::fmt::Display,
+) -> Error {
+    Error::with_errno(
+        errno,
+        format!("{at}: {got} {unit} is over the limit {name} ({max})"),
+    )
+}
+
+/// Checks a path given as input (a mount destination, a host-tree path, a
+/// symlink target): at most [`MAX_PATH_BYTES`]` - 1` bytes and
+/// [`MAX_PATH_DEPTH`] components.
+pub fn check_path(at: impl std::fmt::Display, path: &str) -> Result<(), Error> {
+    if path.len() >= MAX_PATH_BYTES {
+        return Err(exceeded_errno(
+            Errno::ENAMETOOLONG,
+            at,
+            path.len(),
+            "bytes",
+            "MAX_PATH_BYTES",
+            MAX_PATH_BYTES - 1,
+        ));
+    }
+    let depth = path.split('/').filter(|c| !c.is_empty()).count();
+    if depth > MAX_PATH_DEPTH {
+        return Err(exceeded_errno(
+            Errno::ENAMETOOLONG,
+            at,
+            depth,
+            "components",
+            "MAX_PATH_DEPTH",
+            MAX_PATH_DEPTH,
+        ));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn path_limits_name_themselves() {
+        assert!(check_path("x", "/a/b").is_ok());
+        let long = format!("/{}", "a".repeat(MAX_PATH_BYTES));
+        assert_eq!(
+            check_path("spec.mounts[0].destination", &long)
+                .unwrap_err()
+                .to_string(),
+            "spec.mounts[0].destination: 4097 bytes is over the limit MAX_PATH_BYTES (4095)"
+        );
+        let deep = "/a".repeat(MAX_PATH_DEPTH + 1);
+        assert_eq!(
+            check_path("p", &deep).unwrap_err().to_string(),
+            "p: 257 components is over the limit MAX_PATH_DEPTH (256)"
+        );
+    }
+}
