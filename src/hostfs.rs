@@ -156,53 +156,60 @@ pub fn build_host(input: Option<&HostInput>) -> Result<HostFs> {
     Ok(host)
 }
 
-/// `resolveSymlinks(root, path)` of runsc/container/fs.go: resolves each
-/// component inside the host root; `..` stays at the root, an absolute
-/// link restarts at the root, at most 255 links are followed. Missing
-/// components are kept as they are.
+/// `resolveSymlinks(root, rel)` of runsc/container/fs.go (2018) with the
+/// host tree's `/` as `root`: walks each component of `filepath.Clean(rel)`;
+/// a symlink is resolved recursively (an absolute one from the root), at
+/// most [`crate::limits::MAX_HOST_SYMLINK_FOLLOWS`] links deep; missing
+/// components are kept as they are. Errors read as Go's:
+/// `too many symlinks to follow, path: "/m"` and `lstat /etc/hostname/x: not
+/// a directory`; `setup_gofer` adds `failed to resolve symlinks: `.
 pub fn resolve_symlinks(host: &HostFs, path: &str) -> Result<String> {
-    let mut resolved = String::from("/");
-    let mut pending: Vec<String> = clean(path)
-        .split('/')
-        .filter(|c| !c.is_empty())
-        .rev()
-        .map(str::to_string)
-        .collect();
-    let mut follows = 0;
-    while let Some(comp) = pending.pop() {
-        if comp == ".." {
-            resolved = clean(&format!("{resolved}/.."));
-            continue;
-        }
-        let candidate = clean(&format!("{resolved}/{comp}"));
-        let target = host
-            .lookup(&candidate)
-            .ok()
-            .and_then(|ino| host.info(ino))
-            .and_then(|i| i.target);
-        match target {
-            Some(t) => {
-                follows += 1;
-                if follows > 255 {
-                    return Err(Error::with_errno(
-                        Errno::ELOOP,
-                        format!("{path}: too many symlinks to follow"),
-                    ));
-                }
-                if t.starts_with('/') {
-                    resolved = "/".into();
-                }
-                pending.extend(
-                    t.split('/')
-                        .filter(|c| !c.is_empty())
-                        .rev()
-                        .map(str::to_string),
-                );
+    resolve_symlinks_impl(host, "/", path, crate::limits::MAX_HOST_SYMLINK_FOLLOWS)
+}
+
+/// `resolveSymlinksImpl(root="/", base, rel, followCount)`. The recursion is
+/// at most `follow_count` deep.
+fn resolve_symlinks_impl(
+    host: &HostFs,
+    base: &str,
+    rel: &str,
+    follow_count: usize,
+) -> Result<String> {
+    if follow_count == 0 {
+        return Err(Error::with_errno(
+            Errno::ELOOP,
+            format!(
+                "too many symlinks to follow, path: {}",
+                crate::gostr::quote(&clean(&format!("{base}/{rel}")))
+            ),
+        ));
+    }
+    let mut base = base.to_string();
+    for name in clean(rel).split('/').filter(|n| !n.is_empty()) {
+        // filepath.Join cleans: `..` at the root stays at the root, which
+        // is how one cannot `..` out of the root.
+        let path = clean(&format!("{base}/{name}"));
+        let ino = match host.lookup(&path) {
+            Ok(ino) => ino,
+            Err(Errno::ENOENT) => {
+                base = path;
+                continue;
             }
-            None => resolved = candidate,
+            Err(e) => {
+                return Err(Error::with_errno(e, format!("lstat {path}: {e}")));
+            }
+        };
+        match host.info(ino).and_then(|i| i.target) {
+            Some(link) => {
+                if link.starts_with('/') {
+                    base = "/".to_string();
+                }
+                base = resolve_symlinks_impl(host, &base, &link, follow_count - 1)?;
+            }
+            None => base = path,
         }
     }
-    Ok(resolved)
+    Ok(base)
 }
 
 /// What runsc's gofer setup produced for one container.
@@ -226,6 +233,19 @@ pub fn setup_gofer(
     fds: Option<&[i32]>,
     first_fd: i32,
 ) -> Result<GoferSetup> {
+    spec.check_limits("spec")?;
+    crate::scenario::check_host("host", host_input)?;
+    if let Some(f) = fds {
+        if f.len() > crate::limits::MAX_GOFER_FDS {
+            return Err(crate::limits::exceeded(
+                "gofer_fds",
+                f.len(),
+                "FDs",
+                "MAX_GOFER_FDS",
+                crate::limits::MAX_GOFER_FDS,
+            ));
+        }
+    }
     let mut host = build_host(host_input)?;
     let mut spec = spec.clone();
     let mut notes = Vec::new();
@@ -237,7 +257,8 @@ pub fn setup_gofer(
             }
             continue;
         }
-        let resolved = resolve_symlinks(&host, &m.destination)?;
+        let resolved = resolve_symlinks(&host, &m.destination)
+            .map_err(|e| e.wrap("failed to resolve symlinks"))?;
         if resolved != m.destination {
             notes.push((
                 i,
