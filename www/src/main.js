@@ -8,6 +8,9 @@ import { h, renderTree, renderDetails, renderUnmounted, renderText, renderRestor
 import indexJson from '../presets/index.json';
 import './style.css';
 
+// Start fetching and compiling the engine before building the editor and terminal.
+const wasmReady = init();
+
 const presetTexts = import.meta.glob('../presets/*.json', { query: '?raw', import: 'default', eager: true });
 const presetText = (file) => presetTexts[`../presets/${file}`];
 const $ = (id) => document.getElementById(id);
@@ -473,7 +476,9 @@ window.mountlab = {
 
 // ---- Boot.
 (async () => {
-  await init();
+  performance.mark('mountlab-script');
+  await wasmReady;
+  performance.mark('mountlab-wasm-ready');
   installPanicHook();
   let shared = false;
   try { shared = await openShared(location.hash); } catch (e) { toast(`Could not open the shared link: ${e.message}`); }
