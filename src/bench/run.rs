@@ -1,0 +1,422 @@
+//! The timed half of `mountlab bench` (native only): medians of repeated
+//! samples for every workload in [`super::suite`].
+
+use super::gen::{generate, kernel_spec};
+use super::suite::{
+    build, CreateTarget, Creates, Lookups, Mountinfo, NineP, Readdir, CREATE_BATCH,
+};
+use serde::Serialize;
+use std::fmt::Write;
+use std::time::{Duration, Instant};
+
+/// One measured figure.
+#[derive(Clone, Debug, Serialize)]
+pub struct Figure {
+    /// Stable key, e.g. `build`, `build_overlay`, `lookup`, `create_tmpfs`.
+    pub key: String,
+    /// Namespace size the figure was measured at, when it depends on one.
+    pub n: Option<usize>,
+    /// Median nanoseconds per operation.
+    pub ns_per_op: f64,
+    /// Median operations per second.
+    pub ops_per_sec: f64,
+    /// What one operation is.
+    pub op: String,
+    pub samples: usize,
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub sizes: Vec<usize>,
+    /// Target time of one sample.
+    pub sample_time: Duration,
+    pub samples: usize,
+    /// Paths per lookup category.
+    pub lookups: usize,
+    /// Namespace sizes for lookups and mountinfo.
+    pub table_sizes: Vec<usize>,
+    /// Only the figures whose key starts with one of these (all if empty).
+    pub only: Vec<String>,
+}
+
+impl Options {
+    fn wants(&self, key: &str) -> bool {
+        self.only.is_empty() || self.only.iter().any(|o| key.starts_with(o.as_str()))
+    }
+}
+
+impl Options {
+    pub fn full() -> Options {
+        Options {
+            sizes: vec![10, 100, 1_000, 10_000, 100_000],
+            sample_time: Duration::from_millis(300),
+            samples: 7,
+            lookups: 1000,
+            table_sizes: vec![1_000, 10_000],
+            only: Vec::new(),
+        }
+    }
+
+    pub fn smoke() -> Options {
+        Options {
+            sizes: vec![10, 100],
+            sample_time: Duration::from_millis(2),
+            samples: 3,
+            lookups: 20,
+            table_sizes: vec![100],
+            only: Vec::new(),
+        }
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    match v.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => v[n / 2],
+        n => (v[n / 2 - 1] + v[n / 2]) / 2.0,
+    }
+}
+
+/// Runs `step` (which reports how many operations it did and how long the
+/// timed part took) until a sample has lasted `target`; `samples` times.
+fn measure(
+    samples: usize,
+    target: Duration,
+    mut step: impl FnMut() -> Result<(u64, Duration), String>,
+) -> Result<(f64, usize), String> {
+    let mut per_op = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let (mut ops, mut spent) = (0u64, Duration::ZERO);
+        while spent < target || ops == 0 {
+            let (n, d) = step()?;
+            ops += n;
+            spent += d;
+        }
+        per_op.push(spent.as_nanos() as f64 / ops as f64);
+    }
+    Ok((median(per_op), samples))
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let t = Instant::now();
+    let r = f();
+    (r, t.elapsed())
+}
+
+fn figure(key: &str, n: Option<usize>, op: &str, (ns, samples): (f64, usize)) -> Figure {
+    Figure {
+        key: key.into(),
+        n,
+        ns_per_op: ns,
+        ops_per_sec: 1e9 / ns,
+        op: op.into(),
+        samples,
+    }
+}
+
+fn e2s(e: crate::Error) -> String {
+    e.to_string()
+}
+
+/// Runs the whole suite.
+pub fn run_suite(o: &Options) -> Result<Vec<Figure>, String> {
+    let mut out = Vec::new();
+    for &n in &o.sizes {
+        let g = generate(n);
+        for overlay in [false, true] {
+            let key = if overlay { "build_overlay" } else { "build" };
+            if !o.wants(key) {
+                continue;
+            }
+            // Few samples of the big builds: each one is long already.
+            let samples = if n >= 100_000 { 3 } else { o.samples };
+            let target = if n >= 10_000 {
+                Duration::ZERO
+            } else {
+                o.sample_time
+            };
+            let r = measure(samples, target, || {
+                let (sb, d) = timed(|| build(&g, overlay));
+                sb.map_err(e2s)?;
+                Ok((1, d))
+            })?;
+            out.push(figure(key, Some(n), "namespace build (whole spec)", r));
+        }
+    }
+    for &n in &o.table_sizes {
+        if !o.wants("lookup") {
+            continue;
+        }
+        let mut l = Lookups::new(n, o.lookups).map_err(e2s)?;
+        let count = l.paths.len() as u64;
+        let r = measure(o.samples, o.sample_time, || {
+            let (_, d) = timed(|| l.run());
+            Ok((count, d))
+        })?;
+        out.push(figure("lookup", Some(n), "stat of a path (mixed)", r));
+        for (name, range) in l.categories.clone() {
+            let count = range.len() as u64;
+            let r = measure(o.samples, o.sample_time, || {
+                let (_, d) = timed(|| l.run_range(range.clone()));
+                Ok((count, d))
+            })?;
+            let key = format!("lookup_{name}");
+            out.push(figure(&key, Some(n), "stat of a path", r));
+        }
+    }
+    for &n in &o.table_sizes {
+        if !o.wants("mountinfo") {
+            continue;
+        }
+        let mut m = Mountinfo::new(n).map_err(e2s)?;
+        let r = measure(o.samples, o.sample_time, || {
+            let (r, d) = timed(|| m.op());
+            r.map_err(e2s)?;
+            Ok((1, d))
+        })?;
+        out.push(figure("mountinfo", Some(n), "read /proc/self/mountinfo", r));
+    }
+    for (key, t) in [
+        ("create_tmpfs", CreateTarget::Tmpfs),
+        ("create_9p", CreateTarget::NinePBind),
+        ("create_overlay", CreateTarget::Overlay),
+    ] {
+        if !o.wants(key) {
+            continue;
+        }
+        let mut c = Creates::new(t).map_err(e2s)?;
+        let batch = if o.samples <= 3 { 10 } else { CREATE_BATCH };
+        let r = measure(o.samples, o.sample_time, || {
+            let (r, d) = timed(|| -> Result<(), String> {
+                for _ in 0..batch {
+                    c.op().map_err(e2s)?;
+                }
+                Ok(())
+            });
+            r?;
+            c.cleanup().map_err(e2s)?;
+            Ok((batch as u64, d))
+        })?;
+        out.push(figure(key, None, "create + write 4 KiB + close", r));
+    }
+    if o.wants("readdir") {
+        let mut rd = Readdir::new().map_err(e2s)?;
+        let r = measure(o.samples, o.sample_time, || {
+            let (r, d) = timed(|| rd.op());
+            r.map_err(e2s)?;
+            Ok((1, d))
+        })?;
+        out.push(figure(
+            "readdir_overlay_1000",
+            None,
+            "readdir of 1000 merged entries",
+            r,
+        ));
+    }
+    for (key, log) in [
+        ("p9_walk_getattr_clunk", true),
+        ("p9_walk_getattr_clunk_nolog", false),
+    ] {
+        if !o.wants(key) {
+            continue;
+        }
+        let mut p = NineP::new(log).map_err(e2s)?;
+        let r = measure(o.samples, o.sample_time, || {
+            let (r, d) = timed(|| -> Result<(), String> {
+                for _ in 0..100 {
+                    p.op().map_err(e2s)?;
+                }
+                Ok(())
+            });
+            r?;
+            Ok((100, d))
+        })?;
+        out.push(figure(
+            key,
+            None,
+            "Twalk + Tgetattr + Tclunk (3 round trips)",
+            r,
+        ));
+    }
+    Ok(out)
+}
+
+/// The growth exponent of build time between two sizes, when both ran.
+pub fn exponent(figs: &[Figure], key: &str, a: usize, b: usize) -> Option<f64> {
+    let t = |n| {
+        figs.iter()
+            .find(|f| f.key == key && f.n == Some(n))
+            .map(|f| f.ns_per_op)
+    };
+    Some((t(b)? / t(a)?).ln() / (b as f64 / a as f64).ln())
+}
+
+fn render(figs: &[Figure]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<30} {:>8} {:>14} {:>16} {:>14}",
+        "figure", "N", "median", "per second", "per mount"
+    );
+    for f in figs {
+        let n = f.n.map(|n| n.to_string()).unwrap_or_else(|| "-".into());
+        let per_mount = match (f.key.starts_with("build"), f.n) {
+            (true, Some(n)) => format!("{:.2} µs", f.ns_per_op / 1e3 / n as f64),
+            _ => "-".into(),
+        };
+        let _ = writeln!(
+            s,
+            "{:<30} {:>8} {:>14} {:>16.0} {:>14}",
+            f.key,
+            n,
+            human(f.ns_per_op),
+            f.ops_per_sec,
+            per_mount
+        );
+    }
+    for key in ["build", "build_overlay"] {
+        if let Some(e) = exponent(figs, key, 10_000, 100_000) {
+            let _ = writeln!(s, "{key}: growth exponent N=10 000 -> 100 000: {e:.3}");
+        }
+    }
+    s
+}
+
+fn human(ns: f64) -> String {
+    if ns >= 1e9 {
+        format!("{:.3} s", ns / 1e9)
+    } else if ns >= 1e6 {
+        format!("{:.3} ms", ns / 1e6)
+    } else if ns >= 1e3 {
+        format!("{:.3} µs", ns / 1e3)
+    } else {
+        format!("{ns:.0} ns")
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    figures: &'a [Figure],
+    build_exponent: Option<f64>,
+    build_overlay_exponent: Option<f64>,
+}
+
+pub(super) fn cli(args: &[String]) -> Result<String, String> {
+    let mut json = false;
+    let mut o = Options::full();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match a.as_str() {
+            "--json" => json = true,
+            "--smoke" => o = Options::smoke(),
+            "--sizes" => {
+                let v = it.next().ok_or("--sizes needs a list like 10,100")?;
+                o.sizes = parse_list(v)?;
+            }
+            "--table-sizes" => {
+                let v = it.next().ok_or("--table-sizes needs a list like 1000")?;
+                o.table_sizes = parse_list(v)?;
+            }
+            "--only" => {
+                let v = it.next().ok_or("--only needs a list of figure keys")?;
+                o.only = v.split(',').map(str::to_string).collect();
+            }
+            "--samples" => {
+                let v = it.next().ok_or("--samples needs a number")?;
+                o.samples = v.parse().map_err(|_| format!("bad --samples {v:?}"))?;
+            }
+            "--phases" => {
+                let v = it.next().ok_or("--phases needs N")?;
+                let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
+                return phases(n);
+            }
+            "--emit-kernel-spec" => {
+                let v = it.next().ok_or("--emit-kernel-spec needs N")?;
+                let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
+                return Ok(kernel_spec(&generate(n), o.lookups));
+            }
+            other => return Err(format!("bench: unknown argument {other:?}")),
+        }
+    }
+    let figs = run_suite(&o)?;
+    if json {
+        let r = JsonReport {
+            figures: &figs,
+            build_exponent: exponent(&figs, "build", 10_000, 100_000),
+            build_overlay_exponent: exponent(&figs, "build_overlay", 10_000, 100_000),
+        };
+        serde_json::to_string_pretty(&r)
+            .map(|s| s + "\n")
+            .map_err(|e| e.to_string())
+    } else {
+        Ok(render(&figs))
+    }
+}
+
+/// Times the phases of one build (for profiling): the gofer setup, the
+/// namespace, and the restore environment, as `Sandbox::new` runs them.
+fn phases(n: usize) -> Result<String, String> {
+    use crate::boot::{create_mount_namespace, create_restore_environment, FdDispenser, Recorder};
+    use crate::hostfs::setup_gofer;
+    let g = generate(n);
+    let mut s = String::new();
+    for overlay in [false, true] {
+        let conf = super::suite::config(overlay);
+        let (setup, d1) = timed(|| setup_gofer(&g.spec, Some(&g.host), None, 3));
+        let setup = setup.map_err(e2s)?;
+        let mut vfs = crate::vfs::Vfs::new();
+        vfs.gofers.add(setup.gofer);
+        let mut rec = Recorder::default();
+        let mut fds = FdDispenser::new(&setup.fds);
+        let (r, d2) =
+            timed(|| create_mount_namespace(&mut vfs, &setup.spec, &conf, &mut fds, &mut rec));
+        r.map_err(e2s)?;
+        let mut rec2 = Recorder::default();
+        let mut fds2 = FdDispenser::new(&setup.fds);
+        let (r, d3) =
+            timed(|| create_restore_environment(&setup.spec, &conf, &mut fds2, &mut rec2));
+        r.map_err(e2s)?;
+        let (_, d4) = timed(|| drop(vfs));
+        let _ = writeln!(
+            s,
+            "overlay={overlay} n={n}: setup_gofer {d1:?}, create_mount_namespace {d2:?}, restore {d3:?}, drop {d4:?}"
+        );
+    }
+    Ok(s)
+}
+
+fn parse_list(v: &str) -> Result<Vec<usize>, String> {
+    v.split(',')
+        .map(|x| {
+            x.trim()
+                .replace('_', "")
+                .parse()
+                .map_err(|_| format!("bad size {x:?}"))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn smoke_run_reports_every_figure() {
+        let out = super::cli(&["--smoke".into(), "--json".into()]).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let figs = v["figures"].as_array().unwrap();
+        for key in [
+            "build",
+            "build_overlay",
+            "lookup",
+            "mountinfo",
+            "create_tmpfs",
+            "create_9p",
+            "create_overlay",
+            "readdir_overlay_1000",
+            "p9_walk_getattr_clunk",
+        ] {
+            assert!(figs.iter().any(|f| f["key"] == key), "{key}");
+        }
+    }
+}
