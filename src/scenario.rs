@@ -168,6 +168,19 @@ impl Scenario {
         }
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| Error::msg(format!("invalid JSON: {e}")))?;
+        let kind = match &value {
+            serde_json::Value::Object(_) => None,
+            serde_json::Value::Array(_) => Some("an array"),
+            serde_json::Value::String(_) => Some("a string"),
+            serde_json::Value::Number(_) => Some("a number"),
+            serde_json::Value::Bool(_) => Some("a boolean"),
+            serde_json::Value::Null => Some("null"),
+        };
+        if let Some(kind) = kind {
+            return Err(Error::msg(format!(
+                "(root): expected an object (a scenario or an OCI spec), found {kind}"
+            )));
+        }
         let bare = value
             .as_object()
             .is_some_and(|o| o.contains_key("ociVersion") && !o.contains_key("spec"));
