@@ -152,7 +152,7 @@ fn build_frame(spec: &str) -> Vec<u8> {
     let mut size_override = None;
     let mut body = Vec::new();
     for w in words {
-        let (k, v) = w.split_once(|c| c == ':' || c == '=').expect("field");
+        let (k, v) = w.split_once([':', '=']).expect("field");
         match k {
             "size" => size_override = Some(v.parse::<u32>().expect("size")),
             "u8" => body.push(v.parse::<u8>().expect("u8")),

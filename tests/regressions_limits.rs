@@ -1,0 +1,240 @@
+//! One test per limit in `mountlab::limits`, each asserting its exact error.
+//! (Path bytes, path depth, host path depth, symlink target length and shell
+//! line length are rows of the bad-input table, `tests/bad_inputs/`.)
+
+use mountlab::errno::Errno;
+use mountlab::limits::*;
+use mountlab::p9::host::HostFs;
+use mountlab::p9::messages::*;
+use mountlab::p9::server::{Server, Session};
+use mountlab::sandbox::Sandbox;
+use mountlab::scenario::Scenario;
+
+fn parse_err(v: serde_json::Value) -> String {
+    Scenario::from_json(&v.to_string())
+        .expect_err("refused")
+        .to_string()
+}
+
+#[test]
+fn scenario_bytes() {
+    let text = " ".repeat(MAX_SCENARIO_BYTES + 1);
+    assert_eq!(
+        Scenario::from_json(&text).unwrap_err().to_string(),
+        "scenario: 67108865 bytes is over the limit MAX_SCENARIO_BYTES (67108864)"
+    );
+}
+
+#[test]
+fn mounts_in_a_spec() {
+    let mounts = vec![serde_json::json!({"destination": "/m", "type": "tmpfs"}); MAX_MOUNTS + 1];
+    assert_eq!(
+        parse_err(serde_json::json!({"spec": {"ociVersion": "1", "mounts": mounts}})),
+        "spec.mounts: 1000001 mounts is over the limit MAX_MOUNTS (1000000)"
+    );
+}
+
+#[test]
+fn steps() {
+    let steps = vec![serde_json::json!({"sh": "pwd"}); MAX_STEPS + 1];
+    assert_eq!(
+        parse_err(serde_json::json!({"spec": {"ociVersion": "1"}, "steps": steps})),
+        "steps: 100001 steps is over the limit MAX_STEPS (100000)"
+    );
+}
+
+#[test]
+fn containers() {
+    let steps: Vec<_> = (0..=MAX_CONTAINERS)
+        .map(|i| serde_json::json!({"container": {"add": {"cid": format!("c{i}"), "spec": {"ociVersion": "1"}}}}))
+        .collect();
+    assert_eq!(
+        parse_err(serde_json::json!({"spec": {"ociVersion": "1"}, "steps": steps})),
+        "steps[10000].container.add: 10001 containers is over the limit MAX_CONTAINERS (10000)"
+    );
+}
+
+#[test]
+fn gofer_fds() {
+    let fds = vec![3; MAX_GOFER_FDS + 1];
+    assert_eq!(
+        parse_err(serde_json::json!({"spec": {"ociVersion": "1"}, "gofer_fds": fds})),
+        "gofer_fds: 1000002 FDs is over the limit MAX_GOFER_FDS (1000001)"
+    );
+}
+
+#[test]
+fn symlink_chains_in_the_sandbox_and_on_the_host() {
+    // 41 links in a row: one more than MAX_SYMLINK_TRAVERSALS.
+    let mut host = serde_json::Map::new();
+    host.insert("t".into(), serde_json::json!("end"));
+    for i in 0..=MAX_SYMLINK_TRAVERSALS {
+        let target = if i == 0 {
+            "t".to_string()
+        } else {
+            format!("l{}", i - 1)
+        };
+        host.insert(
+            format!("l{i}"),
+            serde_json::json!({"type": "symlink", "target": target}),
+        );
+    }
+    let s = Scenario::from_json(
+        &serde_json::json!({"spec": {"ociVersion": "1"}, "host": {"/": host},
+            "steps": [{"sh": "cat /l39"}, {"sh": "cat /l40"}]})
+        .to_string(),
+    )
+    .unwrap();
+    let r = Sandbox::from_scenario(&s).unwrap().report();
+    assert_eq!(r.steps[0].output.as_deref(), Some("end"));
+    assert_eq!(
+        r.steps[1].error.as_deref(),
+        Some("cat: /l40: too many levels of symbolic links")
+    );
+    assert_eq!(MAX_HOST_SYMLINK_FOLLOWS, 255);
+}
+
+#[test]
+fn file_size_through_the_shell() {
+    let chunk = "x".repeat(60_000);
+    let s = Scenario::from_json(
+        &serde_json::json!({"spec": {"ociVersion": "1"}, "steps": [{"sh": format!("write /tmp/f {chunk}")}]})
+            .to_string(),
+    )
+    .unwrap();
+    let mut sb = Sandbox::from_scenario(&s).unwrap();
+    let appends = MAX_FILE_SIZE as usize / chunk.len();
+    let mut last = None;
+    for _ in 0..appends {
+        last = sb
+            .shell(&format!("append /tmp/f {chunk}"), None)
+            .unwrap()
+            .error;
+        if last.is_some() {
+            break;
+        }
+    }
+    assert_eq!(
+        last.as_deref(),
+        Some("append: /tmp/f: file: 268440000 bytes is over the limit MAX_FILE_SIZE (268435456)")
+    );
+}
+
+#[test]
+fn host_file_size_and_nodes() {
+    let mut host = HostFs::new();
+    let f = host.insert_file("/f", 0o644, b"").unwrap();
+    assert_eq!(host.write(f, MAX_FILE_SIZE, b"x"), Err(Errno::EFBIG));
+    host.max_nodes = host.inode_count() + 1;
+    host.insert_file("/g", 0o644, b"").unwrap();
+    assert_eq!(host.insert_file("/h", 0o644, b""), Err(Errno::ENOSPC));
+    assert_eq!(MAX_HOST_NODES, 4_000_000);
+    assert_eq!(MAX_HOST_BYTES, 1 << 30);
+}
+
+fn frame(m: Message, tag: u16) -> Vec<u8> {
+    m.encode_frame(tag)
+}
+
+fn ecode(reply: &[u8]) -> Option<u32> {
+    decode_frame(reply, u32::MAX).unwrap().msg.as_error()
+}
+
+#[test]
+fn fids_per_connection_and_msize() {
+    let mut server = Server::new(HostFs::new());
+    server.add_attach_point("/", false);
+    assert_eq!(server.options.max_fids, MAX_FIDS);
+    server.options.max_fids = 3;
+    let mut s = Session::new(0);
+    let over = frame(
+        Message::Tversion(Tversion {
+            msize: MAX_MSIZE + 1,
+            version: "9P2000.L".into(),
+        }),
+        NOTAG,
+    );
+    assert_eq!(
+        ecode(&server.handle(&mut s, &over)),
+        Some(Errno::EINVAL.raw())
+    );
+    let ok = frame(
+        Message::Tversion(Tversion {
+            msize: MIN_MSIZE,
+            version: "9P2000.L".into(),
+        }),
+        NOTAG,
+    );
+    assert_eq!(ecode(&server.handle(&mut s, &ok)), None);
+    let attach = Tattach {
+        fid: 0,
+        afid: NOFID,
+        uname: "".into(),
+        aname: "".into(),
+        n_uname: 0,
+    };
+    assert_eq!(
+        ecode(&server.handle(&mut s, &frame(Message::Tattach(attach), 1))),
+        None
+    );
+    for newfid in 1..3 {
+        let w = Twalk {
+            fid: 0,
+            newfid,
+            names: vec![],
+        };
+        assert_eq!(
+            ecode(&server.handle(&mut s, &frame(Message::Twalk(w), 2))),
+            None
+        );
+    }
+    let w = Twalk {
+        fid: 0,
+        newfid: 9,
+        names: vec![],
+    };
+    assert_eq!(
+        ecode(&server.handle(&mut s, &frame(Message::Twalk(w), 3))),
+        Some(Errno::EMFILE.raw())
+    );
+    // A frame over the negotiated msize closes the session.
+    let big = Twrite {
+        fid: 0,
+        offset: 0,
+        data: mountlab::p9::wire::Data(vec![0; MIN_MSIZE as usize]),
+    };
+    assert_eq!(
+        ecode(&server.handle(&mut s, &frame(Message::Twrite(big), 4))),
+        Some(Errno::EIO.raw())
+    );
+    assert!(s.is_closed());
+}
+
+#[test]
+fn serve_9p_limits_are_the_documented_ones() {
+    assert_eq!(mountlab::p9::net::MAX_CONNECTIONS, MAX_CONNECTIONS);
+    assert_eq!(
+        mountlab::p9::net::MAX_FIDS_PER_CONNECTION,
+        MAX_FIDS_PER_CONNECTION
+    );
+    assert_eq!(MAX_CONNECTIONS, 512);
+    assert_eq!(MAX_FIDS_PER_CONNECTION, 4096);
+    assert_eq!(MAX_LOG_ENTRIES, 256);
+}
+
+#[test]
+fn shell_output_is_cut() {
+    let s = Scenario::from_json(r#"{"spec":{"ociVersion":"1"}}"#).unwrap();
+    let mut sb = Sandbox::from_scenario(&s).unwrap();
+    let chunk = "y".repeat(60_000);
+    sb.shell(&format!("write /tmp/f {chunk}"), None).unwrap();
+    for _ in 0..20 {
+        sb.shell(&format!("append /tmp/f {chunk}"), None).unwrap();
+    }
+    let out = sb.shell("cat /tmp/f /tmp/f", None).unwrap();
+    assert_eq!(out.error, None);
+    assert!(out
+        .output
+        .ends_with("\n[output truncated: over the limit MAX_SHELL_OUTPUT (1048576 bytes)]\n"));
+    assert_eq!(out.output.len(), MAX_SHELL_OUTPUT + 69);
+}
