@@ -314,7 +314,11 @@ $('add-container').addEventListener('submit', async (e) => {
   try {
     guard(() => state.sb.addContainer(cid, spec, host ? host.text : undefined));
     term.notice(`${term.colors.yellow}started container ${cid}${term.colors.reset}`);
+    state.selected = `/__runsc_containers__/${cid}`; state.selectedDecision = null;
+    afterStep();
+    document.querySelector(`[data-testid=mount-node][data-path="${CSS.escape(state.selected)}"]`)?.scrollIntoView({ block: 'nearest' });
     $('container-id').value = nextCid();
+    return;
   } catch (err) {
     errEl.hidden = false;
     errEl.textContent = err.message;
@@ -362,7 +366,7 @@ function load(text, { config = null, steps = [] } = {}) {
 }
 
 function greet() {
-  term.writeln(`${term.colors.dim}Sandbox shell as root · help lists commands · ↑/↓ history${term.colors.reset}`);
+  term.writeln(`${term.colors.dim}Sandbox shell (root) · help · ↑/↓ history${term.colors.reset}`);
 }
 
 function loadPreset(file) {
