@@ -35,7 +35,7 @@ fn main() -> ExitCode {
         "serve-9p" => serve_9p(rest),
         "bench" => match mountlab::bench::cli(rest) {
             Ok(out) => {
-                print!("{out}");
+                emit(&out);
                 ExitCode::SUCCESS
             }
             Err(e) => {
@@ -44,7 +44,7 @@ fn main() -> ExitCode {
             }
         },
         "help" | "--help" | "-h" => {
-            println!("{USAGE}");
+            emit(&format!("{USAGE}\n"));
             ExitCode::SUCCESS
         }
         other => {
@@ -54,14 +54,33 @@ fn main() -> ExitCode {
     }
 }
 
+/// Reads a file (or `-`, standard input), at most one byte more than the
+/// scenario limit so a huge input is refused without reading all of it.
 fn read_input(path: &str) -> Result<String, String> {
-    if path == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map_err(|e| format!("reading standard input: {e}"))?;
-        return Ok(s);
-    }
-    std::fs::read_to_string(path).map_err(|e| format!("{path}: {e}"))
+    use std::io::Read;
+    let cap = mountlab::limits::MAX_SCENARIO_BYTES as u64 + 1;
+    let mut bytes = Vec::new();
+    let r = if path == "-" {
+        std::io::stdin()
+            .lock()
+            .take(cap)
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("reading standard input: {e}"))
+    } else {
+        std::fs::File::open(path)
+            .and_then(|f| f.take(cap).read_to_end(&mut bytes))
+            .map_err(|e| format!("{path}: {e}"))
+    };
+    r?;
+    String::from_utf8(bytes).map_err(|_| format!("{path}: not UTF-8 text"))
+}
+
+/// Writes to standard output; a closed pipe (`mountlab run … | head`) ends
+/// the output quietly instead of panicking.
+fn emit(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
 }
 
 fn load(path: &str) -> Result<Scenario, ExitCode> {
@@ -135,16 +154,16 @@ fn preview(args: &[String]) -> ExitCode {
     };
     let report = sb.report();
     match format.as_str() {
-        "json" => println!(
-            "{}",
+        "json" => emit(&format!(
+            "{}\n",
             serde_json::to_string_pretty(&report).unwrap_or_default()
-        ),
-        "mounts" => report.proc_mounts.iter().for_each(|l| println!("{l}")),
-        "mountinfo" => report.mountinfo.iter().for_each(|l| println!("{l}")),
-        "decisions" => print!("{}", render_decisions(&report.decisions)),
+        )),
+        "mounts" => emit(&lines(&report.proc_mounts)),
+        "mountinfo" => emit(&lines(&report.mountinfo)),
+        "decisions" => emit(&render_decisions(&report.decisions)),
         _ => {
             if let Some(t) = mount_tree(&sb) {
-                print!("{}", render_tree(&t));
+                emit(&render_tree(&t));
             }
         }
     }
@@ -195,7 +214,7 @@ fn run(args: &[String]) -> ExitCode {
         serde_json::to_string(&report)
     };
     match text {
-        Ok(t) => println!("{t}"),
+        Ok(t) => emit(&format!("{t}\n")),
         Err(e) => {
             eprintln!("mountlab: {e}");
             return ExitCode::from(2);
@@ -228,4 +247,8 @@ fn serve_9p(args: &[String]) -> ExitCode {
 fn serve_9p(_args: &[String]) -> ExitCode {
     eprintln!("mountlab serve-9p: not available in this build");
     ExitCode::from(2)
+}
+
+fn lines(ls: &[String]) -> String {
+    ls.iter().map(|l| format!("{l}\n")).collect()
 }
