@@ -13,6 +13,7 @@ pub mod gostr;
 pub mod hostfs;
 pub mod limits;
 pub mod p9;
+pub mod playground;
 pub mod sandbox;
 pub mod scenario;
 pub mod shell;
