@@ -42,6 +42,22 @@ fn err(e: impl std::fmt::Display) -> JsError {
     JsError::new(&e.to_string())
 }
 
+/// A string argument. JavaScript may pass anything; wasm-bindgen's glue for a
+/// `&str` parameter would read out of bounds on `undefined` (a trap), so
+/// every export takes a `JsValue` and checks it here.
+fn str_arg(v: &JsValue, what: &str) -> JsResult<String> {
+    v.as_string()
+        .ok_or_else(|| err(format!("{what} must be a string")))
+}
+
+/// An optional string argument: `undefined` or `null` mean absent.
+fn opt_str_arg(v: &JsValue, what: &str) -> JsResult<Option<String>> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    str_arg(v, what).map(Some)
+}
+
 fn to_js<T: Serialize + ?Sized>(v: &T) -> JsResult<JsValue> {
     v.serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(|e| err(format!("cannot hand the result to JavaScript: {e}")))
@@ -56,15 +72,15 @@ fn overrides_from(js: JsValue) -> JsResult<Overrides> {
 
 /// Checks a spec or scenario text without simulating it.
 #[wasm_bindgen]
-pub fn analyze(text: &str) -> JsResult<JsValue> {
+pub fn analyze(text: JsValue) -> JsResult<JsValue> {
     install_panic_hook();
-    to_js(&analyze_text(text))
+    to_js(&analyze_text(&str_arg(&text, "analyze: text")?))
 }
 
 /// `sourceRef("mountSubmount")`: where in gVisor a function lives, or null.
 #[wasm_bindgen(js_name = sourceRef)]
-pub fn source_ref(function: &str) -> JsResult<JsValue> {
-    to_js(&source_ref_of(function))
+pub fn source_ref(function: JsValue) -> JsResult<JsValue> {
+    to_js(&source_ref_of(&str_arg(&function, "sourceRef: function")?))
 }
 
 /// The page's handle on a [`Session`].
@@ -88,10 +104,11 @@ impl Sandbox {
     /// Throws on input errors (naming the JSON path); a failed *setup* is
     /// not an error here, it is in the report.
     #[wasm_bindgen(constructor)]
-    pub fn new(text: &str, overrides: JsValue) -> JsResult<Sandbox> {
+    pub fn new(text: JsValue, overrides: JsValue) -> JsResult<Sandbox> {
         install_panic_hook();
+        let text = str_arg(&text, "Sandbox: text")?;
         let o = overrides_from(overrides)?;
-        Session::build_with(text, &o)
+        Session::build_with(&text, &o)
             .map(|s| Sandbox { s })
             .map_err(js_err)
     }
@@ -129,8 +146,10 @@ impl Sandbox {
     }
 
     /// Runs a shell line in the root (`cid` absent) or a child container.
-    pub fn run(&mut self, command: &str, cid: Option<String>) -> JsResult<JsValue> {
-        let r = self.s.run_line(command, cid.as_deref()).map_err(js_err)?;
+    pub fn run(&mut self, command: JsValue, cid: JsValue) -> JsResult<JsValue> {
+        let command = str_arg(&command, "run: command")?;
+        let cid = opt_str_arg(&cid, "run: container id")?;
+        let r = self.s.run_line(&command, cid.as_deref()).map_err(js_err)?;
         to_js(&r)
     }
 
@@ -139,39 +158,46 @@ impl Sandbox {
     #[wasm_bindgen(js_name = addContainer)]
     pub fn add_container(
         &mut self,
-        cid: &str,
-        spec_json: &str,
-        host_json: Option<String>,
+        cid: JsValue,
+        spec_json: JsValue,
+        host_json: JsValue,
     ) -> JsResult<JsValue> {
+        let cid = str_arg(&cid, "addContainer: container id")?;
+        let spec_json = str_arg(&spec_json, "addContainer: spec")?;
+        let host_json = opt_str_arg(&host_json, "addContainer: host")?;
         let r = self
             .s
-            .add(cid, spec_json, host_json.as_deref())
+            .add(&cid, &spec_json, host_json.as_deref())
             .map_err(js_err)?;
         to_js(&r)
     }
 
     /// `destroyContainerFS(cid)`.
     #[wasm_bindgen(js_name = destroyContainer)]
-    pub fn destroy_container(&mut self, cid: &str) -> JsResult<JsValue> {
-        let r = self.s.destroy(cid).map_err(js_err)?;
+    pub fn destroy_container(&mut self, cid: JsValue) -> JsResult<JsValue> {
+        let cid = str_arg(&cid, "destroyContainer: container id")?;
+        let r = self.s.destroy(&cid).map_err(js_err)?;
         to_js(&r)
     }
 
     /// Runs one scenario step given as JSON; step failures are in the result.
     #[wasm_bindgen(js_name = runStep)]
-    pub fn run_step(&mut self, step_json: &str) -> JsResult<JsValue> {
-        let r = self.s.step(step_json).map_err(js_err)?;
+    pub fn run_step(&mut self, step_json: JsValue) -> JsResult<JsValue> {
+        let step_json = str_arg(&step_json, "runStep: step")?;
+        let r = self.s.step(&step_json).map_err(js_err)?;
         to_js(&r)
     }
 
     /// `/proc/self/mounts` of the root or a child container.
     #[wasm_bindgen(js_name = procMounts)]
-    pub fn proc_mounts(&self, cid: Option<String>) -> JsResult<Vec<String>> {
+    pub fn proc_mounts(&self, cid: JsValue) -> JsResult<Vec<String>> {
+        let cid = opt_str_arg(&cid, "procMounts: container id")?;
         self.s.engine().proc_mounts(cid.as_deref()).map_err(js_err)
     }
 
     /// `/proc/self/mountinfo` of the root or a child container.
-    pub fn mountinfo(&self, cid: Option<String>) -> JsResult<Vec<String>> {
+    pub fn mountinfo(&self, cid: JsValue) -> JsResult<Vec<String>> {
+        let cid = opt_str_arg(&cid, "mountinfo: container id")?;
         let table = self
             .s
             .engine()

@@ -27,8 +27,12 @@ fn error_message(e: JsValue) -> String {
         .unwrap_or_default()
 }
 
+fn js(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
 fn sandbox() -> Sandbox {
-    Sandbox::new(DEFAULT, JsValue::UNDEFINED)
+    Sandbox::new(js(DEFAULT), JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("default preset builds")
 }
@@ -44,10 +48,13 @@ fn builds_the_default_and_reports() {
     assert_eq!(s(&tree, "fs_name"), "overlayfs");
     let children: Array = get(&tree, "children").into();
     assert!(children.iter().any(|c| s(&c, "path") == "/data"));
-    let mounts = sb.proc_mounts(None).map_err(JsValue::from).expect("mounts");
+    let mounts = sb
+        .proc_mounts(JsValue::UNDEFINED)
+        .map_err(JsValue::from)
+        .expect("mounts");
     assert_eq!(mounts[0], "none / overlayfs rw 0 0");
     let info = sb
-        .mountinfo(None)
+        .mountinfo(JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("mountinfo");
     assert!(info[0].starts_with("1 1 0:0 / / rw - overlayfs"));
@@ -64,10 +71,13 @@ fn runs_commands_and_logs_9p() {
         .iter()
         .map(|c| Array::from(&get(&c, "messages")).length())
         .sum();
-    let r = sb.run("ls /", None).map_err(JsValue::from).expect("ls");
+    let r = sb
+        .run(js("ls /"), JsValue::UNDEFINED)
+        .map_err(JsValue::from)
+        .expect("ls");
     assert!(s(&r, "output").contains("etc\n"));
     let r = sb
-        .run("cat /data/README.md", None)
+        .run(js("cat /data/README.md"), JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("cat");
     assert!(s(&r, "output").contains("bind-mounted"));
@@ -82,12 +92,12 @@ fn runs_commands_and_logs_9p() {
     assert!(!s(&first, "request_hex").is_empty());
     // A failing command is output, not an exception.
     let r = sb
-        .run("cat /nope", None)
+        .run(js("cat /nope"), JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("cat");
     assert_eq!(s(&r, "errno"), "ENOENT");
     // An unknown container is an Error.
-    let e = sb.run("ls /", Some("ghost".into())).map_err(JsValue::from);
+    let e = sb.run(js("ls /"), js("ghost")).map_err(JsValue::from);
     assert_eq!(
         error_message(e.expect_err("error")),
         "unknown container \"ghost\""
@@ -98,12 +108,12 @@ fn runs_commands_and_logs_9p() {
 fn adds_and_destroys_a_container() {
     let mut sb = sandbox();
     let r = sb
-        .add_container("c1", CHILD, None)
+        .add_container(js("c1"), js(CHILD), JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("add");
     assert_eq!(get(&r, "ok").as_bool(), Some(true));
     let mounts = sb
-        .proc_mounts(Some("c1".into()))
+        .proc_mounts(js("c1"))
         .map_err(JsValue::from)
         .expect("child mounts");
     assert!(
@@ -111,20 +121,25 @@ fn adds_and_destroys_a_container() {
         "{mounts:?}"
     );
     let r = sb
-        .run("cat /etc/hostname", Some("c1".into()))
+        .run(js("cat /etc/hostname"), js("c1"))
         .map_err(JsValue::from)
         .expect("cat");
     assert_eq!(s(&r, "output"), "child\n");
     // The same id twice is an Error with the engine's text.
-    let e = sb.add_container("c1", CHILD, None).map_err(JsValue::from);
+    let e = sb
+        .add_container(js("c1"), js(CHILD), JsValue::UNDEFINED)
+        .map_err(JsValue::from);
     let msg = error_message(e.expect_err("error"));
     assert!(msg.contains("file exists"), "{msg}");
-    sb.destroy_container("c1")
+    sb.destroy_container(js("c1"))
         .map_err(JsValue::from)
         .expect("destroy");
-    let all = sb.proc_mounts(None).map_err(JsValue::from).expect("mounts");
+    let all = sb
+        .proc_mounts(JsValue::UNDEFINED)
+        .map_err(JsValue::from)
+        .expect("mounts");
     assert!(!all.iter().any(|l| l.contains("__runsc_containers__/c1")));
-    let e = sb.destroy_container("nope").map_err(JsValue::from);
+    let e = sb.destroy_container(js("nope")).map_err(JsValue::from);
     assert_eq!(
         error_message(e.expect_err("error")),
         "unknown container \"nope\""
@@ -132,14 +147,14 @@ fn adds_and_destroys_a_container() {
     let steps = Array::from(&sb.steps().map_err(JsValue::from).expect("steps"));
     assert_eq!(steps.length(), 5);
     let exported = sb.scenario_json().map_err(JsValue::from).expect("json");
-    let again = Sandbox::new(&exported, JsValue::UNDEFINED).map_err(JsValue::from);
+    let again = Sandbox::new(js(&exported), JsValue::UNDEFINED).map_err(JsValue::from);
     assert!(again.is_ok());
 }
 
 #[wasm_bindgen_test]
 fn input_errors_are_errors_naming_the_path() {
     let e = Sandbox::new(
-        r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x","type":"tmpfs","options":"ro"}]}"#,
+        js(r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x","type":"tmpfs","options":"ro"}]}"#),
         JsValue::UNDEFINED,
     )
     .map(|_| ())
@@ -149,22 +164,22 @@ fn input_errors_are_errors_naming_the_path() {
         msg.starts_with("spec.mounts[0].options: invalid type"),
         "{msg}"
     );
-    let a = analyze(r#"{"ociVersion":"1.0.0","mounts":[{"type":"tmpfs"}]}"#)
+    let a = analyze(js(r#"{"ociVersion":"1.0.0","mounts":[{"type":"tmpfs"}]}"#))
         .map_err(JsValue::from)
         .expect("analyze");
     assert_eq!(get(&a, "ok").as_bool(), Some(false));
     assert_eq!(s(&get(&a, "error"), "path"), "mounts[0]");
-    let a = analyze("{\n  \"spec\": ,\n}")
+    let a = analyze(js("{\n  \"spec\": ,\n}"))
         .map_err(JsValue::from)
         .expect("analyze");
     assert_eq!(get(&get(&a, "error"), "line").as_f64(), Some(2.0));
-    let e = Sandbox::new("{}", JsValue::from_str("not an object"))
+    let e = Sandbox::new(js("{}"), JsValue::from_str("not an object"))
         .map(|_| ())
         .map_err(JsValue::from);
     assert!(e.is_err());
     let o = js_sys::Object::new();
     let _ = Reflect::set(&o, &"file_access".into(), &"weird".into());
-    let e = Sandbox::new(DEFAULT, o.into())
+    let e = Sandbox::new(js(DEFAULT), o.into())
         .map(|_| ())
         .map_err(JsValue::from);
     assert_eq!(
@@ -175,7 +190,7 @@ fn input_errors_are_errors_naming_the_path() {
 
 #[wasm_bindgen_test]
 fn setup_failures_are_in_the_report_and_overrides_apply() {
-    let sb = Sandbox::new(ELOOP, JsValue::UNDEFINED)
+    let sb = Sandbox::new(js(ELOOP), JsValue::UNDEFINED)
         .map_err(JsValue::from)
         .expect("builds");
     let report = sb.report().map_err(JsValue::from).expect("report");
@@ -183,7 +198,7 @@ fn setup_failures_are_in_the_report_and_overrides_apply() {
     assert!(s(&report, "error").ends_with("too many levels of symbolic links"));
     let o = js_sys::Object::new();
     let _ = Reflect::set(&o, &"overlay".into(), &JsValue::TRUE);
-    let sb = Sandbox::new(DEFAULT, o.into())
+    let sb = Sandbox::new(js(DEFAULT), o.into())
         .map_err(JsValue::from)
         .expect("builds");
     let view = sb.view().map_err(JsValue::from).expect("view");
@@ -191,7 +206,7 @@ fn setup_failures_are_in_the_report_and_overrides_apply() {
     let tree = get(&view, "tree");
     let layers = Array::from(&get(&tree, "layers"));
     assert!(layers.iter().any(|l| s(&l, "fs") == "tmpfs"));
-    let r = source_ref("mountSubmount")
+    let r = source_ref(js("mountSubmount"))
         .map_err(JsValue::from)
         .expect("ref");
     assert!(s(&r, "url").ends_with("runsc/boot/fs.go#L295-L353"));
@@ -200,7 +215,7 @@ fn setup_failures_are_in_the_report_and_overrides_apply() {
 #[wasm_bindgen_test]
 fn fatal_setup_is_marked() {
     let sb = Sandbox::new(
-        r#"{"spec":{"ociVersion":"1.0.0","mounts":[{"destination":"/b","type":"bind"}]},"gofer_fds":[3]}"#,
+        js(r#"{"spec":{"ociVersion":"1.0.0","mounts":[{"destination":"/b","type":"bind"}]},"gofer_fds":[3]}"#),
         JsValue::UNDEFINED,
     )
     .map_err(JsValue::from)

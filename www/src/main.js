@@ -463,6 +463,8 @@ async function openShared(hash) {
 
 // ---- Hooks for the measurement harness and tests.
 window.mountlab = {
+  // The raw exports, so tests can call every one of them with garbage.
+  api: { Sandbox, analyze, sourceRef },
   timings,
   state,
   resimulate() { const t0 = performance.now(); simulate(editor.text); return { total: performance.now() - t0, engine: timings.lastEngine }; },
