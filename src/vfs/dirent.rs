@@ -5,11 +5,11 @@
 //! walks see the mount and `..` from a mount root lands in the parent of the
 //! mount point.
 
+use super::hash::FastMap;
 use super::inode::InodeId;
 use super::{DirentId, Vfs};
 use crate::errno::Errno;
 use crate::error::Result;
-use std::collections::HashMap;
 
 /// Linux `NAME_MAX`: the longest single component.
 pub const NAME_MAX: usize = 255;
@@ -21,7 +21,7 @@ pub struct Dirent {
     pub parent: Option<DirentId>,
     pub inode: InodeId,
     /// Cached children by name; a mount root replaces the dirent it covers.
-    pub children: HashMap<String, DirentId>,
+    pub children: FastMap<String, DirentId>,
     /// True for a mount root (a replacement dirent made by `mount`).
     pub mounted: bool,
     /// Set once the name was unlinked; `FullName` then appends ` (deleted)`.
@@ -58,7 +58,7 @@ impl Vfs {
             name: name.to_string(),
             parent,
             inode,
-            children: HashMap::new(),
+            children: FastMap::default(),
             mounted: false,
             deleted: false,
         })

@@ -5,10 +5,10 @@
 //! on a mount stack, and every open file. Whatever cannot be reached from them
 //! through dirent children, inode data and overlay layers is freed.
 
+use super::hash::FastSet;
 use super::inode::{InodeId, Node};
 use super::mount_source::{MsrcId, MsrcKind};
 use super::{DirentId, Vfs};
-use std::collections::HashSet;
 
 impl Vfs {
     /// Frees every dirent, inode and mount source no longer reachable.
@@ -20,7 +20,7 @@ impl Vfs {
     /// As [`Vfs::collect_garbage`], also keeping the inodes in `pinned` (for
     /// callers holding an inode that is not mounted yet).
     pub fn collect_garbage_keeping(&mut self, pinned: &[InodeId]) -> usize {
-        let mut live_d: HashSet<DirentId> = HashSet::new();
+        let mut live_d: FastSet<DirentId> = FastSet::default();
         let mut stack: Vec<DirentId> = Vec::new();
         stack.extend(self.ns_root);
         for (top, covered) in &self.mounts {
@@ -36,7 +36,7 @@ impl Vfs {
                 cur = self.dirents.get(c).and_then(|d| d.parent);
             }
         }
-        let mut live_i: HashSet<InodeId> = pinned.iter().copied().collect();
+        let mut live_i: FastSet<InodeId> = pinned.iter().copied().collect();
         while let Some(d) = stack.pop() {
             if !live_d.insert(d) {
                 continue;
@@ -50,8 +50,8 @@ impl Vfs {
         }
         // Inodes: through directory entries and overlay layers.
         let mut istack: Vec<InodeId> = live_i.iter().copied().collect();
-        let mut live_m: HashSet<MsrcId> = HashSet::new();
-        let mut seen: HashSet<InodeId> = HashSet::new();
+        let mut live_m: FastSet<MsrcId> = FastSet::default();
+        let mut seen: FastSet<InodeId> = FastSet::default();
         while let Some(i) = istack.pop() {
             if !seen.insert(i) {
                 continue;
@@ -72,7 +72,7 @@ impl Vfs {
         // Mount sources: overlay sources keep their layers' sources, and a
         // mounted source keeps its root.
         let mut mstack: Vec<MsrcId> = live_m.iter().copied().collect();
-        let mut live_ms: HashSet<MsrcId> = HashSet::new();
+        let mut live_ms: FastSet<MsrcId> = FastSet::default();
         while let Some(m) = mstack.pop() {
             if !live_ms.insert(m) {
                 continue;
@@ -83,6 +83,16 @@ impl Vfs {
                     mstack.push(lower);
                 }
             }
+        }
+        // Freed 9p inodes give their fids back to the gofer.
+        let dead_remote: Vec<InodeId> = self
+            .inodes
+            .iter()
+            .filter(|(k, i)| !seen.contains(k) && matches!(i.node, Node::Remote(_)))
+            .map(|(k, _)| k)
+            .collect();
+        for r in dead_remote {
+            self.remote_release(r);
         }
         let before = self.dirents.len() + self.inodes.len() + self.msrcs.len();
         self.dirents.retain(|k, _| live_d.contains(&k));

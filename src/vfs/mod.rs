@@ -14,6 +14,7 @@ mod dirent;
 mod file;
 mod fileops;
 mod gc;
+mod hash;
 mod inode;
 mod mount_source;
 mod mounts;
@@ -34,8 +35,8 @@ pub use perm::PermMask;
 
 use dirent::Dirent;
 use file::OpenFile;
+use hash::FastMap;
 use slotmap::{new_key_type, SlotMap};
-use std::collections::HashMap;
 
 new_key_type! {
     /// A cached name in the tree (gVisor's `*fs.Dirent`).
@@ -77,7 +78,7 @@ pub struct Vfs {
     pub(crate) ns_root: Option<DirentId>,
     /// `MountNamespace.mounts`: the last mounted dirent -> stack of dirents it
     /// covers, oldest first.
-    pub(crate) mounts: HashMap<DirentId, Vec<DirentId>>,
+    pub(crate) mounts: FastMap<DirentId, Vec<DirentId>>,
     /// `MountNamespace.mountID`: the next mount id to hand out.
     pub(crate) next_mount_id: u64,
     next_ino: u64,
@@ -109,7 +110,7 @@ impl Vfs {
             msrcs: SlotMap::with_key(),
             files: SlotMap::with_key(),
             ns_root: None,
-            mounts: HashMap::new(),
+            mounts: FastMap::default(),
             next_mount_id: 2,
             next_ino: 1,
             clock: 1,
