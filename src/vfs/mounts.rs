@@ -188,11 +188,14 @@ impl Vfs {
                 .and_then(|p| self.msrcs.get(p))
                 .map(|p| p.id)
                 .unwrap_or(ms.id);
+            // Only a device has numbers; checking the type first keeps a
+            // full `stat` (which counts a directory's subdirectories) off
+            // every mount root.
             let (major, minor) = self
                 .dirents
                 .get(root)
+                .filter(|d| self.file_type(d.inode) == super::FileType::CharDevice)
                 .and_then(|d| self.stat_inode(d.inode).ok())
-                .filter(|s| s.file_type == super::FileType::CharDevice)
                 .map(|s| (s.rdev_major, s.rdev_minor))
                 .unwrap_or((0, 0));
             out.push(MountInfo {
