@@ -864,6 +864,26 @@ impl Vfs {
         Ok(())
     }
 
+    /// `inodeFileState.Release`: a 9p inode being freed clunks its fid and
+    /// any open handles, so create/unlink loops do not run the connection
+    /// out of fids. Errors (a connection already closed) are ignored.
+    pub(crate) fn remote_release(&mut self, id: InodeId) {
+        let Some(Node::Remote(r)) = self.inodes.get(id).map(|i| &i.node) else {
+            return;
+        };
+        let conn = r.conn;
+        let fids: Vec<u32> = [Some(r.fid), r.read_handle, r.write_handle]
+            .into_iter()
+            .flatten()
+            .collect();
+        let Ok(mut h) = self.gofers.handle(conn) else {
+            return;
+        };
+        for f in fids {
+            let _ = h.clunk(f);
+        }
+    }
+
     /// The type of a remote inode.
     pub(crate) fn remote_type(&self, id: InodeId) -> Option<FileType> {
         match self.inodes.get(id).map(|i| &i.node) {

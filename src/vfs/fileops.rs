@@ -252,10 +252,17 @@ impl Vfs {
         }
         for v in victims {
             let free = match self.inodes.get(v) {
-                Some(i) => i.nlink == 0 || matches!(i.node, Node::Overlay(_)),
+                // Every lookup walks a 9p inode of its own, so it goes with
+                // its dirent, unless `link` cached it under a second name.
+                Some(i) => match &i.node {
+                    Node::Overlay(_) => true,
+                    Node::Remote(r) => r.nlink <= 1,
+                    _ => i.nlink == 0,
+                },
                 None => false,
             };
             if free {
+                self.remote_release(v);
                 self.inodes.remove(v);
             }
         }
