@@ -1,0 +1,1 @@
+//! Empty: the browser bench lives in `bench.rs`.
