@@ -118,19 +118,18 @@ impl Vfs {
     /// Directory entries of `dir`, sorted by name, without `.` and `..`
     /// (`readdirEntries` for overlays).
     pub(crate) fn readdir_inode(&mut self, dir: InodeId) -> Result<Vec<DirEntry>> {
+        if let Node::Dir(entries) = &self.ino(dir)?.node {
+            // One copy of each name, straight from the (sorted) directory.
+            return Ok(entries
+                .iter()
+                .map(|(name, &id)| DirEntry {
+                    file_type: self.file_type(id),
+                    ino: self.stable_ino(id),
+                    name: name.clone(),
+                })
+                .collect());
+        }
         match &self.ino(dir)?.node {
-            Node::Dir(entries) => {
-                let entries: Vec<(String, InodeId)> =
-                    entries.iter().map(|(n, i)| (n.clone(), *i)).collect();
-                Ok(entries
-                    .into_iter()
-                    .map(|(name, id)| DirEntry {
-                        file_type: self.file_type(id),
-                        ino: self.stable_ino(id),
-                        name,
-                    })
-                    .collect())
-            }
             Node::Overlay(_) => self.overlay_readdir(dir),
             Node::Remote(r) if r.file_type == FileType::Directory => self.remote_readdir(dir),
             _ => Err(Errno::ENOTDIR.into()),
@@ -226,6 +225,10 @@ impl Vfs {
             }
             Shallow::Generated(g) => {
                 let text = self.generate(ctx, g);
+                if offset == 0 && len >= text.len() {
+                    // The whole file: hand the text over without a copy.
+                    return Ok(text.into_bytes());
+                }
                 Ok(slice_at(text.as_bytes(), offset, len).to_vec())
             }
             Shallow::Dev(Device::Null) => Ok(Vec::new()),

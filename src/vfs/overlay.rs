@@ -179,6 +179,61 @@ impl Vfs {
     /// entries neither whited out nor shadowed, sorted by name.
     pub(crate) fn overlay_readdir(&mut self, dir: InodeId) -> Result<Vec<DirEntry>> {
         let o = self.overlay_entry(dir).ok_or(Errno::EIO)?;
+        let upper = match o.upper {
+            Some(u) => self.readdir_inode(u)?,
+            None => Vec::new(),
+        };
+        let lower = match o.lower {
+            Some(l) => self.readdir_inode(l)?,
+            None => Vec::new(),
+        };
+        // Whiteouts are xattrs of the upper directory: none at all means no
+        // per-name check (and no per-name xattr key to build).
+        let may_whiteout = o
+            .upper
+            .is_some_and(|u| self.inodes.get(u).is_some_and(|i| i.xattrs.is_some()));
+        let hidden =
+            |v: &Vfs, name: &str| may_whiteout && o.upper.is_some_and(|u| v.has_whiteout(u, name));
+        let sorted = |v: &[DirEntry]| v.windows(2).all(|w| w[0].name < w[1].name);
+        if sorted(&upper) && sorted(&lower) {
+            // Both layers list each name once, in order: merge them in one
+            // pass, the upper winning a name both have.
+            let mut out = Vec::with_capacity(upper.len() + lower.len());
+            let mut lower = lower.into_iter().peekable();
+            for u in upper {
+                while let Some(l) = lower.next_if(|l| l.name < u.name) {
+                    if !hidden(self, &l.name) {
+                        out.push(l);
+                    }
+                }
+                lower.next_if(|l| l.name == u.name);
+                out.push(u);
+            }
+            for l in lower {
+                if !hidden(self, &l.name) {
+                    out.push(l);
+                }
+            }
+            return Ok(out);
+        }
+        let mut merged: BTreeMap<String, DirEntry> = BTreeMap::new();
+        for e in upper {
+            merged.insert(e.name.clone(), e);
+        }
+        for e in lower {
+            if merged.contains_key(&e.name) || hidden(self, &e.name) {
+                continue;
+            }
+            merged.insert(e.name.clone(), e);
+        }
+        Ok(merged.into_values().collect())
+    }
+
+    /// The original `readdirEntries` merge, kept as the reference the
+    /// one-pass merge above is tested against.
+    #[cfg(test)]
+    pub(crate) fn overlay_readdir_reference(&mut self, dir: InodeId) -> Result<Vec<DirEntry>> {
+        let o = self.overlay_entry(dir).ok_or(Errno::EIO)?;
         let mut merged: BTreeMap<String, DirEntry> = BTreeMap::new();
         if let Some(u) = o.upper {
             for e in self.readdir_inode(u)? {
@@ -413,5 +468,46 @@ impl Vfs {
             self.setxattr(opu, &whiteout_xattr(&old_name), b"y")?;
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::vfs::Ctx;
+
+    #[test]
+    fn one_pass_merge_matches_the_reference() {
+        let mut v = Vfs::new();
+        let flags = MountSourceFlags::default();
+        let lower = crate::fs::new_tmpfs(&mut v, "lower", flags);
+        let upper = crate::fs::new_tmpfs(&mut v, "upper", flags);
+        for name in ["a", "b", "c", "d", "e"] {
+            v.plain_create(lower, name, 0o644, Node::File(Vec::new()))
+                .unwrap();
+        }
+        v.plain_create(lower, "dir", 0o755, Node::Dir(BTreeMap::new()))
+            .unwrap();
+        let root = v.new_overlay_root(upper, lower, flags).unwrap();
+        let d = v.create_namespace(root).unwrap();
+        let ctx = Ctx::at(d);
+        let merged = |v: &mut Vfs| {
+            let fast = v.overlay_readdir(root).unwrap();
+            let slow = v.overlay_readdir_reference(root).unwrap();
+            assert_eq!(fast, slow);
+            fast.into_iter().map(|e| e.name).collect::<Vec<_>>()
+        };
+        assert_eq!(merged(&mut v), ["a", "b", "c", "d", "dir", "e"]);
+        // Shadowing, whiteouts, and names only in the upper.
+        v.write_file(ctx, "/b", b"new", false).unwrap();
+        v.remove(ctx, "/c", false).unwrap();
+        v.write_file(ctx, "/0first", b"", false).unwrap();
+        v.write_file(ctx, "/zlast", b"", false).unwrap();
+        v.write_file(ctx, "/cc", b"", false).unwrap();
+        v.remove(ctx, "/e", false).unwrap();
+        assert_eq!(
+            merged(&mut v),
+            ["0first", "a", "b", "cc", "d", "dir", "zlast"]
+        );
     }
 }
