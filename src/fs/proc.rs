@@ -58,7 +58,7 @@ fn rw(info: &MountInfo) -> &'static str {
 
 /// `/proc/[pid]/mounts`: `none <path> <fsname> <rw|ro> 0 0`.
 pub fn mounts_text(table: &[MountInfo]) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(table.len() * 64);
     for m in table {
         let _ = writeln!(s, "none {} {} {} 0 0", m.path, m.fs_name, rw(m));
     }
@@ -67,12 +67,14 @@ pub fn mounts_text(table: &[MountInfo]) -> String {
 
 /// `/proc/[pid]/mountinfo`: `<id> <parent> <maj>:<min> / <path> <opts> - <fs> none <opts>`.
 pub fn mountinfo_text(table: &[MountInfo]) -> String {
-    let mut s = String::new();
+    let mut s = String::with_capacity(table.len() * 96);
     for m in table {
-        let mut opts = rw(m).to_string();
-        if m.flags.no_atime {
-            opts.push_str(",noatime");
-        }
+        let opts = match (m.flags.read_only, m.flags.no_atime) {
+            (false, false) => "rw",
+            (true, false) => "ro",
+            (false, true) => "rw,noatime",
+            (true, true) => "ro,noatime",
+        };
         let _ = writeln!(
             s,
             "{} {} {}:{} / {} {} - {} none {}",

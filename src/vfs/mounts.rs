@@ -173,8 +173,15 @@ impl Vfs {
         };
         let mut all = self.submounts(root_msrc);
         all.push(root_msrc);
-        let mut out = Vec::with_capacity(all.len());
-        for m in all {
+        // Sort the (id, source) pairs, not the finished rows: a stable sort
+        // by id either way, without moving every MountInfo around.
+        let mut keyed: Vec<(u64, MsrcId)> = all
+            .into_iter()
+            .filter_map(|m| self.msrcs.get(m).map(|ms| (ms.id, m)))
+            .collect();
+        keyed.sort_by_key(|(id, _)| *id);
+        let mut out = Vec::with_capacity(keyed.len());
+        for (_, m) in keyed {
             let Some(ms) = self.msrcs.get(m) else {
                 continue;
             };
@@ -210,7 +217,6 @@ impl Vfs {
                 root,
             });
         }
-        out.sort_by_key(|m| m.id);
         out
     }
 
