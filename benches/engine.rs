@@ -75,7 +75,9 @@ fn creates(c: &mut Criterion) {
 
 fn misc(c: &mut Criterion) {
     let mut r = Readdir::new().expect("readdir setup");
-    c.bench_function("readdir_overlay_1000", |b| b.iter(|| r.op().expect("readdir")));
+    c.bench_function("readdir_overlay_1000", |b| {
+        b.iter(|| r.op().expect("readdir"))
+    });
     for n in [1_000usize, 10_000] {
         let mut m = Mountinfo::new(n).expect("mountinfo setup");
         c.bench_function(&format!("mountinfo/{n}"), |b| {

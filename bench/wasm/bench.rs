@@ -50,10 +50,13 @@ fn suite() {
     }
     let mut l = Lookups::new(1_000, 1_000).expect("lookups");
     let count = l.paths.len() as u64;
-    console_log!("wasm lookup 1000 {:.1}", measure(5, 200.0, || {
-        l.run();
-        count
-    }));
+    console_log!(
+        "wasm lookup 1000 {:.1}",
+        measure(5, 200.0, || {
+            l.run();
+            count
+        })
+    );
     for (key, t) in [
         ("create_tmpfs", CreateTarget::Tmpfs),
         ("create_9p", CreateTarget::NinePBind),
@@ -74,20 +77,29 @@ fn suite() {
         console_log!("wasm {key} - {:.1}", v[2]);
     }
     let mut r = Readdir::new().expect("readdir");
-    console_log!("wasm readdir_overlay_1000 - {:.0}", measure(5, 200.0, || {
-        r.op().expect("readdir");
-        1
-    }));
+    console_log!(
+        "wasm readdir_overlay_1000 - {:.0}",
+        measure(5, 200.0, || {
+            r.op().expect("readdir");
+            1
+        })
+    );
     let mut m = Mountinfo::new(1_000).expect("mountinfo");
-    console_log!("wasm mountinfo 1000 {:.0}", measure(5, 200.0, || {
-        m.op().expect("mountinfo");
-        1
-    }));
+    console_log!(
+        "wasm mountinfo 1000 {:.0}",
+        measure(5, 200.0, || {
+            m.op().expect("mountinfo");
+            1
+        })
+    );
     let mut p = NineP::new(true).expect("9p");
-    console_log!("wasm p9_walk_getattr_clunk - {:.0}", measure(5, 200.0, || {
-        for _ in 0..100 {
-            p.op().expect("9p");
-        }
-        100
-    }));
+    console_log!(
+        "wasm p9_walk_getattr_clunk - {:.0}",
+        measure(5, 200.0, || {
+            for _ in 0..100 {
+                p.op().expect("9p");
+            }
+            100
+        })
+    );
 }
