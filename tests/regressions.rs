@@ -19,7 +19,6 @@ fn outputs(json: &str) -> Vec<String> {
 /// gVisor's copy-up copies the contents (`copy_up.go` copyUpLocked reads
 /// the lower file through its FileOperations).
 #[test]
-#[ignore = "needs vfs change: vfs/overlay.rs copy_up reads contents only from in-memory Node::File lowers; a 9p (gofer) lower must be read through the filesystem's read path (read_inode / Tread) so its bytes reach the upper"]
 fn overlay_copy_up_of_a_9p_lower_file_keeps_its_contents() {
     let out = outputs(
         r#"{"spec": {"ociVersion": "1.0.0", "root": {"path": "rootfs"}}, "config": {"overlay": true},

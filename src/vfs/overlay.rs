@@ -18,6 +18,10 @@ use std::collections::BTreeMap;
 /// The prefix of xattrs that configure an overlay (`XattrOverlayPrefix`).
 const XATTR_OVERLAY_PREFIX: &str = "trusted.overlay.";
 
+/// Most bytes copy-up reads from a lower file (the host caps files well
+/// below this, so a whole file always fits).
+const COPY_UP_READ_LIMIT: usize = 1 << 30;
+
 impl Vfs {
     /// `fs.NewOverlayRoot(upper, lower, flags)`: a directory overlay whose
     /// mount source is `overlayfs` with `flags`.
@@ -350,11 +354,13 @@ impl Vfs {
                     .collect()
             })
             .unwrap_or_default();
-        let contents = match t {
-            FileType::Regular => match &self.ino(lower_data)?.node {
-                Node::File(bytes) => bytes.clone(),
-                _ => Vec::new(),
-            },
+        // copyContentsLocked: the lower's bytes through its own read path, so
+        // a 9p lower is read from the gofer (Tread) like any other file.
+        let contents = match (t, &self.ino(lower_data)?.node) {
+            (FileType::Regular, Node::File(bytes)) => bytes.clone(),
+            (FileType::Regular, Node::Remote(_)) => self
+                .remote_read(lower_data, 0, COPY_UP_READ_LIMIT)
+                .map_err(|_| Errno::EIO)?,
             _ => Vec::new(),
         };
         let up = self.ino_mut(upper)?;
