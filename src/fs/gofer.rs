@@ -22,7 +22,7 @@ use crate::p9::client::{Client, Rpc};
 use crate::p9::gofer::{ConnHandle, ConnId, Gofer};
 use crate::p9::messages::{Attr as P9Attr, SetAttr, NOGID, NOUID};
 use crate::p9::version::{self, DEFAULT_MSIZE, HIGHEST_SUPPORTED_VERSION};
-use crate::vfs::{Attr, DirEntry, FileType, InodeId, MountSourceFlags, Node, Stat, Vfs};
+use crate::vfs::{Attr, DirEntry, FileType, InodeId, MountSourceFlags, MsrcId, Node, Stat, Vfs};
 use serde::Serialize;
 
 /// `cachePolicy`.
@@ -307,24 +307,7 @@ pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags, data: &str) -
     let (fid, qid) = h.attach(&o.aname, NOUID)?;
     let (_, _, attr) = h.getattr(fid, GETATTR_ALL)?;
     let msrc = vfs.new_mount_source("9p", device, data, flags);
-    let node = RemoteNode {
-        conn,
-        fid,
-        qid_path: qid.path,
-        file_type: file_type_of(attr.mode),
-        policy: o.policy,
-        nlink: attr.nlink,
-        size: attr.size,
-        rdev: attr.rdev,
-        read_handle: None,
-        write_handle: None,
-        data: None,
-        listing: None,
-        target: None,
-    };
-    let id = vfs.alloc_inode(msrc, attr.mode & 0o7777, Node::Remote(Box::new(node)));
-    vfs.set_remote_attr(id, attr_of(&attr));
-    Ok(id)
+    Ok(vfs.alloc_remote(msrc, conn, fid, qid.path, o.policy, &attr))
 }
 
 impl Vfs {
@@ -368,6 +351,19 @@ impl Vfs {
             (r.conn, r.fid, r.policy, self.ino(dir)?.msrc)
         };
         let (fid, qid_path, attr) = self.walk_one(conn, dfid, name)?;
+        Ok(self.alloc_remote(msrc, conn, fid, qid_path, policy, &attr))
+    }
+
+    /// A new 9p inode for a walked fid, with the attributes the walk returned.
+    fn alloc_remote(
+        &mut self,
+        msrc: MsrcId,
+        conn: ConnRef,
+        fid: u32,
+        qid_path: u64,
+        policy: CachePolicy,
+        attr: &P9Attr,
+    ) -> InodeId {
         let node = RemoteNode {
             conn,
             fid,
@@ -384,8 +380,8 @@ impl Vfs {
             target: None,
         };
         let id = self.alloc_inode(msrc, attr.mode & 0o7777, Node::Remote(Box::new(node)));
-        self.set_remote_attr(id, attr_of(&attr));
-        Ok(id)
+        self.set_remote_attr(id, attr_of(attr));
+        id
     }
 
     /// Walks one name to a fresh fid, with its attributes.

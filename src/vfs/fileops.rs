@@ -68,6 +68,30 @@ impl Vfs {
         self.check_permission(inode, PermMask::WRITE)
     }
 
+    /// The checks every create shares: write and search permission on the
+    /// parent (EROFS on a read-only mount), and EEXIST when the name exists.
+    fn check_can_create(
+        &mut self,
+        ctx: Ctx,
+        parent: DirentId,
+        pinode: InodeId,
+        name: &str,
+    ) -> Result<()> {
+        self.check_permission(
+            pinode,
+            PermMask {
+                read: false,
+                write: true,
+                execute: true,
+            },
+        )?;
+        match self.walk_child(parent, ctx.root, name) {
+            Ok(_) => Err(Errno::EEXIST.into()),
+            Err(e) if e.is(Errno::ENOENT) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// Creates `name` under `parent` after the checks every create shares.
     fn mknod_at(
         &mut self,
@@ -81,19 +105,7 @@ impl Vfs {
             return Err(Errno::EEXIST.into());
         }
         let pinode = self.dirent(parent)?.inode;
-        self.check_permission(
-            pinode,
-            PermMask {
-                read: false,
-                write: true,
-                execute: true,
-            },
-        )?;
-        match self.walk_child(parent, ctx.root, name) {
-            Ok(_) => return Err(Errno::EEXIST.into()),
-            Err(e) if e.is(Errno::ENOENT) => {}
-            Err(e) => return Err(e),
-        }
+        self.check_can_create(ctx, parent, pinode, name)?;
         let node = match kind {
             NewKind::File => Node::File(Vec::new()),
             NewKind::Dir => Node::Dir(BTreeMap::new()),
@@ -166,19 +178,7 @@ impl Vfs {
         if self.ino(pinode)?.msrc != self.ino(tinode)?.msrc {
             return Err(Errno::EXDEV.into());
         }
-        self.check_permission(
-            pinode,
-            PermMask {
-                read: false,
-                write: true,
-                execute: true,
-            },
-        )?;
-        match self.walk_child(parent, ctx.root, name) {
-            Ok(_) => return Err(Errno::EEXIST.into()),
-            Err(e) if e.is(Errno::ENOENT) => {}
-            Err(e) => return Err(e),
-        }
+        self.check_can_create(ctx, parent, pinode, name)?;
         let child = if self.overlay_entry(pinode).is_some() {
             self.overlay_link(parent, name, target)?
         } else {
