@@ -12,26 +12,34 @@ use super::messages::{check_frame_size, Message, Rlerror, NOTAG};
 use super::server::{Server, Session};
 use super::wire::DecodeError;
 use crate::errno::Errno;
-use std::collections::VecDeque;
-
-/// One direction of a stream socket.
+/// One direction of a stream socket: a byte buffer with a read cursor (the
+/// bytes before `start` were consumed), so frames move with one memcpy each
+/// way instead of byte by byte.
 #[derive(Clone, Debug, Default)]
 pub struct Pipe {
-    buf: VecDeque<u8>,
+    buf: Vec<u8>,
+    start: usize,
 }
 
 impl Pipe {
     pub fn write(&mut self, bytes: &[u8]) {
-        self.buf.extend(bytes);
+        if self.start == self.buf.len() {
+            self.buf.clear();
+            self.start = 0;
+        } else if self.start > self.buf.len() / 2 {
+            self.buf.drain(..self.start);
+            self.start = 0;
+        }
+        self.buf.extend_from_slice(bytes);
     }
 
     /// Buffered bytes.
     pub fn len(&self) -> usize {
-        self.buf.len()
+        self.buf.len() - self.start
     }
 
     pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
+        self.len() == 0
     }
 
     /// Takes one whole frame if one is buffered: `Ok(None)` while
@@ -39,24 +47,29 @@ impl Pipe {
     /// cannot be re-synchronised) when the size field is below 7 or above
     /// `msize` (gVisor `recv`: "closes the connection").
     pub fn read_frame(&mut self, msize: u32) -> Result<Option<Vec<u8>>, DecodeError> {
-        if self.buf.len() < 4 {
+        let pending = self.buf.get(self.start..).unwrap_or_default();
+        let Some(size) = pending.get(..4) else {
             return Ok(None);
-        }
-        let mut size = [0u8; 4];
-        for (i, b) in self.buf.iter().take(4).enumerate() {
-            size[i] = *b;
-        }
+        };
+        let size = <[u8; 4]>::try_from(size).unwrap_or_default();
         let size = match check_frame_size(u32::from_le_bytes(size), msize) {
             Ok(n) => n,
             Err(e) => {
                 self.buf.clear();
+                self.start = 0;
                 return Err(e);
             }
         };
-        if self.buf.len() < size {
+        let Some(frame) = pending.get(..size) else {
             return Ok(None);
+        };
+        let frame = frame.to_vec();
+        self.start += size;
+        if self.start == self.buf.len() {
+            self.buf.clear();
+            self.start = 0;
         }
-        Ok(Some(self.buf.drain(..size).collect()))
+        Ok(Some(frame))
     }
 }
 
