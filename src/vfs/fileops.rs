@@ -77,14 +77,7 @@ impl Vfs {
         pinode: InodeId,
         name: &str,
     ) -> Result<()> {
-        self.check_permission(
-            pinode,
-            PermMask {
-                read: false,
-                write: true,
-                execute: true,
-            },
-        )?;
+        self.check_permission(pinode, PermMask::WRITE_EXEC)?;
         match self.walk_child(parent, ctx.root, name) {
             Ok(_) => Err(Errno::EEXIST.into()),
             Err(e) if e.is(Errno::ENOENT) => Ok(()),
@@ -211,14 +204,7 @@ impl Vfs {
             return Err(Errno::EISDIR.into());
         }
         let pinode = self.dirent(parent)?.inode;
-        self.check_permission(
-            pinode,
-            PermMask {
-                read: false,
-                write: true,
-                execute: true,
-            },
-        )?;
+        self.check_permission(pinode, PermMask::WRITE_EXEC)?;
         if dir && !self.readdir_inode(cinode)?.is_empty() {
             return Err(Errno::ENOTEMPTY.into());
         }
@@ -307,13 +293,8 @@ impl Vfs {
             }
         }
         let (opi, npi) = (self.dirent(op)?.inode, self.dirent(np)?.inode);
-        let wx = PermMask {
-            read: false,
-            write: true,
-            execute: true,
-        };
-        self.check_permission(opi, wx)?;
-        self.check_permission(npi, wx)?;
+        self.check_permission(opi, PermMask::WRITE_EXEC)?;
+        self.check_permission(npi, PermMask::WRITE_EXEC)?;
         // `Rename` refuses to cross mounts (`oldParent` and `newParent` must
         // share a MountSource).
         if self.ino(opi)?.msrc != self.ino(npi)?.msrc {

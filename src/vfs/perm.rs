@@ -35,6 +35,12 @@ impl PermMask {
         write: false,
         execute: true,
     };
+    /// What changing a directory's entries needs (create, remove, rename).
+    pub const WRITE_EXEC: PermMask = PermMask {
+        read: false,
+        write: true,
+        execute: true,
+    };
 }
 
 impl Vfs {
