@@ -223,10 +223,8 @@ pub struct GoferSetup {
     pub notes: Vec<(usize, String)>,
 }
 
-/// `createGoferProcess` + `setupFS`: the host tree, one attach point for `/`
-/// and one per 9P bind (at its symlink-resolved destination, created if
-/// missing), and one connection per attach point on consecutive FDs from
-/// `first_fd`, or on `fds` when the scenario gives them.
+/// `createGoferProcess` + `setupFS` on a host tree built from the
+/// scenario's `host` section (see [`setup_gofer_on`]).
 pub fn setup_gofer(
     spec: &SpecView,
     host_input: Option<&HostInput>,
@@ -235,6 +233,19 @@ pub fn setup_gofer(
 ) -> Result<GoferSetup> {
     spec.check_limits("spec")?;
     crate::scenario::check_host("host", host_input)?;
+    check_fd_limit(fds)?;
+    let host = build_host(host_input)?;
+    setup_gofer_on(spec, host, fds, first_fd)
+}
+
+/// The spec and FD limits `setup_gofer` enforces before it touches
+/// anything (the host input's are checked as it is parsed).
+pub fn check_setup_limits(spec: &SpecView, fds: Option<&[i32]>) -> Result<()> {
+    spec.check_limits("spec")?;
+    check_fd_limit(fds)
+}
+
+fn check_fd_limit(fds: Option<&[i32]>) -> Result<()> {
     if let Some(f) = fds {
         if f.len() > crate::limits::MAX_GOFER_FDS {
             return Err(crate::limits::exceeded(
@@ -246,7 +257,21 @@ pub fn setup_gofer(
             ));
         }
     }
-    let mut host = build_host(host_input)?;
+    Ok(())
+}
+
+/// `createGoferProcess` + `setupFS` on an already staged host tree (what
+/// exists on the host before runsc starts, as the kernel benchmark stages
+/// it before timing): one attach point for `/` and one per 9P bind (at its
+/// symlink-resolved destination, created if missing), and one connection
+/// per attach point on consecutive FDs from `first_fd`, or on `fds` when the
+/// scenario gives them. Limits are the caller's ([`check_setup_limits`]).
+pub fn setup_gofer_on(
+    spec: &SpecView,
+    mut host: HostFs,
+    fds: Option<&[i32]>,
+    first_fd: i32,
+) -> Result<GoferSetup> {
     let mut spec = spec.clone();
     let mut notes = Vec::new();
     let mut attach: Vec<(String, bool)> = vec![("/".to_string(), spec.root_readonly)];

@@ -9,7 +9,8 @@ use crate::boot::{
 };
 use crate::error::{Error, Result};
 use crate::fs::{mountinfo_text, mounts_text};
-use crate::hostfs::{setup_gofer, GoferSetup};
+use crate::hostfs::{check_setup_limits, setup_gofer, setup_gofer_on, GoferSetup};
+use crate::p9::host::HostFs;
 use crate::p9::log::LogEntry;
 use crate::scenario::{AddContainer, HostInput, Scenario, Step};
 use crate::shell::{self, ShellOutput, Task};
@@ -123,21 +124,45 @@ fn lines(text: &str) -> Vec<String> {
 }
 
 impl Sandbox {
-    /// Sets up the root container (`setupContainerFS`, root branch) and
-    /// computes the restore environment. Setup errors are kept, not returned:
-    /// a failed setup is still something to report and look at.
+    /// Sets up the root container (`setupContainerFS`, root branch) on the
+    /// host tree the scenario describes and computes the restore
+    /// environment. Setup errors are kept, not returned: a failed setup is
+    /// still something to report and look at.
     pub fn new(
         spec: &SpecView,
         config: Config,
         host: Option<&HostInput>,
         gofer_fds: Option<&[i32]>,
     ) -> Result<Sandbox> {
+        let setup = setup_gofer(spec, host, gofer_fds, 3)?;
+        let mut sb = Sandbox::boot(setup, config);
+        sb.compute_restore();
+        Ok(sb)
+    }
+
+    /// Only what runsc does when it boots a sandbox, on a host tree staged
+    /// beforehand: the gofer's attach points and connections, then
+    /// `createMountNamespace`. No restore environment (runsc computes one
+    /// only when restoring a checkpoint); this is what the build benchmark
+    /// times against the kernel.
+    pub fn boot_on_host(
+        spec: &SpecView,
+        config: Config,
+        host: HostFs,
+        gofer_fds: Option<&[i32]>,
+    ) -> Result<Sandbox> {
+        check_setup_limits(spec, gofer_fds)?;
+        let setup = setup_gofer_on(spec, host, gofer_fds, 3)?;
+        Ok(Sandbox::boot(setup, config))
+    }
+
+    fn boot(setup: GoferSetup, config: Config) -> Sandbox {
         let GoferSetup {
             gofer,
             spec,
             fds,
             notes,
-        } = setup_gofer(spec, host, gofer_fds, 3)?;
+        } = setup;
         let mut vfs = Vfs::new();
         vfs.gofers.add(gofer);
         let next_fd = fds.iter().copied().max().unwrap_or(2).saturating_add(1);
@@ -169,8 +194,7 @@ impl Sandbox {
         }
         sb.fds_consumed = dispenser.consumed().to_vec();
         annotate(&mut sb.rec.decisions, None, &notes);
-        sb.compute_restore();
-        Ok(sb)
+        sb
     }
 
     /// Builds a sandbox from a scenario and runs its steps.

@@ -3,7 +3,7 @@
 
 use super::gen::{generate, kernel_spec};
 use super::suite::{
-    build, CreateTarget, Creates, Lookups, Mountinfo, NineP, Readdir, CREATE_BATCH,
+    boot, stage_host, CreateTarget, Creates, Lookups, Mountinfo, NineP, Readdir, CREATE_BATCH,
 };
 use serde::Serialize;
 use std::fmt::Write;
@@ -138,7 +138,8 @@ pub fn run_suite(o: &Options) -> Result<Vec<Figure>, String> {
                 o.sample_time
             };
             let r = measure(samples, target, || {
-                let (sb, d) = timed(|| build(&g, overlay));
+                let host = stage_host(&g).map_err(e2s)?;
+                let (sb, d) = timed(|| boot(&g, host, overlay));
                 sb.map_err(e2s)?;
                 Ok((1, d))
             })?;
