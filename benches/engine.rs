@@ -12,11 +12,6 @@ use mountlab::bench::suite::{
 };
 use std::time::{Duration, Instant};
 
-// mimalloc: the engine makes many small allocations (nodes, names, frames);
-// glibc's malloc and free were a third of a namespace build's profile.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn builds(c: &mut Criterion) {
     let mut g = c.benchmark_group("build");
     g.sample_size(10);

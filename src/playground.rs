@@ -250,16 +250,16 @@ pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
                     .map(|e| MessageDto {
                         seq: e.seq,
                         tag: e.tag,
-                        request: e.request.clone(),
-                        reply: e.reply.clone(),
+                        request: e.request(),
+                        reply: e.reply(),
                         errno: e.errno,
                         errno_name: e
                             .errno
                             .and_then(|n| crate::Errno(n).name().map(str::to_string)),
                         request_size: e.request_size,
                         reply_size: e.reply_size,
-                        request_hex: hex(&e.request_bytes),
-                        reply_hex: hex(&e.reply_bytes),
+                        request_hex: hex(e.request_bytes()),
+                        reply_hex: hex(e.reply_bytes()),
                     })
                     .collect(),
             });

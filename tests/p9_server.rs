@@ -717,21 +717,21 @@ fn message_log_records_pairs_with_bytes() {
     let e: Vec<_> = log.entries().collect();
     let n = e.len();
     assert!(
-        e[0].request
+        e[0].request()
             .starts_with("Tversion msize=1048576 version=\"9P2000.L.Google.6\""),
         "{}",
-        e[0].request
+        e[0].request()
     );
     assert_eq!(e[0].tag, NOTAG);
     assert_eq!(
-        e[n - 2].request,
+        e[n - 2].request(),
         format!("Twalk fid={root} newfid=2 names=[\"etc\"]")
     );
-    assert!(e[n - 2].reply.starts_with("Rwalk qids=[(type=0x80"));
-    assert_eq!(e[n - 1].reply, "Rlerror ecode=2");
+    assert!(e[n - 2].reply().starts_with("Rwalk qids=[(type=0x80"));
+    assert_eq!(e[n - 1].reply(), "Rlerror ecode=2");
     assert_eq!(e[n - 1].errno, Some(2));
-    assert_eq!(e[n - 2].request_size, e[n - 2].request_bytes.len());
-    assert_eq!(&e[n - 2].request_bytes[4..5], &[110]);
+    assert_eq!(e[n - 2].request_size, e[n - 2].request_bytes().len());
+    assert_eq!(&e[n - 2].request_bytes()[4..5], &[110]);
     assert_eq!(e[n - 1].conn, c.0);
     let all = g.all_log_entries();
     assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));

@@ -6,11 +6,6 @@ use mountlab::scenario::Scenario;
 use mountlab::tree::{mount_tree, render_decisions, render_tree};
 use std::process::ExitCode;
 
-// mimalloc: the engine makes many small allocations (nodes, names, frames);
-// glibc's malloc and free were a third of a namespace build's profile.
-#[global_allocator]
-static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 const USAGE: &str = "usage: mountlab <command> [args]
 
 commands:

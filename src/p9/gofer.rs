@@ -10,7 +10,7 @@
 
 use super::client::{ClientState, Rpc};
 use super::host::HostFs;
-use super::log::{LogEntry, MessageLog};
+use super::log::{Exchange, LogEntry, MessageLog};
 use super::messages::{decode_frame, Message};
 use super::server::{AttachPoint, Server, Session};
 use super::transport::{pump, Duplex};
@@ -172,7 +172,7 @@ impl ConnHandle<'_> {
             let tag = self.conn.client.tag();
             let frame = m.encode_frame(tag);
             self.conn.duplex.to_server.write(&frame);
-            sent.push((tag, m.summary(), frame));
+            sent.push((tag, m, frame));
         }
         pump(self.server, &mut self.conn.session, &mut self.conn.duplex);
         let mut replies: Vec<(u16, Message, Vec<u8>)> = Vec::with_capacity(sent.len());
@@ -183,10 +183,10 @@ impl ConnHandle<'_> {
             replies.push((f.tag, f.msg, frame));
         }
         let mut out = Vec::with_capacity(sent.len());
-        for (tag, summary, frame) in sent {
+        for (tag, request, frame) in sent {
             let i = replies.iter().position(|r| r.0 == tag).ok_or(Errno::EIO)?;
             let (_, msg, rframe) = replies.swap_remove(i);
-            self.record(tag, summary, &frame, &msg, &rframe);
+            self.record(tag, &frame, Some(&request), &msg, &rframe);
             out.push(msg);
         }
         Ok(out)
@@ -205,22 +205,24 @@ impl ConnHandle<'_> {
         }
     }
 
-    fn record(&mut self, tag: u16, request: String, tframe: &[u8], reply: &Message, rframe: &[u8]) {
+    fn record(
+        &mut self,
+        tag: u16,
+        tframe: &[u8],
+        request: Option<&Message>,
+        reply: &Message,
+        rframe: &[u8],
+    ) {
         *self.seq += 1;
-        let log = &mut self.conn.log;
-        let entry = LogEntry {
+        self.conn.log.record(Exchange {
             seq: *self.seq,
             conn: self.conn.id.0,
             tag,
+            tframe,
+            rframe,
             request,
-            reply: reply.summary(),
-            errno: reply.as_error(),
-            request_size: tframe.len(),
-            reply_size: rframe.len(),
-            request_bytes: log.clip(tframe),
-            reply_bytes: log.clip(rframe),
-        };
-        log.push(entry);
+            reply,
+        });
     }
 }
 
@@ -230,13 +232,10 @@ impl Rpc for ConnHandle<'_> {
             return Err(Errno::EPIPE);
         }
         let tframe = msg.encode_frame(tag);
-        // Only build the summary when someone will read it.
-        let summary = if self.conn.log.capacity > 0 {
-            msg.summary()
-        } else {
-            String::new()
-        };
-        drop(msg);
+        // The request message is kept only when the log must summarise a
+        // frame too long to store whole (a big Twrite).
+        let log = &self.conn.log;
+        let keep = (log.enabled() && !log.stores_whole(tframe.len())).then_some(msg);
         self.conn.duplex.to_server.write(&tframe);
         pump(self.server, &mut self.conn.session, &mut self.conn.duplex);
         let rframe = self.read_reply()?;
@@ -244,8 +243,8 @@ impl Rpc for ConnHandle<'_> {
         if f.tag != tag {
             return Err(Errno::EIO);
         }
-        if self.conn.log.capacity > 0 {
-            self.record(tag, summary, &tframe, &f.msg, &rframe);
+        if self.conn.log.enabled() {
+            self.record(tag, &tframe, keep.as_ref(), &f.msg, &rframe);
         }
         Ok(f.msg)
     }
