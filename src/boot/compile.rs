@@ -3,7 +3,7 @@
 use super::decisions::{Decision, Origin, Outcome, Recorder};
 use super::MountSpec;
 use crate::gostr::quote;
-use crate::vfs::clean;
+use crate::vfs::{clean, clean_cow};
 
 /// A mount after `compileMounts`, remembering where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,7 +32,8 @@ const UNSUPPORTED_DEV: &[&str] = &[
 
 /// `specutils.IsSupportedDevMount(m)`.
 pub fn is_supported_dev_mount(m: &MountSpec) -> bool {
-    let dst = clean(&m.destination);
+    let dst = clean_cow(&m.destination);
+    let dst = dst.as_ref();
     if dst == "/dev" {
         return false;
     }

@@ -4,6 +4,7 @@
 
 use crate::vfs::MountSourceFlags;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// Where a compiled mount came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -46,11 +47,12 @@ pub struct Layer {
     pub detail: String,
 }
 
-/// One reason, with the gVisor function that produced it.
+/// One reason, with the gVisor function that produced it. Most texts are
+/// fixed, so they are borrowed rather than allocated per mount.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reason {
-    pub function: String,
-    pub text: String,
+    pub function: &'static str,
+    pub text: Cow<'static, str>,
 }
 
 /// The log entry of one mount.
@@ -119,9 +121,9 @@ impl Decision {
         }
     }
 
-    pub fn reason(&mut self, function: &str, text: impl Into<String>) {
+    pub fn reason(&mut self, function: &'static str, text: impl Into<Cow<'static, str>>) {
         self.reasons.push(Reason {
-            function: function.to_string(),
+            function,
             text: text.into(),
         });
     }
@@ -151,7 +153,7 @@ impl Recorder {
     }
 
     /// `log.Warningf`: a warning, also noted on the current decision.
-    pub fn warn(&mut self, function: &str, text: String) {
+    pub fn warn(&mut self, function: &'static str, text: String) {
         if let Some(d) = self.current.and_then(|i| self.decisions.get_mut(i)) {
             d.reason(function, format!("warning: {text}"));
         }
@@ -159,7 +161,7 @@ impl Recorder {
     }
 
     /// A reason on the current decision.
-    pub fn note(&mut self, function: &str, text: impl Into<String>) {
+    pub fn note(&mut self, function: &'static str, text: impl Into<Cow<'static, str>>) {
         if let Some(d) = self.current.and_then(|i| self.decisions.get_mut(i)) {
             d.reason(function, text);
         }

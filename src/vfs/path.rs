@@ -1,7 +1,23 @@
 //! Path helpers with Go's exact semantics (`path.Clean`, gVisor's `SplitFirst`).
 
+use std::borrow::Cow;
+
 /// Go's `path.Clean`: the shortest equivalent path, lexically.
 pub fn clean(p: &str) -> String {
+    clean_cow(p).into_owned()
+}
+
+/// [`clean`] borrowing `p` when it is clean already, as nearly every path
+/// the engine cleans (spec destinations, joined mount paths) is.
+pub fn clean_cow(p: &str) -> Cow<'_, str> {
+    if is_clean(p) {
+        Cow::Borrowed(p)
+    } else {
+        Cow::Owned(clean_slow(p))
+    }
+}
+
+fn clean_slow(p: &str) -> String {
     if p.is_empty() {
         return ".".to_string();
     }
@@ -26,6 +42,20 @@ pub fn clean(p: &str) -> String {
         (false, true) => ".".to_string(),
         (false, false) => body,
     }
+}
+
+/// Whether `clean(p) == p`, for the common shapes: `/`, or components that
+/// are neither empty, `.` nor `..` (a relative path starting with `..` is
+/// clean too, but is left to the slow path).
+fn is_clean(p: &str) -> bool {
+    if p == "/" {
+        return true;
+    }
+    let body = p.strip_prefix('/').unwrap_or(p);
+    !body.is_empty()
+        && body
+            .split('/')
+            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 /// gVisor's `fs.SplitFirst`: trims trailing slashes (except a lone `/`), then
@@ -73,6 +103,13 @@ mod tests {
             ("/../x", "/x"),
             ("./a/./b/", "a/b"),
             ("/a/b/c/../../d", "/a/d"),
+            ("/a/b", "/a/b"),
+            ("a/b", "a/b"),
+            ("/a/b/", "/a/b"),
+            ("/a/./b", "/a/b"),
+            ("/a/.b/..c", "/a/.b/..c"),
+            ("../a", "../a"),
+            (".", "."),
         ];
         for (input, want) in cases {
             assert_eq!(clean(input), want, "clean({input:?})");
