@@ -31,6 +31,8 @@ pub struct Connection {
     pub duplex: Duplex,
     pub client: ClientState,
     pub log: MessageLog,
+    /// The client's send buffer, reused by every exchange.
+    scratch: Vec<u8>,
 }
 
 /// The gofer with its connections.
@@ -74,6 +76,7 @@ impl Gofer {
             duplex: Duplex::default(),
             client: ClientState::default(),
             log: MessageLog::new(self.log_capacity),
+            scratch: Vec::new(),
         });
         id
     }
@@ -231,22 +234,46 @@ impl Rpc for ConnHandle<'_> {
         if self.conn.session.is_closed() {
             return Err(Errno::EPIPE);
         }
-        let tframe = msg.encode_frame(tag);
+        // Encoded into the connection's reused buffer, copied once into the
+        // pipe; the reply is decoded in place in the pipe.
+        let mut tframe = std::mem::take(&mut self.conn.scratch);
+        tframe.clear();
+        msg.encode_frame_into(tag, &mut tframe);
         // The request message is kept only when the log must summarise a
         // frame too long to store whole (a big Twrite).
         let log = &self.conn.log;
         let keep = (log.enabled() && !log.stores_whole(tframe.len())).then_some(msg);
         self.conn.duplex.to_server.write(&tframe);
         pump(self.server, &mut self.conn.session, &mut self.conn.duplex);
-        let rframe = self.read_reply()?;
-        let f = decode_frame(&rframe, super::version::MAX_MSIZE).map_err(|_| Errno::EIO)?;
-        if f.tag != tag {
-            return Err(Errno::EIO);
+        let conn = &mut *self.conn;
+        let rframe = match conn
+            .duplex
+            .to_client
+            .peek_frame(conn.client.msize.max(super::version::MAX_MSIZE))
+        {
+            Ok(Some(f)) => f,
+            Ok(None) => return Err(Errno::EPIPE),
+            Err(_) => return Err(Errno::EIO),
+        };
+        let rlen = rframe.len();
+        let decoded = decode_frame(rframe, super::version::MAX_MSIZE)
+            .ok()
+            .filter(|f| f.tag == tag);
+        if let (Some(f), true) = (&decoded, conn.log.enabled()) {
+            *self.seq += 1;
+            conn.log.record(Exchange {
+                seq: *self.seq,
+                conn: conn.id.0,
+                tag,
+                tframe: &tframe,
+                rframe,
+                request: keep.as_ref(),
+                reply: &f.msg,
+            });
         }
-        if self.conn.log.enabled() {
-            self.record(tag, &tframe, keep.as_ref(), &f.msg, &rframe);
-        }
-        Ok(f.msg)
+        conn.duplex.to_client.consume(rlen);
+        conn.scratch = tframe;
+        decoded.map(|f| f.msg).ok_or(Errno::EIO)
     }
 
     fn state(&mut self) -> &mut ClientState {

@@ -368,13 +368,21 @@ impl Message {
     /// Encodes a whole frame: `size[4] type[1] tag[2] body`, in one buffer so
     /// a transport can send it with one write.
     pub fn encode_frame(&self, tag: u16) -> Vec<u8> {
-        let size = HEADER_SIZE + self.body_size();
-        let mut out = Vec::with_capacity(size);
-        (size as u32).encode(&mut out);
-        self.type_byte().encode(&mut out);
-        tag.encode(&mut out);
-        self.encode_body(&mut out);
+        let mut out = Vec::with_capacity(HEADER_SIZE + self.body_size());
+        self.encode_frame_into(tag, &mut out);
         out
+    }
+
+    /// Appends the whole frame to `out` (a transport's send buffer, or a
+    /// reused scratch buffer), returning its length.
+    pub fn encode_frame_into(&self, tag: u16, out: &mut Vec<u8>) -> usize {
+        let size = HEADER_SIZE + self.body_size();
+        out.reserve(size);
+        (size as u32).encode(out);
+        self.type_byte().encode(out);
+        tag.encode(out);
+        self.encode_body(out);
+        size
     }
 }
 

@@ -269,6 +269,14 @@ impl Server {
     /// that runs past the frame gets Rlerror EIO on its tag and the session
     /// continues.
     pub fn handle(&mut self, session: &mut Session, frame: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        self.handle_into(session, frame, &mut out);
+        out
+    }
+
+    /// [`Server::handle`], appending the reply frame to `out` (the
+    /// transport's send buffer) instead of allocating one.
+    pub fn handle_into(&mut self, session: &mut Session, frame: &[u8], out: &mut Vec<u8>) {
         let (tag, reply) = match decode_frame(frame, session.msize) {
             Ok(Frame { tag, msg }) => (tag, self.dispatch(session, msg)),
             Err(e) => {
@@ -284,26 +292,15 @@ impl Server {
                 )
             }
         };
-        self.encode_reply(session, tag, reply)
+        encode_reply(session, tag, &reply, out);
     }
 
     /// Handles an already decoded request (the in-memory client path skips
     /// nothing: it still encodes and decodes, see `transport`).
     pub fn handle_message(&mut self, session: &mut Session, tag: u16, msg: Message) -> Vec<u8> {
         let reply = self.dispatch(session, msg);
-        self.encode_reply(session, tag, reply)
-    }
-
-    fn encode_reply(&self, session: &Session, tag: u16, reply: Message) -> Vec<u8> {
-        let out = reply.encode_frame(tag);
-        if out.len() > session.msize as usize {
-            // Only a walk with thousands of names can get here; refuse it
-            // rather than send a frame the client must reject.
-            return Message::Rlerror(Rlerror {
-                ecode: Errno::EMSGSIZE.raw(),
-            })
-            .encode_frame(tag);
-        }
+        let mut out = Vec::new();
+        encode_reply(session, tag, &reply, &mut out);
         out
     }
 
@@ -883,4 +880,17 @@ impl Server {
 /// `LookupFID`: unknown fids are EBADF.
 fn lookup(s: &Session, fid: u32) -> Result<&Fid, Errno> {
     s.fids.get(&fid).ok_or(Errno::EBADF)
+}
+/// Appends the reply frame to `out`; a reply over the session's msize
+/// (only a walk with thousands of names gets there) is replaced by
+/// Rlerror EMSGSIZE rather than sent as a frame the client must reject.
+fn encode_reply(session: &Session, tag: u16, reply: &Message, out: &mut Vec<u8>) {
+    let start = out.len();
+    if reply.encode_frame_into(tag, out) > session.msize as usize {
+        out.truncate(start);
+        Message::Rlerror(Rlerror {
+            ecode: Errno::EMSGSIZE.raw(),
+        })
+        .encode_frame_into(tag, out);
+    }
 }

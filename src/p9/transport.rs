@@ -23,6 +23,12 @@ pub struct Pipe {
 
 impl Pipe {
     pub fn write(&mut self, bytes: &[u8]) {
+        self.write_with(|buf| buf.extend_from_slice(bytes));
+    }
+
+    /// Appends bytes produced by `f` straight into the buffer (a frame
+    /// encoded in place, without a buffer of its own).
+    pub fn write_with<R>(&mut self, f: impl FnOnce(&mut Vec<u8>) -> R) -> R {
         if self.start == self.buf.len() {
             self.buf.clear();
             self.start = 0;
@@ -30,7 +36,7 @@ impl Pipe {
             self.buf.drain(..self.start);
             self.start = 0;
         }
-        self.buf.extend_from_slice(bytes);
+        f(&mut self.buf)
     }
 
     /// Buffered bytes.
@@ -42,11 +48,12 @@ impl Pipe {
         self.len() == 0
     }
 
-    /// Takes one whole frame if one is buffered: `Ok(None)` while
-    /// incomplete; an error (after discarding everything, since the stream
-    /// cannot be re-synchronised) when the size field is below 7 or above
-    /// `msize` (gVisor `recv`: "closes the connection").
-    pub fn read_frame(&mut self, msize: u32) -> Result<Option<Vec<u8>>, DecodeError> {
+    /// The next whole frame, in place: `Ok(None)` while incomplete; an
+    /// error (after discarding everything, since the stream cannot be
+    /// re-synchronised) when the size field is below 7 or above `msize`
+    /// (gVisor `recv`: "closes the connection"). The frame stays buffered
+    /// until [`Pipe::consume`]d.
+    pub fn peek_frame(&mut self, msize: u32) -> Result<Option<&[u8]>, DecodeError> {
         let pending = self.buf.get(self.start..).unwrap_or_default();
         let Some(size) = pending.get(..4) else {
             return Ok(None);
@@ -60,15 +67,25 @@ impl Pipe {
                 return Err(e);
             }
         };
-        let Some(frame) = pending.get(..size) else {
-            return Ok(None);
-        };
-        let frame = frame.to_vec();
-        self.start += size;
+        Ok(self.buf.get(self.start..).and_then(|p| p.get(..size)))
+    }
+
+    /// Drops `n` bytes (a frame returned by [`Pipe::peek_frame`]).
+    pub fn consume(&mut self, n: usize) {
+        self.start = (self.start + n).min(self.buf.len());
         if self.start == self.buf.len() {
             self.buf.clear();
             self.start = 0;
         }
+    }
+
+    /// Takes one whole frame as an owned buffer (see [`Pipe::peek_frame`]).
+    pub fn read_frame(&mut self, msize: u32) -> Result<Option<Vec<u8>>, DecodeError> {
+        let frame = match self.peek_frame(msize)? {
+            Some(f) => f.to_vec(),
+            None => return Ok(None),
+        };
+        self.consume(frame.len());
         Ok(Some(frame))
     }
 }
@@ -88,20 +105,27 @@ pub struct Duplex {
 pub fn pump(server: &mut Server, session: &mut Session, duplex: &mut Duplex) -> usize {
     let mut handled = 0;
     while !session.is_closed() {
-        match duplex.to_server.read_frame(session.msize) {
+        // The request is decoded where it lies and the reply encoded
+        // straight into the other direction's buffer: no frame is copied
+        // into a buffer of its own.
+        match duplex.to_server.peek_frame(session.msize) {
             Ok(Some(frame)) => {
-                let reply = server.handle(session, &frame);
-                duplex.to_client.write(&reply);
+                let n = frame.len();
+                duplex
+                    .to_client
+                    .write_with(|out| server.handle_into(session, frame, out));
+                duplex.to_server.consume(n);
                 handled += 1;
             }
             Ok(None) => break,
             Err(e) => {
                 session.last_error = Some(e.to_string());
-                let reply = Message::Rlerror(Rlerror {
-                    ecode: Errno::EIO.raw(),
-                })
-                .encode_frame(NOTAG);
-                duplex.to_client.write(&reply);
+                duplex.to_client.write_with(|out| {
+                    Message::Rlerror(Rlerror {
+                        ecode: Errno::EIO.raw(),
+                    })
+                    .encode_frame_into(NOTAG, out)
+                });
                 server.close_session(session);
                 handled += 1;
             }
