@@ -129,11 +129,24 @@ impl MessageLog {
     /// Records one exchange: copies the frames' heads, and renders a
     /// summary now only for a frame longer than `raw_limit`.
     pub fn record(&mut self, x: Exchange<'_>) {
+        if self.capacity == 0 {
+            self.dropped += 1;
+            return;
+        }
         let (t, r) = (
             clip(x.tframe, self.raw_limit),
             clip(x.rframe, self.raw_limit),
         );
-        let mut frames = Vec::with_capacity(t.len() + r.len());
+        // A full ring recycles its oldest entry's buffer, so a long run of
+        // exchanges allocates nothing for the log's frames.
+        let mut frames = Vec::new();
+        while self.entries.len() >= self.capacity {
+            if let Some(old) = self.entries.pop_front() {
+                frames = old.frames;
+            }
+            self.dropped += 1;
+        }
+        frames.clear();
         frames.extend_from_slice(t);
         frames.extend_from_slice(r);
         let long = |whole: &[u8], m: Option<&Message>| {

@@ -542,31 +542,43 @@ impl Server {
         for n in names {
             checked.push(check_safe_name(n)?);
         }
-        let from = lookup(s, fid)?.clone();
+        let from = lookup(s, fid)?;
         if from.open.is_some() && !self.options.allow_walk_from_open {
             return Err(Errno::EBUSY);
         }
         let mut qids = Vec::with_capacity(names.len());
-        let mut cur = Fid { open: None, ..from };
-        if checked.is_empty() {
-            if self.options.clone_returns_qid {
-                qids.push(make_qid(self.node(cur.ino)?));
-            }
-        } else {
-            for name in checked {
-                // Walking through a non-directory (symlinks included) is EINVAL.
-                if !self.node(cur.ino)?.is_dir() {
-                    return Err(Errno::EINVAL);
-                }
-                let child = self.host.child(cur.ino, name)?;
-                qids.push(make_qid(self.node(child)?));
-                cur = Fid {
-                    ino: child,
-                    parent: Some((cur.ino, name.to_string())),
+        let cur = match checked.split_last() {
+            None => {
+                let clone = Fid {
                     open: None,
+                    ..from.clone()
                 };
+                if self.options.clone_returns_qid {
+                    qids.push(make_qid(self.node(clone.ino)?));
+                }
+                clone
             }
-        }
+            Some((last, _)) => {
+                let mut dir = from.ino;
+                let mut ino = dir;
+                for name in &checked {
+                    // Walking through a non-directory (symlinks included)
+                    // is EINVAL.
+                    if !self.node(ino)?.is_dir() {
+                        return Err(Errno::EINVAL);
+                    }
+                    dir = ino;
+                    ino = self.host.child(dir, name)?;
+                    qids.push(make_qid(self.node(ino)?));
+                }
+                // Only the last step's entry is kept (for rename/unlink).
+                Fid {
+                    ino,
+                    parent: Some((dir, last.to_string())),
+                    open: None,
+                }
+            }
+        };
         let ino = cur.ino;
         self.insert_fid(s, newfid, cur)?;
         Ok((qids, ino))
