@@ -83,10 +83,11 @@ pub const MAX_FIDS_PER_CONNECTION: usize = 4096;
 /// Connections `serve-9p` serves at once; more are closed on accept.
 pub const MAX_CONNECTIONS: usize = 512;
 
-/// 9P exchanges each in-memory gofer connection keeps in its log (older
-/// ones are dropped and counted). Requests in flight per connection: one
-/// (the server answers each frame before reading the next).
-pub const MAX_LOG_ENTRIES: usize = 256;
+/// 9P exchanges each in-memory gofer keeps in its log, over all its
+/// connections (older ones are dropped and counted per connection).
+/// Requests in flight per connection: one (the server answers each frame
+/// before reading the next).
+pub const MAX_LOG_ENTRIES: usize = 1024;
 
 /// Longest shell command line, in bytes: E2BIG.
 pub const MAX_SHELL_LINE: usize = 64 * 1024;

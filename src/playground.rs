@@ -236,6 +236,7 @@ pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
         let aps = gofer.attach_points();
         for c in gofer.connections() {
             let ap = aps.get(c.attach_index);
+            let log = gofer.log(c.id);
             out.push(ConnectionDto {
                 gofer: g,
                 container: container.clone(),
@@ -243,10 +244,10 @@ pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
                 fd: c.fd,
                 attach: ap.map(|a| a.path.clone()).unwrap_or_default(),
                 read_only: ap.is_some_and(|a| a.read_only),
-                dropped: c.log.dropped,
-                messages: c
-                    .log
-                    .entries()
+                dropped: log.as_ref().map_or(0, |l| l.dropped),
+                messages: log
+                    .iter()
+                    .flat_map(|l| l.entries())
                     .map(|e| MessageDto {
                         seq: e.seq,
                         tag: e.tag,

@@ -738,6 +738,23 @@ fn message_log_records_pairs_with_bytes() {
 }
 
 #[test]
+fn one_log_per_gofer_counts_what_each_connection_lost() {
+    let mut g = Gofer::new(HostFs::new());
+    g.log.capacity = 3;
+    let ap = g.add_attach_point("/", false);
+    let (a, b) = (g.connect(ap, 3), g.connect(ap, 4));
+    for _ in 0..4 {
+        g.conn(a).unwrap().version(8192, 6).unwrap();
+    }
+    g.conn(b).unwrap().version(8192, 6).unwrap();
+    let (la, lb) = (g.log(a).unwrap(), g.log(b).unwrap());
+    assert_eq!((la.entries().count(), la.dropped), (2, 2));
+    assert_eq!((lb.entries().count(), lb.dropped), (1, 0));
+    let conns: Vec<u32> = g.all_log_entries().iter().map(|e| e.conn).collect();
+    assert_eq!(conns, [a.0, a.0, b.0]);
+}
+
+#[test]
 fn host_side_changes_are_seen_and_disconnect_releases_fids() {
     let (mut g, c, root) = attached();
     let (f, q) = g.conn(c).unwrap().walk(root, &["etc", "hosts"]).unwrap();

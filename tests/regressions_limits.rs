@@ -219,7 +219,7 @@ fn serve_9p_limits_are_the_documented_ones() {
     );
     assert_eq!(MAX_CONNECTIONS, 512);
     assert_eq!(MAX_FIDS_PER_CONNECTION, 4096);
-    assert_eq!(MAX_LOG_ENTRIES, 256);
+    assert_eq!(MAX_LOG_ENTRIES, 1024);
 }
 
 #[test]

@@ -254,7 +254,7 @@ impl NineP {
         host.insert_file("/etc/hosts", 0o644, b"127.0.0.1 localhost\n")?;
         let mut gofer = Gofer::new(host);
         if !log {
-            gofer.log_capacity = 0;
+            gofer.log.capacity = 0;
         }
         let ap = gofer.add_attach_point("/", false);
         let conn = gofer.connect(ap, 3);

@@ -2,7 +2,7 @@
 //! points) and many client connections, each bound to one attach point and
 //! named by the sandbox-side fd number runsc would have passed in
 //! `rfdno`/`wfdno`. Every call crosses a [`Duplex`] as encoded bytes and is
-//! recorded in the connection's [`MessageLog`].
+//! recorded in the gofer's [`MessageLog`].
 //!
 //! Mirrors `runsc/cmd/gofer.go` (attach point 0 is `/` with the root's
 //! read-only flag, then one per bind destination) and the sentry's
@@ -30,7 +30,9 @@ pub struct Connection {
     pub session: Session,
     pub duplex: Duplex,
     pub client: ClientState,
-    pub log: MessageLog,
+    /// Exchanges made on this connection (the log keeps only the newest of
+    /// the whole gofer's).
+    pub exchanges: u64,
     /// The client's send buffer, reused by every exchange.
     scratch: Vec<u8>,
 }
@@ -41,8 +43,11 @@ pub struct Gofer {
     pub server: Server,
     conns: Vec<Connection>,
     seq: u64,
-    /// Log capacity given to new connections.
-    pub log_capacity: usize,
+    /// The newest exchanges of all connections, in order: one ring per
+    /// gofer rather than per connection keeps the memory a run of exchanges
+    /// touches small (a spec with thousands of binds has thousands of
+    /// connections).
+    pub log: MessageLog,
 }
 
 impl Gofer {
@@ -51,7 +56,7 @@ impl Gofer {
             server: Server::new(host),
             conns: Vec::new(),
             seq: 0,
-            log_capacity: crate::limits::MAX_LOG_ENTRIES,
+            log: MessageLog::new(crate::limits::MAX_LOG_ENTRIES),
         }
     }
 
@@ -75,7 +80,7 @@ impl Gofer {
             session: Session::new(attach_index),
             duplex: Duplex::default(),
             client: ClientState::default(),
-            log: MessageLog::new(self.log_capacity),
+            exchanges: 0,
             scratch: Vec::new(),
         });
         id
@@ -101,6 +106,7 @@ impl Gofer {
             server: &mut self.server,
             conn,
             seq: &mut self.seq,
+            log: &mut self.log,
         })
     }
 
@@ -142,19 +148,35 @@ impl Gofer {
         &mut self.server.host
     }
 
-    pub fn log(&self, id: ConnId) -> Option<&MessageLog> {
-        self.conns.get(id.0 as usize).map(|c| &c.log)
+    /// One connection's view of the log.
+    pub fn log(&self, id: ConnId) -> Option<ConnLog<'_>> {
+        let c = self.conns.get(id.0 as usize)?;
+        let kept = self.log.entries().filter(|e| e.conn == id.0).count() as u64;
+        Some(ConnLog {
+            log: &self.log,
+            conn: id.0,
+            dropped: c.exchanges.saturating_sub(kept),
+        })
     }
 
     /// Every connection's entries, in global order.
     pub fn all_log_entries(&self) -> Vec<LogEntry> {
-        let mut v: Vec<LogEntry> = self
-            .conns
-            .iter()
-            .flat_map(|c| c.log.entries().cloned())
-            .collect();
-        v.sort_by_key(|e| e.seq);
-        v
+        self.log.entries().cloned().collect()
+    }
+}
+
+/// The log entries of one connection.
+pub struct ConnLog<'a> {
+    log: &'a MessageLog,
+    conn: u32,
+    /// This connection's exchanges no longer in the log.
+    pub dropped: u64,
+}
+
+impl<'a> ConnLog<'a> {
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &'a LogEntry> + use<'a> {
+        let conn = self.conn;
+        self.log.entries().filter(move |e| e.conn == conn)
     }
 }
 
@@ -163,6 +185,7 @@ pub struct ConnHandle<'a> {
     server: &'a mut Server,
     conn: &'a mut Connection,
     seq: &'a mut u64,
+    log: &'a mut MessageLog,
 }
 
 impl ConnHandle<'_> {
@@ -217,7 +240,8 @@ impl ConnHandle<'_> {
         rframe: &[u8],
     ) {
         *self.seq += 1;
-        self.conn.log.record(Exchange {
+        self.conn.exchanges += 1;
+        self.log.record(Exchange {
             seq: *self.seq,
             conn: self.conn.id.0,
             tag,
@@ -241,7 +265,7 @@ impl Rpc for ConnHandle<'_> {
         msg.encode_frame_into(tag, &mut tframe);
         // The request message is kept only when the log must summarise a
         // frame too long to store whole (a big Twrite).
-        let log = &self.conn.log;
+        let log = &*self.log;
         let keep = (log.enabled() && !log.stores_whole(tframe.len())).then_some(msg);
         self.conn.duplex.to_server.write(&tframe);
         pump(self.server, &mut self.conn.session, &mut self.conn.duplex);
@@ -259,9 +283,10 @@ impl Rpc for ConnHandle<'_> {
         let decoded = decode_frame(rframe, super::version::MAX_MSIZE)
             .ok()
             .filter(|f| f.tag == tag);
-        if let (Some(f), true) = (&decoded, conn.log.enabled()) {
+        conn.exchanges += 1;
+        if let (Some(f), true) = (&decoded, self.log.enabled()) {
             *self.seq += 1;
-            conn.log.record(Exchange {
+            self.log.record(Exchange {
                 seq: *self.seq,
                 conn: conn.id.0,
                 tag,
