@@ -8,6 +8,7 @@ import { EditorState } from '@codemirror/state';
 
 export function createEditor(parent, onChange) {
   let silent = false;
+  let marked = false;
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -33,7 +34,10 @@ export function createEditor(parent, onChange) {
       silent = false;
     },
     showError(err) {
-      if (!err) { view.dispatch(setDiagnostics(view.state, [])); return null; }
+      // Clearing no marker is skipped: the transaction would only make the
+      // editor read layout, which each re-simulation has just invalidated.
+      if (!err) { if (marked) view.dispatch(setDiagnostics(view.state, [])); marked = false; return null; }
+      marked = true;
       const range = locate(view.state, err);
       view.dispatch(setDiagnostics(view.state, [{ ...range, severity: 'error', message: err.message, source: 'mountlab' }]));
       return view.state.doc.lineAt(range.from).number;

@@ -1,15 +1,15 @@
 // The playground: wires the editor, the controls, the terminal and the views
 // to the wasm engine. JavaScript only draws and forwards.
 import init, { Sandbox, analyze, sourceRef, installPanicHook } from '../pkg/mountlab.js';
-import { createEditor } from './editor.js';
-import { createTerminal } from './terminal.js';
+import { C } from './ansi.js';
 import { encodeShare, decodeShare } from './share.js';
 import { h, renderTree, renderDetails, renderUnmounted, renderText, renderRestore, renderDecisionLog, hexDump } from './render.js';
 import indexJson from '../presets/index.json';
 import './style.css';
 
-// Start fetching and compiling the engine before building the editor and terminal.
-const wasmReady = init();
+// The engine first: index.html already started compiling the wasm (see
+// vite.config.mjs); without that (vite dev), init() fetches it itself.
+const wasmReady = init(globalThis.mountlabWasm ? { module_or_path: globalThis.mountlabWasm.catch(() => undefined) } : undefined);
 
 const presetTexts = import.meta.glob('../presets/*.json', { query: '?raw', import: 'default', eager: true });
 const presetText = (file) => presetTexts[`../presets/${file}`];
@@ -49,23 +49,43 @@ function setControls(config) {
   faEl.value = config.file_access;
 }
 
-// ---- Editor.
-let simTimer = 0;
-const editor = createEditor($('editor'), (text) => {
-  presetSel.value = '';
-  clearTimeout(simTimer);
-  simTimer = setTimeout(() => simulate(text, { fromEditor: true }), 250);
-});
+// ---- Editor and terminal.
+// CodeMirror and xterm.js load (as their own chunks) after the first tree is
+// drawn. Until then these stand-ins keep the text and queue terminal output;
+// loadUi() swaps in the real ones and replays the queue.
+let editor = {
+  text: '',
+  setText(text) { this.text = text; },
+  showError(err) { return err?.line ?? null; },
+};
+const termCalls = [];
+let term = { colors: C, history: [] };
+for (const name of ['write', 'writeln', 'prompt', 'echo', 'clear', 'notice', 'redraw', 'focus']) {
+  term[name] = (...args) => { termCalls.push([name, args]); };
+}
 
-// ---- Terminal.
-const term = createTerminal($('terminal'), $('terminal-output'), {
-  prompt: () => {
-    const cid = $('term-target').value;
-    const C = term.colors;
-    return cid ? `${C.blue}${cid}${C.reset}${C.dim}@sandbox${C.reset} # ` : `${C.green}root${C.reset}${C.dim}@sandbox${C.reset} # `;
-  },
-  onLine: async (line) => runLine(line),
-});
+let simTimer = 0;
+async function loadUi() {
+  const [{ createEditor }, { createTerminal }] = await Promise.all([import('./editor.js'), import('./terminal.js')]);
+  const text = editor.text;
+  editor = createEditor($('editor'), (text) => {
+    presetSel.value = '';
+    clearTimeout(simTimer);
+    simTimer = setTimeout(() => simulate(text, { fromEditor: true }), 250);
+  });
+  editor.setText(text);
+  // An input error shown so far has no line yet: show it again with the editor.
+  if (state.analysis && !state.analysis.ok) simulate(text);
+  const real = createTerminal($('terminal'), $('terminal-output'), {
+    prompt: () => {
+      const cid = $('term-target').value;
+      return cid ? `${C.blue}${cid}${C.reset}${C.dim}@sandbox${C.reset} # ` : `${C.green}root${C.reset}${C.dim}@sandbox${C.reset} # `;
+    },
+    onLine: async (line) => runLine(line),
+  });
+  for (const [name, args] of termCalls.splice(0)) real[name](...args);
+  term = real;
+}
 
 function printResult(r) {
   if (r.output) term.write(r.output.replace(/\n/g, '\r\n') + (r.output.endsWith('\n') ? '' : '\r\n'));
@@ -274,8 +294,10 @@ function drawNinep() {
     rows.append(row);
   }
   for (const c of conns) { const last = c.messages[c.messages.length - 1]; state.lastSeen.set(connKey(c), last ? last.seq : -1); }
+  // Follow the newest message, in the next frame: reading scrollHeight here
+  // would force a layout of the whole page on every re-simulation.
   const wrap = rows.closest('.ninep-table-wrap');
-  wrap.scrollTop = wrap.scrollHeight;
+  requestAnimationFrame(() => { wrap.scrollTop = wrap.scrollHeight; });
   const m = conn.messages.find((x) => x.seq === state.msgSeq);
   if (m) drawHex(m); else $('hex').replaceChildren(h('p', { class: 'muted' }, 'Select a message to see its frames (size[4] type[1] tag[2] body).'));
 }
@@ -489,6 +511,7 @@ window.mountlab = {
   let shared = false;
   try { shared = await openShared(location.hash); } catch (e) { toast(`Could not open the shared link: ${e.message}`); }
   if (!shared) loadPreset(indexJson.presets[0].file);
+  try { await loadUi(); } catch (e) { toast(`Could not load the editor and terminal: ${e.message}`); }
   $('container-id').value = nextCid();
   document.body.dataset.ready = 'true';
   window.addEventListener('hashchange', async () => { try { await openShared(location.hash); } catch (e) { toast(e.message); } });

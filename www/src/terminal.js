@@ -3,9 +3,7 @@
 import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import '@xterm/xterm/css/xterm.css';
-
-const ESC = '\x1b[';
-const C = { reset: ESC + '0m', dim: ESC + '2m', red: ESC + '31m', green: ESC + '1;32m', blue: ESC + '1;34m', yellow: ESC + '33m' };
+import { ESC, C } from './ansi.js';
 
 export function createTerminal(host, transcript, { onLine, prompt }) {
   const term = new Terminal({
