@@ -10,6 +10,7 @@
 //! front are all UTF-8, and the server answers a non-UTF-8 9P name with EINVAL.
 
 use crate::errno::Errno;
+use crate::vfs::FastMap;
 use std::collections::BTreeMap;
 
 /// An inode number; stable for the node's life and never reused.
@@ -111,7 +112,9 @@ pub struct EntryInfo {
 /// The host tree.
 #[derive(Clone, Debug)]
 pub struct HostFs {
-    nodes: BTreeMap<Ino, Node>,
+    /// Hashed, not ordered: every 9P request looks nodes up by inode
+    /// number, and nothing needs them in order.
+    nodes: FastMap<Ino, Node>,
     next_ino: Ino,
     clock: u64,
     /// Bytes of file content stored, against `capacity`.
@@ -146,7 +149,7 @@ fn components(path: &str) -> Result<Vec<&str>, Errno> {
 impl HostFs {
     /// An empty tree: just `/`, mode 0755, owned by root.
     pub fn new() -> HostFs {
-        let mut nodes = BTreeMap::new();
+        let mut nodes = FastMap::default();
         nodes.insert(
             ROOT_INO,
             Node {
@@ -275,13 +278,19 @@ impl HostFs {
                 }
             }
         }
-        self.nodes.values().find_map(|n| {
-            n.entries().and_then(|e| {
-                e.iter()
-                    .find(|(_, &i)| i == ino)
-                    .map(|(name, _)| (n.ino, name.clone()))
+        // The lowest-numbered directory holding a link, so the answer does
+        // not depend on the map's order.
+        self.nodes
+            .values()
+            .filter_map(|n| {
+                n.entries().and_then(|e| {
+                    e.iter()
+                        .find(|(_, &i)| i == ino)
+                        .map(|(name, _)| (n.ino, name))
+                })
             })
-        })
+            .min_by_key(|(d, _)| *d)
+            .map(|(d, name)| (d, name.clone()))
     }
 
     fn alloc(&mut self, kind: NodeKind, perm: u32, uid: u32, gid: u32, parent: Ino) -> Ino {

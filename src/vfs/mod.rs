@@ -35,7 +35,7 @@ pub use perm::PermMask;
 
 use dirent::Dirent;
 use file::OpenFile;
-use hash::FastMap;
+pub(crate) use hash::FastMap;
 use slotmap::{new_key_type, SlotMap};
 
 new_key_type! {
