@@ -265,7 +265,7 @@ fn cases() -> Vec<(u8, Message, Vec<u8>)> {
             Rgetattr {
                 valid: 0x7ff,
                 qid: qid(5),
-                attr: a.clone(),
+                attr: Box::new(a.clone()),
             }
             .into(),
             B::default().u64(0x7ff).qid(qid(5)).attr(&a).0,
@@ -543,7 +543,7 @@ fn cases() -> Vec<(u8, Message, Vec<u8>)> {
             127,
             Rwalkgetattr {
                 valid: 0x7ff,
-                attr: a.clone(),
+                attr: Box::new(a.clone()),
                 qids: vec![qid(9)],
             }
             .into(),

@@ -210,7 +210,7 @@ pub trait Client: Rpc {
             names: names.iter().map(|n| P9Str::from(*n)).collect(),
         };
         match self.call(t.into()).and_then(|r| expect!(r, Rwalkgetattr)) {
-            Ok(r) => Ok((newfid, r.qids, r.valid, r.attr)),
+            Ok(r) => Ok((newfid, r.qids, r.valid, *r.attr)),
             Err(e) => {
                 self.state().free_fid(newfid);
                 Err(e)
@@ -221,7 +221,7 @@ pub trait Client: Rpc {
     /// Tgetattr; returns `(qid, valid, attr)`.
     fn getattr(&mut self, fid: u32, mask: u64) -> Result<(Qid, u64, Attr), Errno> {
         let r = expect!(self.call(Tgetattr { fid, mask }.into())?, Rgetattr)?;
-        Ok((r.qid, r.valid, r.attr))
+        Ok((r.qid, r.valid, *r.attr))
     }
 
     fn setattr(&mut self, fid: u32, valid: u32, attr: SetAttr) -> Result<(), Errno> {

@@ -25,6 +25,12 @@ pub trait Show {
     fn show(&self, out: &mut String);
 }
 
+impl<T: Show> Show for Box<T> {
+    fn show(&self, out: &mut String) {
+        (**self).show(out)
+    }
+}
+
 macro_rules! show_int {
     ($($t:ty),*) => {$(
         impl Show for $t {
@@ -293,7 +299,7 @@ messages! {
     Treadlink = 22 { fid: u32 }
     Rreadlink = 23 { target: P9Str }
     Tgetattr = 24 { fid: u32, mask: u64 }
-    Rgetattr = 25 { valid: u64, qid: Qid, attr: Attr }
+    Rgetattr = 25 { valid: u64, qid: Qid, attr: Box<Attr> }
     Tsetattr = 26 { fid: u32, valid: u32, attr: SetAttr }
     Rsetattr = 27 {}
     Txattrwalk = 30 { fid: u32, newfid: u32, name: P9Str }
@@ -336,7 +342,7 @@ messages! {
     Rflushf = 125 {}
     /// Google.2: Twalk plus the target's attributes.
     Twalkgetattr = 126 { fid: u32, newfid: u32, names: Vec<P9Str> }
-    Rwalkgetattr = 127 { valid: u64, attr: Attr, qids: Vec<Qid> }
+    Rwalkgetattr = 127 { valid: u64, attr: Box<Attr>, qids: Vec<Qid> }
     /// Google.3: Tlcreate followed by uid.
     Tucreate = 128 { fid: u32, name: P9Str, flags: u32, mode: u32, gid: u32, uid: u32 }
     Rucreate = 129 { qid: Qid, iounit: u32 }

@@ -331,7 +331,7 @@ impl Server {
                 let attr = node_attr(self.node(ino)?);
                 Ok(M::Rwalkgetattr(Rwalkgetattr {
                     valid: GETATTR_BASIC,
-                    attr,
+                    attr: Box::new(attr),
                     qids,
                 }))
             }
@@ -401,7 +401,7 @@ impl Server {
                 Ok(M::Rgetattr(Rgetattr {
                     valid: GETATTR_BASIC,
                     qid: make_qid(node),
-                    attr: node_attr(node),
+                    attr: Box::new(node_attr(node)),
                 }))
             }
             M::Tsetattr(t) => self.tsetattr(s, t),

@@ -240,6 +240,20 @@ impl WireFormat for Qid {
 }
 
 /// A `count[2]`-prefixed list (Twalk names, Rwalk qids).
+/// A boxed field encodes as its contents. Messages box their big `Attr`
+/// so that moving a decoded message around copies a pointer, not 136 bytes.
+impl<T: WireFormat> WireFormat for Box<T> {
+    fn byte_size(&self) -> usize {
+        (**self).byte_size()
+    }
+    fn encode(&self, out: &mut Vec<u8>) {
+        (**self).encode(out)
+    }
+    fn decode(r: &mut Reader<'_>) -> Result<Self, DecodeError> {
+        T::decode(r).map(Box::new)
+    }
+}
+
 impl<T: WireFormat> WireFormat for Vec<T> {
     fn byte_size(&self) -> usize {
         2 + self.iter().map(WireFormat::byte_size).sum::<usize>()
