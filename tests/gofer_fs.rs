@@ -3,6 +3,7 @@
 //! `fscache`, and every operation is real 9P traffic.
 
 use mountlab::boot::{Config, FileAccess, SpecView};
+use mountlab::p9::log::LogEntry;
 use mountlab::sandbox::Sandbox;
 use mountlab::scenario::Scenario;
 
@@ -140,33 +141,21 @@ fn a_read_only_bind_gives_erofs_and_the_host_is_untouched() {
 #[test]
 fn mount_and_file_operations_are_9p_traffic() {
     let mut sb = sandbox(BIND);
+    // The message type of each request: `Twalk fid=1 ...` -> `Twalk`.
+    let kinds_of = |log: &[LogEntry]| -> Vec<String> {
+        log.iter()
+            .map(|e| e.request().split(' ').next().unwrap_or("").to_string())
+            .collect()
+    };
     let log = sb.ninep_log();
-    let kinds: Vec<String> = log
-        .iter()
-        .map(|e| {
-            e.request()
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
+    let kinds = kinds_of(&log);
     // Each connection starts with Tversion, Tattach, Tgetattr (eager Root()).
     assert!(kinds.len() >= 6, "{kinds:?}");
     assert_eq!(&kinds[..3], ["Tversion", "Tattach", "Tgetattr"]);
     let before = log.len();
     sh(&mut sb, "cat /data/a.txt");
     let log = sb.ninep_log();
-    let new: Vec<String> = log[before..]
-        .iter()
-        .map(|e| {
-            e.request()
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .to_string()
-        })
-        .collect();
+    let new = kinds_of(log.get(before..).unwrap_or_default());
     for want in ["Twalkgetattr", "Tlopen", "Tread"] {
         assert!(new.iter().any(|k| k == want), "{new:?}");
     }
