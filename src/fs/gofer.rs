@@ -426,6 +426,10 @@ impl Vfs {
         }
         match self.walk_one(conn, dfid, name) {
             Ok((fid, path, attr)) => {
+                // gVisor's `cachePolicy.revalidate` drops the walked file
+                // without closing it, leaking a fid (and the gofer's host fd)
+                // per revalidation. We clunk it: one more exchange per
+                // component, but a long session cannot run out of fids.
                 let _ = self.gofers.handle(conn)?.clunk(fid);
                 if path != qid_path {
                     return Ok(false);
