@@ -558,11 +558,16 @@ impl HostFs {
         if let NodeKind::File(d) = &mut n.kind {
             // `new <= MAX_FILE_SIZE`, checked by `charge`, so these fit usize.
             let (start, end) = (offset as usize, end as usize);
-            if d.len() < end {
-                d.resize(end, 0);
-            }
-            if let Some(dst) = d.get_mut(start..end) {
-                dst.copy_from_slice(buf);
+            if start == d.len() {
+                // Appending (every sequential write): no zero fill first.
+                d.extend_from_slice(buf);
+            } else {
+                if d.len() < end {
+                    d.resize(end, 0);
+                }
+                if let Some(dst) = d.get_mut(start..end) {
+                    dst.copy_from_slice(buf);
+                }
             }
         }
         n.mtime = t;
@@ -808,6 +813,18 @@ mod tests {
         h.rename_in(adir, "b", root, "b2").unwrap();
         assert_eq!(h.path_of(a).unwrap(), "/b2");
         assert_eq!(h.unlink_in(root, "a", true), Err(Errno::ENOTEMPTY));
+    }
+
+    #[test]
+    fn writes_append_overwrite_and_leave_holes() {
+        let mut h = HostFs::new();
+        let f = h.insert_file("/f", 0o644, b"").unwrap();
+        assert_eq!(h.write(f, 0, b"abcd"), Ok(4));
+        assert_eq!(h.write(f, 4, b"ef"), Ok(2));
+        assert_eq!(h.write(f, 1, b"XY"), Ok(2));
+        assert_eq!(h.read(f, 0, 100).unwrap(), b"aXYdef");
+        assert_eq!(h.write(f, 8, b"z"), Ok(1));
+        assert_eq!(h.read(f, 0, 100).unwrap(), b"aXYdef\0\0z");
     }
 
     #[test]
