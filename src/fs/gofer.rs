@@ -420,7 +420,6 @@ impl Vfs {
             let c = self.remote(child)?;
             (c.policy, c.qid_path)
         };
-        let _ = &policy;
         if policy == CachePolicy::CacheNone {
             return Ok(false);
         }
