@@ -107,9 +107,7 @@ pub fn exceeded(
     name: &str,
     max: impl std::fmt::Display,
 ) -> Error {
-    Error::msg(format!(
-        "{at}: {got} {unit} is over the limit {name} ({max})"
-    ))
+    Error::msg(exceeded_text(at, got, unit, name, max))
 }
 
 /// [`exceeded`] carrying an errno (for limits met inside a file operation).
@@ -121,10 +119,18 @@ pub fn exceeded_errno(
     name: &str,
     max: impl std::fmt::Display,
 ) -> Error {
-    Error::with_errno(
-        errno,
-        format!("{at}: {got} {unit} is over the limit {name} ({max})"),
-    )
+    Error::with_errno(errno, exceeded_text(at, got, unit, name, max))
+}
+
+/// The one wording every limit error uses.
+fn exceeded_text(
+    at: impl std::fmt::Display,
+    got: impl std::fmt::Display,
+    unit: &str,
+    name: &str,
+    max: impl std::fmt::Display,
+) -> String {
+    format!("{at}: {got} {unit} is over the limit {name} ({max})")
 }
 
 /// Checks a path given as input (a mount destination, a host-tree path, a
