@@ -42,7 +42,6 @@ pub struct Connection {
 pub struct Gofer {
     pub server: Server,
     conns: Vec<Connection>,
-    seq: u64,
     /// The newest exchanges of all connections, in order: one ring per
     /// gofer rather than per connection keeps the memory a run of exchanges
     /// touches small (a spec with thousands of binds has thousands of
@@ -55,7 +54,6 @@ impl Gofer {
         Gofer {
             server: Server::new(host),
             conns: Vec::new(),
-            seq: 0,
             log: MessageLog::new(crate::limits::MAX_LOG_ENTRIES),
         }
     }
@@ -105,7 +103,6 @@ impl Gofer {
         Ok(ConnHandle {
             server: &mut self.server,
             conn,
-            seq: &mut self.seq,
             log: &mut self.log,
         })
     }
@@ -184,7 +181,6 @@ impl<'a> ConnLog<'a> {
 pub struct ConnHandle<'a> {
     server: &'a mut Server,
     conn: &'a mut Connection,
-    seq: &'a mut u64,
     log: &'a mut MessageLog,
 }
 
@@ -212,7 +208,15 @@ impl ConnHandle<'_> {
         for (tag, request, frame) in sent {
             let i = replies.iter().position(|r| r.0 == tag).ok_or(Errno::EIO)?;
             let (_, msg, rframe) = replies.swap_remove(i);
-            self.record(tag, &frame, Some(&request), &msg, &rframe);
+            self.conn.exchanges += 1;
+            self.log.record(Exchange {
+                conn: self.conn.id.0,
+                tag,
+                tframe: &frame,
+                rframe: &rframe,
+                request: Some(&request),
+                reply: &msg,
+            });
             out.push(msg);
         }
         Ok(out)
@@ -229,27 +233,6 @@ impl ConnHandle<'_> {
             Ok(None) => Err(Errno::EPIPE),
             Err(_) => Err(Errno::EIO),
         }
-    }
-
-    fn record(
-        &mut self,
-        tag: u16,
-        tframe: &[u8],
-        request: Option<&Message>,
-        reply: &Message,
-        rframe: &[u8],
-    ) {
-        *self.seq += 1;
-        self.conn.exchanges += 1;
-        self.log.record(Exchange {
-            seq: *self.seq,
-            conn: self.conn.id.0,
-            tag,
-            tframe,
-            rframe,
-            request,
-            reply,
-        });
     }
 }
 
@@ -284,10 +267,8 @@ impl Rpc for ConnHandle<'_> {
             .ok()
             .filter(|f| f.tag == tag);
         conn.exchanges += 1;
-        if let (Some(f), true) = (&decoded, self.log.enabled()) {
-            *self.seq += 1;
+        if let Some(f) = &decoded {
             self.log.record(Exchange {
-                seq: *self.seq,
                 conn: conn.id.0,
                 tag,
                 tframe: &tframe,

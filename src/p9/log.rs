@@ -78,7 +78,6 @@ impl LogEntry {
 /// the request message when the caller still has it, for a frame too long
 /// to store whole.
 pub struct Exchange<'a> {
-    pub seq: u64,
     pub conn: u32,
     pub tag: u16,
     pub tframe: &'a [u8],
@@ -97,6 +96,8 @@ pub struct MessageLog {
     pub raw_limit: usize,
     /// Entries dropped to stay within `capacity`.
     pub dropped: u64,
+    /// The sequence number of the newest entry (they count from 1).
+    seq: u64,
 }
 
 impl Default for MessageLog {
@@ -112,6 +113,7 @@ impl MessageLog {
             capacity,
             raw_limit: 512,
             dropped: 0,
+            seq: 0,
         }
     }
 
@@ -133,6 +135,7 @@ impl MessageLog {
             self.dropped += 1;
             return;
         }
+        self.seq += 1;
         let (t, r) = (
             clip(x.tframe, self.raw_limit),
             clip(x.rframe, self.raw_limit),
@@ -156,7 +159,7 @@ impl MessageLog {
             })
         };
         let entry = LogEntry {
-            seq: x.seq,
+            seq: self.seq,
             conn: x.conn,
             tag: x.tag,
             errno: x.reply.as_error(),
@@ -205,12 +208,11 @@ mod tests {
     use crate::p9::messages::{Rclunk, Rlerror, Rwrite, Tclunk, Twrite};
     use crate::p9::wire::Data;
 
-    fn record(log: &mut MessageLog, seq: u64, t: Message, r: Message) {
-        let (tf, rf) = (t.encode_frame(seq as u16), r.encode_frame(seq as u16));
+    fn record(log: &mut MessageLog, tag: u16, t: Message, r: Message) {
+        let (tf, rf) = (t.encode_frame(tag), r.encode_frame(tag));
         log.record(Exchange {
-            seq,
             conn: 0,
-            tag: seq as u16,
+            tag,
             tframe: &tf,
             rframe: &rf,
             request: Some(&t),
@@ -229,8 +231,10 @@ mod tests {
                 Rclunk {}.into(),
             );
         }
+        let tags: Vec<u16> = log.entries().map(|e| e.tag).collect();
+        assert_eq!(tags, [2, 3, 4]);
         let seqs: Vec<u64> = log.entries().map(|e| e.seq).collect();
-        assert_eq!(seqs, [2, 3, 4]);
+        assert_eq!(seqs, [3, 4, 5]);
         assert_eq!(log.dropped, 2);
     }
 
