@@ -234,9 +234,8 @@ pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
             .find(|c| c.gofer == g)
             .map(|c| c.cid.clone());
         let aps = gofer.attach_points();
-        for c in gofer.connections() {
+        for (c, log) in gofer.connections().iter().zip(gofer.conn_logs()) {
             let ap = aps.get(c.attach_index);
-            let log = gofer.log(c.id);
             out.push(ConnectionDto {
                 gofer: g,
                 container: container.clone(),
@@ -244,10 +243,9 @@ pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
                 fd: c.fd,
                 attach: ap.map(|a| a.path.clone()).unwrap_or_default(),
                 read_only: ap.is_some_and(|a| a.read_only),
-                dropped: log.as_ref().map_or(0, |l| l.dropped),
+                dropped: log.dropped,
                 messages: log
-                    .iter()
-                    .flat_map(|l| l.entries())
+                    .entries()
                     .map(|e| MessageDto {
                         seq: e.seq,
                         tag: e.tag,

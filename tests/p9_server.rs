@@ -750,6 +750,12 @@ fn one_log_per_gofer_counts_what_each_connection_lost() {
     let (la, lb) = (g.log(a).unwrap(), g.log(b).unwrap());
     assert_eq!((la.entries().count(), la.dropped), (2, 2));
     assert_eq!((lb.entries().count(), lb.dropped), (1, 0));
+    let all: Vec<(usize, u64)> = g
+        .conn_logs()
+        .iter()
+        .map(|l| (l.entries().count(), l.dropped))
+        .collect();
+    assert_eq!(all, [(2, 2), (1, 0)]);
     let conns: Vec<u32> = g.all_log_entries().iter().map(|e| e.conn).collect();
     assert_eq!(conns, [a.0, a.0, b.0]);
 }

@@ -148,12 +148,24 @@ impl Gofer {
     /// One connection's view of the log.
     pub fn log(&self, id: ConnId) -> Option<ConnLog<'_>> {
         let c = self.conns.get(id.0 as usize)?;
-        let kept = self.log.entries().filter(|e| e.conn == id.0).count() as u64;
-        Some(ConnLog {
-            log: &self.log,
-            conn: id.0,
-            dropped: c.exchanges.saturating_sub(kept),
-        })
+        let entries = self.log.entries().filter(|e| e.conn == id.0).collect();
+        Some(ConnLog::new(c.exchanges, entries))
+    }
+
+    /// Every connection's view of the log, in connection order, sorted out
+    /// in one pass over the log (not one pass per connection).
+    pub fn conn_logs(&self) -> Vec<ConnLog<'_>> {
+        let mut by_conn: Vec<Vec<&LogEntry>> = vec![Vec::new(); self.conns.len()];
+        for e in self.log.entries() {
+            if let Some(v) = by_conn.get_mut(e.conn as usize) {
+                v.push(e);
+            }
+        }
+        self.conns
+            .iter()
+            .zip(by_conn)
+            .map(|(c, entries)| ConnLog::new(c.exchanges, entries))
+            .collect()
     }
 
     /// Every connection's entries, in global order.
@@ -164,16 +176,21 @@ impl Gofer {
 
 /// The log entries of one connection.
 pub struct ConnLog<'a> {
-    log: &'a MessageLog,
-    conn: u32,
+    entries: Vec<&'a LogEntry>,
     /// This connection's exchanges no longer in the log.
     pub dropped: u64,
 }
 
 impl<'a> ConnLog<'a> {
-    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &'a LogEntry> + use<'a> {
-        let conn = self.conn;
-        self.log.entries().filter(move |e| e.conn == conn)
+    fn new(exchanges: u64, entries: Vec<&'a LogEntry>) -> ConnLog<'a> {
+        ConnLog {
+            dropped: exchanges.saturating_sub(entries.len() as u64),
+            entries,
+        }
+    }
+
+    pub fn entries(&self) -> impl DoubleEndedIterator<Item = &'a LogEntry> + '_ {
+        self.entries.iter().copied()
     }
 }
 
