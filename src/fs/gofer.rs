@@ -178,60 +178,60 @@ pub struct RemoteNode {
     pub target: Option<String>,
 }
 
-/// Every gofer of a sandbox (one per container), found by FD number.
+/// Every gofer of a sandbox (one per container start), found by FD number.
 #[derive(Clone, Debug, Default)]
 pub struct GoferSet {
     pub gofers: Vec<Gofer>,
-    /// fd -> the first connection with that fd, in [`GoferSet::by_fd`]
-    /// order, so a spec with many binds does not scan every connection
-    /// per mount (O(N²) at 100 000 binds).
-    fd_index: std::collections::HashMap<i32, ConnRef>,
-    /// Connection count of each gofer when `fd_index` was built.
-    indexed: Vec<usize>,
+    /// fd -> connection of the newest gofer, so a spec with many binds does
+    /// not scan every connection per mount (O(N²) at 100 000 binds).
+    fd_index: std::collections::HashMap<i32, ConnId>,
+    /// (gofer, connection count) when `fd_index` was built.
+    indexed: Option<(usize, usize)>,
 }
 
 impl GoferSet {
-    /// Adds a gofer and returns its index.
+    /// Adds a gofer and returns its index. It is the gofer of the container
+    /// start in progress from now on (see [`GoferSet::by_fd`]).
     pub fn add(&mut self, g: Gofer) -> usize {
         self.gofers.push(g);
         self.gofers.len() - 1
     }
 
-    /// The connection known to the sandbox as `fd`.
+    /// The connection the container start in progress knows as `fd`.
+    ///
+    /// FD numbers are labels for the connections one start brings, not
+    /// sandbox-wide names: runsc starts a gofer for every container start
+    /// and `Loader.startContainer` dups the files it is given, so every
+    /// `setupContainerFS` mounts on fresh connections even when a scenario
+    /// gives two starts the same number (the same cid started again, or a
+    /// child given the root's FD numbers). The start in progress is the
+    /// newest gofer: the sandbox adds a start's gofer just before its
+    /// `setupContainerFS`, and FDs are only looked up during setup.
     pub fn by_fd(&self, fd: i32) -> Option<ConnRef> {
-        self.gofers
-            .iter()
-            .enumerate()
-            .find_map(|(gofer, g)| g.conn_by_fd(fd).map(|conn| ConnRef { gofer, conn }))
+        let gofer = self.gofers.len().checked_sub(1)?;
+        let conn = self.gofers.get(gofer)?.conn_by_fd(fd)?;
+        Some(ConnRef { gofer, conn })
     }
 
     /// [`GoferSet::by_fd`] through an index, rebuilt whenever a gofer or
     /// a connection was added since (connections are only ever appended).
     pub fn find_fd(&mut self, fd: i32) -> Option<ConnRef> {
-        let fresh = self.indexed.len() == self.gofers.len()
-            && self
-                .gofers
-                .iter()
-                .zip(&self.indexed)
-                .all(|(g, n)| g.connections().len() == *n);
-        if !fresh {
+        let gofer = self.gofers.len().checked_sub(1)?;
+        let g = self.gofers.get(gofer)?;
+        let now = Some((gofer, g.connections().len()));
+        if self.indexed != now {
             self.fd_index.clear();
-            self.indexed.clear();
-            for (gofer, g) in self.gofers.iter().enumerate() {
-                self.indexed.push(g.connections().len());
-                for c in g.connections() {
-                    self.fd_index
-                        .entry(c.fd)
-                        .or_insert(ConnRef { gofer, conn: c.id });
-                }
+            for c in g.connections() {
+                self.fd_index.entry(c.fd).or_insert(c.id);
             }
+            self.indexed = now;
         }
-        let hit = self.fd_index.get(&fd).copied().filter(|c| {
-            self.gofers
-                .get(c.gofer)
-                .and_then(|g| g.connection(c.conn))
-                .is_some_and(|x| x.fd == fd)
-        });
+        let hit = self
+            .fd_index
+            .get(&fd)
+            .copied()
+            .filter(|c| g.connection(*c).is_some_and(|x| x.fd == fd))
+            .map(|conn| ConnRef { gofer, conn });
         // A miss (or a gofer swapped in place) takes the plain scan.
         hit.or_else(|| self.by_fd(fd))
     }
