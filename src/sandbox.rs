@@ -272,13 +272,25 @@ impl Sandbox {
     /// `runsc start` of a child container: its own gofer, FDs numbered after
     /// every FD used so far unless given.
     pub fn add_container(&mut self, a: &AddContainer) -> StepReport {
-        match self.add_container_inner(a) {
+        let (setup, gofer) = match self.start_gofer(a) {
+            Ok(x) => x,
+            Err(e) => return StepReport::failed(&e),
+        };
+        let mut fds = FdDispenser::new(&setup.fds);
+        match self.setup_child(a, setup, gofer, &mut fds) {
             Ok(r) => r,
-            Err(e) => StepReport::failed(&e),
+            // A setup that failed part-way reports the FDs it took, as the
+            // root container's report does.
+            Err(e) => StepReport {
+                fds_consumed: Some(fds.consumed().to_vec()),
+                ..StepReport::failed(&e)
+            },
         }
     }
 
-    fn add_container_inner(&mut self, a: &AddContainer) -> Result<StepReport> {
+    /// What comes before the child's `setupContainerFS`: the checks, then
+    /// the container's own gofer (added as the start in progress).
+    fn start_gofer(&mut self, a: &AddContainer) -> Result<(GoferSetup, usize)> {
         self.root()?;
         validate_id(&a.cid)?;
         if !self.started.contains(&a.cid) && self.started.len() >= crate::limits::MAX_CONTAINERS {
@@ -291,7 +303,7 @@ impl Sandbox {
             ));
         }
         self.started.insert(a.cid.clone());
-        let setup = setup_gofer(
+        let mut setup = setup_gofer(
             &a.spec,
             a.host.as_ref(),
             a.gofer_fds.as_deref(),
@@ -305,20 +317,31 @@ impl Sandbox {
             .unwrap_or(self.next_fd)
             .saturating_add(1)
             .max(self.next_fd);
-        let gofer = self.vfs.gofers.add(setup.gofer);
+        let gofer = self.vfs.gofers.add(std::mem::take(&mut setup.gofer));
+        Ok((setup, gofer))
+    }
+
+    /// The child branch of `setupContainerFS` on the start's dispenser.
+    fn setup_child(
+        &mut self,
+        a: &AddContainer,
+        setup: GoferSetup,
+        gofer: usize,
+        fds: &mut FdDispenser,
+    ) -> Result<StepReport> {
         let first_decision = self.rec.decisions.len();
         let r = setup_child_container_fs(
             &mut self.vfs,
             &setup.spec,
             &self.config,
-            &setup.fds,
+            fds,
             &a.cid,
             &mut self.rec,
         );
         if let Some(ds) = self.rec.decisions.get_mut(first_decision..) {
             annotate(ds, Some(&a.cid), &setup.notes);
         }
-        let (root, fds) = r.map_err(errorf("failed to create new process"))?;
+        let root = r.map_err(errorf("failed to create new process"))?;
         let consumed = fds.consumed().to_vec();
         let view = mounts_text(&self.vfs.mount_table(root));
         self.containers.insert(

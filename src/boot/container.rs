@@ -18,16 +18,17 @@ use crate::vfs::{clean, Ctx, DirentId, Vfs};
 /// `/__runsc_containers__/<cid>`, then the child's compiled mounts relative
 /// to it. No leftover-FD check; running out of FDs is still fatal. Errors
 /// carry fs.go's wording; the loader adds `failed to create new process: `.
+/// `fds` is the start's `fdDispenser`, the caller's so that what a failed
+/// setup took can still be reported, as for the root container.
 pub fn setup_child_container_fs(
     vfs: &mut Vfs,
     spec: &SpecView,
     conf: &Config,
-    gofer_fds: &[i32],
+    fds: &mut FdDispenser,
     cid: &str,
     rec: &mut Recorder,
-) -> Result<(DirentId, FdDispenser)> {
-    let mut fds = FdDispenser::new(gofer_fds);
-    let root_inode = create_root_mount(vfs, spec, conf, &mut fds, None, Some(cid), rec)
+) -> Result<DirentId> {
+    let root_inode = create_root_mount(vfs, spec, conf, fds, None, Some(cid), rec)
         .map_err(super::errorf("error creating filesystem for container"))?;
     let global = vfs.namespace_root()?;
     let mut budget = 0u32;
@@ -82,11 +83,11 @@ pub fn setup_child_container_fs(
     }
     for (i, c) in list.mounts.iter().enumerate() {
         rec.select(Some(first + i));
-        mount_submount(vfs, conf, container_root, &mut fds, c, &list, rec)
+        mount_submount(vfs, conf, container_root, fds, c, &list, rec)
             .map_err(super::errorf("error mounting filesystem for container"))?;
     }
     rec.select(None);
-    Ok((container_root, fds))
+    Ok(container_root)
 }
 
 /// `destroyContainerFS(cid)`: unmounts every submount of the child's root
