@@ -1,7 +1,10 @@
 //! devtmpfs (`sfs/dev/dev.go` New): the fixed `/dev` of a sandbox. Image
 //! `/dev` contents are hidden; there is no `/dev/tty` or `/dev/console`.
+//! The root and `pts` are `ramfs.Dir`s without `CreateOps`, so nothing can
+//! be created in them (EACCES); `shm` is a tmpfs directory and can.
 
-use crate::vfs::{Device, InodeId, MountSourceFlags, Node, Vfs};
+use super::ramfs::deny_creates;
+use crate::vfs::{Device, DirCreate, InodeId, MountSourceFlags, Node, Vfs};
 use std::collections::BTreeMap;
 
 /// A new devtmpfs instance: a 0555 root holding the standard entries.
@@ -24,9 +27,15 @@ pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags) -> InodeId {
         ("pts", 0o555, Node::Dir(BTreeMap::new())),
         ("ptmx", 0o777, Node::Symlink("pts/ptmx".into())),
     ];
+    let mut denying = vec![root];
     for (name, perms, node) in entries {
         // Names are fixed and the root is fresh, so insertion cannot clash.
-        let _ = vfs.plain_create(root, name, perms, node);
+        let made = vfs.plain_create(root, name, perms, node);
+        if let (Ok(d), "pts") = (made, name) {
+            // `newDirectory`: a bare ramfs.Dir.
+            denying.push(d);
+        }
     }
+    deny_creates(vfs, &denying, DirCreate::NoCreateOps);
     root
 }

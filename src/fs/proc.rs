@@ -1,11 +1,14 @@
 //! procfs (`sfs/proc`), the parts mount tooling reads: `/proc/[pid]/mounts`
 //! and `mountinfo` generated live from the mount table for the reading task's
 //! root, `/proc/mounts -> self/mounts`, `/proc/self`, `/proc/filesystems`.
+//! The root (`proc`) and the task directory (`taskDir`) are `ramfs.Dir`s
+//! without `CreateOps`: creating in them is EACCES.
 
 use super::options::{generic_mount_source_options, go_map};
+use super::ramfs::deny_creates;
 use super::REGISTERED;
 use crate::error::{Error, Result};
-use crate::vfs::{Ctx, GeneratedFile, InodeId, MountInfo, MountSourceFlags, Node, Vfs};
+use crate::vfs::{Ctx, DirCreate, GeneratedFile, InodeId, MountInfo, MountSourceFlags, Node, Vfs};
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
@@ -44,6 +47,7 @@ pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags, data: &str) -
         0o444,
         Node::Generated(GeneratedFile::Filesystems),
     )?;
+    deny_creates(vfs, &[root, pid], DirCreate::NoCreateOps);
     Ok(root)
 }
 

@@ -3,7 +3,7 @@
 
 use crate::error::{Error, Result};
 use crate::gostr::quote;
-use crate::vfs::{clean, InodeId, MountSourceFlags, Node, Vfs};
+use crate::vfs::{clean, DirCreate, InodeId, MountSourceFlags, Node, Vfs};
 use std::collections::BTreeMap;
 
 /// Stub directories are root-owned and mode 0555 (`emptyDir`).
@@ -26,14 +26,32 @@ pub fn make_directory_tree(vfs: &mut Vfs, subdirs: &[String]) -> Result<InodeId>
     }
     let msrc = vfs.new_mount_source("ramfs", "none", "", MountSourceFlags::default());
     let root = vfs.alloc_inode(msrc, STUB_PERMS, Node::Dir(BTreeMap::new()));
+    let mut dirs = vec![root];
     for s in subdirs {
         let mut dir = root;
         for comp in s.split('/').filter(|c| !c.is_empty()) {
             dir = match vfs.lookup_inode(dir, comp) {
                 Ok(existing) => existing,
-                Err(_) => vfs.plain_create(dir, comp, STUB_PERMS, Node::Dir(BTreeMap::new()))?,
+                Err(_) => {
+                    let d = vfs.plain_create(dir, comp, STUB_PERMS, Node::Dir(BTreeMap::new()))?;
+                    dirs.push(d);
+                    d
+                }
             };
         }
     }
+    // `emptyDir`: traversable but not writable.
+    deny_creates(vfs, &dirs, DirCreate::NoCreateOps);
     Ok(root)
+}
+
+/// Marks directories whose gVisor inode operations refuse creations
+/// (`ramfs.Dir` built without `CreateOps`, or tty's directory), once the
+/// filesystem has laid its own entries in them.
+pub(crate) fn deny_creates(vfs: &mut Vfs, dirs: &[InodeId], how: DirCreate) {
+    for d in dirs {
+        if let Ok(i) = vfs.ino_mut(*d) {
+            i.create = how;
+        }
+    }
 }

@@ -1,6 +1,9 @@
 //! sysfs (`sfs/sys`): the fixed top-level tree runsc's sandbox shows.
+//! Every directory is a `ramfs.Dir` without `CreateOps` (`newDir`), so
+//! nothing can be created in sysfs (EACCES).
 
-use crate::vfs::{InodeId, MountSourceFlags, Node, Vfs};
+use super::ramfs::deny_creates;
+use crate::vfs::{DirCreate, InodeId, MountSourceFlags, Node, Vfs};
 use std::collections::BTreeMap;
 
 /// CPUs the simulated kernel reports (`k.ApplicationCores()`).
@@ -9,11 +12,15 @@ pub const APPLICATION_CORES: u32 = 2;
 /// A new sysfs instance.
 pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags) -> InodeId {
     let msrc = vfs.new_mount_source("sysfs", device, "", flags);
-    let dir = |vfs: &mut Vfs, parent: InodeId, name: &str| -> InodeId {
-        vfs.plain_create(parent, name, 0o555, Node::Dir(BTreeMap::new()))
-            .unwrap_or(parent)
-    };
     let root = vfs.alloc_inode(msrc, 0o555, Node::Dir(BTreeMap::new()));
+    let mut dirs = vec![root];
+    let mut dir = |vfs: &mut Vfs, parent: InodeId, name: &str| -> InodeId {
+        let d = vfs
+            .plain_create(parent, name, 0o555, Node::Dir(BTreeMap::new()))
+            .unwrap_or(parent);
+        dirs.push(d);
+        d
+    };
     for name in [
         "block", "bus", "dev", "firmware", "fs", "kernel", "module", "power",
     ] {
@@ -32,5 +39,6 @@ pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags) -> InodeId {
     for i in 0..APPLICATION_CORES {
         dir(vfs, cpu, &format!("cpu{i}"));
     }
+    deny_creates(vfs, &dirs, DirCreate::NoCreateOps);
     root
 }

@@ -84,6 +84,22 @@ pub enum Node {
     Remote(Box<crate::fs::RemoteNode>),
 }
 
+/// Which creations a directory's inode operations accept.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum DirCreate {
+    /// tmpfs (a `ramfs.Dir` with `CreateOps`) and gofer directories.
+    #[default]
+    Allowed,
+    /// A `ramfs.Dir` built without `CreateOps` (procfs, devtmpfs, sysfs and
+    /// their subdirectories, the stub tree): `Create`, `CreateDirectory` and
+    /// `CreateLink` return `ramfs.ErrDenied`, which the syscall layer turns
+    /// into EACCES; `CreateHardLink` does not check and succeeds.
+    NoCreateOps,
+    /// devpts's root (`tty.dirInodeOperations`): every create, hard links
+    /// included, is EACCES.
+    Never,
+}
+
 /// One inode.
 #[derive(Clone, Debug)]
 pub struct Inode {
@@ -97,6 +113,8 @@ pub struct Inode {
     pub node: Node,
     /// Extended attributes; overlay whiteouts live here on upper directories.
     pub xattrs: Option<Box<BTreeMap<String, Vec<u8>>>>,
+    /// For a directory: which creations its inode operations accept.
+    pub create: DirCreate,
 }
 
 impl Inode {

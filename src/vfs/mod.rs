@@ -26,7 +26,7 @@ mod perm;
 pub use attr::{Attr, FileType, Stat};
 pub use file::{FileId, OpenFlags};
 pub use fileops::PATH_MAX;
-pub use inode::{Device, GeneratedFile, Inode, InodeId, Node, OverlayEntry};
+pub use inode::{Device, DirCreate, GeneratedFile, Inode, InodeId, Node, OverlayEntry};
 pub use mount_source::{MountSource, MountSourceFlags, MsrcId, MsrcKind};
 pub use mounts::{MountInfo, MAX_SYMLINK_TRAVERSALS, NAME_MAX};
 pub use ops::DirEntry;

@@ -5,7 +5,7 @@
 //! single non-overlay filesystem.
 
 use super::attr::{Attr, FileType, Stat};
-use super::inode::{Device, Inode, InodeId, Node, OverlayEntry};
+use super::inode::{Device, DirCreate, Inode, InodeId, Node, OverlayEntry};
 use super::mount_source::MsrcId;
 use super::{Ctx, Vfs};
 use crate::errno::Errno;
@@ -38,6 +38,7 @@ impl Vfs {
             nlink: 1,
             node,
             xattrs: None,
+            create: DirCreate::Allowed,
         })
     }
 
@@ -306,6 +307,11 @@ impl Vfs {
         let msrc = self.ino(dir)?.msrc;
         match &self.ino(dir)?.node {
             Node::Dir(entries) if entries.contains_key(name) => return Err(Errno::EEXIST.into()),
+            // ramfs `Dir.Create`/`CreateDirectory`/`CreateLink` without
+            // CreateOps: ErrDenied (EACCES); tty's dir: EACCES.
+            Node::Dir(_) if self.ino(dir)?.create != DirCreate::Allowed => {
+                return Err(Errno::EACCES.into())
+            }
             Node::Dir(_) => {}
             Node::Overlay(_) => return Err(Errno::EIO.into()),
             Node::Remote(r) if r.file_type == FileType::Directory => {
@@ -343,6 +349,11 @@ impl Vfs {
         }
         if matches!(&self.ino(dir)?.node, Node::Dir(e) if e.contains_key(name)) {
             return Err(Errno::EEXIST.into());
+        }
+        // ramfs `Dir.CreateHardLink` does not look at CreateOps; tty's does
+        // not link at all.
+        if self.ino(dir)?.create == DirCreate::Never {
+            return Err(Errno::EACCES.into());
         }
         self.dir_insert(dir, name, target)?;
         let t = self.ino_mut(target)?;
