@@ -1,13 +1,8 @@
 //! Scenario tests: every `tests/scenarios/NAME.json` runs through
 //! `Sandbox::from_scenario`, and its report is compared with
-//! `tests/scenarios/NAME.expected.json`.
-//!
-//! The expected file holds the report or a subset of it. Comparison is
-//! recursive: an object in the expected file lists only the keys it checks
-//! (each must match), an array must have exactly the same length and every
-//! element must match, and scalars must be equal. So a scenario can pin the
-//! whole `proc_mounts` list while checking only `destination`, `outcome` and
-//! `gofer_fd` of each decision.
+//! `tests/scenarios/NAME.expected.json` by the rules of
+//! `tests/support/golden.rs` (the browser runner, `tests/web/scenarios.rs`,
+//! uses the same file).
 //!
 //! `MOUNTLAB_BLESS=1 cargo test --test scenarios` rewrites the expected files
 //! from the engine's output, keeping the shape (the keys) each file already
@@ -16,9 +11,11 @@
 //! against the semantics doc and gVisor before committing it.
 //! `MOUNTLAB_SCENARIO=substring` runs only the matching scenarios.
 
-use mountlab::sandbox::Sandbox;
-use mountlab::scenario::Scenario;
-use serde_json::{Map, Value};
+#[path = "support/golden.rs"]
+mod golden;
+
+use golden::{check, compare, project, report_of_text, summary};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -51,97 +48,7 @@ fn expected_path(scenario: &Path) -> PathBuf {
 
 fn report_of(path: &Path) -> Value {
     let text = std::fs::read_to_string(path).expect("readable scenario");
-    let s = Scenario::from_json(&text)
-        .unwrap_or_else(|e| panic!("{}: scenario does not parse: {e}", path.display()));
-    let sb = Sandbox::from_scenario(&s)
-        .unwrap_or_else(|e| panic!("{}: sandbox not built: {e}", path.display()));
-    serde_json::to_value(sb.report()).expect("report serializes")
-}
-
-fn short(v: &Value) -> String {
-    let s = v.to_string();
-    if s.len() > 400 {
-        format!("{}…", &s[..s.floor_char_boundary_compat(400)])
-    } else {
-        s
-    }
-}
-
-/// `str::floor_char_boundary` is unstable; this is the stable equivalent.
-trait FloorCharBoundary {
-    fn floor_char_boundary_compat(&self, i: usize) -> usize;
-}
-
-impl FloorCharBoundary for str {
-    fn floor_char_boundary_compat(&self, mut i: usize) -> usize {
-        while i > 0 && !self.is_char_boundary(i) {
-            i -= 1;
-        }
-        i
-    }
-}
-
-/// Compares `actual` with the subset `expected`, pushing one line per
-/// mismatching JSON path.
-fn compare(path: &str, expected: &Value, actual: &Value, diffs: &mut Vec<String>) {
-    match (expected, actual) {
-        (Value::Object(e), Value::Object(a)) => {
-            for (k, ev) in e {
-                let p = format!("{path}.{k}");
-                match a.get(k) {
-                    Some(av) => compare(&p, ev, av, diffs),
-                    None => diffs.push(format!("{p}: missing in report (expected {})", short(ev))),
-                }
-            }
-        }
-        (Value::Array(e), Value::Array(a)) => {
-            if e.len() != a.len() {
-                diffs.push(format!(
-                    "{path}: length {} but expected {}\n      expected: {}\n      actual:   {}",
-                    a.len(),
-                    e.len(),
-                    short(expected),
-                    short(actual)
-                ));
-                return;
-            }
-            for (i, (ev, av)) in e.iter().zip(a).enumerate() {
-                compare(&format!("{path}[{i}]"), ev, av, diffs);
-            }
-        }
-        _ if expected == actual => {}
-        _ => diffs.push(format!(
-            "{path}:\n      expected: {}\n      actual:   {}",
-            short(expected),
-            short(actual)
-        )),
-    }
-}
-
-/// `actual` cut down to the shape of `shape` (for blessing).
-fn project(shape: &Value, actual: &Value) -> Value {
-    match (shape, actual) {
-        (Value::Object(s), Value::Object(a)) => {
-            let mut out = Map::new();
-            for k in s.keys() {
-                if let Some(av) = a.get(k) {
-                    out.insert(k.clone(), project(&s[k], av));
-                }
-            }
-            Value::Object(out)
-        }
-        (Value::Array(s), Value::Array(a)) if !s.is_empty() => {
-            // Elements keep the shape of the matching expected element, or of
-            // the last one when the array grew.
-            Value::Array(
-                a.iter()
-                    .enumerate()
-                    .map(|(i, av)| project(s.get(i).unwrap_or(&s[s.len() - 1]), av))
-                    .collect(),
-            )
-        }
-        _ => actual.clone(),
-    }
+    report_of_text(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
 fn bless(expected_file: &Path, actual: &Value) {
@@ -175,41 +82,15 @@ fn scenarios_match_their_expected_reports() {
             bless(&exp_path, &actual);
             continue;
         }
-        let text = match std::fs::read_to_string(&exp_path) {
-            Ok(t) => t,
-            Err(e) => {
-                failures.push(format!(
-                    "{name}: no expected file {}: {e}",
-                    exp_path.display()
-                ));
-                continue;
-            }
+        let r = match std::fs::read_to_string(&exp_path) {
+            Ok(text) => check(&text, &actual),
+            Err(e) => Err(format!("no expected file {}: {e}", exp_path.display())),
         };
-        let expected: Value = match serde_json::from_str(&text) {
-            Ok(v) => v,
-            Err(e) => {
-                failures.push(format!("{name}: expected file is not JSON: {e}"));
-                continue;
-            }
-        };
-        if !expected.is_object() || expected.as_object().is_some_and(Map::is_empty) {
-            failures.push(format!("{name}: expected file checks nothing"));
-            continue;
-        }
-        let mut diffs = Vec::new();
-        compare("report", &expected, &actual, &mut diffs);
-        if !diffs.is_empty() {
-            failures.push(format!("{name}:\n  {}", diffs.join("\n  ")));
+        if let Err(diffs) = r {
+            failures.push(format!("{name}:\n  {diffs}"));
         }
     }
-    assert!(
-        failures.is_empty(),
-        "{} of {} scenarios differ from their expected report \
-         (MOUNTLAB_BLESS=1 regenerates; check before committing):\n\n{}",
-        failures.len(),
-        all.len(),
-        failures.join("\n\n")
-    );
+    assert!(failures.is_empty(), "{}", summary(&failures, all.len()));
 }
 
 /// The real binary agrees with the library: `run` prints the same report
