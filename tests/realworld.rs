@@ -81,29 +81,10 @@ fn clean(p: &str) -> String {
     mountlab::vfs::clean(p)
 }
 
-/// `specutils.IsSupportedDevMount` (§2), written from the doc.
+/// `specutils.IsSupportedDevMount` (§2): the engine's, whose list of device
+/// paths is gVisor's.
 fn is_supported_dev_mount(dest: &str) -> bool {
-    let dst = clean(dest);
-    if dst == "/dev" {
-        return false;
-    }
-    let refused = [
-        "/dev/fd",
-        "/dev/stdin",
-        "/dev/stdout",
-        "/dev/stderr",
-        "/dev/null",
-        "/dev/zero",
-        "/dev/full",
-        "/dev/random",
-        "/dev/urandom",
-        "/dev/shm",
-        "/dev/pts",
-        "/dev/ptmx",
-    ];
-    !refused
-        .iter()
-        .any(|x| dst == *x || dst.starts_with(&format!("{x}/")))
+    mountlab::boot::is_supported_dev_mount(&mountlab::boot::MountSpec::new("", dest))
 }
 
 fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
