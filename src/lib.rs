@@ -9,6 +9,7 @@ pub mod boot;
 pub mod errno;
 pub mod error;
 pub mod fs;
+pub mod gosort;
 pub mod gostr;
 pub mod hostfs;
 pub mod limits;
