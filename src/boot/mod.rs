@@ -6,6 +6,7 @@ mod compile;
 mod config;
 mod container;
 mod decisions;
+mod describe;
 mod fds;
 mod namespace;
 mod options;
@@ -16,13 +17,14 @@ mod subtargets;
 pub use compile::{compile_mounts, is_9p_mount, is_supported_dev_mount, CompiledMount};
 pub use config::{Config, FileAccess};
 pub use container::{
-    destroy_container_fs, get_path, set_executable_path, setup_child_container_fs, validate_id,
+    destroy_container_fs, get_path, set_executable_path, setup_container_fs, validate_id,
 };
-pub use decisions::{Decision, Layer, Origin, Outcome, Reason, Recorder};
+pub use decisions::{Decision, Event, Layer, Origin, Outcome, Reason, Recorder};
+pub use describe::{describe_layers, mount_id_of};
 pub use fds::FdDispenser;
 pub use namespace::{
-    add_overlay, add_submount_overlay, create_mount_namespace, create_root_mount, mount_id_of,
-    mount_submount, MountList, CHILD_CONTAINERS_DIR, ROOT_DEVICE,
+    add_overlay, add_submount_overlay, create_mount_namespace, create_root_mount, mount_submount,
+    MountList, CHILD_CONTAINERS_DIR, ROOT_DEVICE,
 };
 pub use options::{
     get_mount_name_and_options, mount_device, mount_flags, p9_mount_options,
