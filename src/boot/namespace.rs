@@ -124,13 +124,12 @@ pub fn create_root_mount(
         // Overlay a tmpfs filesystem on top of the root (fs.go:222).
         root_inode = add_overlay(vfs, root_inode, "root-overlay-upper", mf)?;
     }
-    let (inode, stubs, overlay) = (root_inode, &submounts[..], conf.overlay);
     rec.event(Event::RootMounted {
         vfs,
-        inode,
+        inode: root_inode,
         fd,
-        stubs,
-        overlay,
+        stubs: &submounts,
+        overlay: conf.overlay,
     });
     Ok(root_inode)
 }
@@ -190,11 +189,11 @@ pub fn mount_submount(
         // All writes go to upper, be paranoid and make lower readonly (fs.go:313).
         mf.read_only = true;
     }
-    let (device, data, flags) = (mount_device(m), opts.join(","), mf);
+    let (device, data) = (mount_device(m), opts.join(","));
     rec.event(Event::Mounting {
         fs_name: &fs_name,
         device: &device,
-        flags,
+        flags: mf,
         data: &data,
         fd,
     });
