@@ -118,3 +118,48 @@ fn layer(role: &str, m: &MountSource, detail: String) -> Layer {
         detail,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::boot::{add_overlay, add_submount_overlay};
+    use crate::vfs::MountSourceFlags;
+
+    fn roles(layers: &[Layer]) -> Vec<(&str, &str, &str)> {
+        layers
+            .iter()
+            .map(|l| (l.role.as_str(), l.fs.as_str(), l.detail.as_str()))
+            .collect()
+    }
+
+    /// The upper's name is the device of the tmpfs `addOverlay` mounted,
+    /// whatever name it was given; the stubs keep their list.
+    #[test]
+    fn layers_are_read_from_the_inode_stack() {
+        let mut vfs = Vfs::new();
+        let flags = MountSourceFlags::default();
+        let mount = crate::fs::mount(&mut vfs, "tmpfs", "none", flags, "").unwrap();
+        let stubs = ["a".to_string(), "a".to_string(), "b/c".to_string()];
+        let stubbed = add_submount_overlay(&mut vfs, mount, &stubs).unwrap();
+        let top = add_overlay(&mut vfs, stubbed, "some-name", flags).unwrap();
+        assert_eq!(
+            roles(&describe_layers(&vfs, top, &stubs, "bind")),
+            [
+                ("upper", "tmpfs", "some-name-upper"),
+                ("mount", "tmpfs", ""),
+                ("lower", "ramfs", "a a b/c"),
+            ]
+        );
+        assert_eq!(shown_as(&vfs, top).as_deref(), Some("overlayfs"));
+        assert_eq!(shown_as(&vfs, mount).as_deref(), Some("tmpfs"));
+        assert!(has_stubs(&vfs, top) && !has_stubs(&vfs, mount));
+        assert_eq!(
+            roles(&describe_layers(&vfs, mount, &[], "tmpfs")),
+            [("mount", "tmpfs", "")]
+        );
+        assert_eq!(
+            mounted_source(&vfs, top).map(|m| m.fs_name.as_str()),
+            Some("tmpfs")
+        );
+    }
+}
