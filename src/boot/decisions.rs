@@ -199,7 +199,7 @@ pub struct Recorder {
 
 impl Recorder {
     /// Adds a decision and makes it the one later warnings attach to.
-    pub fn begin(&mut self, d: Decision) -> usize {
+    fn begin(&mut self, d: Decision) -> usize {
         self.decisions.push(d);
         self.current = Some(self.decisions.len() - 1);
         self.decisions.len() - 1
@@ -219,14 +219,14 @@ impl Recorder {
     }
 
     /// A reason on the current decision.
-    pub fn note(&mut self, function: &'static str, text: impl Into<Cow<'static, str>>) {
+    fn note(&mut self, function: &'static str, text: impl Into<Cow<'static, str>>) {
         if let Some(d) = self.current.and_then(|i| self.decisions.get_mut(i)) {
             d.reason(function, text);
         }
     }
 
     /// The current decision, to fill in fields.
-    pub fn current(&mut self) -> Option<&mut Decision> {
+    fn current(&mut self) -> Option<&mut Decision> {
         self.current.and_then(|i| self.decisions.get_mut(i))
     }
 
