@@ -11,8 +11,7 @@ use crate::scenario::{AddContainer, HostInput, Scenario, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-/// The gVisor commit whose `runsc/boot/fs.go` the engine ports.
-pub const GVISOR_COMMIT: &str = "82719be42e636f86780d21b01e10ecb2c9a25e53";
+pub use crate::boot::GVISOR_COMMIT;
 
 /// The playground's config controls; either may be absent to keep the
 /// scenario's own value.
@@ -135,49 +134,25 @@ pub struct SourceRef {
     pub url: String,
 }
 
-/// Line ranges at [`GVISOR_COMMIT`].
-const SOURCES: &[(&str, &str, u32, u32)] = &[
-    ("fdDispenser", "runsc/boot/fs.go", 67, 82),
-    ("createMountNamespace", "runsc/boot/fs.go", 86, 118),
-    ("compileMounts", "runsc/boot/fs.go", 122, 190),
-    ("createRootMount", "runsc/boot/fs.go", 193, 231),
-    ("addOverlay", "runsc/boot/fs.go", 233, 251),
-    ("getMountNameAndOptions", "runsc/boot/fs.go", 254, 289),
-    ("mountSubmount", "runsc/boot/fs.go", 295, 353),
-    ("p9MountOptions", "runsc/boot/fs.go", 356, 367),
-    ("parseAndFilterOptions", "runsc/boot/fs.go", 371, 393),
-    ("mountDevice", "runsc/boot/fs.go", 395, 405),
-    ("addRestoreMount", "runsc/boot/fs.go", 407, 431),
-    ("createRestoreEnvironment", "runsc/boot/fs.go", 407, 462),
-    ("mountFlags", "runsc/boot/fs.go", 464, 479),
-    ("addSubmountOverlay", "runsc/boot/fs.go", 489, 505),
-    ("subtargets", "runsc/boot/fs.go", 508, 526),
-    ("setupContainerFS", "runsc/boot/fs.go", 528, 626),
-    ("setExecutablePath", "runsc/boot/fs.go", 630, 638),
-    ("destroyContainerFS", "runsc/boot/fs.go", 642, 709),
-    (
-        "specutils.IsSupportedDevMount",
-        "runsc/specutils/specutils.go",
-        293,
-        316,
-    ),
-    ("runsc/container", "runsc/container/fs.go", 1, 0),
-];
-
-/// The source location of a function named in a decision's reasons.
+/// The source location of a function named in a decision's reasons, from
+/// the port table [`crate::boot::PORT`].
 pub fn source_ref_of(function: &str) -> Option<SourceRef> {
-    let (name, file, start, end) = SOURCES.iter().find(|(n, ..)| *n == function)?;
-    let anchor = if *end >= *start && *start > 1 {
+    let p = crate::boot::port_of(function)?;
+    let (start, end) = p.lines;
+    let anchor = if end >= start && start > 1 {
         format!("#L{start}-L{end}")
     } else {
         String::new()
     };
     Some(SourceRef {
-        function: name.to_string(),
-        file: file.to_string(),
-        start: *start,
-        end: *end,
-        url: format!("https://github.com/google/gvisor/blob/{GVISOR_COMMIT}/{file}{anchor}"),
+        function: p.go.to_string(),
+        file: p.file.to_string(),
+        start,
+        end,
+        url: format!(
+            "https://github.com/google/gvisor/blob/{GVISOR_COMMIT}/{}{anchor}",
+            p.file
+        ),
     })
 }
 

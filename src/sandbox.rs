@@ -3,9 +3,9 @@
 //! report, the mount tree and the 9P logs.
 
 use crate::boot::{
-    create_mount_namespace, create_restore_environment, destroy_container_fs, errorf,
-    set_executable_path, setup_child_container_fs, validate_id, Config, Decision, FdDispenser,
-    Origin, Outcome, Recorder, RestoreEnvironment, SpecView,
+    create_restore_environment, destroy_container_fs, errorf, set_executable_path,
+    setup_container_fs, validate_id, Config, Decision, FdDispenser, Origin, Outcome, Recorder,
+    RestoreEnvironment, SpecView,
 };
 use crate::error::{Error, Result};
 use crate::fs::{mountinfo_text, mounts_text};
@@ -182,15 +182,10 @@ impl Sandbox {
             next_fd,
         };
         let mut dispenser = FdDispenser::new(&fds);
-        match create_mount_namespace(
-            &mut sb.vfs,
-            &sb.spec,
-            &sb.config,
-            &mut dispenser,
-            &mut sb.rec,
-        ) {
+        let (vfs, spec, conf, rec) = (&mut sb.vfs, &sb.spec, &sb.config, &mut sb.rec);
+        match setup_container_fs(vfs, spec, conf, &mut dispenser, None, rec) {
             Ok(root) => sb.root_cwd = Some(root),
-            Err(e) => sb.setup_error = Some(errorf("error creating mounts")(e)),
+            Err(e) => sb.setup_error = Some(e),
         }
         sb.fds_consumed = dispenser.consumed().to_vec();
         annotate(&mut sb.rec.decisions, None, &notes);
@@ -330,12 +325,13 @@ impl Sandbox {
         fds: &mut FdDispenser,
     ) -> Result<StepReport> {
         let first_decision = self.rec.decisions.len();
-        let r = setup_child_container_fs(
+        let cid = Some(a.cid.as_str());
+        let r = setup_container_fs(
             &mut self.vfs,
             &setup.spec,
             &self.config,
             fds,
-            &a.cid,
+            cid,
             &mut self.rec,
         );
         if let Some(ds) = self.rec.decisions.get_mut(first_decision..) {

@@ -1,8 +1,8 @@
-//! `compileMounts` (fs.go:122-190) and `specutils.IsSupportedDevMount`.
+//! `compileMounts` (fs.go:122-190) and `specutils.IsSupportedDevMount`
+//! (specutils.go:296-316).
 
-use super::decisions::{Decision, Origin, Outcome, Recorder};
+use super::decisions::{Event, Origin, Recorder};
 use super::MountSpec;
-use crate::gostr::quote;
 use crate::vfs::{clean, clean_cow};
 
 /// A mount after `compileMounts`, remembering where it came from.
@@ -13,8 +13,20 @@ pub struct CompiledMount {
     pub spec_index: Option<usize>,
 }
 
+impl CompiledMount {
+    /// A mount `compileMounts` adds itself.
+    fn mandatory(typ: &str, destination: &str) -> CompiledMount {
+        CompiledMount {
+            mount: MountSpec::new(typ, destination),
+            origin: Origin::Mandatory,
+            spec_index: None,
+        }
+    }
+}
+
 /// Device paths the sandbox provides itself; spec mounts at or below them are
-/// dropped (`specutils.IsSupportedDevMount`).
+/// dropped (`specutils.IsSupportedDevMount`: "These are devices exist inside
+/// sentry", specutils.go:297).
 const UNSUPPORTED_DEV: &[&str] = &[
     "/dev/fd",
     "/dev/stdin",
@@ -35,6 +47,8 @@ pub fn is_supported_dev_mount(m: &MountSpec) -> bool {
     let dst = clean_cow(&m.destination);
     let dst = dst.as_ref();
     if dst == "/dev" {
+        // A single mount at '/dev' is always mounted, "as the spec says we
+        // SHOULD" (specutils.go:305-307).
         return false;
     }
     !UNSUPPORTED_DEV.iter().any(|dev| {
@@ -53,46 +67,25 @@ pub fn is_9p_mount(m: &MountSpec) -> bool {
 /// `compileMounts(spec)`: `[/proc?, /sys?, /tmp?, /dev, /dev/pts, spec mounts…]`.
 /// The mandatory mounts are **prepended**, so a spec's own `/proc` keeps its
 /// spec position after `/dev`. "Mounted" is decided by the cleaned
-/// destination, whatever the type. When `rec` is given, dropped mounts get
-/// their decision logged there with `container`.
-pub fn compile_mounts(
-    spec_mounts: &[MountSpec],
-    rec: Option<(&mut Recorder, Option<&str>)>,
-) -> Vec<CompiledMount> {
-    let mut rec = rec;
+/// destination, whatever the type. Dropped mounts are logged in `rec`.
+pub fn compile_mounts(spec_mounts: &[MountSpec], rec: &mut Recorder) -> Vec<CompiledMount> {
+    // Keep track of whether proc, sys, and tmp were mounted (fs.go:123).
     let (mut proc_mounted, mut sys_mounted, mut tmp_mounted) = (false, false, false);
+    // Always mount /dev (fs.go:127).
     let mut mounts = vec![
-        CompiledMount {
-            mount: MountSpec::new("devtmpfs", "/dev"),
-            origin: Origin::Mandatory,
-            spec_index: None,
-        },
-        CompiledMount {
-            mount: MountSpec::new("devpts", "/dev/pts"),
-            origin: Origin::Mandatory,
-            spec_index: None,
-        },
+        CompiledMount::mandatory("devtmpfs", "/dev"),
+        CompiledMount::mandatory("devpts", "/dev/pts"),
     ];
-    for (i, m) in spec_mounts.iter().enumerate() {
+    // Mount all submounts from the spec (fs.go:138).
+    for (index, m) in spec_mounts.iter().enumerate() {
         if !is_supported_dev_mount(m) {
-            if let Some((r, cid)) = rec.as_mut() {
-                let mut d = Decision::new(*cid, Origin::Spec, Some(i), m);
-                d.outcome = Outcome::Dropped;
-                let idx = r.begin(d);
-                r.note("specutils.IsSupportedDevMount", "the sandbox provides this device path itself (devtmpfs/devpts), so the spec mount is dropped");
-                r.warn(
-                    "compileMounts",
-                    format!("ignoring dev mount at {}", quote(&m.destination)),
-                );
-                r.select(None);
-                let _ = idx;
-            }
+            rec.event(Event::DevMountIgnored { index, mount: m });
             continue;
         }
         mounts.push(CompiledMount {
             mount: m.clone(),
             origin: Origin::Spec,
-            spec_index: Some(i),
+            spec_index: Some(index),
         });
         match clean(&m.destination).as_str() {
             "/proc" => proc_mounted = true,
@@ -101,28 +94,23 @@ pub fn compile_mounts(
             _ => {}
         }
     }
+    // Mount proc and sys even if the user did not ask for it, "as the spec
+    // says we SHOULD" (fs.go:155-156).
     let mut mandatory = Vec::new();
     if !proc_mounted {
-        mandatory.push(CompiledMount {
-            mount: MountSpec::new("proc", "/proc"),
-            origin: Origin::Mandatory,
-            spec_index: None,
-        });
+        mandatory.push(CompiledMount::mandatory("proc", "/proc"));
     }
     if !sys_mounted {
-        mandatory.push(CompiledMount {
-            mount: MountSpec::new("sysfs", "/sys"),
-            origin: Origin::Mandatory,
-            spec_index: None,
-        });
+        mandatory.push(CompiledMount::mandatory("sysfs", "/sys"));
     }
+    // A tmpfs at /tmp "is a nice optimization, and fixes some apps that call
+    // mknod in /tmp"; it always appears empty (fs.go:171-178).
     if !tmp_mounted {
-        mandatory.push(CompiledMount {
-            mount: MountSpec::new("tmpfs", "/tmp"),
-            origin: Origin::Mandatory,
-            spec_index: None,
-        });
+        mandatory.push(CompiledMount::mandatory("tmpfs", "/tmp"));
     }
+    // "The mandatory mounts should be ordered right after the root, in case
+    // there are submounts of these mandatory mounts already in the spec."
+    // (fs.go:185-186)
     mandatory.extend(mounts);
     mandatory
 }
@@ -143,13 +131,13 @@ mod tests {
     fn mandatory_mounts_are_prepended() {
         let c = compile_mounts(
             &[m("tmpfs", "/foo"), m("proc", "/proc"), m("tmpfs", "/bar")],
-            None,
+            &mut Recorder::default(),
         );
         assert_eq!(
             dests(&c),
             ["/sys", "/tmp", "/dev", "/dev/pts", "/foo", "/proc", "/bar"]
         );
-        let c = compile_mounts(&[], None);
+        let c = compile_mounts(&[], &mut Recorder::default());
         assert_eq!(dests(&c), ["/proc", "/sys", "/tmp", "/dev", "/dev/pts"]);
     }
 
@@ -161,7 +149,7 @@ mod tests {
                 m("bind", "/sys/"),
                 m("cgroup", "/tmp/../tmp"),
             ],
-            None,
+            &mut Recorder::default(),
         );
         assert_eq!(
             dests(&c),
@@ -193,7 +181,7 @@ mod tests {
                 m("bind", "/dev/shm"),
                 m("mqueue", "/dev/mqueue"),
             ],
-            Some((&mut rec, None)),
+            &mut rec,
         );
         assert_eq!(
             dests(&c),
@@ -207,7 +195,10 @@ mod tests {
             ]
         );
         assert_eq!(rec.decisions.len(), 2);
-        assert_eq!(rec.decisions[1].outcome, Outcome::Dropped);
+        assert_eq!(
+            rec.decisions[1].outcome,
+            crate::boot::decisions::Outcome::Dropped
+        );
     }
 
     #[test]

@@ -1,12 +1,13 @@
-//! Child containers: the child branch of `setupContainerFS` (fs.go:528-626)
-//! and `destroyContainerFS` (fs.go:642-709).
+//! Setting up and tearing down a container's filesystem, in fs.go's order:
+//! `setupContainerFS` (fs.go:530-626), both its root and its child branch,
+//! `setExecutablePath` (630-638) and `destroyContainerFS` (642-709).
 
 use super::compile::compile_mounts;
 use super::config::Config;
-use super::decisions::{Decision, Recorder};
+use super::decisions::{Event, Recorder};
 use super::fds::FdDispenser;
 use super::namespace::{
-    create_root_mount, mount_id_of, mount_submount, MountList, CHILD_CONTAINERS_DIR,
+    create_mount_namespace, create_root_mount, mount_submount, MountList, CHILD_CONTAINERS_DIR,
 };
 use super::SpecView;
 use crate::errno::Errno;
@@ -14,26 +15,36 @@ use crate::error::{Error, Result};
 use crate::gostr::quote;
 use crate::vfs::{clean, Ctx, DirentId, Vfs};
 
-/// The child branch of `setupContainerFS`: a root under
-/// `/__runsc_containers__/<cid>`, then the child's compiled mounts relative
-/// to it. No leftover-FD check; running out of FDs is still fatal. Errors
-/// carry fs.go's wording; the loader adds `failed to create new process: `.
-/// `fds` is the start's `fdDispenser`, the caller's so that what a failed
-/// setup took can still be reported, as for the root container.
-pub fn setup_child_container_fs(
+/// `setupContainerFS`: the mounts of container `cid` (`None` for the root
+/// container, which runsc sets up first). Returns the container's root.
+/// Errors carry fs.go's wording; the loader adds `failed to create new
+/// process: ` for a child. `fds` is the container's `fdDispenser`, the
+/// caller's so that what a failed setup took can still be reported.
+pub fn setup_container_fs(
     vfs: &mut Vfs,
     spec: &SpecView,
     conf: &Config,
     fds: &mut FdDispenser,
-    cid: &str,
+    cid: Option<&str>,
     rec: &mut Recorder,
 ) -> Result<DirentId> {
-    let root_inode = create_root_mount(vfs, spec, conf, fds, None, Some(cid), rec)
+    rec.set_container(cid);
+    // "If this is the root container, we also need to setup the root mount
+    // namespace." (fs.go:555-570; a child always has an id.)
+    let (Ok(global), Some(cid)) = (vfs.namespace_root(), cid) else {
+        return create_mount_namespace(vfs, spec, conf, fds, rec)
+            .map_err(super::errorf("error creating mounts"));
+    };
+    // Setup a child container: its root under `/__runsc_containers__/<cid>`,
+    // only the four mandatory stubs, then its compiled mounts relative to
+    // it. No leftover-FD check; running out of FDs is still fatal.
+    rec.begin_root(&spec.root_path);
+    let root_inode = create_root_mount(vfs, spec, conf, fds, None, rec)
         .map_err(super::errorf("error creating filesystem for container"))?;
-    let global = vfs.namespace_root()?;
-    let mut budget = 0u32;
+    // Create mount point for the container's rootfs (fs.go:585).
+    let mut max_traversals = 0u32;
     let cont_dir = vfs
-        .find_inode(global, None, CHILD_CONTAINERS_DIR, &mut budget)
+        .find_inode(global, None, CHILD_CONTAINERS_DIR, &mut max_traversals)
         .map_err(|e| {
             e.wrap(format!(
                 "couldn't find child container dir {}",
@@ -52,42 +63,41 @@ pub fn setup_child_container_fs(
     let mounted = vfs
         .mount(container_root, root_inode)
         .map_err(|e| e.wrap("mount container root"))?;
-    // fs.go walks again because the old dirent is stale after Mount.
+    // "We have to re-walk to the dirent to find the mounted directory. The
+    // old dirent is invalid at this point." (fs.go:605-606)
     let container_root = vfs
         .lookup(in_dir, cid, false)
         .map_err(|e| e.wrap(format!("find container mount point {}", quote(cid))))?;
     debug_assert_eq!(mounted, container_root);
-    let path = vfs.path_of(container_root, global);
-    rec.mount_order.push(path.clone());
-    if let Some(d) = rec
-        .decisions
-        .iter_mut()
-        .rev()
-        .find(|d| d.container.as_deref() == Some(cid) && d.origin == super::Origin::Root)
-    {
-        d.mount_path = Some(path);
-        d.mount_id = mount_id_of(vfs, container_root);
-        d.reason(
-            "setupContainerFS",
-            format!(
-                "child root mounted at {}/{cid}; only dev sys proc tmp get stubs",
-                CHILD_CONTAINERS_DIR
-            ),
-        );
-    }
-    let list = MountList::new(compile_mounts(&spec.mounts, Some((rec, Some(cid)))));
-    let first = rec.decisions.len();
-    for c in &list.mounts {
-        rec.decisions
-            .push(Decision::new(Some(cid), c.origin, c.spec_index, &c.mount));
-    }
-    for (i, c) in list.mounts.iter().enumerate() {
-        rec.select(Some(first + i));
-        mount_submount(vfs, conf, container_root, fds, c, &list, rec)
+    rec.event(Event::ChildRootMounted {
+        vfs,
+        root: container_root,
+    });
+    // Mount all submounts (fs.go:614).
+    let mounts = MountList::new(compile_mounts(&spec.mounts, rec));
+    let first = rec.plan(&mounts.mounts);
+    for (i, m) in mounts.iter().enumerate() {
+        rec.reach(first + i);
+        mount_submount(vfs, conf, container_root, fds, m, &mounts, rec)
+            .map_err(|e| rec.failed(e))
             .map_err(super::errorf("error mounting filesystem for container"))?;
     }
     rec.select(None);
     Ok(container_root)
+}
+
+/// `setExecutablePath`: resolves `argv0` against the process env's PATH from
+/// the process root `ctx.root`. The loader wraps failures as
+/// `error setting executable path for %+v: %v`.
+pub fn set_executable_path(
+    vfs: &mut Vfs,
+    ctx: Ctx,
+    argv0: &str,
+    env: &[String],
+    wd: &str,
+) -> Result<String> {
+    let paths = get_path(env).unwrap_or_default();
+    vfs.resolve_executable_path(ctx, wd, argv0, &paths)
 }
 
 /// `destroyContainerFS(cid)`: unmounts every submount of the child's root
@@ -174,20 +184,6 @@ pub fn get_path(env: &[String]) -> Option<Vec<String>> {
     env.iter()
         .find_map(|e| e.strip_prefix("PATH="))
         .map(|p| p.split(':').map(str::to_string).collect())
-}
-
-/// `setExecutablePath`: resolves `argv0` against the process env's PATH from
-/// the process root `ctx.root`. The loader wraps failures as
-/// `error setting executable path for %+v: %v`.
-pub fn set_executable_path(
-    vfs: &mut Vfs,
-    ctx: Ctx,
-    argv0: &str,
-    env: &[String],
-    wd: &str,
-) -> Result<String> {
-    let paths = get_path(env).unwrap_or_default();
-    vfs.resolve_executable_path(ctx, wd, argv0, &paths)
 }
 
 /// Checks a container id as runsc's `validateID` does (`^[\w+-\.]+$`).

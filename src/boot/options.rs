@@ -1,8 +1,9 @@
-//! Option handling of fs.go: `getMountNameAndOptions`, `parseAndFilterOptions`,
-//! `mountFlags`, `p9MountOptions`, `mountDevice`.
+//! Option handling of fs.go, in its order: `getMountNameAndOptions`
+//! (fs.go:254-289), `p9MountOptions` (356-367), `parseAndFilterOptions`
+//! (371-393), `mountDevice` (397-405) and `mountFlags` (464-479).
 
 use super::config::{Config, FileAccess};
-use super::decisions::Recorder;
+use super::decisions::{Event, Recorder};
 use super::fds::FdDispenser;
 use super::MountSpec;
 use crate::error::{Error, Result};
@@ -28,7 +29,6 @@ pub fn get_mount_name_and_options(
     fds: &mut FdDispenser,
     rec: &mut Recorder,
 ) -> Result<MountNameAndOptions> {
-    const F: &str = "getMountNameAndOptions";
     let mut out = MountNameAndOptions {
         fs_name: String::new(),
         opts: Vec::new(),
@@ -38,43 +38,52 @@ pub fn get_mount_name_and_options(
     match m.typ.as_str() {
         "devpts" | "devtmpfs" | "proc" | "sysfs" => {
             out.fs_name = m.typ.clone();
-            rec.note(
-                F,
-                format!(
-                    "type {} is mounted as is; spec options are not passed to it",
-                    quote(&m.typ)
-                ),
-            );
+            rec.event(Event::AsIs { typ: &m.typ });
         }
         "none" => {
             out.fs_name = "sysfs".into();
-            rec.note(F, "type \"none\" is mounted as sysfs (a 2018 quirk)");
+            rec.event(Event::NoneIsSysfs);
         }
         "tmpfs" => {
-            out.fs_name = "tmpfs".into();
+            out.fs_name = m.typ.clone();
+            // "tmpfs has some extra supported options that we must pass
+            // through" (fs.go:270).
             out.opts = parse_and_filter_options(&m.options, &["mode", "uid", "gid"], rec)?;
         }
         "bind" => {
             let fd = fds.remove()?;
             out.fd = Some(fd);
             out.fs_name = "9p".into();
+            // "Non-root bind mounts are always shared" (fs.go:276).
             out.opts = p9_mount_options(fd, FileAccess::Shared);
-            rec.note(F, format!("bind becomes a 9p mount over gofer FD {fd}; non-root binds are always cache=remote_revalidating"));
+            rec.event(Event::BindOverGofer { fd });
+            // "If configured, add overlay to all writable mounts" (fs.go:278).
             // Go's && short-circuits: mountFlags (and its warnings) runs
             // here only when --overlay is on.
             out.use_overlay = conf.overlay && !mount_flags(&m.options, rec).read_only;
             if out.use_overlay {
-                rec.note(F, "--overlay: a tmpfs upper goes over this writable bind; the 9p lower is forced read-only");
+                rec.event(Event::BindOverlay);
             }
         }
-        _ => {
-            rec.warn(
-                F,
-                format!("ignoring unknown filesystem type {}", quote(&m.typ)),
-            );
-        }
+        // "Most applications will "just work" without them, so this is a
+        // warning for now" (fs.go:282-286).
+        _ => rec.event(Event::UnknownType { typ: &m.typ }),
     }
     Ok(out)
+}
+
+/// `p9MountOptions(fd, fa)`.
+pub fn p9_mount_options(fd: i32, fa: FileAccess) -> Vec<String> {
+    let mut opts = vec![
+        "trans=fd".to_string(),
+        format!("rfdno={fd}"),
+        format!("wfdno={fd}"),
+        "privateunixsocket=true".to_string(),
+    ];
+    if fa == FileAccess::Shared {
+        opts.push("cache=remote_revalidating".into());
+    }
+    opts
 }
 
 /// `parseAndFilterOptions(opts, allowedKeys...)`: keeps allowed `k` and
@@ -114,6 +123,17 @@ pub fn parse_and_filter_options(
     Ok(out)
 }
 
+/// `mountDevice(m)`: `9pfs-<raw destination>` for binds, `none` otherwise.
+pub fn mount_device(m: &MountSpec) -> String {
+    if m.typ == "bind" {
+        // A device string with the target "is consistent across S/R and
+        // uniquely identifies the connection" (fs.go:399-400).
+        format!("9pfs-{}", m.destination)
+    } else {
+        "none".to_string()
+    }
+}
+
 /// `mountFlags(opts)`: only `rw`, `ro` (last wins) and `noatime` mean
 /// anything; every other option warns and is ignored (no nosuid, nodev or
 /// noexec in 2018).
@@ -131,29 +151,6 @@ pub fn mount_flags(opts: &[String], rec: &mut Recorder) -> MountSourceFlags {
         }
     }
     mf
-}
-
-/// `p9MountOptions(fd, fa)`.
-pub fn p9_mount_options(fd: i32, fa: FileAccess) -> Vec<String> {
-    let mut opts = vec![
-        "trans=fd".to_string(),
-        format!("rfdno={fd}"),
-        format!("wfdno={fd}"),
-        "privateunixsocket=true".to_string(),
-    ];
-    if fa == FileAccess::Shared {
-        opts.push("cache=remote_revalidating".into());
-    }
-    opts
-}
-
-/// `mountDevice(m)`: `9pfs-<raw destination>` for binds, `none` otherwise.
-pub fn mount_device(m: &MountSpec) -> String {
-    if m.typ == "bind" {
-        format!("9pfs-{}", m.destination)
-    } else {
-        "none".to_string()
-    }
 }
 
 #[cfg(test)]

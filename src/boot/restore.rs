@@ -1,10 +1,11 @@
-//! `createRestoreEnvironment` and `addRestoreMount` (fs.go:407-462): the
-//! mount arguments a checkpoint restore would replay.
+//! `addRestoreMount` (fs.go:409-430) and `createRestoreEnvironment`
+//! (fs.go:434-462): the mount arguments a checkpoint restore would replay.
 
 use super::compile::compile_mounts;
 use super::config::Config;
 use super::decisions::Recorder;
 use super::fds::FdDispenser;
+use super::namespace::ROOT_DEVICE;
 use super::options::{get_mount_name_and_options, mount_device, mount_flags, p9_mount_options};
 use super::SpecView;
 use crate::error::Result;
@@ -24,6 +25,28 @@ pub struct MountArgs {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RestoreEnvironment {
     pub mount_sources: BTreeMap<String, Vec<MountArgs>>,
+}
+
+/// `addRestoreMount`: unknown types are skipped ("Fix this when we support
+/// all the mount types", fs.go:416).
+fn add_restore_mount(
+    conf: &Config,
+    renv: &mut RestoreEnvironment,
+    m: &super::MountSpec,
+    fds: &mut FdDispenser,
+    rec: &mut Recorder,
+) -> Result<()> {
+    let r = get_mount_name_and_options(conf, m, fds, rec)?;
+    if r.fs_name.is_empty() {
+        return Ok(());
+    }
+    let args = MountArgs {
+        dev: mount_device(m),
+        flags: mount_flags(&m.options, rec),
+        data: r.opts.join(","),
+    };
+    renv.mount_sources.entry(r.fs_name).or_default().push(args);
+    Ok(())
 }
 
 /// `createRestoreEnvironment(spec, conf, fds)`. There is no
@@ -46,33 +69,12 @@ pub fn create_restore_environment(
         .entry("9p".into())
         .or_default()
         .push(MountArgs {
-            dev: "9pfs-/".into(),
+            dev: ROOT_DEVICE.into(),
             flags,
             data: opts.join(","),
         });
-    for c in compile_mounts(&spec.mounts, None) {
+    for c in compile_mounts(&spec.mounts, rec) {
         add_restore_mount(conf, &mut renv, &c.mount, fds, rec)?;
     }
     Ok(renv)
-}
-
-/// `addRestoreMount`: unknown types are skipped.
-fn add_restore_mount(
-    conf: &Config,
-    renv: &mut RestoreEnvironment,
-    m: &super::MountSpec,
-    fds: &mut FdDispenser,
-    rec: &mut Recorder,
-) -> Result<()> {
-    let r = get_mount_name_and_options(conf, m, fds, rec)?;
-    if r.fs_name.is_empty() {
-        return Ok(());
-    }
-    let args = MountArgs {
-        dev: mount_device(m),
-        flags: mount_flags(&m.options, rec),
-        data: r.opts.join(","),
-    };
-    renv.mount_sources.entry(r.fs_name).or_default().push(args);
-    Ok(())
 }
