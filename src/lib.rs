@@ -6,6 +6,7 @@
 
 pub mod bench;
 pub mod boot;
+pub mod engines;
 pub mod errno;
 pub mod error;
 pub mod fs;
