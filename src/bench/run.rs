@@ -1,7 +1,7 @@
 //! The timed half of `mountlab bench` (native only): medians of repeated
 //! samples for every workload in [`super::suite`].
 
-use super::gen::{generate, kernel_spec};
+use super::gen::{generate, kernel_spec, scenario_json};
 use super::suite::{
     boot, stage_host, CreateTarget, Creates, Lookups, Mountinfo, NineP, Readdir, CREATE_BATCH,
 };
@@ -337,6 +337,11 @@ pub(super) fn cli(args: &[String]) -> Result<String, String> {
                 let v = it.next().ok_or("--emit-kernel-spec needs N")?;
                 let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
                 return Ok(kernel_spec(&generate(n), o.lookups));
+            }
+            "--emit-scenario" => {
+                let v = it.next().ok_or("--emit-scenario needs N")?;
+                let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
+                return Ok(scenario_json(&generate(n)));
             }
             other => return Err(format!("bench: unknown argument {other:?}")),
         }
