@@ -560,7 +560,7 @@ fn annotate(decisions: &mut [Decision], cid: Option<&str>, notes: &[(usize, Stri
     if notes.is_empty() {
         return;
     }
-    let mut first: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut first: crate::vfs::FastMap<usize, usize> = Default::default();
     for (i, d) in decisions.iter().enumerate() {
         if d.origin == Origin::Spec && d.container.as_deref() == cid {
             if let Some(idx) = d.spec_index {

@@ -4,9 +4,8 @@
 
 use crate::boot::{Decision, Layer};
 use crate::sandbox::Sandbox;
-use crate::vfs::MountSourceFlags;
+use crate::vfs::{FastMap, MountSourceFlags};
 use serde::Serialize;
-use std::collections::HashMap;
 use std::fmt::Write;
 
 /// One mount in the tree.
@@ -68,7 +67,8 @@ pub fn mount_tree(sb: &Sandbox) -> Option<MountNode> {
 /// goes under the first node of its parent id that precedes it, or, as an
 /// orphan whose parent is outside the table, under the first node.
 fn assemble(nodes: Vec<MountNode>) -> Option<MountNode> {
-    let mut first_of: HashMap<u64, usize> = HashMap::with_capacity(nodes.len());
+    let mut first_of: FastMap<u64, usize> = FastMap::default();
+    first_of.reserve(nodes.len());
     for (i, n) in nodes.iter().enumerate() {
         first_of.entry(n.id).or_insert(i);
     }
@@ -104,13 +104,14 @@ fn sort_children(n: &mut MountNode) {
 /// that mount id at that path, or for the root mount (id 1) the root
 /// container's `createRootMount` decision.
 struct DecisionIndex<'a> {
-    by_mount: HashMap<(u64, &'a str), usize>,
+    by_mount: FastMap<(u64, &'a str), usize>,
     root: Option<usize>,
 }
 
 impl<'a> DecisionIndex<'a> {
     fn new(decisions: &'a [Decision]) -> DecisionIndex<'a> {
-        let mut by_mount = HashMap::with_capacity(decisions.len());
+        let mut by_mount = FastMap::default();
+        by_mount.reserve(decisions.len());
         for (i, d) in decisions.iter().enumerate() {
             if let (Some(id), Some(path)) = (d.mount_id, d.mount_path.as_deref()) {
                 by_mount.insert((id, path), i);
