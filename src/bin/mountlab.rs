@@ -273,6 +273,7 @@ fn usage_error(msg: &str) -> ExitCode {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn serve_9p(args: &[String]) -> ExitCode {
+    purge_freed_memory_at_once();
     match mountlab::p9::net::serve_main(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -280,6 +281,21 @@ fn serve_9p(args: &[String]) -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A server runs for long: what its clients free must go back to the OS
+/// (tests/p9_load.rs checks), not wait for mimalloc's delayed purge (1 s,
+/// times 10 for arenas), which is right for the one-shot commands.
+#[cfg(not(target_arch = "wasm32"))]
+fn purge_freed_memory_at_once() {
+    extern "C" {
+        fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+    }
+    // `mi_option_purge_delay` in mimalloc.h (v3, as libmimalloc-sys 0.1.49
+    // vendors it).
+    const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+    // SAFETY: mimalloc's documented option setter, callable at any time.
+    unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
 }
 
 #[cfg(target_arch = "wasm32")]
