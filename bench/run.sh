@@ -14,6 +14,7 @@ mkdir -p "$out"
 quick=0
 [[ ${1:-} == --quick ]] && quick=1
 
+start_load=$(cut -d' ' -f1-3 /proc/loadavg)
 cargo build --release --quiet --bin mountlab
 gcc -O2 -Wall -Wextra -Wno-format-truncation -o "$out/mountbench" bench/kernel/mountbench.c
 
@@ -70,5 +71,5 @@ fi
 echo "mountlab: native suite" >&2
 ./target/release/mountlab bench --json "${ours_args[@]}" > "$out/ours.json"
 
-echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "load average: $start_load at the start, $(cut -d' ' -f1-3 /proc/loadavg) at the end"
 python3 bench/table.py "$out" "${sizes[@]}"
