@@ -12,6 +12,10 @@ use mountlab::bench::suite::{
 };
 use std::time::{Duration, Instant};
 
+/// The allocator the `mountlab` binary uses, so both time the same thing.
+#[global_allocator]
+static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn builds(c: &mut Criterion) {
     let mut g = c.benchmark_group("build");
     g.sample_size(10);

@@ -572,11 +572,23 @@ impl Sandbox {
 }
 
 /// Adds runsc's host-side notes to the decisions of spec mounts.
+/// One pass over the decisions indexes the first one of each spec mount of
+/// `cid`, so a spec whose every mount has a note costs N, not N² (the
+/// search per note was 46% of a 50 000-mount `preview`).
 fn annotate(decisions: &mut [Decision], cid: Option<&str>, notes: &[(usize, String)]) {
+    if notes.is_empty() {
+        return;
+    }
+    let mut first: crate::vfs::FastMap<usize, usize> = Default::default();
+    for (i, d) in decisions.iter().enumerate() {
+        if d.origin == Origin::Spec && d.container.as_deref() == cid {
+            if let Some(idx) = d.spec_index {
+                first.entry(idx).or_insert(i);
+            }
+        }
+    }
     for (idx, text) in notes {
-        if let Some(d) = decisions.iter_mut().find(|d| {
-            d.origin == Origin::Spec && d.spec_index == Some(*idx) && d.container.as_deref() == cid
-        }) {
+        if let Some(d) = first.get(idx).and_then(|&i| decisions.get_mut(i)) {
             d.reason("runsc/container", text.clone());
         }
     }

@@ -4,7 +4,7 @@
 
 use crate::boot::{Decision, Layer};
 use crate::sandbox::Sandbox;
-use crate::vfs::MountSourceFlags;
+use crate::vfs::{FastMap, MountSourceFlags};
 use serde::Serialize;
 use std::fmt::Write;
 
@@ -29,14 +29,20 @@ pub struct MountNode {
 }
 
 /// Builds the tree of the whole namespace.
+///
+/// Linear in the mounts (after one sort by id): the decisions are indexed by
+/// (mount id, mount path) once, and children are attached through an index
+/// of ids instead of a search of the remaining mounts per mount (which made
+/// the tree of 50 000 mounts quadratic, 37% of its `preview`).
 pub fn mount_tree(sb: &Sandbox) -> Option<MountNode> {
     let root = sb.vfs.namespace_root().ok()?;
     let table = sb.vfs.mount_table(root);
     let decisions = &sb.rec.decisions;
+    let index = DecisionIndex::new(decisions);
     let mut nodes: Vec<MountNode> = table
         .iter()
         .map(|m| {
-            let di = find_decision(decisions, &m.path, m.id);
+            let di = index.find(&m.path, m.id);
             let d = di.and_then(|i| decisions.get(i));
             MountNode {
                 id: m.id,
@@ -52,50 +58,77 @@ pub fn mount_tree(sb: &Sandbox) -> Option<MountNode> {
             }
         })
         .collect();
-    // Attach children to parents, deepest ids first so each subtree is
-    // complete before it moves (ids grow with mount order).
     nodes.sort_by_key(|n| n.id);
-    while nodes.len() > 1 {
-        let Some(last) = nodes.pop() else { break };
-        match nodes
-            .iter_mut()
-            .find(|n| n.id == last.parent_id && n.id != last.id)
-        {
-            Some(p) => p.children.insert(0, last),
-            None => {
-                // An orphan (its parent is outside the table): keep it under root.
-                match nodes.first_mut() {
-                    Some(r) => r.children.push(last),
-                    None => return Some(last),
-                }
-            }
+    assemble(nodes)
+}
+
+/// Nests `nodes` (sorted by id) by parent id. Deepest ids first, so each
+/// subtree is complete before it moves (ids grow with mount order): a node
+/// goes under the first node of its parent id that precedes it, or, as an
+/// orphan whose parent is outside the table, under the first node.
+fn assemble(nodes: Vec<MountNode>) -> Option<MountNode> {
+    let mut first_of: FastMap<u64, usize> = FastMap::default();
+    first_of.reserve(nodes.len());
+    for (i, n) in nodes.iter().enumerate() {
+        first_of.entry(n.id).or_insert(i);
+    }
+    let mut slots: Vec<Option<MountNode>> = nodes.into_iter().map(Some).collect();
+    for i in (1..slots.len()).rev() {
+        let Some(node) = slots.get_mut(i).and_then(Option::take) else {
+            continue;
+        };
+        let parent = first_of
+            .get(&node.parent_id)
+            .copied()
+            .filter(|&p| p < i && node.parent_id != node.id)
+            .unwrap_or(0);
+        if let Some(Some(p)) = slots.get_mut(parent) {
+            p.children.push(node);
         }
     }
-    let mut root = nodes.pop()?;
+    let mut root = slots.into_iter().next().flatten()?;
     sort_children(&mut root);
     Some(root)
 }
 
 fn sort_children(n: &mut MountNode) {
+    // Children were pushed deepest id first.
+    n.children.reverse();
     n.children.sort_by_key(|c| c.id);
     for c in &mut n.children {
         sort_children(c);
     }
 }
 
-fn find_decision(decisions: &[Decision], path: &str, id: u64) -> Option<usize> {
-    decisions
-        .iter()
-        .rposition(|d| d.mount_id == Some(id) && d.mount_path.as_deref() == Some(path))
-        .or_else(|| {
-            if id == 1 {
-                decisions
-                    .iter()
-                    .position(|d| d.container.is_none() && d.origin == crate::boot::Origin::Root)
-            } else {
-                None
+/// The decision of each mount, found in O(1): the last decision recording
+/// that mount id at that path, or for the root mount (id 1) the root
+/// container's `createRootMount` decision.
+struct DecisionIndex<'a> {
+    by_mount: FastMap<(u64, &'a str), usize>,
+    root: Option<usize>,
+}
+
+impl<'a> DecisionIndex<'a> {
+    fn new(decisions: &'a [Decision]) -> DecisionIndex<'a> {
+        let mut by_mount = FastMap::default();
+        by_mount.reserve(decisions.len());
+        for (i, d) in decisions.iter().enumerate() {
+            if let (Some(id), Some(path)) = (d.mount_id, d.mount_path.as_deref()) {
+                by_mount.insert((id, path), i);
             }
-        })
+        }
+        let root = decisions
+            .iter()
+            .position(|d| d.container.is_none() && d.origin == crate::boot::Origin::Root);
+        DecisionIndex { by_mount, root }
+    }
+
+    fn find(&self, path: &str, id: u64) -> Option<usize> {
+        self.by_mount
+            .get(&(id, path))
+            .copied()
+            .or(if id == 1 { self.root } else { None })
+    }
 }
 
 /// The findmnt-style text of the tree.

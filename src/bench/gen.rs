@@ -408,6 +408,54 @@ pub fn kernel_spec(g: &Generated, lookups: usize) -> String {
     s
 }
 
+/// The generated spec as a scenario file (`mountlab run` / `preview`
+/// input): the OCI spec and the host files its binds serve. The
+/// whole-process benchmark feeds this to the release binary, so what it
+/// times is what a user runs on the same spec the kernel helper builds.
+pub fn scenario_json(g: &Generated) -> String {
+    use serde_json::{json, Map, Value};
+    let mounts: Vec<Value> = g
+        .spec
+        .mounts
+        .iter()
+        .map(|m| {
+            json!({
+                "destination": m.destination,
+                "type": m.typ,
+                "source": m.source,
+                "options": m.options,
+            })
+        })
+        .collect();
+    let host: Map<String, Value> = g
+        .host
+        .iter()
+        .map(|(attach, nodes)| {
+            let files: Map<String, Value> = nodes
+                .iter()
+                .filter_map(|(rel, node)| match node {
+                    HostNodeInput::Content(c) => Some((rel.clone(), Value::String(c.clone()))),
+                    HostNodeInput::Typed(_) => None,
+                })
+                .collect();
+            (attach.clone(), Value::Object(files))
+        })
+        .collect();
+    let v = json!({
+        "description": format!("mountlab bench: the generated spec of {} mounts", g.n),
+        "spec": {
+            "ociVersion": "1.0.0",
+            "root": {"path": g.spec.root_path, "readonly": g.spec.root_readonly},
+            "process": {"args": g.spec.args, "env": g.spec.env, "cwd": g.spec.cwd},
+            "mounts": mounts,
+        },
+        "host": host,
+    });
+    let mut s = v.to_string();
+    s.push('\n');
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -437,5 +485,13 @@ mod tests {
                 assert!(p < i);
             }
         }
+    }
+
+    #[test]
+    fn scenario_json_is_a_scenario_of_the_same_spec() {
+        let g = generate(300);
+        let s = crate::scenario::Scenario::from_json(&scenario_json(&g)).unwrap();
+        assert_eq!(s.spec.mounts, g.spec.mounts);
+        assert_eq!(s.host.as_ref(), Some(&g.host));
     }
 }

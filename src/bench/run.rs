@@ -1,7 +1,7 @@
 //! The timed half of `mountlab bench` (native only): medians of repeated
 //! samples for every workload in [`super::suite`].
 
-use super::gen::{generate, kernel_spec};
+use super::gen::{generate, kernel_spec, scenario_json};
 use super::suite::{
     boot, stage_host, CreateTarget, Creates, Lookups, Mountinfo, NineP, Readdir, CREATE_BATCH,
 };
@@ -38,6 +38,11 @@ pub struct Options {
     pub table_sizes: Vec<usize>,
     /// Only the figures whose key starts with one of these (all if empty).
     pub only: Vec<String>,
+    /// Namespace sizes of the whole-process figures (`whole_*`).
+    pub whole_sizes: Vec<usize>,
+    /// The `mountlab` binary the whole-process figures spawn; `None` skips
+    /// them (a test harness is not `mountlab`).
+    pub whole_bin: Option<std::path::PathBuf>,
 }
 
 impl Options {
@@ -55,6 +60,8 @@ impl Options {
             lookups: 1000,
             table_sizes: vec![1_000, 10_000],
             only: Vec::new(),
+            whole_sizes: WHOLE_SIZES.to_vec(),
+            whole_bin: None,
         }
     }
 
@@ -66,6 +73,8 @@ impl Options {
             lookups: 20,
             table_sizes: vec![100],
             only: Vec::new(),
+            whole_sizes: vec![100],
+            whole_bin: None,
         }
     }
 }
@@ -120,9 +129,85 @@ fn e2s(e: crate::Error) -> String {
     e.to_string()
 }
 
+/// The sizes of the whole-process figures in a full run.
+pub const WHOLE_SIZES: [usize; 5] = [1_000, 5_000, 10_000, 50_000, 100_000];
+
+/// What the whole-process figures run, as a user types it after the
+/// scenario file: `run`, and `preview` in each of its formats.
+pub const WHOLE_COMMANDS: [(&str, &[&str]); 6] = [
+    ("whole_run", &["run"]),
+    ("whole_preview_tree", &["preview", "--format", "tree"]),
+    ("whole_preview_json", &["preview", "--format", "json"]),
+    ("whole_preview_mounts", &["preview", "--format", "mounts"]),
+    (
+        "whole_preview_mountinfo",
+        &["preview", "--format", "mountinfo"],
+    ),
+    (
+        "whole_preview_decisions",
+        &["preview", "--format", "decisions"],
+    ),
+];
+
+/// Times the release binary from spawn to exit on the generated spec of
+/// each size, as a user waits for it: reading and parsing the scenario,
+/// the build, the report and writing it out (to /dev/null, so the
+/// terminal's speed is not part of it).
+fn whole_process(o: &Options, bin: &std::path::Path, out: &mut Vec<Figure>) -> Result<(), String> {
+    use std::process::{Command, Stdio};
+    for &n in &o.whole_sizes {
+        if !WHOLE_COMMANDS.iter().any(|(k, _)| o.wants(k)) {
+            return Ok(());
+        }
+        let file =
+            std::env::temp_dir().join(format!("mountlab-whole-{}-{n}.json", std::process::id()));
+        std::fs::write(&file, scenario_json(&generate(n)))
+            .map_err(|e| format!("{}: {e}", file.display()))?;
+        let samples = if n >= 50_000 {
+            o.samples.min(3)
+        } else {
+            o.samples
+        };
+        for (key, args) in WHOLE_COMMANDS {
+            if !o.wants(key) {
+                continue;
+            }
+            let r = measure(samples, Duration::ZERO, || {
+                let mut cmd = Command::new(bin);
+                cmd.arg(args[0]).arg(&file).args(&args[1..]);
+                cmd.stdin(Stdio::null())
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::null());
+                let t = Instant::now();
+                let status = cmd
+                    .status()
+                    .map_err(|e| format!("{}: {e}", bin.display()))?;
+                let d = t.elapsed();
+                if !status.success() {
+                    return Err(format!("{key} N={n}: mountlab exited with {status}"));
+                }
+                Ok((1, d))
+            });
+            let r = match r {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&file);
+                    return Err(e);
+                }
+            };
+            out.push(figure(key, Some(n), "whole process, spawn to exit", r));
+        }
+        let _ = std::fs::remove_file(&file);
+    }
+    Ok(())
+}
+
 /// Runs the whole suite.
 pub fn run_suite(o: &Options) -> Result<Vec<Figure>, String> {
     let mut out = Vec::new();
+    if let Some(bin) = &o.whole_bin {
+        whole_process(o, bin, &mut out)?;
+    }
     for &n in &o.sizes {
         let g = generate(n);
         for overlay in [false, true] {
@@ -254,6 +339,43 @@ pub fn exponent(figs: &[Figure], key: &str, a: usize, b: usize) -> Option<f64> {
     Some((t(b)? / t(a)?).ln() / (b as f64 / a as f64).ln())
 }
 
+/// The growth exponent of each whole-process figure between consecutive
+/// sizes and from 10 000 to 100 000 (N log N there would be 1.097).
+#[derive(Clone, Debug, Serialize)]
+pub struct Growth {
+    pub key: String,
+    pub from: usize,
+    pub to: usize,
+    pub exponent: f64,
+}
+
+pub fn whole_growth(figs: &[Figure]) -> Vec<Growth> {
+    let mut out = Vec::new();
+    for (key, _) in WHOLE_COMMANDS {
+        let mut sizes: Vec<usize> = figs
+            .iter()
+            .filter(|f| f.key == key)
+            .filter_map(|f| f.n)
+            .collect();
+        sizes.sort_unstable();
+        let mut pairs: Vec<(usize, usize)> = sizes.windows(2).map(|w| (w[0], w[1])).collect();
+        if sizes.contains(&10_000) && sizes.contains(&100_000) {
+            pairs.push((10_000, 100_000));
+        }
+        for (a, b) in pairs {
+            if let Some(e) = exponent(figs, key, a, b) {
+                out.push(Growth {
+                    key: key.to_string(),
+                    from: a,
+                    to: b,
+                    exponent: e,
+                });
+            }
+        }
+    }
+    out
+}
+
 fn render(figs: &[Figure]) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -282,6 +404,13 @@ fn render(figs: &[Figure]) -> String {
             let _ = writeln!(s, "{key}: growth exponent N=10 000 -> 100 000: {e:.3}");
         }
     }
+    for g in whole_growth(figs) {
+        let _ = writeln!(
+            s,
+            "{}: growth exponent N={} -> {}: {:.3}",
+            g.key, g.from, g.to, g.exponent
+        );
+    }
     s
 }
 
@@ -302,16 +431,33 @@ struct JsonReport<'a> {
     figures: &'a [Figure],
     build_exponent: Option<f64>,
     build_overlay_exponent: Option<f64>,
+    whole_growth: Vec<Growth>,
 }
 
 pub(super) fn cli(args: &[String]) -> Result<String, String> {
     let mut json = false;
     let mut o = Options::full();
+    // Only the `mountlab` binary itself (a test harness, `mountlab-<hash>`,
+    // would take the arguments for test filters).
+    o.whole_bin = std::env::current_exe()
+        .ok()
+        .filter(|p| p.file_stem().is_some_and(|s| s == "mountlab"));
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--json" => json = true,
-            "--smoke" => o = Options::smoke(),
+            "--smoke" => {
+                o = Options {
+                    whole_bin: o.whole_bin.take(),
+                    ..Options::smoke()
+                }
+            }
+            "--whole-sizes" => {
+                let v = it
+                    .next()
+                    .ok_or("--whole-sizes needs a list like 1000,5000")?;
+                o.whole_sizes = parse_list(v)?;
+            }
             "--sizes" => {
                 let v = it.next().ok_or("--sizes needs a list like 10,100")?;
                 o.sizes = parse_list(v)?;
@@ -338,6 +484,11 @@ pub(super) fn cli(args: &[String]) -> Result<String, String> {
                 let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
                 return Ok(kernel_spec(&generate(n), o.lookups));
             }
+            "--emit-scenario" => {
+                let v = it.next().ok_or("--emit-scenario needs N")?;
+                let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
+                return Ok(scenario_json(&generate(n)));
+            }
             other => return Err(format!("bench: unknown argument {other:?}")),
         }
     }
@@ -347,6 +498,7 @@ pub(super) fn cli(args: &[String]) -> Result<String, String> {
             figures: &figs,
             build_exponent: exponent(&figs, "build", 10_000, 100_000),
             build_overlay_exponent: exponent(&figs, "build_overlay", 10_000, 100_000),
+            whole_growth: whole_growth(&figs),
         };
         serde_json::to_string_pretty(&r)
             .map(|s| s + "\n")
@@ -390,6 +542,7 @@ fn phases(n: usize) -> Result<String, String> {
 
 fn parse_list(v: &str) -> Result<Vec<usize>, String> {
     v.split(',')
+        .filter(|x| !x.trim().is_empty())
         .map(|x| {
             x.trim()
                 .replace('_', "")
@@ -403,6 +556,8 @@ fn parse_list(v: &str) -> Result<Vec<usize>, String> {
 mod tests {
     #[test]
     fn smoke_run_reports_every_figure() {
+        // The test harness is not `mountlab`: no whole-process figures here
+        // (tests/bench_whole.rs spawns the real binary).
         let out = super::cli(&["--smoke".into(), "--json".into()]).unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let figs = v["figures"].as_array().unwrap();

