@@ -279,3 +279,42 @@ fn serve_9p_unix_socket_read_only() {
     );
     let _ = std::fs::remove_file(&path);
 }
+
+/// #11.4/#11.5 over a real socket: serve-9p walks from an opened fid only
+/// with `--walk-from-open` (EBUSY otherwise, gVisor's `doWalk`), and refuses
+/// a fid in use for Tattach and for a Twalk newfid (EBADF) either way.
+#[test]
+fn serve_9p_walk_from_open_and_fids_in_use() {
+    for (extra, from_open) in [
+        (&[][..], Err(Errno::EBUSY)),
+        (&["--walk-from-open"][..], Ok(())),
+    ] {
+        let s = serve("walkopen", "127.0.0.1:0", extra);
+        let mut c = NetClient::connect(&s.addr).unwrap();
+        c.version(65536, 6).unwrap();
+        let (root, _) = c.attach("/", 0).unwrap();
+        let (d, _) = c.walk(root, &["sub"]).unwrap();
+        c.lopen(d, O_RDONLY).unwrap();
+        assert_eq!(c.walk(d, &["b.txt"]).map(drop), from_open, "{extra:?}");
+        let r = c.call(
+            Tattach {
+                fid: root,
+                afid: NOFID,
+                uname: "".into(),
+                aname: "/".into(),
+                n_uname: 0,
+            }
+            .into(),
+        );
+        assert_eq!(r.map(drop), Err(Errno::EBADF));
+        let r = c.call(
+            Twalk {
+                fid: root,
+                newfid: d,
+                names: vec!["a.txt".into()],
+            }
+            .into(),
+        );
+        assert_eq!(r.map(drop), Err(Errno::EBADF));
+    }
+}

@@ -55,6 +55,10 @@ pub struct Node {
     pub atime: u64,
     pub mtime: u64,
     pub ctime: u64,
+    /// Nanoseconds of `atime`/`mtime`: 0 for the logical clock's ticks, the
+    /// client's value after a Tsetattr with `ATIME_SET`/`MTIME_SET`.
+    pub atime_nsec: u64,
+    pub mtime_nsec: u64,
     /// Fids holding the node open; an unlinked node lives until they go
     /// (so a deleted-but-open file still reads, as on Linux).
     holds: u32,
@@ -163,6 +167,8 @@ impl HostFs {
                 atime: 0,
                 mtime: 0,
                 ctime: 0,
+                atime_nsec: 0,
+                mtime_nsec: 0,
                 holds: 0,
             },
         );
@@ -310,6 +316,8 @@ impl HostFs {
                 atime: t,
                 mtime: t,
                 ctime: t,
+                atime_nsec: 0,
+                mtime_nsec: 0,
                 holds: 0,
             },
         );
@@ -320,6 +328,7 @@ impl HostFs {
         let t = self.tick();
         if let Some(n) = self.nodes.get_mut(&dir) {
             n.mtime = t;
+            n.mtime_nsec = 0;
             n.ctime = t;
         }
     }
@@ -571,6 +580,7 @@ impl HostFs {
             }
         }
         n.mtime = t;
+        n.mtime_nsec = 0;
         n.ctime = t;
         Ok(buf.len())
     }
@@ -589,6 +599,7 @@ impl HostFs {
             d.resize(size as usize, 0);
         }
         n.mtime = t;
+        n.mtime_nsec = 0;
         n.ctime = t;
         Ok(())
     }
@@ -639,6 +650,7 @@ impl HostFs {
                 n.kind = NodeKind::File(bytes.to_vec());
                 n.perm = mode & 0o7777;
                 n.mtime = t;
+                n.mtime_nsec = 0;
                 n.ctime = t;
                 return Ok(ino);
             }

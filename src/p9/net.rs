@@ -38,21 +38,26 @@ pub struct ServeArgs {
     pub listen: String,
     pub seed: Option<PathBuf>,
     pub read_only: bool,
+    /// `--walk-from-open`: allow Twalk from an opened fid (diod's
+    /// `diodls -l` needs it); off, the walk is EBUSY as in gVisor's `doWalk`.
+    pub walk_from_open: bool,
 }
 
-const USAGE: &str =
-    "usage: mountlab serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] [--read-only]";
+const USAGE: &str = "usage: mountlab serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] \
+     [--read-only] [--walk-from-open]";
 
 pub fn parse_args(args: &[String]) -> Result<ServeArgs> {
     let mut listen = None;
     let mut seed = None;
     let mut read_only = false;
+    let mut walk_from_open = false;
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--listen" => listen = Some(it.next().ok_or_else(|| Error::msg(USAGE))?.clone()),
             "--seed" => seed = Some(PathBuf::from(it.next().ok_or_else(|| Error::msg(USAGE))?)),
             "--read-only" => read_only = true,
+            "--walk-from-open" => walk_from_open = true,
             "-h" | "--help" => return Err(Error::msg(USAGE)),
             other => return Err(Error::msg(format!("unknown argument {other:?}\n{USAGE}"))),
         }
@@ -62,12 +67,16 @@ pub fn parse_args(args: &[String]) -> Result<ServeArgs> {
         listen,
         seed,
         read_only,
+        walk_from_open,
     })
 }
 
-/// The server `serve-9p` runs: attach point 0 is `/` of the (seeded) tree;
-/// repeated attaches are allowed, a clone walk returns no QID and walks from
-/// opened fids are allowed, so standard clients (diod's tools) work.
+/// The server `serve-9p` runs: attach point 0 is `/` of the (seeded) tree.
+/// Deviations from fsgofer, so standard clients (diod's tools) work: every
+/// connection may attach (fsgofer allows one Tattach per attach point), a
+/// clone walk returns no QID, and with `--walk-from-open` a walk from an
+/// opened fid is allowed. A fid already in use is refused on every server
+/// (see `Server::check_fid_unused`).
 pub fn build_server(args: &ServeArgs) -> Result<Server> {
     let mut host = HostFs::new();
     if let Some(dir) = &args.seed {
@@ -89,7 +98,7 @@ pub fn build_server(args: &ServeArgs) -> Result<Server> {
         allow_reattach: true,
         clone_returns_qid: false,
         max_fids: MAX_FIDS_PER_CONNECTION,
-        allow_walk_from_open: true,
+        allow_walk_from_open: args.walk_from_open,
     };
     server.add_attach_point("/", args.read_only);
     Ok(server)

@@ -83,7 +83,9 @@ pub fn node_attr(node: &Node) -> Attr {
         blksize: 4096,
         blocks: size.div_ceil(512),
         atime_sec: node.atime,
+        atime_nsec: node.atime_nsec,
         mtime_sec: node.mtime,
+        mtime_nsec: node.mtime_nsec,
         ctime_sec: node.ctime,
         ..Attr::default()
     }
@@ -449,9 +451,21 @@ impl Server {
         }
     }
 
+    /// Tattach and Twalk (with `newfid != fid`) refuse a fid already in
+    /// use with EBADF, as walk(5) says ("newfid must not be in use unless it
+    /// is the same as fid") and crosvm's server does. This is stricter than
+    /// gVisor 2018, whose `InsertFID` silently drops the old fid's reference:
+    /// a fid another request may still hold would vanish under it.
+    fn check_fid_unused(s: &Session, fid: u32) -> Result<(), Errno> {
+        if s.fids.contains_key(&fid) {
+            return Err(Errno::EBADF);
+        }
+        Ok(())
+    }
+
     fn insert_fid(&mut self, s: &mut Session, fid: u32, f: Fid) -> Result<(), Errno> {
-        // Tattach and Twalk replace a fid already in use (gVisor's
-        // `InsertFID` drops the old reference) instead of refusing it.
+        // Only Tlcreate (the fid becomes the new file) and an in-place walk
+        // (`newfid == fid`) replace a fid here; see `check_fid_unused`.
         if !s.fids.contains_key(&fid) && s.fids.len() >= self.options.max_fids {
             return Err(Errno::EMFILE);
         }
@@ -477,6 +491,7 @@ impl Server {
         if t.afid != NOFID {
             return Err(Errno::EINVAL);
         }
+        Self::check_fid_unused(s, t.fid)?;
         let allow = self.options.allow_reattach;
         let ap = self
             .attach_points
@@ -545,6 +560,9 @@ impl Server {
         let from = lookup(s, fid)?;
         if from.open.is_some() && !self.options.allow_walk_from_open {
             return Err(Errno::EBUSY);
+        }
+        if newfid != fid {
+            Self::check_fid_unused(s, newfid)?;
         }
         let mut qids = Vec::with_capacity(names.len());
         let cur = match checked.split_last() {
@@ -815,18 +833,20 @@ impl Server {
         if v & m::GID != 0 {
             n.gid = a.gid;
         }
+        // fsgofer `SetAttr`: `utimensat` with the given timespec under
+        // *_SET, `UTIME_NOW` without it.
         if v & m::ATIME != 0 {
-            n.atime = if v & m::ATIME_SET != 0 {
-                a.atime_sec
+            (n.atime, n.atime_nsec) = if v & m::ATIME_SET != 0 {
+                (a.atime_sec, a.atime_nsec)
             } else {
-                now
+                (now, 0)
             };
         }
         if v & m::MTIME != 0 {
-            n.mtime = if v & m::MTIME_SET != 0 {
-                a.mtime_sec
+            (n.mtime, n.mtime_nsec) = if v & m::MTIME_SET != 0 {
+                (a.mtime_sec, a.mtime_nsec)
             } else {
-                now
+                (now, 0)
             };
         }
         n.ctime = now;
