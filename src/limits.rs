@@ -80,8 +80,31 @@ pub const MAX_FIDS: usize = 1 << 16;
 /// Fids one `serve-9p` connection may hold: EMFILE.
 pub const MAX_FIDS_PER_CONNECTION: usize = 4096;
 
-/// Connections `serve-9p` serves at once; more are closed on accept.
+/// Connections `serve-9p` serves at once; more are closed on accept, with
+/// a log line `refused PEER: MAX_CONNECTIONS (512) connections open`.
 pub const MAX_CONNECTIONS: usize = 512;
+
+/// Connections `serve-9p` serves at once from one peer IP address, so one
+/// host opening idle sockets cannot take every slot: more are closed on
+/// accept, with a log line `refused PEER: MAX_CONNECTIONS_PER_PEER (64)
+/// connections from IP`. Unix-socket peers are not counted per peer.
+pub const MAX_CONNECTIONS_PER_PEER: usize = 64;
+
+/// How long a `serve-9p` connection that holds no fid (before its Tattach)
+/// may send nothing: then it is closed, with a log line naming this limit.
+pub const SERVE_IDLE_TIMEOUT_MS: u64 = 10_000;
+
+/// How long an attached `serve-9p` connection (holding a fid) may send
+/// nothing before it is closed. Long, because a mounted client may sit idle.
+pub const SERVE_ATTACHED_IDLE_TIMEOUT_MS: u64 = 3_600_000;
+
+/// How long one frame may take to arrive once its first byte has (a
+/// client trickling a frame byte by byte is closed): 4 MiB at 140 KB/s.
+pub const SERVE_FRAME_TIMEOUT_MS: u64 = 30_000;
+
+/// How long one reply may take to be written (a client that never reads
+/// its replies is closed instead of parking the connection's thread).
+pub const SERVE_WRITE_TIMEOUT_MS: u64 = 30_000;
 
 /// 9P exchanges each in-memory gofer keeps in its log, over all its
 /// connections (older ones are dropped and counted per connection).
