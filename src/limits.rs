@@ -35,7 +35,9 @@ pub const MAX_PATH_BYTES: usize = crate::vfs::PATH_MAX;
 /// alone allows 2048 (`a/a/a/...`); real specs use a handful.
 pub const MAX_PATH_DEPTH: usize = 256;
 
-/// Longest single path component (Linux `NAME_MAX`): ENAMETOOLONG, from the VFS.
+/// Longest single path component (Linux `NAME_MAX`): ENAMETOOLONG, from the
+/// VFS and from the gofer's host tree (every 9P name). Symlink targets in
+/// the host tree are bounded by [`MAX_PATH_BYTES`]` - 1` (ENAMETOOLONG).
 pub const MAX_NAME_BYTES: usize = crate::vfs::NAME_MAX;
 
 /// Symlinks followed while resolving one path inside the sandbox
@@ -50,11 +52,14 @@ pub const MAX_HOST_SYMLINK_FOLLOWS: usize = 255;
 /// sandbox filesystem: EFBIG (`file too large`).
 pub const MAX_FILE_SIZE: u64 = 256 << 20;
 
-/// Total file content one gofer's host tree holds: ENOSPC.
+/// Total bytes one gofer's host tree holds: file content, symlink targets
+/// and directory entry names, so neither long names nor long targets grow
+/// memory past it: ENOSPC (and `statfs` counts them as used).
 pub const MAX_HOST_BYTES: u64 = 1 << 30;
 
-/// Most nodes (files, dirs, symlinks) one gofer's host tree holds, so a 9P
-/// client creating empty files cannot grow memory without bound: ENOSPC.
+/// Most nodes (files, dirs, symlinks) one gofer's host tree holds, and most
+/// directory entries (hard links included), so a 9P client creating empty
+/// files or links cannot grow memory without bound: ENOSPC.
 pub const MAX_HOST_NODES: usize = 4_000_000;
 
 /// Most scenario steps.

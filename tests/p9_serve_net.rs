@@ -460,10 +460,7 @@ fn lockout(idle: usize, slow: usize, per_peer: usize, timeout_ms: u64) {
         idle.saturating_sub(per_peer),
         "{log:?}"
     );
-    assert_eq!(
-        count("refused 127.0.0.3:"),
-        slow.saturating_sub(per_peer)
-    );
+    assert_eq!(count("refused 127.0.0.3:"), slow.saturating_sub(per_peer));
     assert_eq!(count(": refused "), refused);
     assert_eq!(
         count(&format!(

@@ -879,3 +879,88 @@ fn fid_in_use_is_refused_by_attach_and_walk() {
     assert!(matches!(r, Message::Rwalk(_)));
     assert_eq!(h.getattr(a, !0).unwrap().2.size, 26);
 }
+
+/// #13.2: names over NAME_MAX (255 bytes) and symlink targets over
+/// PATH_MAX - 1 (4095 bytes) are ENAMETOOLONG, as the host's syscalls
+/// answer fsgofer.
+#[test]
+fn long_names_and_targets_are_enametoolong() {
+    let (mut g, c, root) = attached();
+    let mut h = g.conn(c).unwrap();
+    let (d, _) = h.walk(root, &["etc"]).unwrap();
+    let long = "n".repeat(256);
+    let ok = "n".repeat(255);
+    assert_eq!(
+        h.mkdir(d, &long, 0o755, 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+    assert_eq!(
+        h.symlink(d, &long, "x", 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+    assert_eq!(h.walk(d, &[&long]).map(drop), Err(Errno::ENAMETOOLONG));
+    h.mkdir(d, &ok, 0o755, 0).unwrap();
+    let target = "t".repeat(4096);
+    assert_eq!(
+        h.symlink(d, "l", &target, 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+    h.symlink(d, "l", &target[1..], 0).unwrap();
+    let (f, _) = h.walk(root, &["etc", "hosts"]).unwrap();
+    assert_eq!(h.link(d, f, &long), Err(Errno::ENAMETOOLONG));
+    assert_eq!(h.renameat(d, "hosts", d, &long), Err(Errno::ENAMETOOLONG));
+    let (e, _) = h.walk(root, &["etc"]).unwrap();
+    assert_eq!(
+        h.lcreate(e, &long, O_RDWR, 0o644, 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+}
+
+/// #13.2: names, symlink targets and hard links are charged to the host
+/// budget (MAX_HOST_BYTES, MAX_HOST_NODES): ENOSPC when spent, and statfs
+/// shows what they use.
+#[test]
+fn names_targets_and_links_are_charged_to_the_host_budget() {
+    let mut host = host();
+    let used = host.used_bytes();
+    host.capacity = used + 3 * 4096;
+    let mut g = Gofer::new(host);
+    g.add_attach_point("/", false);
+    let c = g.connect(0, 3);
+    g.conn(c).unwrap().version(1 << 20, 6).unwrap();
+    let (root, _) = g.conn(c).unwrap().attach("/", 0).unwrap();
+    let mut h = g.conn(c).unwrap();
+    let (d, _) = h.walk(root, &["data"]).unwrap();
+    let free0 = h.statfs(d).unwrap().bfree;
+    let target = "t".repeat(4000);
+    let mut made = 0;
+    let err = loop {
+        match h.symlink(d, &format!("l{made}"), &target, 0) {
+            Ok(_) => made += 1,
+            Err(e) => break e,
+        }
+    };
+    assert_eq!((err, made), (Errno::ENOSPC, 3));
+    assert!(free0 >= 2);
+    assert_eq!(h.statfs(d).unwrap().bfree, 0);
+    // Removing them gives the bytes back.
+    for i in 0..3 {
+        h.unlinkat(d, &format!("l{i}"), 0).unwrap();
+    }
+    assert_eq!(h.statfs(d).unwrap().bfree, free0);
+    drop(h);
+    // Hard links count against the node budget.
+    let nodes = g.host().inode_count();
+    g.host_mut().max_nodes = nodes + 8;
+    let mut h = g.conn(c).unwrap();
+    let (f, _) = h.walk(root, &["etc", "hosts"]).unwrap();
+    let mut links = 0;
+    let err = loop {
+        match h.link(d, f, &format!("h{links}")) {
+            Ok(()) => links += 1,
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err, Errno::ENOSPC);
+    assert!(links <= 8, "{links} links made within an 8-entry budget");
+}

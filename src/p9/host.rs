@@ -30,6 +30,9 @@ pub const S_IFLNK: u32 = 0o120000;
 pub use crate::limits::MAX_FILE_SIZE;
 /// Most nodes the tree holds; creating more gives ENOSPC.
 pub use crate::limits::MAX_HOST_NODES;
+/// Longest name (`NAME_MAX`) and symlink target (`PATH_MAX - 1`): longer
+/// ones are ENAMETOOLONG, as the host's syscalls answer fsgofer.
+use crate::limits::{MAX_NAME_BYTES, MAX_PATH_BYTES};
 
 /// What a node holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -121,12 +124,16 @@ pub struct HostFs {
     nodes: FastMap<Ino, Node>,
     next_ino: Ino,
     clock: u64,
-    /// Bytes of file content stored, against `capacity`.
+    /// Bytes stored, against `capacity`: file content, symlink targets and
+    /// the names of directory entries.
     used: u64,
-    /// Total content budget; writes beyond it get ENOSPC.
+    /// Total byte budget (`limits::MAX_HOST_BYTES`); more gives ENOSPC.
     pub capacity: u64,
-    /// Node budget (`limits::MAX_HOST_NODES`); creating more gives ENOSPC.
+    /// Node budget (`limits::MAX_HOST_NODES`): inodes, and directory
+    /// entries (so hard links count too); more gives ENOSPC.
     pub max_nodes: usize,
+    /// Directory entries, against `max_nodes`.
+    entries: usize,
 }
 
 impl Default for HostFs {
@@ -148,6 +155,14 @@ fn components(path: &str) -> Result<Vec<&str>, Errno> {
         }
     }
     Ok(v)
+}
+
+/// NAME_MAX: a longer name is ENAMETOOLONG (as Linux's lookup answers).
+fn check_name(name: &str) -> Result<(), Errno> {
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    Ok(())
 }
 
 impl HostFs {
@@ -179,6 +194,7 @@ impl HostFs {
             used: 0,
             capacity: crate::limits::MAX_HOST_BYTES,
             max_nodes: MAX_HOST_NODES,
+            entries: 0,
         }
     }
 
@@ -207,7 +223,7 @@ impl HostFs {
         self.nodes.len()
     }
 
-    /// Bytes of file content stored.
+    /// Bytes stored (content, targets, entry names).
     pub fn used_bytes(&self) -> u64 {
         self.used
     }
@@ -227,6 +243,7 @@ impl HostFs {
 
     /// The entry `name` of directory `dir`, never following symlinks.
     pub fn child(&self, dir: Ino, name: &str) -> Result<Ino, Errno> {
+        check_name(name)?;
         match &self.get(dir)?.kind {
             NodeKind::Dir(e) => e.get(name).copied().ok_or(Errno::ENOENT),
             _ => Err(Errno::ENOTDIR),
@@ -354,20 +371,52 @@ impl HostFs {
         }
         let size = match &kind {
             NodeKind::File(d) => d.len() as u64,
+            NodeKind::Symlink(t) if t.len() >= MAX_PATH_BYTES => return Err(Errno::ENAMETOOLONG),
             _ => 0,
         };
         if self.nodes.len() >= self.max_nodes {
             return Err(Errno::ENOSPC);
         }
+        let target = match &kind {
+            NodeKind::Symlink(t) => t.len(),
+            _ => 0,
+        };
+        self.room_for_entry(name, 0, size.saturating_add(target as u64))?;
         self.charge(0, size)?;
+        self.used = self.used.saturating_add(target as u64);
         let ino = self.alloc(kind, perm, uid, gid, dir);
         self.link_entry(dir, name, ino);
         Ok(ino)
     }
 
+    /// ENAMETOOLONG for a name over NAME_MAX; ENOSPC when one more entry
+    /// named `name` (replacing one of `freed` name bytes), plus `extra`
+    /// bytes of content or target, is over budget.
+    fn room_for_entry(&self, name: &str, freed: usize, extra: u64) -> Result<(), Errno> {
+        check_name(name)?;
+        if self.entries + 1 >= self.max_nodes {
+            return Err(Errno::ENOSPC);
+        }
+        let bytes = (name.len().saturating_sub(freed) as u64).saturating_add(extra);
+        if self.used.saturating_add(bytes) > self.capacity {
+            return Err(Errno::ENOSPC);
+        }
+        Ok(())
+    }
+
+    /// Gives back bytes of a name or target.
+    fn uncharge(&mut self, n: usize) {
+        self.used = self.used.saturating_sub(n as u64);
+    }
+
+    /// Links `ino` as `name` in `dir`; the caller checked
+    /// [`HostFs::room_for_entry`].
     fn link_entry(&mut self, dir: Ino, name: &str, ino: Ino) {
         if let Some(NodeKind::Dir(e)) = self.nodes.get_mut(&dir).map(|n| &mut n.kind) {
-            e.insert(name.to_string(), ino);
+            if e.insert(name.to_string(), ino).is_none() {
+                self.entries += 1;
+                self.used = self.used.saturating_add(name.len() as u64);
+            }
         }
         if let Some(n) = self.nodes.get_mut(&ino) {
             n.links += 1;
@@ -397,6 +446,8 @@ impl HostFs {
             Some(NodeKind::Dir(e)) => e.remove(name)?,
             _ => return None,
         };
+        self.entries = self.entries.saturating_sub(1);
+        self.uncharge(name.len());
         self.touch_dir(dir);
         let t = self.now();
         if let Some(n) = self.nodes.get_mut(&ino) {
@@ -421,14 +472,16 @@ impl HostFs {
                 NodeKind::Dir(e) => {
                     // A directory replaced wholesale by a builder call takes its
                     // subtree with it.
-                    for child in e.into_values() {
+                    for (name, child) in e {
+                        self.entries = self.entries.saturating_sub(1);
+                        self.uncharge(name.len());
                         if let Some(c) = self.nodes.get_mut(&child) {
                             c.links = c.links.saturating_sub(1);
                         }
                         self.maybe_free(child);
                     }
                 }
-                NodeKind::Symlink(_) => {}
+                NodeKind::Symlink(t) => self.uncharge(t.len()),
             }
         }
     }
@@ -492,6 +545,7 @@ impl HostFs {
                 cur = self.get(cur)?.parent;
             }
         }
+        self.room_for_entry(newname, oldname.len(), 0)?;
         match self.child(newdir, newname) {
             Ok(dst) if dst == src => return Ok(()),
             Ok(dst) => {
@@ -529,6 +583,7 @@ impl HostFs {
             Err(Errno::ENOENT) => {}
             Err(e) => return Err(e),
         }
+        self.room_for_entry(name, 0, 0)?;
         self.link_entry(dir, name, target);
         let t = self.now();
         self.get_mut(target)?.ctime = t;
