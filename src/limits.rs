@@ -19,8 +19,9 @@ use crate::errno::Errno;
 use crate::error::Error;
 
 /// Largest scenario (or bare OCI spec) text accepted, in bytes: a pasted file
-/// cannot exhaust memory. Error: `scenario: N bytes is over the limit
-/// MAX_SCENARIO_BYTES (67108864)`.
+/// cannot exhaust memory (the CLI reads at most one byte more). Error:
+/// `scenario: more than 67108864 bytes is over the limit MAX_SCENARIO_BYTES
+/// (67108864)`.
 pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
 
 /// Most mounts in one container's `spec.mounts` (before runsc adds its
@@ -72,7 +73,9 @@ pub const MAX_CONTAINERS: usize = 10_000;
 pub const MAX_GOFER_FDS: usize = MAX_MOUNTS + 1;
 
 /// Largest 9P msize a Tversion may ask for (gVisor's `maximumLength`):
-/// Tversion answers EINVAL above it.
+/// Tversion answers EINVAL above it, as gVisor's `Tversion.handle` does,
+/// instead of negotiating down, so a Linux mount with `msize=8M` fails
+/// (use `msize` of at most 4 MiB).
 pub const MAX_MSIZE: u32 = crate::p9::version::MAX_MSIZE;
 
 /// Smallest msize the client accepts (`ErrMessageTooLarge` at or below the
@@ -151,7 +154,7 @@ pub fn exceeded_errno(
 }
 
 /// The one wording every limit error uses.
-fn exceeded_text(
+pub fn exceeded_text(
     at: impl std::fmt::Display,
     got: impl std::fmt::Display,
     unit: &str,

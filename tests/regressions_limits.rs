@@ -21,7 +21,7 @@ fn scenario_bytes() {
     let text = " ".repeat(MAX_SCENARIO_BYTES + 1);
     assert_eq!(
         Scenario::from_json(&text).unwrap_err().to_string(),
-        "scenario: 67108865 bytes is over the limit MAX_SCENARIO_BYTES (67108864)"
+        "scenario: more than 67108864 bytes is over the limit MAX_SCENARIO_BYTES (67108864)"
     );
 }
 
@@ -237,4 +237,40 @@ fn shell_output_is_cut() {
         .output
         .ends_with("\n[output truncated: over the limit MAX_SHELL_OUTPUT (1048576 bytes)]\n"));
     assert_eq!(out.output.len(), MAX_SHELL_OUTPUT + 69);
+}
+
+/// #13.3: `--seed` checks each file's size against MAX_FILE_SIZE and the
+/// host budget left before reading it (a sparse file over the limit costs
+/// nothing), counts skipped files as skipped, and names the limit.
+#[test]
+fn seed_checks_sizes_before_reading() {
+    use mountlab::p9::seed::seed_from_dir;
+    let dir = std::env::temp_dir().join(format!("mountlab-seed-limits-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("a"), b"small").unwrap();
+    std::fs::write(dir.join("b"), vec![1u8; 3000]).unwrap();
+    let big = std::fs::File::create(dir.join("huge")).unwrap();
+    big.set_len(MAX_FILE_SIZE + 1).unwrap(); // sparse: no disk, no memory
+    drop(big);
+    let mut host = HostFs::new();
+    host.capacity = 2000;
+    let r = seed_from_dir(&mut host, &dir).unwrap();
+    let _ = std::fs::remove_dir_all(&dir);
+    assert_eq!((r.files, r.bytes), (1, 5));
+    assert_eq!(
+        r.skipped,
+        [
+            format!(
+                "{}: 3000 bytes is over the limit MAX_HOST_BYTES (2000): 1994 bytes left",
+                dir.join("b").display()
+            ),
+            format!(
+                "{}: 268435457 bytes is over the limit MAX_FILE_SIZE (268435456)",
+                dir.join("huge").display()
+            ),
+        ]
+    );
+    assert_eq!(host.file_content("/a").unwrap(), b"small");
+    assert!(host.lookup("/huge").is_err());
 }

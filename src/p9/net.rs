@@ -143,11 +143,12 @@ pub fn build_server(args: &ServeArgs) -> Result<Server> {
     if let Some(dir) = &args.seed {
         let report = seed_from_dir(&mut host, dir)?;
         eprintln!(
-            "mountlab serve-9p: seeded {} files, {} dirs, {} symlinks ({} bytes) from {}",
+            "mountlab serve-9p: seeded {} files, {} dirs, {} symlinks ({} bytes), skipped {}, from {}",
             report.files,
             report.dirs,
             report.symlinks,
             report.bytes,
+            report.skipped.len(),
             dir.display()
         );
         for s in &report.skipped {
