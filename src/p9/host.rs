@@ -55,6 +55,9 @@ pub struct Node {
     pub links: u32,
     /// For directories, the containing directory (the root names itself).
     pub parent: Ino,
+    /// Every directory entry naming this node, as `(directory, name)`: the
+    /// reverse index that finds a node's links without scanning the tree.
+    names: Links,
     pub atime: u64,
     pub mtime: u64,
     pub ctime: u64,
@@ -100,6 +103,41 @@ impl Node {
             NodeKind::Dir(e) => Some(e),
             _ => None,
         }
+    }
+    /// Drops `(dir, name)` from the reverse index.
+    fn forget_name(&mut self, dir: Ino, name: &str) {
+        self.names.remove(dir, name);
+    }
+}
+
+/// A node's links, `(directory, name)`: the first inline (most nodes have
+/// one), hard links beyond it in a vector, so the index costs a node about
+/// 40 bytes plus its name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Links {
+    first: Option<(Ino, Box<str>)>,
+    more: Vec<(Ino, Box<str>)>,
+}
+
+impl Links {
+    fn add(&mut self, dir: Ino, name: &str) {
+        let link = (dir, Box::from(name));
+        if self.first.is_none() {
+            self.first = Some(link);
+        } else {
+            self.more.push(link);
+        }
+    }
+    fn remove(&mut self, dir: Ino, name: &str) {
+        let is = |l: &(Ino, Box<str>)| l.0 == dir && &*l.1 == name;
+        if self.first.as_ref().is_some_and(is) {
+            self.first = self.more.pop();
+        } else if let Some(i) = self.more.iter().position(is) {
+            self.more.swap_remove(i);
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (Ino, &str)> {
+        self.first.iter().chain(&self.more).map(|(d, n)| (*d, &**n))
     }
 }
 
@@ -179,6 +217,7 @@ impl HostFs {
                 gid: 0,
                 links: 1,
                 parent: ROOT_INO,
+                names: Links::default(),
                 atime: 0,
                 mtime: 0,
                 ctime: 0,
@@ -277,7 +316,10 @@ impl HostFs {
     }
 
     /// Finds a directory entry naming `ino`: first `hint` (a remembered
-    /// parent and name), then, for a directory, its parent, then a scan.
+    /// parent and name), then another name in the hint's directory, then the
+    /// lowest-numbered directory holding a link (so the answer does not
+    /// depend on any map's order). The node's reverse index answers without
+    /// a scan, however large the tree.
     pub fn find_link(&self, ino: Ino, hint: Option<(Ino, &str)>) -> Option<(Ino, String)> {
         if let Some((p, name)) = hint {
             if self.child(p, name).ok() == Some(ino) {
@@ -288,32 +330,10 @@ impl HostFs {
         if node.links == 0 || ino == ROOT_INO {
             return None;
         }
-        let mut dirs: Vec<Ino> = Vec::new();
-        if node.is_dir() {
-            dirs.push(node.parent);
-        } else if let Some((p, _)) = hint {
-            dirs.push(p);
-        }
-        for d in dirs {
-            if let Some(e) = self.nodes.get(&d).and_then(Node::entries) {
-                if let Some((n, _)) = e.iter().find(|(_, &i)| i == ino) {
-                    return Some((d, n.clone()));
-                }
-            }
-        }
-        // The lowest-numbered directory holding a link, so the answer does
-        // not depend on the map's order.
-        self.nodes
-            .values()
-            .filter_map(|n| {
-                n.entries().and_then(|e| {
-                    e.iter()
-                        .find(|(_, &i)| i == ino)
-                        .map(|(name, _)| (n.ino, name))
-                })
-            })
-            .min_by_key(|(d, _)| *d)
-            .map(|(d, name)| (d, name.clone()))
+        let in_hint = hint.and_then(|(p, _)| node.names.iter().filter(|(d, _)| *d == p).min());
+        in_hint
+            .or_else(|| node.names.iter().min())
+            .map(|(d, n)| (d, n.to_string()))
     }
 
     fn alloc(&mut self, kind: NodeKind, perm: u32, uid: u32, gid: u32, parent: Ino) -> Ino {
@@ -330,6 +350,7 @@ impl HostFs {
                 gid,
                 links: 0,
                 parent,
+                names: Links::default(),
                 atime: t,
                 mtime: t,
                 ctime: t,
@@ -419,6 +440,7 @@ impl HostFs {
             }
         }
         if let Some(n) = self.nodes.get_mut(&ino) {
+            n.names.add(dir, name);
             n.links += 1;
             if n.is_dir() {
                 n.parent = dir;
@@ -451,6 +473,7 @@ impl HostFs {
         self.touch_dir(dir);
         let t = self.now();
         if let Some(n) = self.nodes.get_mut(&ino) {
+            n.forget_name(dir, name);
             n.links = n.links.saturating_sub(1);
             n.ctime = t;
         }
@@ -476,6 +499,7 @@ impl HostFs {
                         self.entries = self.entries.saturating_sub(1);
                         self.uncharge(name.len());
                         if let Some(c) = self.nodes.get_mut(&child) {
+                            c.forget_name(ino, &name);
                             c.links = c.links.saturating_sub(1);
                         }
                         self.maybe_free(child);
@@ -844,11 +868,11 @@ mod tests {
         let mut h = HostFs::new();
         h.mkdir_all("/data/sub", 0o700).unwrap();
         h.insert_file("/data/sub/x", 0o644, b"abc").unwrap();
-        let used = h.used_bytes();
-        assert_eq!(used, 3);
+        // Content and entry names: 3 + "data" + "sub" + "x".
+        assert_eq!(h.used_bytes(), 3 + 4 + 3 + 1);
         h.insert_file("/data", 0o644, b"now a file").unwrap();
         assert_eq!(h.file_content("/data").unwrap(), b"now a file");
-        assert_eq!(h.used_bytes(), 10);
+        assert_eq!(h.used_bytes(), 10 + 4);
         assert_eq!(h.inode_count(), 2);
     }
 
@@ -900,7 +924,7 @@ mod tests {
         let f = h.insert_file("/f", 0o644, b"").unwrap();
         assert_eq!(h.truncate(f, u64::MAX), Err(Errno::EFBIG));
         assert_eq!(h.write(f, u64::MAX - 1, b"ab"), Err(Errno::EFBIG));
-        h.capacity = 4;
+        h.capacity = 5; // the name "f" and 4 bytes
         assert_eq!(h.write(f, 0, b"12345"), Err(Errno::ENOSPC));
         assert_eq!(h.write(f, 0, b"1234"), Ok(4));
     }

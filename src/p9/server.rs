@@ -168,6 +168,10 @@ pub struct Fid {
     /// attach root (which cannot be renamed or removed).
     pub parent: Option<(Ino, String)>,
     pub open: Option<OpenMode>,
+    /// Where the last Treaddir on this fid stopped: the offset the next
+    /// entry has and the last name returned, so a listing resumes from a
+    /// key instead of skipping `offset` entries on every call.
+    pub readdir: Option<(u64, String)>,
 }
 
 /// Per-connection state (`connState`).
@@ -521,6 +525,7 @@ impl Server {
             ino: root,
             parent: None,
             open: None,
+            readdir: None,
         };
         if !rel.is_empty() {
             // As in doWalk, every name is checked before any is walked.
@@ -537,6 +542,7 @@ impl Server {
                     ino: child,
                     parent: Some((f.ino, name.to_string())),
                     open: None,
+                    readdir: None,
                 };
             }
         }
@@ -569,6 +575,7 @@ impl Server {
             None => {
                 let clone = Fid {
                     open: None,
+                    readdir: None,
                     ..from.clone()
                 };
                 if self.options.clone_returns_qid {
@@ -594,6 +601,7 @@ impl Server {
                     ino,
                     parent: Some((dir, last.to_string())),
                     open: None,
+                    readdir: None,
                 }
             }
         };
@@ -669,6 +677,7 @@ impl Server {
                 ino,
                 parent: Some((dir, name)),
                 open: Some(open),
+                readdir: None,
             },
         )?;
         Ok((qid, 0))
@@ -856,7 +865,11 @@ impl Server {
     /// fsgofer `Readdir`: entry i (0-based, name order, no `.`/`..`) has
     /// offset i+1; a request at offset k starts at entry k. Only whole
     /// entries are returned, as many as fit in `count` (and the msize).
+    /// A request at the offset where the fid's last listing stopped resumes
+    /// after the last name returned (a key cursor, so listing a directory
+    /// is linear); any other offset is a seek, counted from the start.
     fn treaddir(&mut self, s: &mut Session, t: Treaddir) -> HResult {
+        use std::ops::Bound;
         let f = lookup(s, t.fid)?;
         if f.open.is_none() {
             return Err(Errno::EINVAL);
@@ -866,15 +879,34 @@ impl Server {
         let budget = (t.count as usize).min(room);
         let mut used = 0usize;
         let mut out = Vec::new();
-        let start = usize::try_from(t.offset).unwrap_or(usize::MAX);
-        for (i, (name, &ino)) in entries.iter().enumerate().skip(start) {
+        let resume = f
+            .readdir
+            .as_ref()
+            .filter(|(next, _)| *next == t.offset && t.offset > 0);
+        let (mut i, iter): (u64, Box<dyn Iterator<Item = (&String, &Ino)>>) = match resume {
+            Some((next, last)) => (
+                *next,
+                Box::new(
+                    entries.range::<str, _>((Bound::Excluded(last.as_str()), Bound::Unbounded)),
+                ),
+            ),
+            None => {
+                let start = usize::try_from(t.offset).unwrap_or(usize::MAX);
+                (t.offset, Box::new(entries.iter().skip(start)))
+            }
+        };
+        let mut last = None;
+        for (name, &ino) in iter {
             let Some(node) = self.host.node(ino) else {
+                // A dangling entry keeps its offset but is not listed.
+                i += 1;
+                last = Some(name.clone());
                 continue;
             };
             let qid = make_qid(node);
             let d = Dirent {
                 qid,
-                offset: i as u64 + 1,
+                offset: i + 1,
                 ty: qid.ty,
                 name: name.as_str().into(),
             };
@@ -884,6 +916,14 @@ impl Server {
             }
             used += size;
             out.push(d);
+            i += 1;
+            last = Some(name.clone());
+        }
+        let cursor = last.map(|name| (i, name));
+        if let Some(f) = s.fids.get_mut(&t.fid) {
+            if cursor.is_some() {
+                f.readdir = cursor;
+            }
         }
         Ok(Message::Rreaddir(Rreaddir {
             entries: Dirents(out),
