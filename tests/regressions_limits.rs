@@ -274,3 +274,45 @@ fn seed_checks_sizes_before_reading() {
     assert_eq!(host.file_content("/a").unwrap(), b"small");
     assert!(host.lookup("/huge").is_err());
 }
+
+/// A sandbox whose root (served over 9P) holds `/f`, 1 MB, and `/d` with
+/// 10 000 entries.
+fn big_root() -> Sandbox {
+    let mut root = serde_json::Map::new();
+    root.insert("f".into(), serde_json::Value::String("z".repeat(1_000_000)));
+    for i in 0..10_000 {
+        root.insert(
+            format!("d/e{i:05}"),
+            serde_json::Value::String(String::new()),
+        );
+    }
+    let s = serde_json::json!({"spec": {"ociVersion": "1"}, "host": {"/": root}});
+    Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap()
+}
+
+const CUT: &str = "\n[output truncated: over the limit MAX_SHELL_OUTPUT (1048576 bytes)]\n";
+
+/// #13.5: `cat` stops once its output budget is spent: the operands after
+/// the cut are not even opened (a missing one is no error).
+#[test]
+fn cat_stops_when_its_output_budget_is_spent() {
+    let mut sb = big_root();
+    let out = sb.shell("cat /f /f /f /nope", None).unwrap();
+    assert_eq!(out.error, None, "cat went on past the cut");
+    assert!(out.output.ends_with(CUT));
+    assert_eq!(out.output.len(), MAX_SHELL_OUTPUT + CUT.len());
+}
+
+/// #13.5: `ls` (long or not) stops listing once the budget is spent,
+/// whatever the number of operands.
+#[test]
+fn ls_stops_when_its_output_budget_is_spent() {
+    let mut sb = big_root();
+    for flags in ["-la", "-a"] {
+        let line = format!("ls {flags}{} /nope", " /d".repeat(120));
+        let out = sb.shell(&line, None).unwrap();
+        assert_eq!(out.error, None, "ls {flags} went on past the cut");
+        assert!(out.output.ends_with(CUT));
+        assert_eq!(out.output.len(), MAX_SHELL_OUTPUT + CUT.len());
+    }
+}

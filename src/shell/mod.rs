@@ -15,8 +15,6 @@ use std::fmt::Write;
 
 /// Most output one command may print; longer output is cut with a note.
 pub use crate::limits::MAX_SHELL_OUTPUT as MAX_OUTPUT;
-/// Most bytes `cat` reads from one file.
-const CAT_LIMIT: usize = MAX_OUTPUT;
 /// Most entries `tree` lists.
 const TREE_LIMIT: usize = crate::limits::MAX_TREE_ENTRIES;
 
@@ -111,6 +109,20 @@ fn failed(mut out: String, cmd: &str, path: Option<&str>, e: Error) -> ShellOutp
     }
 }
 
+/// The output budget: once a command has printed more than [`MAX_OUTPUT`]
+/// bytes its output will be cut, so `cat`, `ls` and `tree` stop working
+/// (reading, listing, stat-ing) as soon as this is true, instead of
+/// building output only to throw it away.
+fn spent(out: &str) -> bool {
+    out.len() > MAX_OUTPUT
+}
+
+/// Bytes a command may still print before the cut (plus one, so going over
+/// is seen).
+fn room(out: &str) -> usize {
+    (MAX_OUTPUT + 1).saturating_sub(out.len())
+}
+
 /// A failure: the path it concerns (for `cmd: path: message`) and the error.
 type CmdResult = std::result::Result<(), (Option<String>, Error)>;
 
@@ -162,6 +174,9 @@ fn dispatch(
             };
             let many = paths.len() > 1;
             for (i, p) in paths.iter().enumerate() {
+                if spent(out) {
+                    break;
+                }
                 if many {
                     let _ = writeln!(out, "{}{p}:", if i > 0 { "\n" } else { "" });
                 }
@@ -177,7 +192,10 @@ fn dispatch(
                 return Err(usage("cat PATH..."));
             }
             for p in operands {
-                let bytes = vfs.read_file(ctx, p, CAT_LIMIT).map_err(at(p))?;
+                if spent(out) {
+                    break;
+                }
+                let bytes = vfs.read_file(ctx, p, room(out)).map_err(at(p))?;
                 out.push_str(&String::from_utf8_lossy(&bytes));
             }
         }
@@ -395,6 +413,9 @@ fn ls(vfs: &mut Vfs, ctx: Ctx, path: &str, long: bool, all: bool, out: &mut Stri
         names.splice(0..0, [".".to_string(), "..".to_string()]);
     }
     for n in names {
+        if spent(out) {
+            break;
+        }
         if long {
             let child = format!("{}/{n}", path.trim_end_matches('/'));
             let child = if path.trim_end_matches('/').is_empty() && path.starts_with('/') {
@@ -505,6 +526,9 @@ fn tree(
     let entries = vfs.readdir(sub, ".")?;
     let n = entries.len();
     for (i, e) in entries.into_iter().enumerate() {
+        if spent(out) {
+            return Ok(());
+        }
         *count += 1;
         if *count > TREE_LIMIT {
             let _ = writeln!(out, "{prefix}... (more than {TREE_LIMIT} entries)");
