@@ -127,6 +127,13 @@ pub const MAX_SHELL_LINE: usize = 64 * 1024;
 /// `[output truncated]`.
 pub const MAX_SHELL_OUTPUT: usize = 1 << 20;
 
+/// Most bytes of step outputs and host file contents one report holds
+/// (`mountlab run`, the playground): once spent, later step outputs and
+/// file contents are cut with `[output truncated: over the limit
+/// MAX_REPORT_BYTES (67108864 bytes)]`, and the shell stops working for
+/// output nobody will see.
+pub const MAX_REPORT_BYTES: usize = 64 << 20;
+
 /// Most entries `tree` lists.
 pub const MAX_TREE_ENTRIES: usize = 10_000;
 
@@ -161,7 +168,17 @@ pub fn exceeded_text(
     name: &str,
     max: impl std::fmt::Display,
 ) -> String {
-    format!("{at}: {got} {unit} is over the limit {name} ({max})")
+    format!("{at}: {}", over_text(got, unit, name, max))
+}
+
+/// [`exceeded_text`] without the place (for errors a caller prefixes).
+pub fn over_text(
+    got: impl std::fmt::Display,
+    unit: &str,
+    name: &str,
+    max: impl std::fmt::Display,
+) -> String {
+    format!("{got} {unit} is over the limit {name} ({max})")
 }
 
 /// Checks a path given as input (a mount destination, a host-tree path, a

@@ -316,3 +316,95 @@ fn ls_stops_when_its_output_budget_is_spent() {
         assert_eq!(out.output.len(), MAX_SHELL_OUTPUT + CUT.len());
     }
 }
+
+fn sh(line: &str) -> serde_json::Value {
+    serde_json::json!({"sh": line})
+}
+
+/// #13.5: the step outputs of a report share one budget, MAX_REPORT_BYTES:
+/// once spent, later outputs are cut with a visible marker (and the shell
+/// does not even read for them).
+#[test]
+fn step_outputs_share_the_report_budget() {
+    let steps: Vec<serde_json::Value> = (0..80).map(|_| sh("cat /f")).collect();
+    let s = serde_json::json!({
+        "spec": {"ociVersion": "1"},
+        "host": {"/": {"f": "y".repeat(1_000_000)}},
+        "steps": steps,
+    });
+    let sb = Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
+    let report = sb.report();
+    let outputs: Vec<&str> = report
+        .steps
+        .iter()
+        .filter_map(|s| s.output.as_deref())
+        .collect();
+    assert_eq!(outputs.len(), 80);
+    let marker =
+        format!("[output truncated: over the limit MAX_REPORT_BYTES ({MAX_REPORT_BYTES} bytes)]\n");
+    let total: usize = outputs.iter().map(|o| o.len()).sum();
+    assert!(
+        total <= MAX_REPORT_BYTES + 80 * (marker.len() + 1),
+        "{total}"
+    );
+    assert!(outputs.last().unwrap().ends_with(&marker));
+    assert_eq!(outputs.first().unwrap().len(), 1_000_000);
+    assert!(report.steps.iter().all(|s| s.ok));
+}
+
+/// #13.5: a file with many names is printed once in the host report; its
+/// other names say which entry holds the content.
+#[test]
+fn host_report_prints_content_once_per_inode() {
+    let mut steps = Vec::new();
+    for i in 0..50 {
+        steps.push(sh(&format!("ln /f /l{i:02}")));
+    }
+    let s = serde_json::json!({
+        "spec": {"ociVersion": "1"},
+        "host": {"/": {"f": "q".repeat(10_000)}},
+        "steps": steps,
+    });
+    let sb = Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
+    let report = sb.report();
+    assert!(report.steps.iter().all(|s| s.ok), "{:?}", report.steps[0]);
+    let root = &report.host["/"];
+    assert_eq!(root["f"].content.as_deref().map(str::len), Some(10_000));
+    assert_eq!(root["l07"].content, None);
+    assert_eq!(root["l07"].hardlink.as_deref(), Some("f"));
+    let json = serde_json::to_string(&report).unwrap();
+    assert!(json.len() < 100_000, "{} bytes", json.len());
+}
+
+/// #13.5: trees that steps create are held to MAX_PATH_DEPTH, whether the
+/// path is given whole or built up with `cd`.
+#[test]
+fn steps_cannot_build_trees_deeper_than_max_path_depth() {
+    let s = serde_json::json!({"spec": {"ociVersion": "1"}, "host": {"/": {}}});
+    let mut sb = Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
+    let deep = "/a".repeat(MAX_PATH_DEPTH + 1);
+    let out = sb.shell(&format!("mkdir -p {deep}"), None).unwrap();
+    assert_eq!(
+        out.error.as_deref(),
+        Some(
+            format!("mkdir: {deep}: 257 components is over the limit MAX_PATH_DEPTH (256)")
+                .as_str()
+        )
+    );
+    let ok = "/a".repeat(MAX_PATH_DEPTH - 1);
+    assert_eq!(
+        sb.shell(&format!("mkdir -p {ok}"), None).unwrap().error,
+        None
+    );
+    assert_eq!(sb.shell(&format!("cd {ok}"), None).unwrap().error, None);
+    assert_eq!(sb.shell("mkdir b", None).unwrap().error, None);
+    let out = sb.shell("mkdir -p b/c", None).unwrap();
+    assert_eq!(
+        out.error.as_deref(),
+        Some("mkdir: b/c: 257 components is over the limit MAX_PATH_DEPTH (256)")
+    );
+    assert_eq!(
+        sb.shell("touch b/c", None).unwrap().errno.as_deref(),
+        Some("ENAMETOOLONG")
+    );
+}

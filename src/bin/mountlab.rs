@@ -207,7 +207,7 @@ fn run(args: &[String]) -> ExitCode {
         Ok(sb) => sb,
         Err(code) => return code,
     };
-    let report = sb.report();
+    let report = sb.into_report();
     let text = if pretty {
         serde_json::to_string_pretty(&report)
     } else {
