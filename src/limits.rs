@@ -49,6 +49,15 @@ pub const MAX_SYMLINK_TRAVERSALS: u32 = crate::vfs::MAX_SYMLINK_TRAVERSALS;
 /// destination (`runsc/container/fs.go`): ELOOP `too many symlinks to follow`.
 pub const MAX_HOST_SYMLINK_FOLLOWS: usize = 255;
 
+/// Host lookups `resolveSymlinks` may make while following symlinks, over
+/// one container's setup (all its bind destinations): the follow bound
+/// above limits depth, not fan-out (a link naming four links, each naming
+/// four, … costs 4^depth). Real specs need a handful; runsc's results are
+/// kept wherever it would finish within this. Error (ELOOP, after `failed to
+/// resolve symlinks: `): `/d: more than 1000000 lookups is over the limit
+/// MAX_HOST_SYMLINK_LOOKUPS (1000000)`.
+pub const MAX_HOST_SYMLINK_LOOKUPS: usize = 1_000_000;
+
 /// Largest file in the gofer's host tree and, through the shell, in any
 /// sandbox filesystem: EFBIG (`file too large`).
 pub const MAX_FILE_SIZE: u64 = 256 << 20;

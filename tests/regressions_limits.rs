@@ -408,3 +408,48 @@ fn steps_cannot_build_trees_deeper_than_max_path_depth() {
         Some("ENAMETOOLONG")
     );
 }
+
+/// Links `/L0` … `/L{depth}` where each `/Li` is `/L{i+1}` written `fan`
+/// times and the last is `/`: runsc's `resolveSymlinks` makes `fan^depth`
+/// lookups for `/L0/m`.
+fn fan_out_scenario(fan: usize, depth: usize) -> Scenario {
+    let mut host = serde_json::Map::new();
+    for i in 0..=depth {
+        let target = if i == depth {
+            "/".to_string()
+        } else {
+            format!("/L{}", i + 1).repeat(fan)
+        };
+        host.insert(
+            format!("L{i}"),
+            serde_json::json!({"type": "symlink", "target": target}),
+        );
+    }
+    let spec = serde_json::json!({"ociVersion": "1",
+        "mounts": [{"destination": "/L0/m", "type": "bind", "source": "/src"}]});
+    Scenario::from_json(&serde_json::json!({"spec": spec, "host": {"/": host}}).to_string())
+        .unwrap()
+}
+
+/// #13.6: the host-side `resolveSymlinks` has a total lookup budget
+/// (MAX_HOST_SYMLINK_LOOKUPS) besides its depth bound: a fan-out of 4 over
+/// 40 levels (4^40 lookups for runsc) fails fast with a named error, while
+/// one runsc finishes (4^5) resolves as before.
+#[test]
+fn host_symlink_resolution_has_a_total_lookup_budget() {
+    let sb = Sandbox::from_scenario(&fan_out_scenario(4, 5)).unwrap();
+    assert!(sb.setup_error.is_none(), "{:?}", sb.setup_error);
+    assert_eq!(sb.spec.mounts[0].destination, "/m");
+    let t = std::time::Instant::now();
+    let e = match Sandbox::from_scenario(&fan_out_scenario(4, 40)) {
+        Err(e) => e.to_string(),
+        Ok(sb) => sb.setup_error.map(|e| e.to_string()).unwrap_or_default(),
+    };
+    assert!(t.elapsed() < std::time::Duration::from_secs(20));
+    assert!(
+        e.ends_with(&format!(
+            "failed to resolve symlinks: /L0/m: more than {MAX_HOST_SYMLINK_LOOKUPS} lookups is over the limit MAX_HOST_SYMLINK_LOOKUPS ({MAX_HOST_SYMLINK_LOOKUPS})"
+        )),
+        "{e}"
+    );
+}
