@@ -163,32 +163,69 @@ pub fn build_host(input: Option<&HostInput>) -> Result<HostFs> {
 /// components are kept as they are. Errors read as Go's:
 /// `too many symlinks to follow, path: "/m"` and `lstat /etc/hostname/x: not
 /// a directory`; `setup_gofer` adds `failed to resolve symlinks: `.
-pub fn resolve_symlinks(host: &HostFs, path: &str) -> Result<String> {
-    resolve_symlinks_impl(host, "/", path, crate::limits::MAX_HOST_SYMLINK_FOLLOWS)
+///
+/// `lookups` is what is left of the setup's budget of lookups made while
+/// following symlinks (`limits::MAX_HOST_SYMLINK_LOOKUPS`): the follow bound
+/// limits depth, this limits fan-out; runsc has neither and would run for
+/// years on a 1 KB spec. Spent, it is ELOOP naming the limit.
+pub fn resolve_symlinks(host: &HostFs, path: &str, lookups: &mut usize) -> Result<String> {
+    let follows = crate::limits::MAX_HOST_SYMLINK_FOLLOWS;
+    resolve_symlinks_impl(host, "/", path, follows, lookups).map_err(|e| match e {
+        Walk::Failed(e) => e,
+        Walk::OutOfLookups => {
+            let max = crate::limits::MAX_HOST_SYMLINK_LOOKUPS;
+            crate::limits::exceeded_errno(
+                Errno::ELOOP,
+                path,
+                format!("more than {max}"),
+                "lookups",
+                "MAX_HOST_SYMLINK_LOOKUPS",
+                max,
+            )
+        }
+    })
+}
+
+/// Why the walk stopped: runsc's own error, or our lookup budget.
+enum Walk {
+    Failed(Error),
+    OutOfLookups,
+}
+
+impl From<Error> for Walk {
+    fn from(e: Error) -> Walk {
+        Walk::Failed(e)
+    }
 }
 
 /// `resolveSymlinksImpl(root="/", base, rel, followCount)`. The recursion is
-/// at most `follow_count` deep.
+/// at most `follow_count` deep; inside a symlink's expansion
+/// (`follow_count` below the start) each lookup spends one of `lookups`.
 fn resolve_symlinks_impl(
     host: &HostFs,
     base: &str,
     rel: &str,
     follow_count: usize,
-) -> Result<String> {
+    lookups: &mut usize,
+) -> std::result::Result<String, Walk> {
     if follow_count == 0 {
-        return Err(Error::with_errno(
+        return Err(Walk::Failed(Error::with_errno(
             Errno::ELOOP,
             format!(
                 "too many symlinks to follow, path: {}",
                 crate::gostr::quote(&clean(&format!("{base}/{rel}")))
             ),
-        ));
+        )));
     }
+    let in_link = follow_count < crate::limits::MAX_HOST_SYMLINK_FOLLOWS;
     let mut base = base.to_string();
     for name in clean(rel).split('/').filter(|n| !n.is_empty()) {
         // filepath.Join cleans: `..` at the root stays at the root, which
         // is how one cannot `..` out of the root.
         let path = clean(&format!("{base}/{name}"));
+        if in_link {
+            *lookups = lookups.checked_sub(1).ok_or(Walk::OutOfLookups)?;
+        }
         let ino = match host.lookup(&path) {
             Ok(ino) => ino,
             Err(Errno::ENOENT) => {
@@ -196,7 +233,10 @@ fn resolve_symlinks_impl(
                 continue;
             }
             Err(e) => {
-                return Err(Error::with_errno(e, format!("lstat {path}: {e}")));
+                return Err(Walk::Failed(Error::with_errno(
+                    e,
+                    format!("lstat {path}: {e}"),
+                )));
             }
         };
         match host.info(ino).and_then(|i| i.target) {
@@ -204,7 +244,7 @@ fn resolve_symlinks_impl(
                 if link.starts_with('/') {
                     base = "/".to_string();
                 }
-                base = resolve_symlinks_impl(host, &base, &link, follow_count - 1)?;
+                base = resolve_symlinks_impl(host, &base, &link, follow_count - 1, lookups)?;
             }
             None => base = path,
         }
@@ -275,6 +315,7 @@ pub fn setup_gofer_on(
     let mut spec = spec.clone();
     let mut notes = Vec::new();
     let mut attach: Vec<(String, bool)> = vec![("/".to_string(), spec.root_readonly)];
+    let mut lookups = crate::limits::MAX_HOST_SYMLINK_LOOKUPS;
     for (i, m) in spec.mounts.iter_mut().enumerate() {
         if !is_9p_mount(m) {
             if m.typ == "bind" && m.source.is_empty() {
@@ -282,7 +323,7 @@ pub fn setup_gofer_on(
             }
             continue;
         }
-        let resolved = resolve_symlinks(&host, &m.destination)
+        let resolved = resolve_symlinks(&host, &m.destination, &mut lookups)
             .map_err(|e| e.wrap("failed to resolve symlinks"))?;
         if resolved != m.destination {
             notes.push((

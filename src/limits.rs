@@ -19,13 +19,19 @@ use crate::errno::Errno;
 use crate::error::Error;
 
 /// Largest scenario (or bare OCI spec) text accepted, in bytes: a pasted file
-/// cannot exhaust memory. Error: `scenario: N bytes is over the limit
-/// MAX_SCENARIO_BYTES (67108864)`.
+/// cannot exhaust memory (the CLI reads at most one byte more). Error:
+/// `scenario: more than 67108864 bytes is over the limit MAX_SCENARIO_BYTES
+/// (67108864)`.
 pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
 
 /// Most mounts in one container's `spec.mounts` (before runsc adds its
-/// mandatory ones). 100 000 mounts must work; this is ten times that.
-pub const MAX_MOUNTS: usize = 1_000_000;
+/// mandatory ones). 100 000 mounts must work; this is four times that. A
+/// mount costs about 3.7 KB of RSS, growing about linearly (time N^1.15 for
+/// `run` and `preview --format mounts`): 400 000 tmpfs mounts in one flat
+/// directory take 4 s and 1.5 GB, within 60 s and 2 GB; the old 1 000 000
+/// needed 3.7 GB (the default `preview` tree view is still superlinear in
+/// a flat parent: `tree::mount_tree`, see the performance issue).
+pub const MAX_MOUNTS: usize = 400_000;
 
 /// Longest mount destination, host-tree path or symlink target, in bytes
 /// (Linux `PATH_MAX`, the NUL included, so 4095 bytes of text fit).
@@ -35,7 +41,9 @@ pub const MAX_PATH_BYTES: usize = crate::vfs::PATH_MAX;
 /// alone allows 2048 (`a/a/a/...`); real specs use a handful.
 pub const MAX_PATH_DEPTH: usize = 256;
 
-/// Longest single path component (Linux `NAME_MAX`): ENAMETOOLONG, from the VFS.
+/// Longest single path component (Linux `NAME_MAX`): ENAMETOOLONG, from the
+/// VFS and from the gofer's host tree (every 9P name). Symlink targets in
+/// the host tree are bounded by [`MAX_PATH_BYTES`]` - 1` (ENAMETOOLONG).
 pub const MAX_NAME_BYTES: usize = crate::vfs::NAME_MAX;
 
 /// Symlinks followed while resolving one path inside the sandbox
@@ -46,15 +54,27 @@ pub const MAX_SYMLINK_TRAVERSALS: u32 = crate::vfs::MAX_SYMLINK_TRAVERSALS;
 /// destination (`runsc/container/fs.go`): ELOOP `too many symlinks to follow`.
 pub const MAX_HOST_SYMLINK_FOLLOWS: usize = 255;
 
+/// Host lookups `resolveSymlinks` may make while following symlinks, over
+/// one container's setup (all its bind destinations): the follow bound
+/// above limits depth, not fan-out (a link naming four links, each naming
+/// four, … costs 4^depth). Real specs need a handful; runsc's results are
+/// kept wherever it would finish within this. Error (ELOOP, after `failed to
+/// resolve symlinks: `): `/d: more than 1000000 lookups is over the limit
+/// MAX_HOST_SYMLINK_LOOKUPS (1000000)`.
+pub const MAX_HOST_SYMLINK_LOOKUPS: usize = 1_000_000;
+
 /// Largest file in the gofer's host tree and, through the shell, in any
 /// sandbox filesystem: EFBIG (`file too large`).
 pub const MAX_FILE_SIZE: u64 = 256 << 20;
 
-/// Total file content one gofer's host tree holds: ENOSPC.
+/// Total bytes one gofer's host tree holds: file content, symlink targets
+/// and directory entry names, so neither long names nor long targets grow
+/// memory past it: ENOSPC (and `statfs` counts them as used).
 pub const MAX_HOST_BYTES: u64 = 1 << 30;
 
-/// Most nodes (files, dirs, symlinks) one gofer's host tree holds, so a 9P
-/// client creating empty files cannot grow memory without bound: ENOSPC.
+/// Most nodes (files, dirs, symlinks) one gofer's host tree holds, and most
+/// directory entries (hard links included), so a 9P client creating empty
+/// files or links cannot grow memory without bound: ENOSPC.
 pub const MAX_HOST_NODES: usize = 4_000_000;
 
 /// Most scenario steps.
@@ -67,7 +87,9 @@ pub const MAX_CONTAINERS: usize = 10_000;
 pub const MAX_GOFER_FDS: usize = MAX_MOUNTS + 1;
 
 /// Largest 9P msize a Tversion may ask for (gVisor's `maximumLength`):
-/// Tversion answers EINVAL above it.
+/// Tversion answers EINVAL above it, as gVisor's `Tversion.handle` does,
+/// instead of negotiating down, so a Linux mount with `msize=8M` fails
+/// (use `msize` of at most 4 MiB).
 pub const MAX_MSIZE: u32 = crate::p9::version::MAX_MSIZE;
 
 /// Smallest msize the client accepts (`ErrMessageTooLarge` at or below the
@@ -80,8 +102,31 @@ pub const MAX_FIDS: usize = 1 << 16;
 /// Fids one `serve-9p` connection may hold: EMFILE.
 pub const MAX_FIDS_PER_CONNECTION: usize = 4096;
 
-/// Connections `serve-9p` serves at once; more are closed on accept.
+/// Connections `serve-9p` serves at once; more are closed on accept, with
+/// a log line `refused PEER: MAX_CONNECTIONS (512) connections open`.
 pub const MAX_CONNECTIONS: usize = 512;
+
+/// Connections `serve-9p` serves at once from one peer IP address, so one
+/// host opening idle sockets cannot take every slot: more are closed on
+/// accept, with a log line `refused PEER: MAX_CONNECTIONS_PER_PEER (64)
+/// connections from IP`. Unix-socket peers are not counted per peer.
+pub const MAX_CONNECTIONS_PER_PEER: usize = 64;
+
+/// How long a `serve-9p` connection that holds no fid (before its Tattach)
+/// may send nothing: then it is closed, with a log line naming this limit.
+pub const SERVE_IDLE_TIMEOUT_MS: u64 = 10_000;
+
+/// How long an attached `serve-9p` connection (holding a fid) may send
+/// nothing before it is closed. Long, because a mounted client may sit idle.
+pub const SERVE_ATTACHED_IDLE_TIMEOUT_MS: u64 = 3_600_000;
+
+/// How long one frame may take to arrive once its first byte has (a
+/// client trickling a frame byte by byte is closed): 4 MiB at 140 KB/s.
+pub const SERVE_FRAME_TIMEOUT_MS: u64 = 30_000;
+
+/// How long one reply may take to be written (a client that never reads
+/// its replies is closed instead of parking the connection's thread).
+pub const SERVE_WRITE_TIMEOUT_MS: u64 = 30_000;
 
 /// 9P exchanges each in-memory gofer keeps in its log, over all its
 /// connections (older ones are dropped and counted per connection).
@@ -95,6 +140,13 @@ pub const MAX_SHELL_LINE: usize = 64 * 1024;
 /// Most output one shell command prints; longer output is cut with
 /// `[output truncated]`.
 pub const MAX_SHELL_OUTPUT: usize = 1 << 20;
+
+/// Most bytes of step outputs and host file contents one report holds
+/// (`mountlab run`, the playground): once spent, later step outputs and
+/// file contents are cut with `[output truncated: over the limit
+/// MAX_REPORT_BYTES (67108864 bytes)]`, and the shell stops working for
+/// output nobody will see.
+pub const MAX_REPORT_BYTES: usize = 64 << 20;
 
 /// Most entries `tree` lists.
 pub const MAX_TREE_ENTRIES: usize = 10_000;
@@ -123,14 +175,24 @@ pub fn exceeded_errno(
 }
 
 /// The one wording every limit error uses.
-fn exceeded_text(
+pub fn exceeded_text(
     at: impl std::fmt::Display,
     got: impl std::fmt::Display,
     unit: &str,
     name: &str,
     max: impl std::fmt::Display,
 ) -> String {
-    format!("{at}: {got} {unit} is over the limit {name} ({max})")
+    format!("{at}: {}", over_text(got, unit, name, max))
+}
+
+/// [`exceeded_text`] without the place (for errors a caller prefixes).
+pub fn over_text(
+    got: impl std::fmt::Display,
+    unit: &str,
+    name: &str,
+    max: impl std::fmt::Display,
+) -> String {
+    format!("{got} {unit} is over the limit {name} ({max})")
 }
 
 /// Checks a path given as input (a mount destination, a host-tree path, a

@@ -50,6 +50,10 @@ pub struct HostNodeReport {
     pub content: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
+    /// For a file with several names: the first name of the same inode,
+    /// where its content is printed (once per inode, not once per name).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hardlink: Option<String>,
 }
 
 /// What one step did.
@@ -117,6 +121,8 @@ pub struct Sandbox {
     pub steps: Vec<StepReport>,
     pub restore: RestoreReport,
     next_fd: i32,
+    /// Bytes of step output recorded so far, against `MAX_REPORT_BYTES`.
+    report_bytes: usize,
 }
 
 fn lines(text: &str) -> Vec<String> {
@@ -180,6 +186,7 @@ impl Sandbox {
             steps: Vec::new(),
             restore: RestoreReport::default(),
             next_fd,
+            report_bytes: 0,
         };
         let mut dispenser = FdDispenser::new(&fds);
         let (vfs, spec, conf, rec) = (&mut sb.vfs, &sb.spec, &sb.config, &mut sb.rec);
@@ -210,7 +217,7 @@ impl Sandbox {
                 });
                 continue;
             }
-            if sb.run_step(step).fatal {
+            if sb.record_step(step).fatal {
                 dead = Some(format!("steps[{i}]"));
             }
         }
@@ -247,8 +254,14 @@ impl Sandbox {
         }
     }
 
-    /// Runs one step and records its report.
+    /// Runs one step and records its report; returns a copy for the caller
+    /// (the playground shows it).
     pub fn run_step(&mut self, step: &Step) -> StepReport {
+        self.record_step(step).clone()
+    }
+
+    /// Runs one step and records its report, without copying it.
+    fn record_step(&mut self, step: &Step) -> &StepReport {
         let r = match step {
             Step::AddContainer(a) => self.add_container(a),
             Step::DestroyContainer(cid) => self.destroy_container(cid),
@@ -260,8 +273,8 @@ impl Sandbox {
             } => self.exec(argv0, env, wd, container.as_deref()),
             Step::Sh { line, container } => self.sh(line, container.as_deref()),
         };
-        self.steps.push(r.clone());
-        r
+        self.steps.push(r);
+        self.steps.last().unwrap_or(&NOT_RUN)
     }
 
     /// `runsc start` of a child container: its own gofer, FDs numbered after
@@ -431,8 +444,24 @@ impl Sandbox {
     }
 
     /// Runs a shell line in the root or a child container.
+    /// Step outputs share the report's budget (`MAX_REPORT_BYTES`): a step
+    /// may print what is left of it, at most `MAX_SHELL_OUTPUT`.
     pub fn sh(&mut self, line: &str, container: Option<&str>) -> StepReport {
-        let out = self.shell(line, container);
+        use crate::limits::{MAX_REPORT_BYTES, MAX_SHELL_OUTPUT};
+        let left = MAX_REPORT_BYTES.saturating_sub(self.report_bytes);
+        let budget = if left < MAX_SHELL_OUTPUT {
+            shell::Budget {
+                bytes: left,
+                limit: "MAX_REPORT_BYTES",
+                max: MAX_REPORT_BYTES,
+            }
+        } else {
+            shell::Budget::default()
+        };
+        let out = self.shell_within(line, container, budget);
+        if let Ok(o) = &out {
+            self.report_bytes = self.report_bytes.saturating_add(o.output.len());
+        }
         match out {
             Ok(o) => StepReport {
                 ok: o.error.is_none(),
@@ -448,8 +477,17 @@ impl Sandbox {
 
     /// The shell, keeping each container's working directory.
     pub fn shell(&mut self, line: &str, container: Option<&str>) -> Result<ShellOutput> {
+        self.shell_within(line, container, shell::Budget::default())
+    }
+
+    fn shell_within(
+        &mut self,
+        line: &str,
+        container: Option<&str>,
+        budget: shell::Budget,
+    ) -> Result<ShellOutput> {
         let (root, mut cwd, env, wd) = self.task_parts(container)?;
-        let out = shell::run(
+        let out = shell::run_within(
             &mut self.vfs,
             Task {
                 root,
@@ -458,6 +496,7 @@ impl Sandbox {
                 wd: &wd,
             },
             line,
+            budget,
         );
         match container {
             None => self.root_cwd = Some(cwd),
@@ -492,8 +531,13 @@ impl Sandbox {
     }
 
     /// The host trees of every attach point of every gofer. The root's are
-    /// keyed by path, a child's as `<cid>:<path>`.
+    /// keyed by path, a child's as `<cid>:<path>`. A file's content is
+    /// printed once per inode (its other names say `hardlink`), and all
+    /// contents share what step outputs left of `MAX_REPORT_BYTES` (a
+    /// content past it is replaced by the cut marker).
     pub fn host_report(&self) -> BTreeMap<String, BTreeMap<String, HostNodeReport>> {
+        use crate::limits::MAX_REPORT_BYTES;
+        let mut left = MAX_REPORT_BYTES.saturating_sub(self.report_bytes);
         let mut out = BTreeMap::new();
         let mut owners: Vec<(usize, Option<&str>)> = vec![(0, None)];
         owners.extend(
@@ -511,30 +555,43 @@ impl Sandbox {
                     None => ap.path.clone(),
                 };
                 let mut nodes = BTreeMap::new();
+                let mut first_name: BTreeMap<u64, String> = BTreeMap::new();
                 if let Ok(list) = gofer.host().list(&ap.path) {
                     for (rel, info) in list {
                         let rel = if rel.is_empty() { ".".to_string() } else { rel };
-                        let content = match info.kind {
-                            "file" => gofer
-                                .host()
-                                .lookup(&crate::vfs::clean(&format!("{}/{rel}", ap.path)))
-                                .ok()
-                                .and_then(|ino| gofer.host().node(ino))
-                                .and_then(|n| match &n.kind {
-                                    crate::p9::host::NodeKind::File(b) => {
+                        let mut hardlink = None;
+                        let content = match gofer.host().node(info.ino).map(|n| &n.kind) {
+                            Some(crate::p9::host::NodeKind::File(b)) => {
+                                match first_name.get(&info.ino) {
+                                    Some(first) => {
+                                        hardlink = Some(first.clone());
+                                        None
+                                    }
+                                    None if b.len() > left => {
+                                        left = 0;
+                                        Some(format!(
+                                            "[output truncated: over the limit MAX_REPORT_BYTES ({MAX_REPORT_BYTES} bytes)]"
+                                        ))
+                                    }
+                                    None => {
+                                        left -= b.len();
                                         Some(String::from_utf8_lossy(b).into_owned())
                                     }
-                                    _ => None,
-                                }),
+                                }
+                            }
                             _ => None,
                         };
+                        if info.kind == "file" && hardlink.is_none() {
+                            first_name.insert(info.ino, rel.clone());
+                        }
                         nodes.insert(
                             rel,
                             HostNodeReport {
                                 typ: info.kind.to_string(),
                                 mode: format!("{:04o}", info.mode & 0o7777),
                                 content,
-                                target: info.target.clone(),
+                                target: info.target,
+                                hardlink,
                             },
                         );
                     }
@@ -545,19 +602,31 @@ impl Sandbox {
         out
     }
 
-    /// The full report.
+    /// The full report (a copy: the sandbox lives on).
     pub fn report(&self) -> Report {
+        self.report_with(self.steps.clone())
+    }
+
+    /// The full report, moving the step reports out instead of copying
+    /// them (`mountlab run`: the sandbox is done with, and whatever else it
+    /// holds is left for the caller to free or, at exit, to the OS).
+    pub fn take_report(&mut self) -> Report {
+        let steps = std::mem::take(&mut self.steps);
+        self.report_with(steps)
+    }
+
+    fn report_with(&self, steps: Vec<StepReport>) -> Report {
         let table = self
             .vfs
             .namespace_root()
             .map(|r| self.vfs.mount_table(r))
             .unwrap_or_default();
-        let ok = self.setup_error.is_none() && self.steps.iter().all(|s| s.ok);
+        let ok = self.setup_error.is_none() && steps.iter().all(|s| s.ok);
         Report {
             ok,
             error: self.setup_error.as_ref().map(Error::to_string),
             fatal: self.setup_error.as_ref().is_some_and(Error::is_fatal)
-                || self.steps.iter().any(|s| s.fatal),
+                || steps.iter().any(|s| s.fatal),
             mount_order: self.rec.mount_order.clone(),
             fds_consumed: self.fds_consumed.clone(),
             warnings: self.rec.warnings.clone(),
@@ -566,10 +635,22 @@ impl Sandbox {
             restore: self.restore.clone(),
             decisions: self.rec.decisions.clone(),
             host: self.host_report(),
-            steps: self.steps.clone(),
+            steps,
         }
     }
 }
+
+/// What `record_step` answers if the step it just pushed were missing.
+static NOT_RUN: StepReport = StepReport {
+    ok: false,
+    error: None,
+    errno: None,
+    fatal: false,
+    output: None,
+    fds_consumed: None,
+    proc_mounts: None,
+    filename: None,
+};
 
 /// Adds runsc's host-side notes to the decisions of spec mounts.
 /// One pass over the decisions indexes the first one of each spec mount of

@@ -158,9 +158,11 @@ impl Scenario {
     /// JSON path at fault.
     pub fn from_json(text: &str) -> Result<Scenario> {
         if text.len() > MAX_SCENARIO_BYTES {
+            // "more than", not the length: the CLI reads at most the limit
+            // plus one byte, so the length seen is not the input's size.
             return Err(limits::exceeded(
                 "scenario",
-                text.len(),
+                format!("more than {MAX_SCENARIO_BYTES}"),
                 "bytes",
                 "MAX_SCENARIO_BYTES",
                 MAX_SCENARIO_BYTES,
@@ -318,17 +320,34 @@ fn check_gofer_fds(at: &str, fds: Option<&[i32]>) -> Result<()> {
     }
 }
 
-/// Host-tree paths and symlink targets within the path limits.
+/// Host-tree paths and symlink targets within the path limits, and free
+/// of NUL (no host file name or target can hold one: the gofer and the
+/// shell would refuse them later, far from the input's mistake).
 pub fn check_host(at: &str, host: Option<&HostInput>) -> Result<()> {
+    let nul = |path: String, what: &str| {
+        Error::with_errno(
+            crate::errno::Errno::EINVAL,
+            format!("{}: a {what} cannot contain NUL", path.escape_debug()),
+        )
+    };
     for (attach, nodes) in host.into_iter().flatten() {
+        if attach.contains('\0') {
+            return Err(nul(format!("{at}.{attach}"), "host-tree name"));
+        }
         limits::check_path(format!("{at}.{attach}"), attach)?;
         for (rel, node) in nodes {
+            if rel.contains('\0') {
+                return Err(nul(format!("{at}.{attach}.{rel}"), "host-tree name"));
+            }
             let path = format!("{attach}/{rel}");
             limits::check_path(format!("{at}.{attach}.{rel}"), &path)?;
             if let HostNodeInput::Typed(TypedHostNode {
                 target: Some(t), ..
             }) = node
             {
+                if t.contains('\0') {
+                    return Err(nul(format!("{at}.{attach}.{rel}.target"), "symlink target"));
+                }
                 limits::check_path(format!("{at}.{attach}.{rel}.target"), t)?;
             }
         }

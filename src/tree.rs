@@ -131,6 +131,32 @@ impl<'a> DecisionIndex<'a> {
     }
 }
 
+/// Control characters (newline, ESC, C1 codes, DEL) escaped as `\n`, `\t`,
+/// `\xNN` or `\u{NN}`, so a destination from a spec can neither split a row
+/// of our views nor drive the terminal. Only our own views escape:
+/// `/proc/mounts` text stays as gVisor's `mountsFile` prints it.
+pub fn escape_control(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if c.is_control() && (c as u32) < 0x80 => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The findmnt-style text of the tree.
 pub fn render_tree(root: &MountNode) -> String {
     let mut rows: Vec<[String; 5]> = Vec::new();
@@ -156,7 +182,7 @@ pub fn render_tree(root: &MountNode) -> String {
                 );
             }
         }
-        out.push_str(line.trim_end());
+        out.push_str(&escape_control(line.trim_end()));
         out.push('\n');
     }
     out
@@ -203,9 +229,14 @@ fn walk(n: &MountNode, prefix: &str, last: bool, top: bool, rows: &mut Vec<[Stri
     }
 }
 
-/// The decision log as text: one block per mount.
+/// The decision log as text: one block per mount. Each line is escaped as
+/// a whole (`escape_control`), so no field can add a line.
 pub fn render_decisions(decisions: &[Decision]) -> String {
     let mut out = String::new();
+    let mut push = |line: &str| {
+        out.push_str(&escape_control(line));
+        out.push('\n');
+    };
     for d in decisions {
         let who = match &d.container {
             Some(c) => format!("[{c}] "),
@@ -215,32 +246,32 @@ pub fn render_decisions(decisions: &[Decision]) -> String {
             (crate::boot::Origin::Spec, Some(i)) => format!("spec.mounts[{i}]"),
             (o, _) => format!("{o:?}").to_lowercase(),
         };
-        let _ = write!(out, "{who}{} ({origin}, type {:?}", d.destination, d.typ);
+        let mut head = format!("{who}{} ({origin}, type {:?}", d.destination, d.typ);
         if !d.source.is_empty() {
-            let _ = write!(out, ", source {:?}", d.source);
+            let _ = write!(head, ", source {:?}", d.source);
         }
-        let _ = write!(out, "): {:?}", d.outcome);
+        let _ = write!(head, "): {:?}", d.outcome);
         if let Some(fs) = &d.shown_as {
-            let _ = write!(out, " as {fs}");
+            let _ = write!(head, " as {fs}");
         }
         if let Some(id) = d.mount_id {
-            let _ = write!(out, ", mount id {id}");
+            let _ = write!(head, ", mount id {id}");
         }
         if let Some(fd) = d.gofer_fd {
-            let _ = write!(out, ", gofer fd {fd}");
+            let _ = write!(head, ", gofer fd {fd}");
         }
-        out.push('\n');
+        push(&head);
         if let Some(data) = d.data.as_deref().filter(|x| !x.is_empty()) {
-            let _ = writeln!(out, "    data: {data}");
+            push(&format!("    data: {data}"));
         }
         if !d.stubs.is_empty() {
-            let _ = writeln!(out, "    stubs: {}", d.stubs.join(" "));
+            push(&format!("    stubs: {}", d.stubs.join(" ")));
         }
         for r in &d.reasons {
-            let _ = writeln!(out, "    {}: {}", r.function, r.text);
+            push(&format!("    {}: {}", r.function, r.text));
         }
         if let Some(e) = &d.error {
-            let _ = writeln!(out, "    error: {e}");
+            push(&format!("    error: {e}"));
         }
     }
     out

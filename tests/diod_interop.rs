@@ -52,7 +52,13 @@ fn diodls_and_diodcat_against_serve_9p() {
     std::os::unix::fs::symlink("etc/hosts", seed.join("hosts-link")).unwrap();
 
     let mut child = Command::new(env!("CARGO_BIN_EXE_mountlab"))
-        .args(["serve-9p", "--listen", "127.0.0.1:0", "--seed"])
+        .args([
+            "serve-9p",
+            "--listen",
+            "127.0.0.1:0",
+            "--walk-from-open",
+            "--seed",
+        ])
         .arg(&seed)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

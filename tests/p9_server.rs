@@ -253,14 +253,15 @@ fn failed_walks_create_no_fid_and_unknown_fids_are_ebadf() {
 }
 
 #[test]
-fn walk_from_open_fid_is_ebusy_and_clone_replaces() {
+fn walk_from_open_fid_is_ebusy_and_newfid_in_use_is_ebadf() {
     let (mut g, c, root) = attached();
     let mut h = g.conn(c).unwrap();
     let (d, _) = h.walk(root, &["etc"]).unwrap();
     h.lopen(d, O_RDONLY).unwrap();
     assert_eq!(h.walk(d, &["hosts"]), Err(Errno::EBUSY));
     assert_eq!(h.walk(d, &[]), Err(Errno::EBUSY));
-    // A fid in use is replaced by Twalk's newfid (gVisor InsertFID), not refused.
+    // A fid in use is refused as Twalk's newfid (see
+    // fid_in_use_is_refused_by_attach_and_walk).
     let r = h
         .call(
             Twalk {
@@ -270,10 +271,10 @@ fn walk_from_open_fid_is_ebusy_and_clone_replaces() {
             }
             .into(),
         )
-        .unwrap();
-    assert!(matches!(r, Message::Rwalk(_)));
-    let (_, _, attr) = h.getattr(d, !0).unwrap();
-    assert_eq!(attr.mode, S_IFDIR | 0o755);
+        .map(drop);
+    assert_eq!(r, Err(Errno::EBADF));
+    h.clunk(d).unwrap();
+    let (d, _) = h.walk(root, &["data"]).unwrap();
     // newfid == fid walks in place.
     let r = h
         .call(
@@ -776,4 +777,189 @@ fn host_side_changes_are_seen_and_disconnect_releases_fids() {
     let before = g.host().inode_count();
     g.disconnect(c);
     assert!(g.host().inode_count() < before);
+}
+
+/// #11.3: `Tsetattr` with ATIME|MTIME|ATIME_SET|MTIME_SET and explicit times
+/// sets exactly those times (fsgofer `SetAttr` → `utimensat` with the given
+/// timespecs); `Tgetattr` returns them, nanoseconds included.
+#[test]
+fn setattr_explicit_times_come_back_from_getattr() {
+    use setattr_mask as m;
+    let (mut g, c, root) = attached();
+    let mut h = g.conn(c).unwrap();
+    let (f, _) = h.walk(root, &["etc", "hosts"]).unwrap();
+    let sa = SetAttr {
+        atime_sec: 1_000_000_000,
+        atime_nsec: 7,
+        mtime_sec: 1_234_567_890,
+        mtime_nsec: 0,
+        ..SetAttr::default()
+    };
+    h.setattr(
+        f,
+        m::ATIME | m::MTIME | m::ATIME_SET | m::MTIME_SET,
+        sa.clone(),
+    )
+    .unwrap();
+    let (_, _, a) = h.getattr(f, !0).unwrap();
+    assert_eq!(
+        (a.atime_sec, a.atime_nsec, a.mtime_sec, a.mtime_nsec),
+        (1_000_000_000, 7, 1_234_567_890, 0)
+    );
+    // Without *_SET the time is "now" (the logical clock), not the given one.
+    h.setattr(f, m::MTIME, sa).unwrap();
+    let (_, _, a2) = h.getattr(f, !0).unwrap();
+    assert_ne!(a2.mtime_sec, 1_234_567_890);
+    assert_eq!(a2.atime_sec, 1_000_000_000);
+}
+
+/// #11.4: gVisor's `doWalk` (pkg/p9/handlers.go) refuses a walk from an
+/// opened fid with EBUSY, whether it was opened by Tlopen or Tlcreate.
+#[test]
+fn walk_from_lopened_or_lcreated_fid_is_ebusy() {
+    let (mut g, c, root) = attached();
+    let mut h = g.conn(c).unwrap();
+    let (d, _) = h.walk(root, &["data"]).unwrap();
+    h.lopen(d, O_RDONLY).unwrap();
+    assert_eq!(h.walk(d, &["sub"]), Err(Errno::EBUSY));
+    let (e, _) = h.walk(root, &["etc"]).unwrap();
+    h.lcreate(e, "new", O_RDWR, 0o644, 0).unwrap();
+    assert_eq!(h.walk(e, &[]), Err(Errno::EBUSY));
+}
+
+/// #11.5: a fid already in use is refused (EBADF) by Tattach and by a Twalk
+/// whose newfid differs from fid (walk(5): "newfid must not be in use unless
+/// it is the same as fid"). Stricter than gVisor 2018, which replaces it.
+#[test]
+fn fid_in_use_is_refused_by_attach_and_walk() {
+    let (mut g, root, _) = gofer();
+    let (fid, _) = g.conn(root).unwrap().attach("/", 0).unwrap();
+    g.host_mut().insert_file("/x", 0o644, b"x").unwrap();
+    // Tattach on a fid in use: EBADF (checked before the attach-point rule).
+    let r = g.call(
+        root,
+        Tattach {
+            fid,
+            afid: NOFID,
+            uname: "".into(),
+            aname: "/".into(),
+            n_uname: 0,
+        }
+        .into(),
+    );
+    assert_eq!(r.unwrap().as_error(), Some(Errno::EBADF.raw()));
+    let mut h = g.conn(root).unwrap();
+    let (a, _) = h.walk(fid, &["etc"]).unwrap();
+    let r = h
+        .call(
+            Twalk {
+                fid,
+                newfid: a,
+                names: vec!["data".into()],
+            }
+            .into(),
+        )
+        .map(drop);
+    assert_eq!(r, Err(Errno::EBADF));
+    // The old fid still stands for /etc.
+    let (_, _, attr) = h.getattr(a, !0).unwrap();
+    assert_eq!(h.walk(a, &["hosts"]).map(|_| ()), Ok(()));
+    assert_eq!(attr.mode, S_IFDIR | 0o755);
+    // newfid == fid walks in place.
+    let r = h
+        .call(
+            Twalk {
+                fid: a,
+                newfid: a,
+                names: vec!["passwd".into()],
+            }
+            .into(),
+        )
+        .unwrap();
+    assert!(matches!(r, Message::Rwalk(_)));
+    assert_eq!(h.getattr(a, !0).unwrap().2.size, 26);
+}
+
+/// #13.2: names over NAME_MAX (255 bytes) and symlink targets over
+/// PATH_MAX - 1 (4095 bytes) are ENAMETOOLONG, as the host's syscalls
+/// answer fsgofer.
+#[test]
+fn long_names_and_targets_are_enametoolong() {
+    let (mut g, c, root) = attached();
+    let mut h = g.conn(c).unwrap();
+    let (d, _) = h.walk(root, &["etc"]).unwrap();
+    let long = "n".repeat(256);
+    let ok = "n".repeat(255);
+    assert_eq!(
+        h.mkdir(d, &long, 0o755, 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+    assert_eq!(
+        h.symlink(d, &long, "x", 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+    assert_eq!(h.walk(d, &[&long]).map(drop), Err(Errno::ENAMETOOLONG));
+    h.mkdir(d, &ok, 0o755, 0).unwrap();
+    let target = "t".repeat(4096);
+    assert_eq!(
+        h.symlink(d, "l", &target, 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+    h.symlink(d, "l", &target[1..], 0).unwrap();
+    let (f, _) = h.walk(root, &["etc", "hosts"]).unwrap();
+    assert_eq!(h.link(d, f, &long), Err(Errno::ENAMETOOLONG));
+    assert_eq!(h.renameat(d, "hosts", d, &long), Err(Errno::ENAMETOOLONG));
+    let (e, _) = h.walk(root, &["etc"]).unwrap();
+    assert_eq!(
+        h.lcreate(e, &long, O_RDWR, 0o644, 0).map(drop),
+        Err(Errno::ENAMETOOLONG)
+    );
+}
+
+/// #13.2: names, symlink targets and hard links are charged to the host
+/// budget (MAX_HOST_BYTES, MAX_HOST_NODES): ENOSPC when spent, and statfs
+/// shows what they use.
+#[test]
+fn names_targets_and_links_are_charged_to_the_host_budget() {
+    let mut host = host();
+    let used = host.used_bytes();
+    host.capacity = used + 3 * 4096;
+    let mut g = Gofer::new(host);
+    g.add_attach_point("/", false);
+    let c = g.connect(0, 3);
+    g.conn(c).unwrap().version(1 << 20, 6).unwrap();
+    let (root, _) = g.conn(c).unwrap().attach("/", 0).unwrap();
+    let mut h = g.conn(c).unwrap();
+    let (d, _) = h.walk(root, &["data"]).unwrap();
+    let free0 = h.statfs(d).unwrap().bfree;
+    let target = "t".repeat(4000);
+    let mut made = 0;
+    let err = loop {
+        match h.symlink(d, &format!("l{made}"), &target, 0) {
+            Ok(_) => made += 1,
+            Err(e) => break e,
+        }
+    };
+    assert_eq!((err, made), (Errno::ENOSPC, 3));
+    assert!(free0 >= 2);
+    assert_eq!(h.statfs(d).unwrap().bfree, 0);
+    // Removing them gives the bytes back.
+    for i in 0..3 {
+        h.unlinkat(d, &format!("l{i}"), 0).unwrap();
+    }
+    assert_eq!(h.statfs(d).unwrap().bfree, free0);
+    // Hard links count against the node budget.
+    let nodes = g.host().inode_count();
+    g.host_mut().max_nodes = nodes + 8;
+    let mut h = g.conn(c).unwrap();
+    let (f, _) = h.walk(root, &["etc", "hosts"]).unwrap();
+    let mut links = 0;
+    let err = loop {
+        match h.link(d, f, &format!("h{links}")) {
+            Ok(()) => links += 1,
+            Err(e) => break e,
+        }
+    };
+    assert_eq!(err, Errno::ENOSPC);
+    assert!(links <= 8, "{links} links made within an 8-entry budget");
 }

@@ -257,11 +257,11 @@ fn run(args: &[String]) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
-    let sb = match build(&s) {
+    let mut sb = match build(&s) {
         Ok(sb) => sb,
         Err(code) => return code,
     };
-    let report = sb.report();
+    let report = sb.take_report();
     if let Err(e) = emit_json(&report, pretty) {
         eprintln!("mountlab: {e}");
         return ExitCode::from(2);

@@ -30,6 +30,9 @@ pub const S_IFLNK: u32 = 0o120000;
 pub use crate::limits::MAX_FILE_SIZE;
 /// Most nodes the tree holds; creating more gives ENOSPC.
 pub use crate::limits::MAX_HOST_NODES;
+/// Longest name (`NAME_MAX`) and symlink target (`PATH_MAX - 1`): longer
+/// ones are ENAMETOOLONG, as the host's syscalls answer fsgofer.
+use crate::limits::{MAX_NAME_BYTES, MAX_PATH_BYTES};
 
 /// What a node holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,9 +55,16 @@ pub struct Node {
     pub links: u32,
     /// For directories, the containing directory (the root names itself).
     pub parent: Ino,
+    /// Every directory entry naming this node, as `(directory, name)`: the
+    /// reverse index that finds a node's links without scanning the tree.
+    names: Links,
     pub atime: u64,
     pub mtime: u64,
     pub ctime: u64,
+    /// Nanoseconds of `atime`/`mtime`: 0 for the logical clock's ticks, the
+    /// client's value after a Tsetattr with `ATIME_SET`/`MTIME_SET`.
+    pub atime_nsec: u64,
+    pub mtime_nsec: u64,
     /// Fids holding the node open; an unlinked node lives until they go
     /// (so a deleted-but-open file still reads, as on Linux).
     holds: u32,
@@ -94,6 +104,41 @@ impl Node {
             _ => None,
         }
     }
+    /// Drops `(dir, name)` from the reverse index.
+    fn forget_name(&mut self, dir: Ino, name: &str) {
+        self.names.remove(dir, name);
+    }
+}
+
+/// A node's links, `(directory, name)`: the first inline (most nodes have
+/// one), hard links beyond it in a vector, so the index costs a node about
+/// 40 bytes plus its name.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct Links {
+    first: Option<(Ino, Box<str>)>,
+    more: Vec<(Ino, Box<str>)>,
+}
+
+impl Links {
+    fn add(&mut self, dir: Ino, name: &str) {
+        let link = (dir, Box::from(name));
+        if self.first.is_none() {
+            self.first = Some(link);
+        } else {
+            self.more.push(link);
+        }
+    }
+    fn remove(&mut self, dir: Ino, name: &str) {
+        let is = |l: &(Ino, Box<str>)| l.0 == dir && &*l.1 == name;
+        if self.first.as_ref().is_some_and(is) {
+            self.first = self.more.pop();
+        } else if let Some(i) = self.more.iter().position(is) {
+            self.more.swap_remove(i);
+        }
+    }
+    fn iter(&self) -> impl Iterator<Item = (Ino, &str)> {
+        self.first.iter().chain(&self.more).map(|(d, n)| (*d, &**n))
+    }
 }
 
 /// A node as reports show it (`list`).
@@ -117,12 +162,16 @@ pub struct HostFs {
     nodes: FastMap<Ino, Node>,
     next_ino: Ino,
     clock: u64,
-    /// Bytes of file content stored, against `capacity`.
+    /// Bytes stored, against `capacity`: file content, symlink targets and
+    /// the names of directory entries.
     used: u64,
-    /// Total content budget; writes beyond it get ENOSPC.
+    /// Total byte budget (`limits::MAX_HOST_BYTES`); more gives ENOSPC.
     pub capacity: u64,
-    /// Node budget (`limits::MAX_HOST_NODES`); creating more gives ENOSPC.
+    /// Node budget (`limits::MAX_HOST_NODES`): inodes, and directory
+    /// entries (so hard links count too); more gives ENOSPC.
     pub max_nodes: usize,
+    /// Directory entries, against `max_nodes`.
+    entries: usize,
 }
 
 impl Default for HostFs {
@@ -146,6 +195,14 @@ fn components(path: &str) -> Result<Vec<&str>, Errno> {
     Ok(v)
 }
 
+/// NAME_MAX: a longer name is ENAMETOOLONG (as Linux's lookup answers).
+fn check_name(name: &str) -> Result<(), Errno> {
+    if name.len() > MAX_NAME_BYTES {
+        return Err(Errno::ENAMETOOLONG);
+    }
+    Ok(())
+}
+
 impl HostFs {
     /// An empty tree: just `/`, mode 0755, owned by root.
     pub fn new() -> HostFs {
@@ -160,9 +217,12 @@ impl HostFs {
                 gid: 0,
                 links: 1,
                 parent: ROOT_INO,
+                names: Links::default(),
                 atime: 0,
                 mtime: 0,
                 ctime: 0,
+                atime_nsec: 0,
+                mtime_nsec: 0,
                 holds: 0,
             },
         );
@@ -173,6 +233,7 @@ impl HostFs {
             used: 0,
             capacity: crate::limits::MAX_HOST_BYTES,
             max_nodes: MAX_HOST_NODES,
+            entries: 0,
         }
     }
 
@@ -201,7 +262,7 @@ impl HostFs {
         self.nodes.len()
     }
 
-    /// Bytes of file content stored.
+    /// Bytes stored (content, targets, entry names).
     pub fn used_bytes(&self) -> u64 {
         self.used
     }
@@ -221,6 +282,7 @@ impl HostFs {
 
     /// The entry `name` of directory `dir`, never following symlinks.
     pub fn child(&self, dir: Ino, name: &str) -> Result<Ino, Errno> {
+        check_name(name)?;
         match &self.get(dir)?.kind {
             NodeKind::Dir(e) => e.get(name).copied().ok_or(Errno::ENOENT),
             _ => Err(Errno::ENOTDIR),
@@ -254,7 +316,10 @@ impl HostFs {
     }
 
     /// Finds a directory entry naming `ino`: first `hint` (a remembered
-    /// parent and name), then, for a directory, its parent, then a scan.
+    /// parent and name), then another name in the hint's directory, then the
+    /// lowest-numbered directory holding a link (so the answer does not
+    /// depend on any map's order). The node's reverse index answers without
+    /// a scan, however large the tree.
     pub fn find_link(&self, ino: Ino, hint: Option<(Ino, &str)>) -> Option<(Ino, String)> {
         if let Some((p, name)) = hint {
             if self.child(p, name).ok() == Some(ino) {
@@ -265,32 +330,10 @@ impl HostFs {
         if node.links == 0 || ino == ROOT_INO {
             return None;
         }
-        let mut dirs: Vec<Ino> = Vec::new();
-        if node.is_dir() {
-            dirs.push(node.parent);
-        } else if let Some((p, _)) = hint {
-            dirs.push(p);
-        }
-        for d in dirs {
-            if let Some(e) = self.nodes.get(&d).and_then(Node::entries) {
-                if let Some((n, _)) = e.iter().find(|(_, &i)| i == ino) {
-                    return Some((d, n.clone()));
-                }
-            }
-        }
-        // The lowest-numbered directory holding a link, so the answer does
-        // not depend on the map's order.
-        self.nodes
-            .values()
-            .filter_map(|n| {
-                n.entries().and_then(|e| {
-                    e.iter()
-                        .find(|(_, &i)| i == ino)
-                        .map(|(name, _)| (n.ino, name))
-                })
-            })
-            .min_by_key(|(d, _)| *d)
-            .map(|(d, name)| (d, name.clone()))
+        let in_hint = hint.and_then(|(p, _)| node.names.iter().filter(|(d, _)| *d == p).min());
+        in_hint
+            .or_else(|| node.names.iter().min())
+            .map(|(d, n)| (d, n.to_string()))
     }
 
     fn alloc(&mut self, kind: NodeKind, perm: u32, uid: u32, gid: u32, parent: Ino) -> Ino {
@@ -307,9 +350,12 @@ impl HostFs {
                 gid,
                 links: 0,
                 parent,
+                names: Links::default(),
                 atime: t,
                 mtime: t,
                 ctime: t,
+                atime_nsec: 0,
+                mtime_nsec: 0,
                 holds: 0,
             },
         );
@@ -320,6 +366,7 @@ impl HostFs {
         let t = self.tick();
         if let Some(n) = self.nodes.get_mut(&dir) {
             n.mtime = t;
+            n.mtime_nsec = 0;
             n.ctime = t;
         }
     }
@@ -345,22 +392,55 @@ impl HostFs {
         }
         let size = match &kind {
             NodeKind::File(d) => d.len() as u64,
+            NodeKind::Symlink(t) if t.len() >= MAX_PATH_BYTES => return Err(Errno::ENAMETOOLONG),
             _ => 0,
         };
         if self.nodes.len() >= self.max_nodes {
             return Err(Errno::ENOSPC);
         }
+        let target = match &kind {
+            NodeKind::Symlink(t) => t.len(),
+            _ => 0,
+        };
+        self.room_for_entry(name, 0, size.saturating_add(target as u64))?;
         self.charge(0, size)?;
+        self.used = self.used.saturating_add(target as u64);
         let ino = self.alloc(kind, perm, uid, gid, dir);
         self.link_entry(dir, name, ino);
         Ok(ino)
     }
 
+    /// ENAMETOOLONG for a name over NAME_MAX; ENOSPC when one more entry
+    /// named `name` (replacing one of `freed` name bytes), plus `extra`
+    /// bytes of content or target, is over budget.
+    fn room_for_entry(&self, name: &str, freed: usize, extra: u64) -> Result<(), Errno> {
+        check_name(name)?;
+        if self.entries + 1 >= self.max_nodes {
+            return Err(Errno::ENOSPC);
+        }
+        let bytes = (name.len().saturating_sub(freed) as u64).saturating_add(extra);
+        if self.used.saturating_add(bytes) > self.capacity {
+            return Err(Errno::ENOSPC);
+        }
+        Ok(())
+    }
+
+    /// Gives back bytes of a name or target.
+    fn uncharge(&mut self, n: usize) {
+        self.used = self.used.saturating_sub(n as u64);
+    }
+
+    /// Links `ino` as `name` in `dir`; the caller checked
+    /// [`HostFs::room_for_entry`].
     fn link_entry(&mut self, dir: Ino, name: &str, ino: Ino) {
         if let Some(NodeKind::Dir(e)) = self.nodes.get_mut(&dir).map(|n| &mut n.kind) {
-            e.insert(name.to_string(), ino);
+            if e.insert(name.to_string(), ino).is_none() {
+                self.entries += 1;
+                self.used = self.used.saturating_add(name.len() as u64);
+            }
         }
         if let Some(n) = self.nodes.get_mut(&ino) {
+            n.names.add(dir, name);
             n.links += 1;
             if n.is_dir() {
                 n.parent = dir;
@@ -388,9 +468,12 @@ impl HostFs {
             Some(NodeKind::Dir(e)) => e.remove(name)?,
             _ => return None,
         };
+        self.entries = self.entries.saturating_sub(1);
+        self.uncharge(name.len());
         self.touch_dir(dir);
         let t = self.now();
         if let Some(n) = self.nodes.get_mut(&ino) {
+            n.forget_name(dir, name);
             n.links = n.links.saturating_sub(1);
             n.ctime = t;
         }
@@ -412,14 +495,17 @@ impl HostFs {
                 NodeKind::Dir(e) => {
                     // A directory replaced wholesale by a builder call takes its
                     // subtree with it.
-                    for child in e.into_values() {
+                    for (name, child) in e {
+                        self.entries = self.entries.saturating_sub(1);
+                        self.uncharge(name.len());
                         if let Some(c) = self.nodes.get_mut(&child) {
+                            c.forget_name(ino, &name);
                             c.links = c.links.saturating_sub(1);
                         }
                         self.maybe_free(child);
                     }
                 }
-                NodeKind::Symlink(_) => {}
+                NodeKind::Symlink(t) => self.uncharge(t.len()),
             }
         }
     }
@@ -483,6 +569,7 @@ impl HostFs {
                 cur = self.get(cur)?.parent;
             }
         }
+        self.room_for_entry(newname, oldname.len(), 0)?;
         match self.child(newdir, newname) {
             Ok(dst) if dst == src => return Ok(()),
             Ok(dst) => {
@@ -520,6 +607,7 @@ impl HostFs {
             Err(Errno::ENOENT) => {}
             Err(e) => return Err(e),
         }
+        self.room_for_entry(name, 0, 0)?;
         self.link_entry(dir, name, target);
         let t = self.now();
         self.get_mut(target)?.ctime = t;
@@ -571,6 +659,7 @@ impl HostFs {
             }
         }
         n.mtime = t;
+        n.mtime_nsec = 0;
         n.ctime = t;
         Ok(buf.len())
     }
@@ -589,6 +678,7 @@ impl HostFs {
             d.resize(size as usize, 0);
         }
         n.mtime = t;
+        n.mtime_nsec = 0;
         n.ctime = t;
         Ok(())
     }
@@ -639,6 +729,7 @@ impl HostFs {
                 n.kind = NodeKind::File(bytes.to_vec());
                 n.perm = mode & 0o7777;
                 n.mtime = t;
+                n.mtime_nsec = 0;
                 n.ctime = t;
                 return Ok(ino);
             }
@@ -777,11 +868,11 @@ mod tests {
         let mut h = HostFs::new();
         h.mkdir_all("/data/sub", 0o700).unwrap();
         h.insert_file("/data/sub/x", 0o644, b"abc").unwrap();
-        let used = h.used_bytes();
-        assert_eq!(used, 3);
+        // Content and entry names: 3 + "data" + "sub" + "x".
+        assert_eq!(h.used_bytes(), 3 + 4 + 3 + 1);
         h.insert_file("/data", 0o644, b"now a file").unwrap();
         assert_eq!(h.file_content("/data").unwrap(), b"now a file");
-        assert_eq!(h.used_bytes(), 10);
+        assert_eq!(h.used_bytes(), 10 + 4);
         assert_eq!(h.inode_count(), 2);
     }
 
@@ -833,7 +924,7 @@ mod tests {
         let f = h.insert_file("/f", 0o644, b"").unwrap();
         assert_eq!(h.truncate(f, u64::MAX), Err(Errno::EFBIG));
         assert_eq!(h.write(f, u64::MAX - 1, b"ab"), Err(Errno::EFBIG));
-        h.capacity = 4;
+        h.capacity = 5; // the name "f" and 4 bytes
         assert_eq!(h.write(f, 0, b"12345"), Err(Errno::ENOSPC));
         assert_eq!(h.write(f, 0, b"1234"), Ok(4));
     }

@@ -4,12 +4,16 @@
 //! socket (used by the interop tests and the load generator).
 //!
 //! One thread per connection, one `Session` each, the `Server` shared as
-//! `Arc<Mutex<Server>>`. Each reply goes out in one `write_all` of a fully
-//! encoded frame; TCP_NODELAY is set so small replies are not delayed. A
-//! broken or hostile client can only end its own connection: size fields
-//! outside `[7, msize]` close it (as gVisor's `recv` does), undecodable
-//! bodies get Rlerror, fids per connection are bounded, file sizes and the
-//! total content are bounded by the host tree.
+//! `Arc<Mutex<Server>>`. Each reply goes out as one fully encoded frame;
+//! TCP_NODELAY is set so small replies are not delayed. A broken or hostile
+//! client can only end its own connection: size fields outside `[7, msize]`
+//! close it (as gVisor's `recv` does), undecodable bodies get Rlerror, fids
+//! per connection are bounded, file sizes and the total content are bounded
+//! by the host tree. No client can hold a slot for nothing ([`ConnLimits`]):
+//! a connection idle before its Tattach, a frame that trickles in, and a
+//! reply the client does not read are each closed after a timeout, and one
+//! peer address gets at most `MAX_CONNECTIONS_PER_PEER` slots. Every refusal
+//! and every timeout close is logged on stderr with the limit's name.
 
 use super::client::{ClientState, Rpc};
 use super::host::HostFs;
@@ -19,12 +23,14 @@ use super::server::{Server, ServerOptions, Session};
 use super::version::MAX_MSIZE;
 use crate::errno::Errno;
 use crate::error::{Error, Result};
+use crate::limits;
+use std::collections::HashMap;
 use std::io::{self, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::os::unix::net::{UnixListener, UnixStream};
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 /// Connections served at once; more are closed on accept.
 pub use crate::limits::MAX_CONNECTIONS;
@@ -38,21 +44,80 @@ pub struct ServeArgs {
     pub listen: String,
     pub seed: Option<PathBuf>,
     pub read_only: bool,
+    /// `--walk-from-open`: allow Twalk from an opened fid (diod's
+    /// `diodls -l` needs it); off, the walk is EBUSY as in gVisor's `doWalk`.
+    pub walk_from_open: bool,
+    pub limits: ConnLimits,
 }
 
-const USAGE: &str =
-    "usage: mountlab serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] [--read-only]";
+/// `serve-9p`'s connection limits: the defaults are `limits`' constants,
+/// each settable with `--limit NAME=VALUE` (tests scale them down).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ConnLimits {
+    pub max_connections: usize,
+    pub max_per_peer: usize,
+    /// Before the connection holds a fid (`SERVE_IDLE_TIMEOUT_MS`).
+    pub idle: Duration,
+    /// Once it holds one (`SERVE_ATTACHED_IDLE_TIMEOUT_MS`).
+    pub attached_idle: Duration,
+    pub frame: Duration,
+    pub write: Duration,
+}
+
+impl Default for ConnLimits {
+    fn default() -> Self {
+        ConnLimits {
+            max_connections: MAX_CONNECTIONS,
+            max_per_peer: limits::MAX_CONNECTIONS_PER_PEER,
+            idle: Duration::from_millis(limits::SERVE_IDLE_TIMEOUT_MS),
+            attached_idle: Duration::from_millis(limits::SERVE_ATTACHED_IDLE_TIMEOUT_MS),
+            frame: Duration::from_millis(limits::SERVE_FRAME_TIMEOUT_MS),
+            write: Duration::from_millis(limits::SERVE_WRITE_TIMEOUT_MS),
+        }
+    }
+}
+
+impl ConnLimits {
+    /// Applies one `NAME=VALUE` (a positive integer; timeouts in ms).
+    fn set(&mut self, spec: &str) -> Result<()> {
+        let bad = || Error::msg(format!("--limit {spec:?}: expected NAME=POSITIVE_INTEGER"));
+        let (name, value) = spec.split_once('=').ok_or_else(bad)?;
+        let n: u64 = value.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?;
+        let count = usize::try_from(n).map_err(|_| bad())?;
+        match name {
+            "MAX_CONNECTIONS" => self.max_connections = count,
+            "MAX_CONNECTIONS_PER_PEER" => self.max_per_peer = count,
+            "SERVE_IDLE_TIMEOUT_MS" => self.idle = Duration::from_millis(n),
+            "SERVE_ATTACHED_IDLE_TIMEOUT_MS" => self.attached_idle = Duration::from_millis(n),
+            "SERVE_FRAME_TIMEOUT_MS" => self.frame = Duration::from_millis(n),
+            "SERVE_WRITE_TIMEOUT_MS" => self.write = Duration::from_millis(n),
+            _ => {
+                return Err(Error::msg(format!(
+                    "--limit {spec:?}: unknown limit {name}"
+                )))
+            }
+        }
+        Ok(())
+    }
+}
+
+const USAGE: &str = "usage: mountlab serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] \
+     [--read-only] [--walk-from-open] [--limit NAME=VALUE]...";
 
 pub fn parse_args(args: &[String]) -> Result<ServeArgs> {
     let mut listen = None;
     let mut seed = None;
     let mut read_only = false;
+    let mut walk_from_open = false;
+    let mut limits = ConnLimits::default();
     let mut it = args.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--listen" => listen = Some(it.next().ok_or_else(|| Error::msg(USAGE))?.clone()),
             "--seed" => seed = Some(PathBuf::from(it.next().ok_or_else(|| Error::msg(USAGE))?)),
             "--read-only" => read_only = true,
+            "--walk-from-open" => walk_from_open = true,
+            "--limit" => limits.set(it.next().ok_or_else(|| Error::msg(USAGE))?)?,
             "-h" | "--help" => return Err(Error::msg(USAGE)),
             other => return Err(Error::msg(format!("unknown argument {other:?}\n{USAGE}"))),
         }
@@ -62,22 +127,28 @@ pub fn parse_args(args: &[String]) -> Result<ServeArgs> {
         listen,
         seed,
         read_only,
+        walk_from_open,
+        limits,
     })
 }
 
-/// The server `serve-9p` runs: attach point 0 is `/` of the (seeded) tree;
-/// repeated attaches are allowed, a clone walk returns no QID and walks from
-/// opened fids are allowed, so standard clients (diod's tools) work.
+/// The server `serve-9p` runs: attach point 0 is `/` of the (seeded) tree.
+/// Deviations from fsgofer, so standard clients (diod's tools) work: every
+/// connection may attach (fsgofer allows one Tattach per attach point), a
+/// clone walk returns no QID, and with `--walk-from-open` a walk from an
+/// opened fid is allowed. A fid already in use is refused on every server
+/// (see `Server::check_fid_unused`).
 pub fn build_server(args: &ServeArgs) -> Result<Server> {
     let mut host = HostFs::new();
     if let Some(dir) = &args.seed {
         let report = seed_from_dir(&mut host, dir)?;
         eprintln!(
-            "mountlab serve-9p: seeded {} files, {} dirs, {} symlinks ({} bytes) from {}",
+            "mountlab serve-9p: seeded {} files, {} dirs, {} symlinks ({} bytes), skipped {}, from {}",
             report.files,
             report.dirs,
             report.symlinks,
             report.bytes,
+            report.skipped.len(),
             dir.display()
         );
         for s in &report.skipped {
@@ -89,7 +160,7 @@ pub fn build_server(args: &ServeArgs) -> Result<Server> {
         allow_reattach: true,
         clone_returns_qid: false,
         max_fids: MAX_FIDS_PER_CONNECTION,
-        allow_walk_from_open: true,
+        allow_walk_from_open: args.walk_from_open,
     };
     server.add_attach_point("/", args.read_only);
     Ok(server)
@@ -99,23 +170,31 @@ pub fn build_server(args: &ServeArgs) -> Result<Server> {
 pub fn serve_main(args: &[String]) -> Result<()> {
     let args = parse_args(args)?;
     let server = Arc::new(Mutex::new(build_server(&args)?));
+    let limits = args.limits.clone();
     if let Some(path) = args.listen.strip_prefix("unix:") {
         let _ = std::fs::remove_file(path);
         let l = UnixListener::bind(path)
             .map_err(|e| Error::msg(format!("listen {}: {e}", args.listen)))?;
         announce(&format!("unix:{path}"));
-        serve_loop(|| l.accept().map(|(s, _)| s), server, |_| {})
+        // Every unix-socket peer is local: none is counted per address.
+        serve_loop(
+            || l.accept().map(|(s, _)| (s, None, "unix peer".to_string())),
+            server,
+            limits,
+        )
     } else {
         let l = TcpListener::bind(&args.listen)
             .map_err(|e| Error::msg(format!("listen {}: {e}", args.listen)))?;
         let addr = l.local_addr().map_err(|e| Error::msg(e.to_string()))?;
         announce(&addr.to_string());
         serve_loop(
-            || l.accept().map(|(s, _)| s),
-            server,
-            |s: &TcpStream| {
+            || {
+                let (s, peer) = l.accept()?;
                 let _ = s.set_nodelay(true);
+                Ok((s, Some(peer.ip()), peer.to_string()))
             },
+            server,
+            limits,
         )
     }
 }
@@ -126,39 +205,122 @@ fn announce(addr: &str) {
     let _ = io::stdout().flush();
 }
 
-fn serve_loop<S, A, P>(mut accept: A, server: Arc<Mutex<Server>>, prepare: P) -> Result<()>
+/// A stream whose blocking reads and writes can be given timeouts.
+pub trait Socket: Read + Write + Send + 'static {
+    fn read_timeout_in(&self, d: Duration) -> io::Result<()>;
+    fn write_timeout_in(&self, d: Duration) -> io::Result<()>;
+}
+
+impl Socket for TcpStream {
+    fn read_timeout_in(&self, d: Duration) -> io::Result<()> {
+        self.set_read_timeout(Some(d.max(Duration::from_millis(1))))
+    }
+    fn write_timeout_in(&self, d: Duration) -> io::Result<()> {
+        self.set_write_timeout(Some(d.max(Duration::from_millis(1))))
+    }
+}
+
+impl Socket for UnixStream {
+    fn read_timeout_in(&self, d: Duration) -> io::Result<()> {
+        self.set_read_timeout(Some(d.max(Duration::from_millis(1))))
+    }
+    fn write_timeout_in(&self, d: Duration) -> io::Result<()> {
+        self.set_write_timeout(Some(d.max(Duration::from_millis(1))))
+    }
+}
+
+/// Open connections, in total and per peer address.
+#[derive(Default)]
+struct Slots {
+    total: usize,
+    per_peer: HashMap<IpAddr, usize>,
+}
+
+/// One admitted connection's slot, given back when dropped.
+struct Slot {
+    slots: Arc<Mutex<Slots>>,
+    peer: Option<IpAddr>,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let mut s = self.slots.lock().unwrap_or_else(|e| e.into_inner());
+        s.total = s.total.saturating_sub(1);
+        if let Some(ip) = self.peer {
+            if let Some(n) = s.per_peer.get_mut(&ip) {
+                *n = n.saturating_sub(1);
+                if *n == 0 {
+                    s.per_peer.remove(&ip);
+                }
+            }
+        }
+    }
+}
+
+/// Takes a slot for a new connection, or says which limit refuses it.
+fn admit(slots: &Arc<Mutex<Slots>>, peer: Option<IpAddr>, l: &ConnLimits) -> Result<Slot, String> {
+    let mut s = slots.lock().unwrap_or_else(|e| e.into_inner());
+    if s.total >= l.max_connections {
+        return Err(format!(
+            "MAX_CONNECTIONS ({}) connections open",
+            l.max_connections
+        ));
+    }
+    if let Some(ip) = peer {
+        let n = s.per_peer.entry(ip).or_insert(0);
+        if *n >= l.max_per_peer {
+            return Err(format!(
+                "MAX_CONNECTIONS_PER_PEER ({}) connections from {ip}",
+                l.max_per_peer
+            ));
+        }
+        *n += 1;
+    }
+    s.total += 1;
+    Ok(Slot {
+        slots: Arc::clone(slots),
+        peer,
+    })
+}
+
+fn serve_loop<S, A>(mut accept: A, server: Arc<Mutex<Server>>, limits: ConnLimits) -> Result<()>
 where
-    S: Read + Write + Send + 'static,
-    A: FnMut() -> io::Result<S>,
-    P: Fn(&S),
+    S: Socket,
+    A: FnMut() -> io::Result<(S, Option<IpAddr>, String)>,
 {
-    let live = Arc::new(AtomicUsize::new(0));
+    let slots = Arc::new(Mutex::new(Slots::default()));
+    let limits = Arc::new(limits);
     loop {
-        let stream = match accept() {
+        let (stream, peer, label) = match accept() {
             Ok(s) => s,
             Err(e) => {
                 // EMFILE and friends: keep listening.
                 eprintln!("mountlab serve-9p: accept: {e}");
-                std::thread::sleep(std::time::Duration::from_millis(50));
+                std::thread::sleep(Duration::from_millis(50));
                 continue;
             }
         };
-        if live.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
-            drop(stream);
-            continue;
-        }
-        prepare(&stream);
-        live.fetch_add(1, Ordering::SeqCst);
+        let slot = match admit(&slots, peer, &limits) {
+            Ok(slot) => slot,
+            Err(why) => {
+                eprintln!("mountlab serve-9p: refused {label}: {why}");
+                continue;
+            }
+        };
         let server = Arc::clone(&server);
-        let live2 = Arc::clone(&live);
+        let limits = Arc::clone(&limits);
+        // The slot moves into the thread and is given back when it ends
+        // (or at once, if the thread cannot be spawned).
         let spawned = std::thread::Builder::new()
             .name("9p-conn".into())
             .spawn(move || {
-                serve_conn(stream, &server);
-                live2.fetch_sub(1, Ordering::SeqCst);
+                let _slot = slot;
+                if let Some(why) = serve_conn(stream, &server, &limits) {
+                    eprintln!("mountlab serve-9p: closed {label}: {why}");
+                }
             });
-        if spawned.is_err() {
-            live.fetch_sub(1, Ordering::SeqCst);
+        if let Err(e) = spawned {
+            eprintln!("mountlab serve-9p: refused a connection: spawn: {e}");
         }
     }
 }
@@ -189,16 +351,151 @@ fn read_frame<S: Read>(stream: &mut S, msize: u32) -> io::Result<Option<Vec<u8>>
     Ok(Some(frame))
 }
 
-/// Serves one connection until EOF, an I/O error or unframable input.
-pub fn serve_conn<S: Read + Write>(mut stream: S, server: &Mutex<Server>) {
-    let mut session = Session::new(0);
-    while let Ok(Some(frame)) = read_frame(&mut stream, session.msize) {
-        let reply = lock(server).handle(&mut session, &frame);
-        if stream.write_all(&reply).is_err() || session.is_closed() {
-            break;
+/// Why the server ended a connection; `Timeout` is logged.
+enum Stop {
+    /// EOF, an I/O error or an unframable frame: the client's doing.
+    Ended,
+    Timeout(String),
+}
+
+fn timed_out(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut
+    )
+}
+
+/// Fills `buf` before `deadline` (the frame timeout).
+fn read_by<S: Socket>(
+    s: &mut S,
+    buf: &mut [u8],
+    deadline: Instant,
+    l: &ConnLimits,
+) -> Result<(), Stop> {
+    let mut got = 0;
+    while let Some(rest) = buf.get_mut(got..).filter(|r| !r.is_empty()) {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || s.read_timeout_in(left).is_err() {
+            return Err(slow_frame(l));
+        }
+        match s.read(rest) {
+            Ok(0) => return Err(Stop::Ended),
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if timed_out(&e) => return Err(slow_frame(l)),
+            Err(_) => return Err(Stop::Ended),
         }
     }
+    Ok(())
+}
+
+fn slow_frame(l: &ConnLimits) -> Stop {
+    Stop::Timeout(format!(
+        "a frame took more than SERVE_FRAME_TIMEOUT_MS ({}) to arrive",
+        l.frame.as_millis()
+    ))
+}
+
+/// Reads one frame on the server side: the first byte within the idle
+/// timeout (shorter before the connection holds a fid), the rest of the
+/// frame within the frame timeout, however slowly it trickles.
+fn read_frame_timed<S: Socket>(
+    s: &mut S,
+    session: &Session,
+    l: &ConnLimits,
+) -> Result<Vec<u8>, Stop> {
+    let (idle, name) = if session.fid_count() == 0 {
+        (l.idle, "SERVE_IDLE_TIMEOUT_MS")
+    } else {
+        (l.attached_idle, "SERVE_ATTACHED_IDLE_TIMEOUT_MS")
+    };
+    let mut size = [0u8; 4];
+    let first = s.read_timeout_in(idle).and_then(|()| loop {
+        match s.read(&mut size[..1]) {
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            r => break r,
+        }
+    });
+    match first {
+        Ok(0) => return Err(Stop::Ended),
+        Ok(_) => {}
+        Err(e) if timed_out(&e) => {
+            let state = if session.fid_count() == 0 {
+                "before Tattach"
+            } else {
+                "while attached"
+            };
+            return Err(Stop::Timeout(format!(
+                "sent nothing {state} for {name} ({})",
+                idle.as_millis()
+            )));
+        }
+        Err(_) => return Err(Stop::Ended),
+    }
+    let deadline = Instant::now() + l.frame;
+    read_by(s, &mut size[1..], deadline, l)?;
+    let n = check_frame_size(u32::from_le_bytes(size), session.msize).map_err(|_| Stop::Ended)?;
+    let mut frame = vec![0u8; n];
+    if let Some(head) = frame.get_mut(..4) {
+        head.copy_from_slice(&size);
+    }
+    if let Some(body) = frame.get_mut(4..) {
+        read_by(s, body, deadline, l)?;
+    }
+    Ok(frame)
+}
+
+/// Writes one reply within the write timeout, however slowly it is read.
+fn write_timed<S: Socket>(s: &mut S, mut buf: &[u8], l: &ConnLimits) -> Result<(), Stop> {
+    let deadline = Instant::now() + l.write;
+    while !buf.is_empty() {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let slow = || {
+            Stop::Timeout(format!(
+                "a reply was not read within SERVE_WRITE_TIMEOUT_MS ({})",
+                l.write.as_millis()
+            ))
+        };
+        if left.is_zero() || s.write_timeout_in(left).is_err() {
+            return Err(slow());
+        }
+        match s.write(buf) {
+            Ok(0) => return Err(Stop::Ended),
+            Ok(n) => buf = buf.get(n..).unwrap_or_default(),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) if timed_out(&e) => return Err(slow()),
+            Err(_) => return Err(Stop::Ended),
+        }
+    }
+    Ok(())
+}
+
+/// Serves one connection until EOF, an I/O error, unframable input or a
+/// timeout; returns the timeout's text (for the log).
+pub fn serve_conn<S: Socket>(
+    mut stream: S,
+    server: &Mutex<Server>,
+    l: &ConnLimits,
+) -> Option<String> {
+    let mut session = Session::new(0);
+    let stop = loop {
+        let frame = match read_frame_timed(&mut stream, &session, l) {
+            Ok(f) => f,
+            Err(stop) => break stop,
+        };
+        let reply = lock(server).handle(&mut session, &frame);
+        if let Err(stop) = write_timed(&mut stream, &reply, l) {
+            break stop;
+        }
+        if session.is_closed() {
+            break Stop::Ended;
+        }
+    };
     lock(server).close_session(&mut session);
+    match stop {
+        Stop::Ended => None,
+        Stop::Timeout(why) => Some(why),
+    }
 }
 
 /// Either kind of socket.

@@ -4,9 +4,11 @@
 //! types (sockets, devices, fifos) and names that are not UTF-8 are skipped
 //! and reported, as fsgofer serves only files, directories and symlinks.
 
-use super::host::{HostFs, Ino, NodeKind};
+use super::host::{HostFs, Ino, NodeKind, MAX_FILE_SIZE};
 use crate::error::{Error, Result};
+use crate::limits;
 use std::collections::BTreeMap;
+use std::io::Read;
 use std::os::unix::fs::MetadataExt;
 use std::path::Path;
 
@@ -17,7 +19,7 @@ pub struct SeedReport {
     pub dirs: usize,
     pub symlinks: usize,
     pub bytes: u64,
-    /// Paths skipped, with why.
+    /// Paths skipped, with why (files skipped are not in `files`/`bytes`).
     pub skipped: Vec<String>,
 }
 
@@ -73,21 +75,25 @@ fn copy_dir(host: &mut HostFs, into: Ino, dir: &Path, report: &mut SeedReport) -
                     continue;
                 }
             };
-            report.symlinks += 1;
             host.create_in(into, &name, NodeKind::Symlink(target), 0o777, uid, gid)
                 .map(|ino| (ino, false))
         } else if ft.is_file() {
-            let data = match std::fs::read(&path) {
+            let data = match read_within_budget(host, &path, meta.len()) {
                 Ok(d) => d,
-                Err(e) => {
-                    report.skipped.push(format!("{}: {e}", path.display()));
+                Err(why) => {
+                    report.skipped.push(why);
                     continue;
                 }
             };
-            report.files += 1;
-            report.bytes += data.len() as u64;
-            host.create_in(into, &name, NodeKind::File(data), perm, uid, gid)
-                .map(|ino| (ino, false))
+            let len = data.len() as u64;
+            match host.create_in(into, &name, NodeKind::File(data), perm, uid, gid) {
+                Ok(_) => {
+                    report.files += 1;
+                    report.bytes += len;
+                }
+                Err(e) => report.skipped.push(format!("{}: {e}", path.display())),
+            }
+            continue;
         } else {
             report.skipped.push(format!(
                 "{}: not a file, directory or symlink",
@@ -100,9 +106,49 @@ fn copy_dir(host: &mut HostFs, into: Ino, dir: &Path, report: &mut SeedReport) -
                 report.dirs += 1;
                 copy_dir(host, ino, &path, report)?;
             }
-            Ok(_) => {}
+            Ok(_) => report.symlinks += 1,
             Err(e) => report.skipped.push(format!("{}: {e}", path.display())),
         }
     }
     Ok(())
+}
+
+/// Reads a regular file only if its size fits `MAX_FILE_SIZE` and the host
+/// budget left, checked on the metadata first so a huge (or sparse) file
+/// costs no memory; at most limit + 1 bytes are read, in case it grew.
+fn read_within_budget(
+    host: &HostFs,
+    path: &Path,
+    size: u64,
+) -> std::result::Result<Vec<u8>, String> {
+    let at = path.display();
+    let left = host.capacity.saturating_sub(host.used_bytes());
+    let too_big =
+        |got: String| limits::exceeded_text(&at, got, "bytes", "MAX_FILE_SIZE", MAX_FILE_SIZE);
+    if size > MAX_FILE_SIZE {
+        return Err(too_big(size.to_string()));
+    }
+    let over_budget = |got: String| {
+        format!(
+            "{}: {left} bytes left",
+            limits::exceeded_text(&at, got, "bytes", "MAX_HOST_BYTES", host.capacity)
+        )
+    };
+    if size > left {
+        return Err(over_budget(size.to_string()));
+    }
+    let cap = MAX_FILE_SIZE.min(left);
+    let mut data = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(cap + 1).read_to_end(&mut data))
+        .map_err(|e| format!("{at}: {e}"))?;
+    if data.len() as u64 > cap {
+        let more = format!("more than {cap}");
+        return Err(if cap == MAX_FILE_SIZE {
+            too_big(more)
+        } else {
+            over_budget(more)
+        });
+    }
+    Ok(data)
 }

@@ -83,7 +83,9 @@ pub fn node_attr(node: &Node) -> Attr {
         blksize: 4096,
         blocks: size.div_ceil(512),
         atime_sec: node.atime,
+        atime_nsec: node.atime_nsec,
         mtime_sec: node.mtime,
+        mtime_nsec: node.mtime_nsec,
         ctime_sec: node.ctime,
         ..Attr::default()
     }
@@ -166,6 +168,10 @@ pub struct Fid {
     /// attach root (which cannot be renamed or removed).
     pub parent: Option<(Ino, String)>,
     pub open: Option<OpenMode>,
+    /// Where the last Treaddir on this fid stopped: the offset the next
+    /// entry has and the last name returned, so a listing resumes from a
+    /// key instead of skipping `offset` entries on every call.
+    pub readdir: Option<(u64, String)>,
 }
 
 /// Per-connection state (`connState`).
@@ -449,9 +455,21 @@ impl Server {
         }
     }
 
+    /// Tattach and Twalk (with `newfid != fid`) refuse a fid already in
+    /// use with EBADF, as walk(5) says ("newfid must not be in use unless it
+    /// is the same as fid") and crosvm's server does. This is stricter than
+    /// gVisor 2018, whose `InsertFID` silently drops the old fid's reference:
+    /// a fid another request may still hold would vanish under it.
+    fn check_fid_unused(s: &Session, fid: u32) -> Result<(), Errno> {
+        if s.fids.contains_key(&fid) {
+            return Err(Errno::EBADF);
+        }
+        Ok(())
+    }
+
     fn insert_fid(&mut self, s: &mut Session, fid: u32, f: Fid) -> Result<(), Errno> {
-        // Tattach and Twalk replace a fid already in use (gVisor's
-        // `InsertFID` drops the old reference) instead of refusing it.
+        // Only Tlcreate (the fid becomes the new file) and an in-place walk
+        // (`newfid == fid`) replace a fid here; see `check_fid_unused`.
         if !s.fids.contains_key(&fid) && s.fids.len() >= self.options.max_fids {
             return Err(Errno::EMFILE);
         }
@@ -477,6 +495,7 @@ impl Server {
         if t.afid != NOFID {
             return Err(Errno::EINVAL);
         }
+        Self::check_fid_unused(s, t.fid)?;
         let allow = self.options.allow_reattach;
         let ap = self
             .attach_points
@@ -506,6 +525,7 @@ impl Server {
             ino: root,
             parent: None,
             open: None,
+            readdir: None,
         };
         if !rel.is_empty() {
             // As in doWalk, every name is checked before any is walked.
@@ -522,6 +542,7 @@ impl Server {
                     ino: child,
                     parent: Some((f.ino, name.to_string())),
                     open: None,
+                    readdir: None,
                 };
             }
         }
@@ -546,11 +567,15 @@ impl Server {
         if from.open.is_some() && !self.options.allow_walk_from_open {
             return Err(Errno::EBUSY);
         }
+        if newfid != fid {
+            Self::check_fid_unused(s, newfid)?;
+        }
         let mut qids = Vec::with_capacity(names.len());
         let cur = match checked.split_last() {
             None => {
                 let clone = Fid {
                     open: None,
+                    readdir: None,
                     ..from.clone()
                 };
                 if self.options.clone_returns_qid {
@@ -576,6 +601,7 @@ impl Server {
                     ino,
                     parent: Some((dir, last.to_string())),
                     open: None,
+                    readdir: None,
                 }
             }
         };
@@ -651,6 +677,7 @@ impl Server {
                 ino,
                 parent: Some((dir, name)),
                 open: Some(open),
+                readdir: None,
             },
         )?;
         Ok((qid, 0))
@@ -815,18 +842,20 @@ impl Server {
         if v & m::GID != 0 {
             n.gid = a.gid;
         }
+        // fsgofer `SetAttr`: `utimensat` with the given timespec under
+        // *_SET, `UTIME_NOW` without it.
         if v & m::ATIME != 0 {
-            n.atime = if v & m::ATIME_SET != 0 {
-                a.atime_sec
+            (n.atime, n.atime_nsec) = if v & m::ATIME_SET != 0 {
+                (a.atime_sec, a.atime_nsec)
             } else {
-                now
+                (now, 0)
             };
         }
         if v & m::MTIME != 0 {
-            n.mtime = if v & m::MTIME_SET != 0 {
-                a.mtime_sec
+            (n.mtime, n.mtime_nsec) = if v & m::MTIME_SET != 0 {
+                (a.mtime_sec, a.mtime_nsec)
             } else {
-                now
+                (now, 0)
             };
         }
         n.ctime = now;
@@ -836,7 +865,11 @@ impl Server {
     /// fsgofer `Readdir`: entry i (0-based, name order, no `.`/`..`) has
     /// offset i+1; a request at offset k starts at entry k. Only whole
     /// entries are returned, as many as fit in `count` (and the msize).
+    /// A request at the offset where the fid's last listing stopped resumes
+    /// after the last name returned (a key cursor, so listing a directory
+    /// is linear); any other offset is a seek, counted from the start.
     fn treaddir(&mut self, s: &mut Session, t: Treaddir) -> HResult {
+        use std::ops::Bound;
         let f = lookup(s, t.fid)?;
         if f.open.is_none() {
             return Err(Errno::EINVAL);
@@ -846,15 +879,34 @@ impl Server {
         let budget = (t.count as usize).min(room);
         let mut used = 0usize;
         let mut out = Vec::new();
-        let start = usize::try_from(t.offset).unwrap_or(usize::MAX);
-        for (i, (name, &ino)) in entries.iter().enumerate().skip(start) {
+        let resume = f
+            .readdir
+            .as_ref()
+            .filter(|(next, _)| *next == t.offset && t.offset > 0);
+        let (mut i, iter): (u64, Box<dyn Iterator<Item = (&String, &Ino)>>) = match resume {
+            Some((next, last)) => (
+                *next,
+                Box::new(
+                    entries.range::<str, _>((Bound::Excluded(last.as_str()), Bound::Unbounded)),
+                ),
+            ),
+            None => {
+                let start = usize::try_from(t.offset).unwrap_or(usize::MAX);
+                (t.offset, Box::new(entries.iter().skip(start)))
+            }
+        };
+        let mut last = None;
+        for (name, &ino) in iter {
             let Some(node) = self.host.node(ino) else {
+                // A dangling entry keeps its offset but is not listed.
+                i += 1;
+                last = Some(name.clone());
                 continue;
             };
             let qid = make_qid(node);
             let d = Dirent {
                 qid,
-                offset: i as u64 + 1,
+                offset: i + 1,
                 ty: qid.ty,
                 name: name.as_str().into(),
             };
@@ -864,6 +916,14 @@ impl Server {
             }
             used += size;
             out.push(d);
+            i += 1;
+            last = Some(name.clone());
+        }
+        let cursor = last.map(|name| (i, name));
+        if let Some(f) = s.fids.get_mut(&t.fid) {
+            if cursor.is_some() {
+                f.readdir = cursor;
+            }
         }
         Ok(Message::Rreaddir(Rreaddir {
             entries: Dirents(out),

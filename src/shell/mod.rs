@@ -15,8 +15,6 @@ use std::fmt::Write;
 
 /// Most output one command may print; longer output is cut with a note.
 pub use crate::limits::MAX_SHELL_OUTPUT as MAX_OUTPUT;
-/// Most bytes `cat` reads from one file.
-const CAT_LIMIT: usize = MAX_OUTPUT;
 /// Most entries `tree` lists.
 const TREE_LIMIT: usize = crate::limits::MAX_TREE_ENTRIES;
 
@@ -61,8 +59,32 @@ pub const HELP: &str = "commands:
   help                     this text
 quoting follows POSIX shell for '...' and \"...\"";
 
+/// How much one command may print, and the limit named when it is cut.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Budget {
+    pub bytes: usize,
+    pub limit: &'static str,
+    pub max: usize,
+}
+
+impl Default for Budget {
+    fn default() -> Self {
+        Budget {
+            bytes: MAX_OUTPUT,
+            limit: "MAX_SHELL_OUTPUT",
+            max: MAX_OUTPUT,
+        }
+    }
+}
+
 /// Runs one command line.
 pub fn run(vfs: &mut Vfs, task: Task<'_>, line: &str) -> ShellOutput {
+    run_within(vfs, task, line, Budget::default())
+}
+
+/// Runs one command line, printing at most `budget.bytes` (the commands
+/// that print much stop working once it is spent).
+pub fn run_within(vfs: &mut Vfs, task: Task<'_>, line: &str, budget: Budget) -> ShellOutput {
     let mut out = String::new();
     let words = match split_words(line) {
         Ok(w) => w,
@@ -75,16 +97,17 @@ pub fn run(vfs: &mut Vfs, task: Task<'_>, line: &str) -> ShellOutput {
         root: task.root,
         cwd: *task.cwd,
     };
-    let r = dispatch(vfs, ctx, task, cmd, args, &mut out);
-    if out.len() > MAX_OUTPUT {
-        let mut cut = MAX_OUTPUT;
+    let r = dispatch(vfs, ctx, task, cmd, args, &mut out, budget.bytes);
+    if out.len() > budget.bytes {
+        let mut cut = budget.bytes;
         while !out.is_char_boundary(cut) {
             cut -= 1;
         }
         out.truncate(cut);
         let _ = write!(
             out,
-            "\n[output truncated: over the limit MAX_SHELL_OUTPUT ({MAX_OUTPUT} bytes)]\n"
+            "\n[output truncated: over the limit {} ({} bytes)]\n",
+            budget.limit, budget.max
         );
     }
     match r {
@@ -111,6 +134,39 @@ fn failed(mut out: String, cmd: &str, path: Option<&str>, e: Error) -> ShellOutp
     }
 }
 
+/// The output budget: once a command has printed more than `budget` bytes
+/// its output will be cut, so `cat`, `ls` and `tree` stop working (reading,
+/// listing, stat-ing) as soon as this is true, instead of building output
+/// only to throw it away.
+fn spent(out: &str, budget: usize) -> bool {
+    out.len() > budget
+}
+
+/// Bytes a command may still print before the cut (plus one, so going over
+/// is seen).
+fn room(out: &str, budget: usize) -> usize {
+    (budget + 1).saturating_sub(out.len())
+}
+
+/// `MAX_PATH_DEPTH` for what a command creates: the path's depth from the
+/// root (relative paths counted from the working directory), so no step
+/// builds a tree deeper than a scenario could describe (host reports list
+/// every node by its full path: depth² bytes).
+fn check_depth(vfs: &Vfs, ctx: Ctx, p: &str) -> CmdResult {
+    let abs = if p.starts_with('/') {
+        crate::vfs::clean(p)
+    } else {
+        crate::vfs::clean(&format!("{}/{p}", vfs.path_of(ctx.cwd, ctx.root)))
+    };
+    let depth = abs.split('/').filter(|c| !c.is_empty()).count();
+    let max = crate::limits::MAX_PATH_DEPTH;
+    if depth > max {
+        let text = crate::limits::over_text(depth, "components", "MAX_PATH_DEPTH", max);
+        return Err(at(p)(Error::with_errno(Errno::ENAMETOOLONG, text)));
+    }
+    Ok(())
+}
+
 /// A failure: the path it concerns (for `cmd: path: message`) and the error.
 type CmdResult = std::result::Result<(), (Option<String>, Error)>;
 
@@ -132,6 +188,7 @@ fn dispatch(
     cmd: &str,
     args: &[String],
     out: &mut String,
+    budget: usize,
 ) -> CmdResult {
     let (flags, operands) = split_flags(args);
     let has = |c: char| flags.contains(&c);
@@ -162,10 +219,13 @@ fn dispatch(
             };
             let many = paths.len() > 1;
             for (i, p) in paths.iter().enumerate() {
+                if spent(out, budget) {
+                    break;
+                }
                 if many {
                     let _ = writeln!(out, "{}{p}:", if i > 0 { "\n" } else { "" });
                 }
-                ls(vfs, ctx, p, has('l'), has('a'), out).map_err(at(p))?;
+                ls(vfs, ctx, p, (has('l'), has('a')), out, budget).map_err(at(p))?;
             }
         }
         "stat" => {
@@ -177,7 +237,10 @@ fn dispatch(
                 return Err(usage("cat PATH..."));
             }
             for p in operands {
-                let bytes = vfs.read_file(ctx, p, CAT_LIMIT).map_err(at(p))?;
+                if spent(out, budget) {
+                    break;
+                }
+                let bytes = vfs.read_file(ctx, p, room(out, budget)).map_err(at(p))?;
                 out.push_str(&String::from_utf8_lossy(&bytes));
             }
         }
@@ -185,6 +248,7 @@ fn dispatch(
             let [p, text] = operands else {
                 return Err(usage(&format!("{cmd} PATH TEXT")));
             };
+            check_depth(vfs, ctx, p)?;
             let append = cmd == "append";
             // The VFS's own filesystems (tmpfs, ramfs) set no size limit; the
             // shell is the only writer, so it keeps them to the gofer's.
@@ -211,6 +275,7 @@ fn dispatch(
                 return Err(usage("touch PATH..."));
             }
             for p in operands {
+                check_depth(vfs, ctx, p)?;
                 match vfs.stat(ctx, p, true) {
                     Ok(_) => {
                         let now = vfs.tick();
@@ -240,6 +305,7 @@ fn dispatch(
                 return Err(usage("mkdir [-p] PATH..."));
             }
             for p in operands {
+                check_depth(vfs, ctx, p)?;
                 if has('p') {
                     vfs.mkdir_all(ctx, p, 0o755).map_err(at(p))?;
                 } else {
@@ -259,12 +325,14 @@ fn dispatch(
             let [from, to] = operands else {
                 return Err(usage("mv FROM TO"));
             };
+            check_depth(vfs, ctx, to)?;
             vfs.rename(ctx, from, to).map_err(at(from))?;
         }
         "ln" => {
             let [target, p] = operands else {
                 return Err(usage("ln -s TARGET PATH"));
             };
+            check_depth(vfs, ctx, p)?;
             if has('s') {
                 vfs.symlink(ctx, target, p).map_err(at(p))?;
             } else {
@@ -281,7 +349,7 @@ fn dispatch(
             let d = vfs.lookup(ctx, p, true).map_err(at(p))?;
             let _ = writeln!(out, "{p}");
             let mut count = 0;
-            tree(vfs, ctx, d, "", &mut count, out).map_err(at(p))?;
+            tree(vfs, ctx, d, "", &mut count, out, budget).map_err(at(p))?;
         }
         "mounts" => {
             out.push_str(&mounts_text(&vfs.mount_table(ctx.root)));
@@ -376,7 +444,14 @@ fn long_line(vfs: &mut Vfs, ctx: Ctx, path: &str, name: &str, out: &mut String) 
     Ok(())
 }
 
-fn ls(vfs: &mut Vfs, ctx: Ctx, path: &str, long: bool, all: bool, out: &mut String) -> Result<()> {
+fn ls(
+    vfs: &mut Vfs,
+    ctx: Ctx,
+    path: &str,
+    (long, all): (bool, bool),
+    out: &mut String,
+    budget: usize,
+) -> Result<()> {
     let st = vfs.stat(ctx, path, true)?;
     if st.file_type != FileType::Directory {
         if long {
@@ -395,6 +470,9 @@ fn ls(vfs: &mut Vfs, ctx: Ctx, path: &str, long: bool, all: bool, out: &mut Stri
         names.splice(0..0, [".".to_string(), "..".to_string()]);
     }
     for n in names {
+        if spent(out, budget) {
+            break;
+        }
         if long {
             let child = format!("{}/{n}", path.trim_end_matches('/'));
             let child = if path.trim_end_matches('/').is_empty() && path.starts_with('/') {
@@ -493,6 +571,7 @@ fn tree(
     prefix: &str,
     count: &mut usize,
     out: &mut String,
+    budget: usize,
 ) -> Result<()> {
     let inode = vfs.dirent_inode(dir)?;
     if !vfs.is_dir(inode) {
@@ -505,6 +584,9 @@ fn tree(
     let entries = vfs.readdir(sub, ".")?;
     let n = entries.len();
     for (i, e) in entries.into_iter().enumerate() {
+        if spent(out, budget) {
+            return Ok(());
+        }
         *count += 1;
         if *count > TREE_LIMIT {
             let _ = writeln!(out, "{prefix}... (more than {TREE_LIMIT} entries)");
@@ -524,7 +606,15 @@ fn tree(
         };
         let _ = writeln!(out, "{prefix}{branch}{}{suffix}", e.name);
         if e.file_type == FileType::Directory && prefix.len() < 4 * 64 {
-            tree(vfs, ctx, child, &format!("{prefix}{next}"), count, out)?;
+            tree(
+                vfs,
+                ctx,
+                child,
+                &format!("{prefix}{next}"),
+                count,
+                out,
+                budget,
+            )?;
         }
     }
     Ok(())
