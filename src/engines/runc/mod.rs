@@ -12,3 +12,6 @@ pub mod flags;
 pub mod mount;
 pub mod specconv;
 pub mod validate;
+
+#[cfg(test)]
+mod specconv_tests;
