@@ -15,3 +15,5 @@ pub mod validate;
 
 #[cfg(test)]
 mod specconv_tests;
+#[cfg(test)]
+mod validate_tests;
