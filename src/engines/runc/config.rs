@@ -103,9 +103,10 @@ impl Config {
             )));
         }
         // hostIDFromMapping, in int64 as runc does it (a 64-bit build, so
-        // the "larger than native integer size" error cannot happen).
+        // the "larger than native integer size" error cannot happen);
+        // `id < start + size` is runc's `id <= start + size - 1`.
         maps.iter()
-            .find(|m| id >= m.container_id && id <= m.container_id + m.size - 1)
+            .find(|m| id >= m.container_id && id < m.container_id + m.size)
             .map(|m| m.host_id + (id - m.container_id))
             .ok_or_else(|| {
                 Error::msg(format!(

@@ -13,6 +13,17 @@ pub struct IdMap {
     pub size: i64,
 }
 
+impl IdMap {
+    /// A range of `size` ids from `container_id` onto `host_id`.
+    pub fn new(container_id: i64, host_id: i64, size: i64) -> IdMap {
+        IdMap {
+            container_id,
+            host_id,
+            size,
+        }
+    }
+}
+
 /// `configs.MountIDMapping`. `None` mappings are Go's nil slices, which
 /// validation tells apart from empty ones (`UIDMappings != nil`).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

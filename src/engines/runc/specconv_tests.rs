@@ -19,14 +19,6 @@ fn spec(v: serde_json::Value) -> Spec {
     serde_json::from_value(v).expect("test spec")
 }
 
-fn idmap(container_id: i64, host_id: i64, size: i64) -> IdMap {
-    IdMap {
-        container_id,
-        host_id,
-        size,
-    }
-}
-
 #[test]
 fn mount_flags_last_one_wins() {
     let m = parse_mount_options(&["ro", "rw"]);
@@ -167,7 +159,7 @@ fn mount_mappings_make_an_id_mapping() {
     assert_eq!(
         mnt.id_mapping,
         Some(MountIdMapping {
-            uid_mappings: Some(vec![idmap(0, 1000, 1)]),
+            uid_mappings: Some(vec![IdMap::new(0, 1000, 1)]),
             ..MountIdMapping::default()
         })
     );
@@ -302,8 +294,8 @@ fn idmap_without_mappings_takes_the_userns_ones() {
     assert_eq!(
         first,
         Some(MountIdMapping {
-            uid_mappings: Some(vec![idmap(0, 1000, 10)]),
-            gid_mappings: Some(vec![idmap(0, 2000, 10)]),
+            uid_mappings: Some(vec![IdMap::new(0, 1000, 10)]),
+            gid_mappings: Some(vec![IdMap::new(0, 2000, 10)]),
             ..MountIdMapping::default()
         })
     );

@@ -91,25 +91,12 @@ pub fn rootless_euid_mappings(config: &Config) -> Result<()> {
         return Err(Error::msg("rootless container requires user namespaces"));
     }
     if config.ns_is_private("user") {
-        if config
-            .uid_mappings
-            .as_deref()
-            .unwrap_or_default()
-            .is_empty()
-        {
-            return Err(Error::msg(
-                "rootless containers requires at least one UID mapping",
-            ));
-        }
-        if config
-            .gid_mappings
-            .as_deref()
-            .unwrap_or_default()
-            .is_empty()
-        {
-            return Err(Error::msg(
-                "rootless containers requires at least one GID mapping",
-            ));
+        for (maps, kind) in [(&config.uid_mappings, "UID"), (&config.gid_mappings, "GID")] {
+            if maps.as_deref().unwrap_or_default().is_empty() {
+                return Err(Error::msg(format!(
+                    "rootless containers requires at least one {kind} mapping"
+                )));
+            }
         }
     }
     Ok(())

@@ -32,14 +32,6 @@ fn ns(typ: &str) -> Namespace {
     }
 }
 
-fn idmap(container_id: i64, host_id: i64, size: i64) -> IdMap {
-    IdMap {
-        container_id,
-        host_id,
-        size,
-    }
-}
-
 /// Ports `TestValidate`.
 #[test]
 fn test_validate() {
@@ -97,7 +89,7 @@ fn test_validate_security() {
 /// Ports `TestValidateUserNamespace` and `TestValidateUsernsMappingWithoutNamespace`.
 #[test]
 fn test_validate_user_namespace() {
-    let maps = Some(vec![idmap(123, 0, 100)]);
+    let maps = Some(vec![IdMap::new(123, 0, 100)]);
     let with = Config {
         namespaces: vec![ns("user")],
         uid_mappings: maps.clone(),
@@ -202,8 +194,8 @@ const BOTH_MAPPINGS: &str = "id-mapped mounts must have both uid and gid mapping
 /// Ports `TestValidateIDMapMounts` (which calls `mountsStrict`).
 #[test]
 fn test_validate_id_map_mounts() {
-    let mapping = Some(vec![idmap(0, 10000, 1)]);
-    let other = Some(vec![idmap(10, 10, 1)]);
+    let mapping = Some(vec![IdMap::new(0, 10000, 1)]);
+    let other = Some(vec![IdMap::new(10, 10, 1)]);
     let both = MountIdMapping {
         uid_mappings: mapping.clone(),
         gid_mappings: mapping.clone(),
@@ -460,8 +452,8 @@ fn rootless_euid_config() -> Config {
     Config {
         rootless_euid: true,
         namespaces: vec![ns("user")],
-        uid_mappings: Some(vec![idmap(0, 1337, 1)]),
-        gid_mappings: Some(vec![idmap(0, 7331, 1)]),
+        uid_mappings: Some(vec![IdMap::new(0, 1337, 1)]),
+        gid_mappings: Some(vec![IdMap::new(0, 7331, 1)]),
         ..var_config()
     }
 }
