@@ -187,6 +187,16 @@ fn null_bytes_are_refused_with_runc_wrapping() {
         let err = create_libcontainer_mount("/bundle", &spec_mount(m)).expect_err("NUL");
         assert_eq!(err.to_string(), "mount field contains null byte");
     }
+    // The check runs on the converted mount: a bind's type is replaced by
+    // "bind" first, so a NUL in it passes.
+    let m = spec_mount(
+        json!({"destination": "/x", "type": "b\u{0}", "source": "/s",
+        "options": ["bind"]}),
+    );
+    assert_eq!(
+        create_libcontainer_mount("/bundle", &m).map(|(m, _)| m.device),
+        Ok("bind".to_string())
+    );
     // Options are not checked: a NUL there is data.
     let m = spec_mount(json!({"destination": "/x", "type": "tmpfs", "options": ["a\u{0}"]}));
     assert!(create_libcontainer_mount("/bundle", &m).is_ok());
