@@ -6,6 +6,8 @@
 //! `/proc/mounts`) comes with the full engine and builds on these.
 
 pub mod config;
+pub mod gofer_conf;
 pub mod log;
 pub mod mount;
+pub mod options;
 pub mod overlay2;
