@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod gofer_conf;
+pub mod hints;
 pub mod log;
 pub mod mount;
 pub mod options;
