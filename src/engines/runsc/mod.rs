@@ -5,6 +5,7 @@
 //! follows; the mount-namespace builder (makeMountPoint, mountTmp, overlays,
 //! `/proc/mounts`) comes with the full engine and builds on these.
 
+pub mod compile;
 pub mod config;
 pub mod gofer_conf;
 pub mod hints;
