@@ -7,9 +7,11 @@
 
 pub mod compile;
 pub mod config;
+pub mod fsname;
 pub mod gofer_conf;
 pub mod hints;
 pub mod log;
 pub mod mount;
 pub mod options;
 pub mod overlay2;
+pub mod prepare;
