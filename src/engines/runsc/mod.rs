@@ -15,3 +15,4 @@ pub mod mount;
 pub mod options;
 pub mod overlay2;
 pub mod prepare;
+pub mod validate;
