@@ -15,4 +15,5 @@ pub mod mount;
 pub mod options;
 pub mod overlay2;
 pub mod prepare;
+pub mod restore;
 pub mod validate;
