@@ -475,18 +475,14 @@ mod tests {
                 .to_string(),
             "failed to stat mount \"/missing\" to see if it were a directory: stat /missing: no such file or directory"
         );
-        let ann = [
+        let hints = super::super::hints::hints_from(&[
             ("dev.gvisor.spec.mount.v.source", "/a"),
             ("dev.gvisor.spec.mount.v.type", "tmpfs"),
             ("dev.gvisor.spec.mount.v.share", "pod"),
             ("dev.gvisor.spec.mount.w.source", "/b"),
             ("dev.gvisor.spec.mount.w.type", "bind"),
             ("dev.gvisor.spec.mount.w.share", "container"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        let hints = PodMountHints::new(&ann, &mut Log::default()).unwrap();
+        ]);
         assert_eq!(
             confs(
                 "none",

@@ -344,6 +344,16 @@ impl RootfsHint {
     }
 }
 
+/// Test helper: hints from `(key, value)` annotations.
+#[cfg(test)]
+pub(crate) fn hints_from(kv: &[(&str, &str)]) -> PodMountHints {
+    let ann = kv
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    PodMountHints::new(&ann, &mut Log::default()).unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -76,51 +76,43 @@ impl Mount {
 
     /// Go's `%v` of a `*specs.Mount`: `&{/dst tmpfs src [] [] []}`.
     pub fn go_v_ptr(&self) -> String {
-        let maps = |v: &Option<Vec<IdMapping>>| {
-            let items: Vec<String> = v
-                .as_deref()
-                .unwrap_or(&[])
-                .iter()
-                .map(|m| format!("{{{} {} {}}}", m.container_id, m.host_id, m.size))
-                .collect();
-            format!("[{}]", items.join(" "))
-        };
-        format!(
-            "&{{{} {} {} [{}] {} {}}}",
-            self.destination,
-            self.typ,
-            self.source,
-            self.opts().join(" "),
-            maps(&self.uid_mappings),
-            maps(&self.gid_mappings)
-        )
+        format!("&{}", self.go_struct(false))
     }
 
     /// Go's `%+v` of a `specs.Mount` value:
     /// `{Destination:/dst Type:tmpfs Source:src Options:[] UIDMappings:[] GIDMappings:[]}`.
     pub fn go_plus_v(&self) -> String {
-        let maps = |v: &Option<Vec<IdMapping>>| {
-            let items: Vec<String> = v
-                .as_deref()
-                .unwrap_or(&[])
-                .iter()
-                .map(|m| {
-                    format!(
-                        "{{ContainerID:{} HostID:{} Size:{}}}",
-                        m.container_id, m.host_id, m.size
-                    )
-                })
-                .collect();
-            format!("[{}]", items.join(" "))
+        self.go_struct(true)
+    }
+
+    /// `%v` (`plus` false) or `%+v` (field names) of the struct value.
+    fn go_struct(&self, plus: bool) -> String {
+        let name = |n: &str| if plus { format!("{n}:") } else { String::new() };
+        let map = |m: &IdMapping| {
+            format!(
+                "{{{}{} {}{} {}{}}}",
+                name("ContainerID"),
+                m.container_id,
+                name("HostID"),
+                m.host_id,
+                name("Size"),
+                m.size
+            )
         };
         format!(
-            "{{Destination:{} Type:{} Source:{} Options:[{}] UIDMappings:{} GIDMappings:{}}}",
+            "{{{}{} {}{} {}{} {}[{}] {}{} {}{}}}",
+            name("Destination"),
             self.destination,
+            name("Type"),
             self.typ,
+            name("Source"),
             self.source,
+            name("Options"),
             self.opts().join(" "),
-            maps(&self.uid_mappings),
-            maps(&self.gid_mappings)
+            name("UIDMappings"),
+            maps_v(&self.uid_mappings, map),
+            name("GIDMappings"),
+            maps_v(&self.gid_mappings, map)
         )
     }
 
@@ -167,6 +159,12 @@ impl Mount {
             maps(&self.gid_mappings)
         )
     }
+}
+
+/// `%v` / `%+v` of a `[]specs.LinuxIDMapping` (nil prints as empty).
+fn maps_v(v: &Option<Vec<IdMapping>>, one: impl Fn(&IdMapping) -> String) -> String {
+    let items: Vec<String> = v.as_deref().unwrap_or(&[]).iter().map(one).collect();
+    format!("[{}]", items.join(" "))
 }
 
 /// Go's `%#v` of a `[]specs.Mount`.

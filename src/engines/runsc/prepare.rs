@@ -132,7 +132,6 @@ mod tests {
     use super::super::compile::compile_mounts;
     use super::super::config::Config;
     use super::super::gofer_conf::parse_confs_flag;
-    use super::super::log::Log;
     use super::*;
 
     fn bind(src: &str, dst: &str) -> Mount {
@@ -232,15 +231,11 @@ mod tests {
 
     #[test]
     fn a_tmpfs_hint_turns_the_bind_into_a_filestore_tmpfs() {
-        let ann = [
+        let hints = super::super::hints::hints_from(&[
             ("dev.gvisor.spec.mount.v.source", "/a"),
             ("dev.gvisor.spec.mount.v.type", "tmpfs"),
             ("dev.gvisor.spec.mount.v.share", "pod"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-        let hints = PodMountHints::new(&ann, &mut Log::default()).unwrap();
+        ]);
         let confs = parse_confs_flag("lisafs:self,none:self").unwrap();
         let got = prepare_mounts(
             &[bind("/a", "/vol")],
