@@ -250,4 +250,44 @@ mod tests {
         assert_eq!((i.gofer_fd, i.filestore_fd), (None, Some(9)));
         assert!(i.hint.as_ref().is_some_and(|h| h.should_share_mount()));
     }
+
+    /// Past 12 mounts the order of equal lengths is pdqsort's, not compiled
+    /// order. The expectation comes from `gosort::slice`, itself checked
+    /// against Go 1.26.3's `sort.Slice` (tests/gosort.rs); what this checks
+    /// is that prepareMounts sorts with it and by length alone. The Go 1.26
+    /// order of this very list was not run in Go (no toolchain here).
+    #[test]
+    fn more_than_twelve_mounts_sort_as_go_does() {
+        let dsts = [
+            "/data/a",
+            "/data/b",
+            "/data/c",
+            "/data/d",
+            "/etc/hosts",
+            "/dev/shm",
+            "/run/x",
+            "/var/log",
+            "/opt/aa",
+            "/srv/bb",
+            "/mnt/cc",
+        ];
+        let spec: Vec<Mount> = dsts.iter().map(|d| Mount::new("tmpfs", d)).collect();
+        let compiled = compile_mounts(&spec, &Config::default());
+        assert_eq!(compiled.len(), 15);
+        let mut want: Vec<String> = compiled.iter().map(|m| m.destination.clone()).collect();
+        crate::gosort::slice(&mut want, |a, b| a.len() < b.len());
+        let got = prepare_mounts(
+            &compiled,
+            &[],
+            &mut FdDispenser::default(),
+            &mut FdDispenser::default(),
+            &PodMountHints::default(),
+        )
+        .unwrap();
+        let got: Vec<&str> = got.iter().map(|i| i.mount.destination.as_str()).collect();
+        assert_eq!(got, want);
+        let mut stable: Vec<String> = compiled.iter().map(|m| m.destination.clone()).collect();
+        stable.sort_by_key(String::len);
+        assert_ne!(want, stable, "this list must show pdqsort's instability");
+    }
 }
