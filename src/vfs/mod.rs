@@ -30,7 +30,7 @@ pub use inode::{Device, DirCreate, GeneratedFile, Inode, InodeId, Node, OverlayE
 pub use mount_source::{MountSource, MountSourceFlags, MsrcId, MsrcKind};
 pub use mounts::{MountInfo, MAX_SYMLINK_TRAVERSALS, NAME_MAX};
 pub use ops::DirEntry;
-pub use path::{clean, clean_cow, split_first};
+pub use path::{clean, clean_cow, join, split_first};
 pub use perm::PermMask;
 
 use dirent::Dirent;

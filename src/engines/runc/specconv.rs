@@ -6,7 +6,6 @@
 use super::flags::*;
 use super::mount::{go_plus_v_idmaps, IdMap, Mount, MountAttr, MountIdMapping};
 use crate::error::{Error, Result};
-use crate::vfs::clean;
 use oci_spec::runtime::{LinuxIdMapping, Mount as SpecMount};
 
 /// One entry of `mountFlags`, `recAttrFlags` or `extensionFlags`:
@@ -217,15 +216,10 @@ fn path_string(p: &std::path::Path) -> String {
     p.to_string_lossy().into_owned()
 }
 
-/// `filepath.Join(dir, name)` on Linux: empty elements are ignored, the
-/// result is cleaned.
+/// `filepath.Join(dir, name)` on Linux: the same as Go's `path.Join` (empty
+/// elements ignored, the result cleaned).
 pub fn filepath_join(dir: &str, name: &str) -> String {
-    match (dir.is_empty(), name.is_empty()) {
-        (true, true) => String::new(),
-        (false, true) => clean(dir),
-        (true, false) => clean(name),
-        (false, false) => clean(&format!("{dir}/{name}")),
-    }
+    crate::vfs::join(dir, name)
 }
 
 /// `filepath.IsAbs` on Linux.
