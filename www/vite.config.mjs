@@ -10,7 +10,7 @@ function compileWasmEarly() {
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler(html, { bundle }) {
+      handler(_html, { bundle }) {
         const wasm = Object.values(bundle || {}).filter((f) => f.fileName.endsWith('.wasm'));
         if (wasm.length !== 1) throw new Error(`expected one .wasm asset, found ${wasm.length}`);
         const url = JSON.stringify(`./${wasm[0].fileName}`);

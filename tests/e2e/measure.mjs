@@ -59,7 +59,7 @@ try {
     },
     chromium: await env.browser.version(),
   };
-  writeFileSync(join(artifacts, 'measure.json'), JSON.stringify(result, null, 2) + '\n');
+  writeFileSync(join(artifacts, 'measure.json'), `${JSON.stringify(result, null, 2)}\n`);
   console.log(JSON.stringify(result, null, 2));
 } finally {
   await env.close();

@@ -146,11 +146,11 @@ function runLine(line) {
     return;
   }
   if (cmd === 'history') {
-    term.history.forEach((l, i) => term.writeln(`${String(i + 1).padStart(4)}  ${l}`));
+    for (const [i, l] of term.history.entries()) term.writeln(`${String(i + 1).padStart(4)}  ${l}`);
     return;
   }
   if (!state.sb) {
-    term.writeln(term.colors.red + 'no sandbox: fix the spec first' + term.colors.reset);
+    term.writeln(`${term.colors.red}no sandbox: fix the spec first${term.colors.reset}`);
     return;
   }
   const cid = $('term-target').value || undefined;
@@ -425,7 +425,7 @@ function drawNinep() {
       h(
         'option',
         { value: connKey(c) },
-        `fd ${c.fd} → ${c.attach}${c.read_only ? ' (ro)' : ''} · ${c.container ? 'container ' + c.container : 'root'} · ${c.messages.length} msgs`,
+        `fd ${c.fd} → ${c.attach}${c.read_only ? ' (ro)' : ''} · ${c.container ? `container ${c.container}` : 'root'} · ${c.messages.length} msgs`,
       ),
     ),
   );
@@ -528,7 +528,7 @@ function afterStep() {
 }
 
 async function readFile(input) {
-  const f = input.files && input.files[0];
+  const f = input.files?.[0];
   return f ? { name: f.name, text: await f.text() } : null;
 }
 
@@ -596,7 +596,7 @@ for (const [id, label] of [
 function readable(text) {
   if (text.length < 120 || text.trimEnd().includes('\n')) return text;
   try {
-    return JSON.stringify(JSON.parse(text), null, 2) + '\n';
+    return `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
   } catch {
     return text;
   }
@@ -719,7 +719,7 @@ $('share').addEventListener('click', async () => {
 });
 $('download').addEventListener('click', () => {
   if (!state.sb) return;
-  const blob = new Blob([state.sb.scenarioJson() + '\n'], { type: 'application/json' });
+  const blob = new Blob([`${state.sb.scenarioJson()}\n`], { type: 'application/json' });
   const a = h('a', { href: URL.createObjectURL(blob), download: 'scenario.json' });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
@@ -742,7 +742,7 @@ async function openShared(hash) {
       printResult(r);
     } else if (r.kind === 'add')
       term.writeln(
-        `${term.colors.yellow}${r.ok ? 'started' : 'failed to start'} container ${r.container}${r.ok ? '' : ': ' + r.error}${term.colors.reset}`,
+        `${term.colors.yellow}${r.ok ? 'started' : 'failed to start'} container ${r.container}${r.ok ? '' : `: ${r.error}`}${term.colors.reset}`,
       );
     else if (r.kind === 'destroy')
       term.writeln(`${term.colors.yellow}destroyed container ${r.container}${term.colors.reset}`);

@@ -50,7 +50,7 @@ function layerStack(layers) {
         'div',
         {
           class: `layer ${fsClass(l.fs)} role-${l.role}`,
-          title: `${l.role}: ${l.fs}${l.detail ? ' — ' + l.detail : ''}`,
+          title: `${l.role}: ${l.fs}${l.detail ? ` — ${l.detail}` : ''}`,
         },
         h('span', { class: 'role' }, l.role),
         h('span', { class: 'lname' }, layerLabel(l)),
@@ -71,7 +71,7 @@ export function renderTree(root, node, { selected, onSelect, stale }) {
     const row = h(
       'div',
       {
-        class: 'node' + (n.path === selected ? ' selected' : '') + (n.container ? ' child' : ''),
+        class: `node${n.path === selected ? ' selected' : ''}${n.container ? ' child' : ''}`,
         role: 'treeitem',
         tabindex: '0',
         'data-testid': 'mount-node',
@@ -95,7 +95,7 @@ export function renderTree(root, node, { selected, onSelect, stale }) {
         { class: 'node-main' },
         h('span', { class: 'path' }, name),
         h('span', { class: `chip ${fsClass(n.fs_name)}` }, n.fs_name),
-        h('span', { class: 'chip flag' + (n.flags.read_only ? ' ro' : '') }, flagText(n.flags)),
+        h('span', { class: `chip flag${n.flags.read_only ? ' ro' : ''}` }, flagText(n.flags)),
         n.gofer_fd != null
           ? h('span', { class: 'chip fd', title: 'gofer connection FD (rfdno/wfdno)' }, `fd ${n.gofer_fd}`)
           : null,
@@ -233,7 +233,7 @@ export function renderDetails(root, d, node, sourceRef) {
                   class: 'fn',
                   title: `${ref.file} lines ${ref.start}–${ref.end} at the 2018 reference commit`,
                 },
-                r.function + '()',
+                `${r.function}()`,
               )
             : h('span', { class: 'fn' }, r.function);
           return h('li', { class: r.text.startsWith('warning:') ? 'warn' : '' }, fn, ' ', h('span', {}, r.text));
