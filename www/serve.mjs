@@ -8,8 +8,15 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), 'dist');
 const port = Number(process.env.PORT || 8080);
 const host = process.env.HOST || '127.0.0.1';
-const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.mjs': 'text/javascript',
-  '.css': 'text/css', '.wasm': 'application/wasm', '.json': 'application/json', '.svg': 'image/svg+xml' };
+const types = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+};
 
 export function serve({ port: p = port, quiet = false } = {}) {
   const server = createServer(async (req, res) => {
@@ -22,19 +29,27 @@ export function serve({ port: p = port, quiet = false } = {}) {
     }
     if (path.endsWith('/') || path.endsWith(sep)) path += 'index.html';
     const file = join(root, path);
-    if (!file.startsWith(root)) { res.writeHead(403).end('forbidden\n'); return; }
+    if (!file.startsWith(root)) {
+      res.writeHead(403).end('forbidden\n');
+      return;
+    }
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[extname(file)] || 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, {
+        'content-type': types[extname(file)] || 'application/octet-stream',
+        'cache-control': 'no-cache',
+      });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' }).end('not found\n');
     }
   });
-  return new Promise((resolve) => server.listen(p, host, () => {
-    if (!quiet) console.log(`mountlab playground: http://${host}:${server.address().port}/`);
-    resolve(server);
-  }));
+  return new Promise((resolve) =>
+    server.listen(p, host, () => {
+      if (!quiet) console.log(`mountlab playground: http://${host}:${server.address().port}/`);
+      resolve(server);
+    }),
+  );
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) serve();

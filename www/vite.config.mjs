@@ -10,14 +10,17 @@ function compileWasmEarly() {
     apply: 'build',
     transformIndexHtml: {
       order: 'post',
-      handler(html, { bundle }) {
+      handler(_html, { bundle }) {
         const wasm = Object.values(bundle || {}).filter((f) => f.fileName.endsWith('.wasm'));
         if (wasm.length !== 1) throw new Error(`expected one .wasm asset, found ${wasm.length}`);
         const url = JSON.stringify(`./${wasm[0].fileName}`);
-        return [{
-          tag: 'script', injectTo: 'head-prepend',
-          children: `globalThis.mountlabWasm = WebAssembly.compileStreaming(fetch(${url}));`,
-        }];
+        return [
+          {
+            tag: 'script',
+            injectTo: 'head-prepend',
+            children: `globalThis.mountlabWasm = WebAssembly.compileStreaming(fetch(${url}));`,
+          },
+        ];
       },
     },
   };

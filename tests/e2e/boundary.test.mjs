@@ -13,12 +13,35 @@ test('every export answers garbage with an Error, never a trap', async () => {
   const page = await env.page();
   const result = await page.evaluate(() => {
     const { Sandbox, analyze, sourceRef } = window.mountlab.api;
-    const garbage = [undefined, null, 0, -1, 1e308, NaN, true, {}, [], [1, 2], '', '\u0000', '{', '[]', '"x"', '{"spec":1}',
-      '{"ociVersion":"1","mounts":[{"destination":"\u0000","type":"tmpfs"}]}', 'x'.repeat(100000), { overlay: 'yes' }, { file_access: 7 }];
+    const garbage = [
+      undefined,
+      null,
+      0,
+      -1,
+      1e308,
+      NaN,
+      true,
+      {},
+      [],
+      [1, 2],
+      '',
+      '\u0000',
+      '{',
+      '[]',
+      '"x"',
+      '{"spec":1}',
+      '{"ociVersion":"1","mounts":[{"destination":"\u0000","type":"tmpfs"}]}',
+      'x'.repeat(100000),
+      { overlay: 'yes' },
+      { file_access: 7 },
+    ];
     const outcomes = { returned: 0, errors: 0 };
     const traps = [];
     const call = (name, fn) => {
-      try { fn(); outcomes.returned++; } catch (e) {
+      try {
+        fn();
+        outcomes.returned++;
+      } catch (e) {
         if (e instanceof WebAssembly.RuntimeError || !(e instanceof Error)) traps.push(`${name}: ${e}`);
         else outcomes.errors++;
       }
@@ -35,7 +58,7 @@ test('every export answers garbage with an Error, never a trap', async () => {
       call('run', () => sb.run(g, undefined));
       call('run(cid)', () => sb.run('ls /', g));
       call('addContainer', () => sb.addContainer(g, g, g));
-      call('addContainer(spec)', () => sb.addContainer('c' + Math.random().toString(36).slice(2, 8), g, undefined));
+      call('addContainer(spec)', () => sb.addContainer(`c${Math.random().toString(36).slice(2, 8)}`, g, undefined));
       call('destroyContainer', () => sb.destroyContainer(g));
       call('runStep', () => sb.runStep(g));
       call('procMounts', () => sb.procMounts(g));
@@ -51,5 +74,8 @@ test('every export answers garbage with an Error, never a trap', async () => {
   assert.ok(result.outcomes.errors > 100, `only ${result.outcomes.errors} errors`);
   assert.equal(result.mounts[0], 'none / overlayfs rw 0 0');
   assert.equal(result.lsOk, true);
-  assert.deepEqual(page.errors.filter((e) => /panic|RuntimeError|unreachable/.test(e)), []);
+  assert.deepEqual(
+    page.errors.filter((e) => /panic|RuntimeError|unreachable/.test(e)),
+    [],
+  );
 });

@@ -21,23 +21,37 @@ export async function start() {
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-dev-shm-usage',
+    ],
   });
   return {
-    base, browser,
+    base,
+    browser,
     async page(url = base) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
-      page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
       page.errors = errors;
       await page.goto(url);
       await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
       return page;
     },
-    async close() { await browser.close(); await new Promise((r) => server.close(r)); },
+    async close() {
+      await browser.close();
+      await new Promise((r) => server.close(r));
+    },
   };
 }
 
@@ -52,6 +66,9 @@ export async function typeLine(page, line) {
   await page.getByTestId('terminal').focus();
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
-  await page.waitForFunction(([n]) => document.querySelector('[data-testid=terminal-output]').textContent.length > n, [before + line.length]);
+  await page.waitForFunction(
+    ([n]) => document.querySelector('[data-testid=terminal-output]').textContent.length > n,
+    [before + line.length],
+  );
   return (await out.textContent()).slice(before);
 }

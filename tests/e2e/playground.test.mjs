@@ -6,13 +6,17 @@ import { join } from 'node:path';
 import { start, shot, typeLine, artifacts, repo } from './harness.mjs';
 
 let env;
-before(async () => { env = await start(); });
-after(async () => { await env?.close(); });
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
 
 const nodes = (page) => page.getByTestId('mount-node');
 const paths = (page) => nodes(page).evaluateAll((els) => els.map((e) => [e.dataset.path, e.dataset.fs]));
 
-test('opens on Docker\'s default with a layered tree', async () => {
+test("opens on Docker's default with a layered tree", async () => {
   const page = await env.page();
   const tree = page.getByTestId('mount-tree');
   await tree.waitFor();
@@ -50,12 +54,16 @@ test('loads a spec file, flips overlay and file access', async () => {
   assert.ok(dataLayers[0].includes('tmpfs'), dataLayers.join('|'));
   await shot(page, '02-overlay-on');
   await page.getByTestId('overlay-toggle').setChecked(false, { force: true });
-  await page.waitForFunction(() => document.querySelector('[data-testid=mount-node][data-path="/data"]')?.dataset.fs === '9p');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=mount-node][data-path="/data"]')?.dataset.fs === '9p',
+  );
   p = Object.fromEntries(await paths(page));
   assert.equal(p['/data'], '9p');
   await page.getByTestId('file-access').selectOption('shared');
   await page.getByRole('tab', { name: 'restore env' }).click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=restore-env]').textContent.includes('cache=remote_revalidating'));
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=restore-env]').textContent.includes('cache=remote_revalidating'),
+  );
   await shot(page, '03-overlay-off-shared');
   await page.context().close();
 });
@@ -63,15 +71,21 @@ test('loads a spec file, flips overlay and file access', async () => {
 test('shows a fatal error as a runsc panic, and input errors with their JSON path', async () => {
   const page = await env.page();
   const bad = join(artifacts, 'bad-spec.json');
-  writeFileSync(bad, JSON.stringify({ ociVersion: '1.0.0', mounts: [{ destination: '/x', type: 'tmpfs', options: 'ro' }] }, null, 2));
+  writeFileSync(
+    bad,
+    JSON.stringify({ ociVersion: '1.0.0', mounts: [{ destination: '/x', type: 'tmpfs', options: 'ro' }] }, null, 2),
+  );
   await page.getByTestId('spec-file').setInputFiles(bad);
   await page.waitForFunction(() => !document.querySelector('[data-testid=error]').hidden);
   assert.match(await page.getByTestId('error').textContent(), /spec\.mounts\[0\]\.options: invalid type/);
-  assert.match(await page.locator("#input-error").textContent(), /line 7, at mounts\[0\]\.options: invalid type/);
-  assert.ok(await page.locator('.cm-lintRange-error').count() >= 1, 'inline marker in the editor');
+  assert.match(await page.locator('#input-error').textContent(), /line 7, at mounts\[0\]\.options: invalid type/);
+  assert.ok((await page.locator('.cm-lintRange-error').count()) >= 1, 'inline marker in the editor');
   await shot(page, '04-input-error');
   const fatal = join(artifacts, 'fatal-spec.json');
-  writeFileSync(fatal, JSON.stringify({ spec: { ociVersion: '1.0.0', mounts: [{ destination: '/b', type: 'bind' }] }, gofer_fds: [3] }));
+  writeFileSync(
+    fatal,
+    JSON.stringify({ spec: { ociVersion: '1.0.0', mounts: [{ destination: '/b', type: 'bind' }] }, gofer_fds: [3] }),
+  );
   await page.getByTestId('spec-file').setInputFiles(fatal);
   await page.waitForFunction(() => document.querySelector('[data-testid=error]').dataset.kind === 'fatal');
   const text = await page.getByTestId('error').textContent();
@@ -79,7 +93,9 @@ test('shows a fatal error as a runsc panic, and input errors with their JSON pat
   assert.match(text, /fdDispenser out of fds/);
   await shot(page, '05-fatal');
   await page.selectOption('#preset', 'symlink-destination.json');
-  await page.waitForFunction(() => document.querySelector('[data-testid=error]').textContent.includes('too many levels of symbolic links'));
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=error]').textContent.includes('too many levels of symbolic links'),
+  );
   await page.context().close();
 });
 
@@ -130,7 +146,9 @@ test('runs ls and cat in the terminal and shows their 9P messages', async () => 
   // History: ArrowUp recalls the last line.
   await page.keyboard.press('ArrowUp');
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.querySelector('[data-testid=terminal-output]').textContent.split('cat: /nope').length > 2);
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=terminal-output]').textContent.split('cat: /nope').length > 2,
+  );
   await shot(page, '07-terminal-9p');
   await page.context().close();
 });
@@ -138,7 +156,9 @@ test('runs ls and cat in the terminal and shows their 9P messages', async () => 
 test('a share URL replays the scenario and its steps', async () => {
   const page = await env.page();
   await page.getByTestId('overlay-toggle').setChecked(true, { force: true });
-  await page.waitForFunction(() => document.querySelector('[data-testid=mount-node][data-path="/data"]')?.dataset.fs === 'overlayfs');
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=mount-node][data-path="/data"]')?.dataset.fs === 'overlayfs',
+  );
   await typeLine(page, 'write /data/new.txt shared-state');
   await page.getByTestId('container-id').fill('c9');
   await page.getByTestId('container-submit').click();
@@ -172,11 +192,23 @@ test('every preset loads; editing and dropping a file re-simulate', async () => 
     if (f === 'kubernetes-pod.json') await shot(page, '09-kubernetes');
   }
   // Typing in the editor re-simulates (debounced).
-  await page.locator('.cm-content').fill(JSON.stringify({ ociVersion: '1.0.0', mounts: [{ destination: '/scratch', type: 'tmpfs', options: ['mode=1777'] }] }, null, 2));
+  await page
+    .locator('.cm-content')
+    .fill(
+      JSON.stringify(
+        { ociVersion: '1.0.0', mounts: [{ destination: '/scratch', type: 'tmpfs', options: ['mode=1777'] }] },
+        null,
+        2,
+      ),
+    );
   await page.locator('[data-testid=mount-node][data-path="/scratch"]').waitFor();
   // Dropping a file on the editor loads it.
   const text = JSON.stringify({ ociVersion: '1.0.0', mounts: [{ destination: '/dropped', type: 'tmpfs' }] });
-  const dt = await page.evaluateHandle((t) => { const d = new DataTransfer(); d.items.add(new File([t], 'dropped.json', { type: 'application/json' })); return d; }, text);
+  const dt = await page.evaluateHandle((t) => {
+    const d = new DataTransfer();
+    d.items.add(new File([t], 'dropped.json', { type: 'application/json' }));
+    return d;
+  }, text);
   await page.dispatchEvent('#editor-pane', 'drop', { dataTransfer: dt });
   await page.locator('[data-testid=mount-node][data-path="/dropped"]').waitFor();
   assert.match(await page.locator('.cm-content').textContent(), /dropped/);

@@ -27,7 +27,9 @@ export function createEditor(parent, onChange) {
   });
   return {
     view,
-    get text() { return view.state.doc.toString(); },
+    get text() {
+      return view.state.doc.toString();
+    },
     setText(text) {
       silent = true;
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
@@ -36,10 +38,16 @@ export function createEditor(parent, onChange) {
     showError(err) {
       // Clearing no marker is skipped: the transaction would only make the
       // editor read layout, which each re-simulation has just invalidated.
-      if (!err) { if (marked) view.dispatch(setDiagnostics(view.state, [])); marked = false; return null; }
+      if (!err) {
+        if (marked) view.dispatch(setDiagnostics(view.state, []));
+        marked = false;
+        return null;
+      }
       marked = true;
       const range = locate(view.state, err);
-      view.dispatch(setDiagnostics(view.state, [{ ...range, severity: 'error', message: err.message, source: 'mountlab' }]));
+      view.dispatch(
+        setDiagnostics(view.state, [{ ...range, severity: 'error', message: err.message, source: 'mountlab' }]),
+      );
       return view.state.doc.lineAt(range.from).number;
     },
   };
@@ -50,7 +58,10 @@ export function parsePath(path) {
   const out = [];
   for (const part of path.split('.')) {
     const m = part.match(/^([^[]*)((?:\[\d+\])*)$/);
-    if (!m) { out.push(part); continue; }
+    if (!m) {
+      out.push(part);
+      continue;
+    }
     if (m[1]) out.push(m[1]);
     for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
@@ -85,7 +96,9 @@ function locate(state, err) {
     if (typeof seg === 'number' && node.name === 'Array') {
       const vals = children(node).filter((n) => VALUE.has(n.name));
       if (!vals[seg]) break;
-      node = vals[seg]; mark = node; markName = null;
+      node = vals[seg];
+      mark = node;
+      markName = null;
     } else if (typeof seg === 'string' && node.name === 'Object') {
       const prop = children(node).find((p) => {
         if (p.name !== 'Property') return false;
@@ -95,12 +108,17 @@ function locate(state, err) {
       if (!prop) break;
       const val = children(prop).find((n) => VALUE.has(n.name));
       markName = prop.getChild('PropertyName');
-      if (!val) { mark = prop; break; }
-      node = val; mark = node;
+      if (!val) {
+        mark = prop;
+        break;
+      }
+      node = val;
+      mark = node;
     } else break;
   }
   // Underline the key rather than a whole object or array.
   if ((mark.name === 'Object' || mark.name === 'Array') && markName) return { from: markName.from, to: markName.to };
-  if (mark.name === 'Object' || mark.name === 'Array') return { from: mark.from, to: Math.min(mark.from + 1, doc.length) };
+  if (mark.name === 'Object' || mark.name === 'Array')
+    return { from: mark.from, to: Math.min(mark.from + 1, doc.length) };
   return { from: mark.from, to: mark.to };
 }

@@ -20,7 +20,7 @@ async function pipe(bytes, stream) {
 
 export async function encodeShare(payload) {
   const raw = new TextEncoder().encode(JSON.stringify({ v: 1, ...payload }));
-  return 's=' + b64url(await pipe(raw, new CompressionStream('deflate-raw')));
+  return `s=${b64url(await pipe(raw, new CompressionStream('deflate-raw')))}`;
 }
 
 export async function decodeShare(hash) {

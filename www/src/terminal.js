@@ -18,7 +18,13 @@ export function createTerminal(host, transcript, { onLine, prompt }) {
   const fit = new FitAddon();
   term.loadAddon(fit);
   term.open(host);
-  const refit = () => { try { fit.fit(); } catch { /* hidden */ } };
+  const refit = () => {
+    try {
+      fit.fit();
+    } catch {
+      /* hidden */
+    }
+  };
   new ResizeObserver(refit).observe(host);
   refit();
   host.addEventListener('focus', () => term.focus());
@@ -29,48 +35,96 @@ export function createTerminal(host, transcript, { onLine, prompt }) {
   let cursor = 0;
   let busy = false;
 
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: an ANSI escape starts with ESC (0x1b) by definition.
   const plain = (s) => s.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
-  const out = (s) => { term.write(s); transcript.textContent += plain(s).replace(/\r/g, ''); };
-  const showPrompt = () => { out(prompt()); line = ''; cursor = 0; };
+  const out = (s) => {
+    term.write(s);
+    transcript.textContent += plain(s).replace(/\r/g, '');
+  };
+  const showPrompt = () => {
+    out(prompt());
+    line = '';
+    cursor = 0;
+  };
   const redraw = () => {
-    term.write('\r' + ESC + 'K' + prompt() + line);
+    term.write(`\r${ESC}K${prompt()}${line}`);
     const back = line.length - cursor;
-    if (back > 0) term.write(ESC + back + 'D');
+    if (back > 0) term.write(`${ESC}${back}D`);
   };
 
   term.onData(async (data) => {
     if (busy) return;
     if (data === '\r') {
       const cmd = line;
-      transcript.textContent += cmd + '\n';
+      transcript.textContent += `${cmd}\n`;
       term.write('\r\n');
-      if (cmd.trim()) { history.push(cmd); }
+      if (cmd.trim()) {
+        history.push(cmd);
+      }
       hIndex = history.length;
       busy = true;
-      try { await onLine(cmd); } finally { busy = false; }
+      try {
+        await onLine(cmd);
+      } finally {
+        busy = false;
+      }
       showPrompt();
       return;
     }
     if (data === '\x7f' || data === '\b') {
-      if (cursor > 0) { line = line.slice(0, cursor - 1) + line.slice(cursor); cursor--; redraw(); }
+      if (cursor > 0) {
+        line = line.slice(0, cursor - 1) + line.slice(cursor);
+        cursor--;
+        redraw();
+      }
       return;
     }
-    if (data === '\x03') { term.write('^C\r\n'); transcript.textContent += '^C\n'; showPrompt(); return; }
-    if (data === '\x0c') { term.clear(); redraw(); return; }
-    if (data === ESC + 'A' || data === ESC + 'B') {
+    if (data === '\x03') {
+      term.write('^C\r\n');
+      transcript.textContent += '^C\n';
+      showPrompt();
+      return;
+    }
+    if (data === '\x0c') {
+      term.clear();
+      redraw();
+      return;
+    }
+    if (data === `${ESC}A` || data === `${ESC}B`) {
       if (!history.length) return;
-      hIndex = Math.max(0, Math.min(history.length, hIndex + (data === ESC + 'A' ? -1 : 1)));
+      hIndex = Math.max(0, Math.min(history.length, hIndex + (data === `${ESC}A` ? -1 : 1)));
       line = history[hIndex] ?? '';
       cursor = line.length;
       redraw();
       return;
     }
-    if (data === ESC + 'D') { if (cursor > 0) { cursor--; term.write(data); } return; }
-    if (data === ESC + 'C') { if (cursor < line.length) { cursor++; term.write(data); } return; }
-    if (data === ESC + 'H' || data === '\x01') { cursor = 0; redraw(); return; }
-    if (data === ESC + 'F' || data === '\x05') { cursor = line.length; redraw(); return; }
+    if (data === `${ESC}D`) {
+      if (cursor > 0) {
+        cursor--;
+        term.write(data);
+      }
+      return;
+    }
+    if (data === `${ESC}C`) {
+      if (cursor < line.length) {
+        cursor++;
+        term.write(data);
+      }
+      return;
+    }
+    if (data === `${ESC}H` || data === '\x01') {
+      cursor = 0;
+      redraw();
+      return;
+    }
+    if (data === `${ESC}F` || data === '\x05') {
+      cursor = line.length;
+      redraw();
+      return;
+    }
     if (data.startsWith('\x1b')) return;
     // Printable text (typed or pasted; a pasted newline runs the line).
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: dropping C0 control characters from typed text is the point.
     const text = data.replace(/[\x00-\x1f]/g, (ch) => (ch === '\t' ? '  ' : ''));
     if (!text) return;
     line = line.slice(0, cursor) + text + line.slice(cursor);
@@ -82,14 +136,25 @@ export function createTerminal(host, transcript, { onLine, prompt }) {
     term,
     colors: C,
     write: out,
-    writeln: (s) => out(s + '\r\n'),
+    writeln: (s) => out(`${s}\r\n`),
     prompt: showPrompt,
     history,
     // Prints a command as if typed (share-link replay).
-    echo(cmd) { out(prompt() + cmd + '\r\n'); if (cmd.trim()) history.push(cmd); hIndex = history.length; },
-    clear() { term.reset(); transcript.textContent = ''; },
+    echo(cmd) {
+      out(`${prompt()}${cmd}\r\n`);
+      if (cmd.trim()) history.push(cmd);
+      hIndex = history.length;
+    },
+    clear() {
+      term.reset();
+      transcript.textContent = '';
+    },
     // A message from outside the line editor: printed above the prompt.
-    notice(s) { term.write('\r' + ESC + 'K'); out(s + '\r\n'); redraw(); },
+    notice(s) {
+      term.write(`\r${ESC}K`);
+      out(`${s}\r\n`);
+      redraw();
+    },
     redraw,
     focus: () => term.focus(),
   };
