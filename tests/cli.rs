@@ -390,77 +390,78 @@ fn every_subcommand_help_mentions_each_flag() {
     }
 }
 
-/// A bad flag, or a missing argument, is a usage error: exit 2, nothing on
-/// stdout, and the usage of that subcommand (not the global one) on stderr.
-/// A bad value is one too (exit 2), naming the flag and its error.
+/// A bad flag, a missing argument or a bad value is a usage error: exit 2,
+/// nothing on stdout, what is wrong and the usage of that subcommand (not
+/// the global one) on stderr.
 #[test]
 fn bad_flag_prints_that_subcommands_usage() {
     let path = fixture("runc-spec-config.json");
     let file = path.to_str().expect("utf-8 path");
     let listen = ["serve-9p", "--listen", "127.0.0.1:0", "--limit"];
     // (arguments, what stderr says, the subcommand whose usage it shows)
-    let cases: &[(Vec<&str>, &str, Option<&str>)] = &[
+    let cases: &[(Vec<&str>, &str, &str)] = &[
         (
             vec!["preview", file, "--bogus"],
             "unexpected argument '--bogus'",
-            Some("preview"),
+            "preview",
         ),
         (
             vec!["preview"],
             "the following required arguments were not provided",
-            Some("preview"),
+            "preview",
         ),
         (
             vec!["run", file, "--bogus"],
             "unexpected argument '--bogus'",
-            Some("run"),
+            "run",
         ),
         (
             vec!["serve-9p"],
             "--listen <HOST:PORT|unix:PATH>",
-            Some("serve-9p"),
+            "serve-9p",
         ),
-        (
-            vec!["bench", "--bogus"],
-            "unexpected argument",
-            Some("bench"),
-        ),
+        (vec!["bench", "--bogus"], "unexpected argument", "bench"),
         (
             vec!["bench", "--phases", "10", "--emit-scenario", "10"],
             "cannot be used with",
-            Some("bench"),
+            "bench",
         ),
         (
             vec!["preview", file, "--format", "yaml"],
             "invalid value 'yaml' for '--format <FORMAT>'\n  \
              [possible values: tree, json, mounts, mountinfo, decisions]",
-            None,
+            "preview",
         ),
         (
             vec!["preview", file, "--file-access", "weird"],
             "invalid value 'weird' for '--file-access <exclusive|shared>': \
              invalid file access type \"weird\"",
-            None,
+            "preview",
         ),
         (
             [&listen[..], &["NOPE=3"]].concat(),
             "invalid value 'NOPE=3' for '--limit <NAME=VALUE>': unknown limit NOPE",
-            None,
+            "serve-9p",
         ),
         (
             [&listen[..], &["MAX_CONNECTIONS=0"]].concat(),
             "MAX_CONNECTIONS: must be positive",
-            None,
+            "serve-9p",
         ),
         (
             [&listen[..], &["MAX_CONNECTIONS"]].concat(),
             "expected NAME=POSITIVE_INTEGER",
-            None,
+            "serve-9p",
         ),
         (
             vec!["bench", "--sizes", "10,x"],
             "for '--sizes <N,N,...>': bad size \"x\"",
-            None,
+            "bench",
+        ),
+        (
+            vec!["bench", "--phases"],
+            "a value is required for '--phases <N>'",
+            "bench",
         ),
     ];
     for (args, why, cmd) in cases {
@@ -470,10 +471,8 @@ fn bad_flag_prints_that_subcommands_usage() {
         assert!(out.stdout.is_empty(), "{args:?}: {}", text(&out.stdout));
         assert!(err.starts_with("error: "), "{args:?}: {err}");
         assert!(err.contains(why), "{args:?}: {err:?} lacks {why:?}");
-        if let Some(cmd) = cmd {
-            let usage = format!("\nUsage: mountlab {cmd} ");
-            assert!(err.contains(&usage), "{args:?}: {err:?} lacks {usage:?}");
-        }
+        let usage = format!("\nUsage: mountlab {cmd} ");
+        assert!(err.contains(&usage), "{args:?}: {err:?} lacks {usage:?}");
         assert!(
             !err.contains("Usage: mountlab <COMMAND>"),
             "{args:?}: {err}"

@@ -7,7 +7,6 @@
 mod args;
 
 use args::{BenchArgs, Cli, Command, Format, PreviewArgs, RunArgs, ServeArgs};
-use clap::Parser;
 use mountlab::bench::{Options, Task};
 use mountlab::p9::net::{ConnLimits, ServeConfig};
 use mountlab::sandbox::Sandbox;
@@ -21,7 +20,7 @@ use std::process::ExitCode;
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    match Cli::parse().command {
+    match Cli::parse_or_exit().command {
         Command::Preview(a) => preview(&a),
         Command::Run(a) => run(&a),
         Command::Serve9p(a) => serve_9p(a),

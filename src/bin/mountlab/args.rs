@@ -1,7 +1,9 @@
 //! The command line's grammar, as clap derive structs. Their doc comments
 //! are the `--help` text: they are written for users.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::StyledStr;
+use clap::error::{ContextKind, ContextValue};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use mountlab::boot::FileAccess;
 use mountlab::p9::net::ConnLimits;
 use std::path::PathBuf;
@@ -18,6 +20,32 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+}
+
+impl Cli {
+    /// Parses the process's arguments or exits: `--help` and `--version`
+    /// with 0, a usage error with 2 and the usage of its subcommand. (clap
+    /// shows the usage for an unknown or missing argument, not for a bad
+    /// value; this adds it there too.)
+    pub fn parse_or_exit() -> Cli {
+        Cli::try_parse().unwrap_or_else(|mut e| {
+            if e.use_stderr() && e.get(ContextKind::Usage).is_none() {
+                if let Some(usage) = subcommand_usage() {
+                    e.insert(ContextKind::Usage, ContextValue::StyledStr(usage));
+                }
+            }
+            e.exit()
+        })
+    }
+}
+
+/// The usage line of the subcommand named first on the command line.
+fn subcommand_usage() -> Option<StyledStr> {
+    let name = std::env::args_os().nth(1)?;
+    let mut cli = Cli::command();
+    // Built, the subcommands know their full name (`mountlab preview`).
+    cli.build();
+    cli.find_subcommand_mut(name).map(|c| c.render_usage())
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,7 +118,8 @@ pub struct ServeArgs {
     /// Where to listen: HOST:PORT (port 0 picks one) or unix:PATH.
     #[arg(long, value_name = "HOST:PORT|unix:PATH")]
     pub listen: String,
-    /// Copy this host directory into the served tree first.
+    /// Copy this host directory into the in-memory tree first (the disk
+    /// is never written).
     #[arg(long, value_name = "DIR")]
     pub seed: Option<PathBuf>,
     /// Serve the tree read-only.
