@@ -302,3 +302,199 @@ fn run_bad_input_exits_2_naming_the_json_path() {
     assert_eq!(out.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// `--version` names the binary and the crate's version.
+#[test]
+fn version_prints_name_and_version() {
+    for flag in ["--version", "-V"] {
+        let out = mountlab(&[flag]);
+        assert_eq!(out.status.code(), Some(0), "{flag}");
+        assert_eq!(text(&out.stdout), "mountlab 0.1.0\n", "{flag}");
+    }
+}
+
+/// Every subcommand answers `--help` on standard output, exit 0, and the
+/// text names each of its flags.
+#[test]
+fn every_subcommand_help_mentions_each_flag() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "preview",
+            &[
+                "CONFIG.json",
+                "--overlay",
+                "--file-access",
+                "--format",
+                "mountinfo",
+                "decisions",
+            ],
+        ),
+        ("run", &["SCENARIO.json", "--pretty"]),
+        (
+            "serve-9p",
+            &[
+                "--listen",
+                "--seed",
+                "--read-only",
+                "--walk-from-open",
+                "--limit",
+                "MAX_CONNECTIONS_PER_PEER",
+                "SERVE_WRITE_TIMEOUT_MS",
+            ],
+        ),
+        (
+            "bench",
+            &[
+                "--json",
+                "--smoke",
+                "--sizes",
+                "--table-sizes",
+                "--whole-sizes",
+                "--only",
+                "--samples",
+                "--phases",
+                "--emit-kernel-spec",
+                "--emit-scenario",
+            ],
+        ),
+    ];
+    for (cmd, flags) in cases {
+        for help in ["--help", "-h"] {
+            let out = mountlab(&[cmd, help]);
+            let got = text(&out.stdout);
+            assert_eq!(
+                out.status.code(),
+                Some(0),
+                "{cmd} {help}: {}",
+                text(&out.stderr)
+            );
+            assert!(
+                got.contains(&format!("Usage: mountlab {cmd} ")),
+                "{cmd} {help}: {got}"
+            );
+            for f in *flags {
+                assert!(got.contains(f), "{cmd} {help} lacks {f}: {got}");
+            }
+        }
+    }
+    // `help CMD` is the same text as `CMD --help`.
+    let a = mountlab(&["help", "preview"]);
+    let b = mountlab(&["preview", "--help"]);
+    assert_eq!(a.status.code(), Some(0));
+    assert_eq!(text(&a.stdout), text(&b.stdout));
+    // The top level lists every subcommand.
+    let out = mountlab(&["--help"]);
+    assert_eq!(out.status.code(), Some(0));
+    for cmd in ["preview", "run", "serve-9p", "bench"] {
+        assert!(text(&out.stdout).contains(cmd), "{cmd}");
+    }
+}
+
+/// A bad flag, a missing argument or a bad value is a usage error: exit 2,
+/// nothing on stdout, what is wrong and the usage of that subcommand (not
+/// the global one) on stderr.
+#[test]
+fn bad_flag_prints_that_subcommands_usage() {
+    let path = fixture("runc-spec-config.json");
+    let file = path.to_str().expect("utf-8 path");
+    let listen = ["serve-9p", "--listen", "127.0.0.1:0", "--limit"];
+    // (arguments, what stderr says, the subcommand whose usage it shows)
+    let cases: &[(Vec<&str>, &str, &str)] = &[
+        (
+            vec!["preview", file, "--bogus"],
+            "unexpected argument '--bogus'",
+            "preview",
+        ),
+        (
+            vec!["preview"],
+            "the following required arguments were not provided",
+            "preview",
+        ),
+        (
+            vec!["run", file, "--bogus"],
+            "unexpected argument '--bogus'",
+            "run",
+        ),
+        (
+            vec!["serve-9p"],
+            "--listen <HOST:PORT|unix:PATH>",
+            "serve-9p",
+        ),
+        (vec!["bench", "--bogus"], "unexpected argument", "bench"),
+        (
+            vec!["bench", "--phases", "10", "--emit-scenario", "10"],
+            "cannot be used with",
+            "bench",
+        ),
+        (
+            vec!["preview", file, "--format", "yaml"],
+            "invalid value 'yaml' for '--format <FORMAT>'\n  \
+             [possible values: tree, json, mounts, mountinfo, decisions]",
+            "preview",
+        ),
+        (
+            vec!["preview", file, "--file-access", "weird"],
+            "invalid value 'weird' for '--file-access <exclusive|shared>': \
+             invalid file access type \"weird\"",
+            "preview",
+        ),
+        (
+            [&listen[..], &["NOPE=3"]].concat(),
+            "invalid value 'NOPE=3' for '--limit <NAME=VALUE>': unknown limit NOPE",
+            "serve-9p",
+        ),
+        (
+            [&listen[..], &["MAX_CONNECTIONS=0"]].concat(),
+            "MAX_CONNECTIONS: must be positive",
+            "serve-9p",
+        ),
+        (
+            [&listen[..], &["MAX_CONNECTIONS"]].concat(),
+            "expected NAME=POSITIVE_INTEGER",
+            "serve-9p",
+        ),
+        (
+            vec!["bench", "--sizes", "10,x"],
+            "for '--sizes <N,N,...>': bad size \"x\"",
+            "bench",
+        ),
+        (
+            vec!["bench", "--phases"],
+            "a value is required for '--phases <N>'",
+            "bench",
+        ),
+    ];
+    for (args, why, cmd) in cases {
+        let out = mountlab(args);
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", text(&out.stdout));
+        assert!(err.starts_with("error: "), "{args:?}: {err}");
+        assert!(err.contains(why), "{args:?}: {err:?} lacks {why:?}");
+        let usage = format!("\nUsage: mountlab {cmd} ");
+        assert!(err.contains(&usage), "{args:?}: {err:?} lacks {usage:?}");
+        assert!(
+            !err.contains("Usage: mountlab <COMMAND>"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+/// An unknown subcommand, or none, is a usage error (exit 2) with the
+/// global usage on stderr.
+#[test]
+fn unknown_or_missing_subcommand_exits_2() {
+    let out = mountlab(&["frob"]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains("unrecognized subcommand 'frob'"), "{err}");
+    assert!(err.contains("Usage: mountlab <COMMAND>"), "{err}");
+    let out = mountlab(&[]);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(out.stdout.is_empty());
+    for cmd in ["preview", "run", "serve-9p", "bench"] {
+        assert!(err.contains(cmd), "{cmd}: {err}");
+    }
+}

@@ -434,65 +434,30 @@ struct JsonReport<'a> {
     whole_growth: Vec<Growth>,
 }
 
-pub(super) fn cli(args: &[String]) -> Result<String, String> {
-    let mut json = false;
-    let mut o = Options::full();
-    // Only the `mountlab` binary itself (a test harness, `mountlab-<hash>`,
-    // would take the arguments for test filters).
-    o.whole_bin = std::env::current_exe()
-        .ok()
-        .filter(|p| p.file_stem().is_some_and(|s| s == "mountlab"));
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--json" => json = true,
-            "--smoke" => {
-                o = Options {
-                    whole_bin: o.whole_bin.take(),
-                    ..Options::smoke()
-                }
-            }
-            "--whole-sizes" => {
-                let v = it
-                    .next()
-                    .ok_or("--whole-sizes needs a list like 1000,5000")?;
-                o.whole_sizes = parse_list(v)?;
-            }
-            "--sizes" => {
-                let v = it.next().ok_or("--sizes needs a list like 10,100")?;
-                o.sizes = parse_list(v)?;
-            }
-            "--table-sizes" => {
-                let v = it.next().ok_or("--table-sizes needs a list like 1000")?;
-                o.table_sizes = parse_list(v)?;
-            }
-            "--only" => {
-                let v = it.next().ok_or("--only needs a list of figure keys")?;
-                o.only = v.split(',').map(str::to_string).collect();
-            }
-            "--samples" => {
-                let v = it.next().ok_or("--samples needs a number")?;
-                o.samples = v.parse().map_err(|_| format!("bad --samples {v:?}"))?;
-            }
-            "--phases" => {
-                let v = it.next().ok_or("--phases needs N")?;
-                let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
-                return phases(n);
-            }
-            "--emit-kernel-spec" => {
-                let v = it.next().ok_or("--emit-kernel-spec needs N")?;
-                let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
-                return Ok(kernel_spec(&generate(n), o.lookups));
-            }
-            "--emit-scenario" => {
-                let v = it.next().ok_or("--emit-scenario needs N")?;
-                let n: usize = v.parse().map_err(|_| format!("bad N {v:?}"))?;
-                return Ok(scenario_json(&generate(n)));
-            }
-            other => return Err(format!("bench: unknown argument {other:?}")),
-        }
-    }
-    let figs = run_suite(&o)?;
+/// What `mountlab bench` was asked to do; the binary fills it from its
+/// command line (the library parses no arguments).
+#[derive(Clone, Debug)]
+pub enum Task {
+    /// Run the suite; print a table, or JSON.
+    Suite { options: Options, json: bool },
+    /// Time the phases of one build of N mounts.
+    Phases(usize),
+    /// The kernel helper's spec of N mounts, with `lookups` paths per
+    /// lookup category.
+    KernelSpec { n: usize, lookups: usize },
+    /// A scenario of N mounts for `mountlab run`.
+    Scenario(usize),
+}
+
+/// Runs `task` and returns what to print.
+pub fn execute(task: &Task) -> Result<String, String> {
+    let (o, json) = match task {
+        Task::Suite { options, json } => (options, *json),
+        Task::Phases(n) => return phases(*n),
+        Task::KernelSpec { n, lookups } => return Ok(kernel_spec(&generate(*n), *lookups)),
+        Task::Scenario(n) => return Ok(scenario_json(&generate(*n))),
+    };
+    let figs = run_suite(o)?;
     if json {
         let r = JsonReport {
             figures: &figs,
@@ -540,25 +505,17 @@ fn phases(n: usize) -> Result<String, String> {
     Ok(s)
 }
 
-fn parse_list(v: &str) -> Result<Vec<usize>, String> {
-    v.split(',')
-        .filter(|x| !x.trim().is_empty())
-        .map(|x| {
-            x.trim()
-                .replace('_', "")
-                .parse()
-                .map_err(|_| format!("bad size {x:?}"))
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
     fn smoke_run_reports_every_figure() {
         // The test harness is not `mountlab`: no whole-process figures here
         // (tests/bench_whole.rs spawns the real binary).
-        let out = super::cli(&["--smoke".into(), "--json".into()]).unwrap();
+        let out = super::execute(&super::Task::Suite {
+            options: super::Options::smoke(),
+            json: true,
+        })
+        .unwrap();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let figs = v["figures"].as_array().unwrap();
         for key in [

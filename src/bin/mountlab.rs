@@ -1,6 +1,14 @@
-//! The `mountlab` command line. Thin: parse arguments, call the library, print.
+//! The `mountlab` command line. Thin: parse arguments (clap, in
+//! [`args`]), call the library, print. Native only: the wasm build is the
+//! library alone (clap is not even a dependency there).
 
-use mountlab::boot::FileAccess;
+// The grammar beside this file, in `src/bin/mountlab/`.
+#[path = "mountlab/args.rs"]
+mod args;
+
+use args::{BenchArgs, Cli, Command, Format, PreviewArgs, RunArgs, ServeArgs};
+use mountlab::bench::{Options, Task};
+use mountlab::p9::net::{ConnLimits, ServeConfig};
 use mountlab::sandbox::Sandbox;
 use mountlab::scenario::Scenario;
 use mountlab::tree::{mount_tree, render_decisions, render_tree};
@@ -8,55 +16,15 @@ use std::process::ExitCode;
 
 /// mimalloc instead of glibc's malloc: a build is mostly small
 /// allocations, and glibc's spent a third of a 40 000-mount `preview`.
-#[cfg(not(target_arch = "wasm32"))]
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-const USAGE: &str = "usage: mountlab <command> [args]
-
-commands:
-  preview CONFIG.json [--overlay] [--file-access exclusive|shared]
-          [--format tree|json|mounts|mountinfo|decisions]
-                 what runsc (2018) would mount for an OCI spec or a scenario
-  run SCENARIO.json [--pretty]
-                 run a scenario and print the report as JSON
-                 (exit 0: ok, 1: setup or a step failed, 2: bad input)
-  bench [--json]  run the benchmark suite (native figures)
-  serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] [--read-only]
-                 serve an in-memory 9P2000.L tree (the gofer) to real clients
-  help           print this text
-
-a file argument of - reads standard input";
-
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let Some(cmd) = args.first() else {
-        eprintln!("{USAGE}");
-        return ExitCode::from(2);
-    };
-    let rest = args.get(1..).unwrap_or(&[]);
-    match cmd.as_str() {
-        "preview" => preview(rest),
-        "run" => run(rest),
-        "serve-9p" => serve_9p(rest),
-        "bench" => match mountlab::bench::cli(rest) {
-            Ok(out) => {
-                emit(&out);
-                ExitCode::SUCCESS
-            }
-            Err(e) => {
-                eprintln!("mountlab: {e}");
-                ExitCode::from(2)
-            }
-        },
-        "help" | "--help" | "-h" => {
-            emit(&format!("{USAGE}\n"));
-            ExitCode::SUCCESS
-        }
-        other => {
-            eprintln!("mountlab: unknown command {other:?}\n{USAGE}");
-            ExitCode::from(2)
-        }
+    match Cli::parse_or_exit().command {
+        Command::Preview(a) => preview(&a),
+        Command::Run(a) => run(&a),
+        Command::Serve9p(a) => serve_9p(a),
+        Command::Bench(a) => bench(a),
     }
 }
 
@@ -129,46 +97,15 @@ fn build(s: &Scenario) -> Result<Sandbox, ExitCode> {
     })
 }
 
-fn preview(args: &[String]) -> ExitCode {
-    let mut file = None;
-    let mut overlay = None;
-    let mut access = None;
-    let mut format = "tree".to_string();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--overlay" => overlay = Some(true),
-            "--file-access" => match it.next().map(|v| FileAccess::parse(v)) {
-                Some(Ok(fa)) => access = Some(fa),
-                Some(Err(e)) => return usage_error(&e.to_string()),
-                None => return usage_error("--file-access needs a value"),
-            },
-            "--format" => match it.next() {
-                Some(f)
-                    if ["tree", "json", "mounts", "mountinfo", "decisions"]
-                        .contains(&f.as_str()) =>
-                {
-                    format = f.clone()
-                }
-                _ => {
-                    return usage_error("--format takes tree, json, mounts, mountinfo or decisions")
-                }
-            },
-            f if file.is_none() && (!f.starts_with('-') || f == "-") => file = Some(f.to_string()),
-            other => return usage_error(&format!("unexpected argument {other:?}")),
-        }
-    }
-    let Some(file) = file else {
-        return usage_error("preview needs a CONFIG.json");
-    };
-    let mut s = match load(&file) {
+fn preview(args: &PreviewArgs) -> ExitCode {
+    let mut s = match load(&args.file) {
         Ok(s) => s,
         Err(code) => return code,
     };
-    if let Some(o) = overlay {
-        s.config.overlay = o;
+    if args.overlay {
+        s.config.overlay = true;
     }
-    if let Some(fa) = access {
+    if let Some(fa) = args.file_access {
         s.config.file_access = fa;
     }
     if let Err(e) = s.config.validate_cli() {
@@ -188,24 +125,24 @@ fn preview(args: &[String]) -> ExitCode {
             .map(|r| sb.vfs.mount_table(r))
             .unwrap_or_default()
     };
-    match format.as_str() {
-        "json" => {
+    match args.format {
+        Format::Json => {
             let report = sb.report();
             // A serialisation error cannot happen for a report (string
             // keys only); the output was empty before, as it is now.
             let _ = emit_json(&report, true);
             std::mem::forget(report);
         }
-        "mounts" => emit(&mountlab::fs::mounts_text(&table())),
-        "mountinfo" => emit(&mountlab::fs::mountinfo_text(&table())),
-        "decisions" => emit(&render_decisions(&sb.rec.decisions)),
-        _ => {
+        Format::Mounts => emit(&mountlab::fs::mounts_text(&table())),
+        Format::Mountinfo => emit(&mountlab::fs::mountinfo_text(&table())),
+        Format::Decisions => emit(&render_decisions(&sb.rec.decisions)),
+        Format::Tree => {
             if let Some(t) = mount_tree(&sb) {
                 emit(&render_tree(&t));
             }
         }
     }
-    if format != "json" {
+    if args.format != Format::Json {
         warn_all(&sb.rec.warnings);
     }
     let code = match &sb.setup_error {
@@ -240,20 +177,8 @@ fn warn_all(warnings: &[String]) {
     let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
-fn run(args: &[String]) -> ExitCode {
-    let mut file = None;
-    let mut pretty = false;
-    for a in args {
-        match a.as_str() {
-            "--pretty" => pretty = true,
-            f if file.is_none() && (!f.starts_with('-') || f == "-") => file = Some(f.to_string()),
-            other => return usage_error(&format!("unexpected argument {other:?}")),
-        }
-    }
-    let Some(file) = file else {
-        return usage_error("run needs a SCENARIO.json");
-    };
-    let s = match load(&file) {
+fn run(args: &RunArgs) -> ExitCode {
+    let s = match load(&args.file) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -262,7 +187,7 @@ fn run(args: &[String]) -> ExitCode {
         Err(code) => return code,
     };
     let report = sb.take_report();
-    if let Err(e) = emit_json(&report, pretty) {
+    if let Err(e) = emit_json(&report, args.pretty) {
         eprintln!("mountlab: {e}");
         return ExitCode::from(2);
     }
@@ -276,15 +201,66 @@ fn run(args: &[String]) -> ExitCode {
     code
 }
 
-fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("mountlab: {msg}\n{USAGE}");
-    ExitCode::from(2)
+fn bench(args: BenchArgs) -> ExitCode {
+    let base = if args.smoke {
+        Options::smoke()
+    } else {
+        Options::full()
+    };
+    let task = if let Some(n) = args.phases {
+        Task::Phases(n)
+    } else if let Some(n) = args.emit_kernel_spec {
+        Task::KernelSpec {
+            n,
+            lookups: base.lookups,
+        }
+    } else if let Some(n) = args.emit_scenario {
+        Task::Scenario(n)
+    } else {
+        let d = base.clone();
+        Task::Suite {
+            options: Options {
+                sizes: args.sizes.map_or(d.sizes, |s| s.0),
+                table_sizes: args.table_sizes.map_or(d.table_sizes, |s| s.0),
+                whole_sizes: args.whole_sizes.map_or(d.whole_sizes, |s| s.0),
+                only: args.only,
+                samples: args.samples.unwrap_or(d.samples),
+                // The whole-process figures spawn this very binary.
+                whole_bin: std::env::current_exe().ok(),
+                ..base
+            },
+            json: args.json,
+        }
+    };
+    match mountlab::bench::execute(&task) {
+        Ok(out) => {
+            emit(&out);
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("mountlab: {e}");
+            ExitCode::from(2)
+        }
+    }
 }
 
-#[cfg(not(target_arch = "wasm32"))]
-fn serve_9p(args: &[String]) -> ExitCode {
+fn serve_9p(args: ServeArgs) -> ExitCode {
+    let mut config = ServeConfig {
+        listen: args.listen,
+        seed: args.seed,
+        read_only: args.read_only,
+        walk_from_open: args.walk_from_open,
+        limits: ConnLimits::default(),
+    };
+    for (name, value) in &args.limits {
+        // The parser checked the name and value already.
+        if let Err(e) = config.limits.set(name, *value) {
+            eprintln!("mountlab serve-9p: --limit {name}={value}: {e}");
+            return ExitCode::from(2);
+        }
+    }
     purge_freed_memory_at_once();
-    match mountlab::p9::net::serve_main(args) {
+    match mountlab::p9::net::serve(&config) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("mountlab serve-9p: {e}");
@@ -296,7 +272,6 @@ fn serve_9p(args: &[String]) -> ExitCode {
 /// A server runs for long: what its clients free must go back to the OS
 /// (tests/p9_load.rs checks), not wait for mimalloc's delayed purge (1 s,
 /// times 10 for arenas), which is right for the one-shot commands.
-#[cfg(not(target_arch = "wasm32"))]
 fn purge_freed_memory_at_once() {
     extern "C" {
         fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
@@ -306,10 +281,4 @@ fn purge_freed_memory_at_once() {
     const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
     // SAFETY: mimalloc's documented option setter, callable at any time.
     unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, 0) }
-}
-
-#[cfg(target_arch = "wasm32")]
-fn serve_9p(_args: &[String]) -> ExitCode {
-    eprintln!("mountlab serve-9p: not available in this build");
-    ExitCode::from(2)
 }

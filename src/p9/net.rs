@@ -37,15 +37,16 @@ pub use crate::limits::MAX_CONNECTIONS;
 /// Fids one connection may hold.
 pub use crate::limits::MAX_FIDS_PER_CONNECTION;
 
-/// Parsed `serve-9p` arguments.
+/// What `serve-9p` serves and where; the binary fills it from its command
+/// line (the library parses no arguments).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct ServeArgs {
+pub struct ServeConfig {
     /// `HOST:PORT` or `unix:PATH`.
     pub listen: String,
     pub seed: Option<PathBuf>,
     pub read_only: bool,
-    /// `--walk-from-open`: allow Twalk from an opened fid (diod's
-    /// `diodls -l` needs it); off, the walk is EBUSY as in gVisor's `doWalk`.
+    /// Allow Twalk from an opened fid (diod's `diodls -l` needs it); off,
+    /// the walk is EBUSY as in gVisor's `doWalk`.
     pub walk_from_open: bool,
     pub limits: ConnLimits,
 }
@@ -78,58 +79,25 @@ impl Default for ConnLimits {
 }
 
 impl ConnLimits {
-    /// Applies one `NAME=VALUE` (a positive integer; timeouts in ms).
-    fn set(&mut self, spec: &str) -> Result<()> {
-        let bad = || Error::msg(format!("--limit {spec:?}: expected NAME=POSITIVE_INTEGER"));
-        let (name, value) = spec.split_once('=').ok_or_else(bad)?;
-        let n: u64 = value.parse().ok().filter(|&n| n > 0).ok_or_else(bad)?;
-        let count = usize::try_from(n).map_err(|_| bad())?;
+    /// Sets the limit named after its `limits` constant to `value` (a
+    /// positive integer; timeouts in ms).
+    pub fn set(&mut self, name: &str, value: u64) -> Result<()> {
+        if value == 0 {
+            return Err(Error::msg(format!("{name}: must be positive")));
+        }
+        let count =
+            usize::try_from(value).map_err(|_| Error::msg(format!("{name}: {value} too large")))?;
         match name {
             "MAX_CONNECTIONS" => self.max_connections = count,
             "MAX_CONNECTIONS_PER_PEER" => self.max_per_peer = count,
-            "SERVE_IDLE_TIMEOUT_MS" => self.idle = Duration::from_millis(n),
-            "SERVE_ATTACHED_IDLE_TIMEOUT_MS" => self.attached_idle = Duration::from_millis(n),
-            "SERVE_FRAME_TIMEOUT_MS" => self.frame = Duration::from_millis(n),
-            "SERVE_WRITE_TIMEOUT_MS" => self.write = Duration::from_millis(n),
-            _ => {
-                return Err(Error::msg(format!(
-                    "--limit {spec:?}: unknown limit {name}"
-                )))
-            }
+            "SERVE_IDLE_TIMEOUT_MS" => self.idle = Duration::from_millis(value),
+            "SERVE_ATTACHED_IDLE_TIMEOUT_MS" => self.attached_idle = Duration::from_millis(value),
+            "SERVE_FRAME_TIMEOUT_MS" => self.frame = Duration::from_millis(value),
+            "SERVE_WRITE_TIMEOUT_MS" => self.write = Duration::from_millis(value),
+            _ => return Err(Error::msg(format!("unknown limit {name}"))),
         }
         Ok(())
     }
-}
-
-const USAGE: &str = "usage: mountlab serve-9p --listen HOST:PORT|unix:PATH [--seed DIR] \
-     [--read-only] [--walk-from-open] [--limit NAME=VALUE]...";
-
-pub fn parse_args(args: &[String]) -> Result<ServeArgs> {
-    let mut listen = None;
-    let mut seed = None;
-    let mut read_only = false;
-    let mut walk_from_open = false;
-    let mut limits = ConnLimits::default();
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--listen" => listen = Some(it.next().ok_or_else(|| Error::msg(USAGE))?.clone()),
-            "--seed" => seed = Some(PathBuf::from(it.next().ok_or_else(|| Error::msg(USAGE))?)),
-            "--read-only" => read_only = true,
-            "--walk-from-open" => walk_from_open = true,
-            "--limit" => limits.set(it.next().ok_or_else(|| Error::msg(USAGE))?)?,
-            "-h" | "--help" => return Err(Error::msg(USAGE)),
-            other => return Err(Error::msg(format!("unknown argument {other:?}\n{USAGE}"))),
-        }
-    }
-    let listen = listen.ok_or_else(|| Error::msg(format!("--listen is required\n{USAGE}")))?;
-    Ok(ServeArgs {
-        listen,
-        seed,
-        read_only,
-        walk_from_open,
-        limits,
-    })
 }
 
 /// The server `serve-9p` runs: attach point 0 is `/` of the (seeded) tree.
@@ -138,7 +106,7 @@ pub fn parse_args(args: &[String]) -> Result<ServeArgs> {
 /// clone walk returns no QID, and with `--walk-from-open` a walk from an
 /// opened fid is allowed. A fid already in use is refused on every server
 /// (see `Server::check_fid_unused`).
-pub fn build_server(args: &ServeArgs) -> Result<Server> {
+pub fn build_server(args: &ServeConfig) -> Result<Server> {
     let mut host = HostFs::new();
     if let Some(dir) = &args.seed {
         let report = seed_from_dir(&mut host, dir)?;
@@ -166,10 +134,9 @@ pub fn build_server(args: &ServeArgs) -> Result<Server> {
     Ok(server)
 }
 
-/// `mountlab serve-9p ...`: never returns while the listener works.
-pub fn serve_main(args: &[String]) -> Result<()> {
-    let args = parse_args(args)?;
-    let server = Arc::new(Mutex::new(build_server(&args)?));
+/// `mountlab serve-9p`: never returns while the listener works.
+pub fn serve(args: &ServeConfig) -> Result<()> {
+    let server = Arc::new(Mutex::new(build_server(args)?));
     let limits = args.limits.clone();
     if let Some(path) = args.listen.strip_prefix("unix:") {
         let _ = std::fs::remove_file(path);
