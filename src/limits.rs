@@ -138,7 +138,7 @@ pub const MAX_LOG_ENTRIES: usize = 1024;
 pub const MAX_SHELL_LINE: usize = 64 * 1024;
 
 /// Most output one shell command prints; longer output is cut with
-/// `[output truncated]`.
+/// [`truncated_marker`].
 pub const MAX_SHELL_OUTPUT: usize = 1 << 20;
 
 /// Most bytes of step outputs and host file contents one report holds
@@ -183,6 +183,12 @@ pub fn exceeded_text(
     max: impl std::fmt::Display,
 ) -> String {
     format!("{at}: {}", over_text(got, unit, name, max))
+}
+
+/// What stands where output was cut at a limit:
+/// `[output truncated: over the limit NAME (MAX bytes)]`.
+pub fn truncated_marker(name: &str, max: usize) -> String {
+    format!("[output truncated: over the limit {name} ({max} bytes)]")
 }
 
 /// [`exceeded_text`] without the place (for errors a caller prefixes).

@@ -217,7 +217,7 @@ impl Sandbox {
                 });
                 continue;
             }
-            if sb.record_step(step).fatal {
+            if sb.record_step(step) {
                 dead = Some(format!("steps[{i}]"));
             }
         }
@@ -257,12 +257,22 @@ impl Sandbox {
     /// Runs one step and records its report; returns a copy for the caller
     /// (the playground shows it).
     pub fn run_step(&mut self, step: &Step) -> StepReport {
-        self.record_step(step).clone()
+        let r = self.execute_step(step);
+        self.steps.push(r.clone());
+        r
     }
 
-    /// Runs one step and records its report, without copying it.
-    fn record_step(&mut self, step: &Step) -> &StepReport {
-        let r = match step {
+    /// Runs one step and records its report without copying it; says
+    /// whether runsc would have panicked in it.
+    fn record_step(&mut self, step: &Step) -> bool {
+        let r = self.execute_step(step);
+        let fatal = r.fatal;
+        self.steps.push(r);
+        fatal
+    }
+
+    fn execute_step(&mut self, step: &Step) -> StepReport {
+        match step {
             Step::AddContainer(a) => self.add_container(a),
             Step::DestroyContainer(cid) => self.destroy_container(cid),
             Step::Exec {
@@ -272,9 +282,7 @@ impl Sandbox {
                 container,
             } => self.exec(argv0, env, wd, container.as_deref()),
             Step::Sh { line, container } => self.sh(line, container.as_deref()),
-        };
-        self.steps.push(r);
-        self.steps.last().unwrap_or(&NOT_RUN)
+        }
     }
 
     /// `runsc start` of a child container: its own gofer, FDs numbered after
@@ -569,8 +577,9 @@ impl Sandbox {
                                     }
                                     None if b.len() > left => {
                                         left = 0;
-                                        Some(format!(
-                                            "[output truncated: over the limit MAX_REPORT_BYTES ({MAX_REPORT_BYTES} bytes)]"
+                                        Some(crate::limits::truncated_marker(
+                                            "MAX_REPORT_BYTES",
+                                            MAX_REPORT_BYTES,
                                         ))
                                     }
                                     None => {
@@ -639,18 +648,6 @@ impl Sandbox {
         }
     }
 }
-
-/// What `record_step` answers if the step it just pushed were missing.
-static NOT_RUN: StepReport = StepReport {
-    ok: false,
-    error: None,
-    errno: None,
-    fatal: false,
-    output: None,
-    fds_consumed: None,
-    proc_mounts: None,
-    filename: None,
-};
 
 /// Adds runsc's host-side notes to the decisions of spec mounts.
 /// One pass over the decisions indexes the first one of each spec mount of

@@ -104,11 +104,9 @@ pub fn run_within(vfs: &mut Vfs, task: Task<'_>, line: &str, budget: Budget) -> 
             cut -= 1;
         }
         out.truncate(cut);
-        let _ = write!(
-            out,
-            "\n[output truncated: over the limit {} ({} bytes)]\n",
-            budget.limit, budget.max
-        );
+        out.push('\n');
+        out.push_str(&crate::limits::truncated_marker(budget.limit, budget.max));
+        out.push('\n');
     }
     match r {
         Ok(()) => ShellOutput {
