@@ -104,6 +104,14 @@ impl Node {
             _ => None,
         }
     }
+    /// Content or entries changed at tick `t`: mtime and ctime move, and
+    /// the nanoseconds a Tsetattr may have set are dropped.
+    fn modified(&mut self, t: u64) {
+        self.mtime = t;
+        self.mtime_nsec = 0;
+        self.ctime = t;
+    }
+
     /// Drops `(dir, name)` from the reverse index.
     fn forget_name(&mut self, dir: Ino, name: &str) {
         self.names.remove(dir, name);
@@ -365,9 +373,7 @@ impl HostFs {
     fn touch_dir(&mut self, dir: Ino) {
         let t = self.tick();
         if let Some(n) = self.nodes.get_mut(&dir) {
-            n.mtime = t;
-            n.mtime_nsec = 0;
-            n.ctime = t;
+            n.modified(t);
         }
     }
 
@@ -658,9 +664,7 @@ impl HostFs {
                 }
             }
         }
-        n.mtime = t;
-        n.mtime_nsec = 0;
-        n.ctime = t;
+        n.modified(t);
         Ok(buf.len())
     }
 
@@ -677,9 +681,7 @@ impl HostFs {
         if let NodeKind::File(d) = &mut n.kind {
             d.resize(size as usize, 0);
         }
-        n.mtime = t;
-        n.mtime_nsec = 0;
-        n.ctime = t;
+        n.modified(t);
         Ok(())
     }
 
@@ -728,9 +730,7 @@ impl HostFs {
                 let n = self.get_mut(ino)?;
                 n.kind = NodeKind::File(bytes.to_vec());
                 n.perm = mode & 0o7777;
-                n.mtime = t;
-                n.mtime_nsec = 0;
-                n.ctime = t;
+                n.modified(t);
                 return Ok(ino);
             }
             self.unlink_entry(dir, name);
