@@ -5,18 +5,15 @@
 //! and no clocks, so it builds for `wasm32-unknown-unknown` as well as natively.
 
 pub mod bench;
-pub mod boot;
 pub mod engines;
 pub mod errno;
 pub mod error;
 pub mod fs;
 pub mod gosort;
 pub mod gostr;
-pub mod hostfs;
 pub mod limits;
 pub mod p9;
 pub mod playground;
-pub mod sandbox;
 pub mod scenario;
 pub mod shell;
 pub mod tree;

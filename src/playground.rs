@@ -4,14 +4,14 @@
 //! gVisor's source, per-connection 9P logs with frames in hex, and a session
 //! that records every step run so it can be shared and replayed.
 
-use crate::boot::{Config, FileAccess, SpecView};
+use crate::engines::runsc2018::boot::{BootConfig, FileAccess, SpecView};
+use crate::engines::runsc2018::loader::{Loader as Engine, Report, StepReport};
 use crate::error::Error;
-use crate::sandbox::{Report, Sandbox as Engine, StepReport};
 use crate::scenario::{AddContainer, HostInput, Scenario, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use crate::boot::GVISOR_COMMIT;
+pub use crate::engines::runsc2018::boot::GVISOR_COMMIT;
 
 /// The playground's config controls; either may be absent to keep the
 /// scenario's own value.
@@ -24,7 +24,7 @@ pub struct Overrides {
     pub file_access: Option<String>,
 }
 
-pub fn apply(config: &mut Config, o: &Overrides) -> Result<(), Error> {
+pub fn apply(config: &mut BootConfig, o: &Overrides) -> Result<(), Error> {
     if let Some(ov) = o.overlay {
         config.overlay = ov;
     }
@@ -55,7 +55,7 @@ pub struct Analysis {
     /// True when the text is a bare OCI spec rather than a scenario.
     pub bare: bool,
     /// The scenario's own config (defaults for a bare spec).
-    pub config: Option<Config>,
+    pub config: Option<BootConfig>,
     pub steps: usize,
 }
 
@@ -135,9 +135,9 @@ pub struct SourceRef {
 }
 
 /// The source location of a function named in a decision's reasons, from
-/// the port table [`crate::boot::PORT`].
+/// the port table [`crate::engines::runsc2018::boot::PORT`].
 pub fn source_ref_of(function: &str) -> Option<SourceRef> {
-    let p = crate::boot::port_of(function)?;
+    let p = crate::engines::runsc2018::boot::port_of(function)?;
     let (start, end) = p.lines;
     let anchor = if end >= start && start > 1 {
         format!("#L{start}-L{end}")
@@ -259,7 +259,7 @@ pub struct View {
     pub tree: Option<crate::tree::MountNode>,
     pub containers: Vec<ContainerDto>,
     pub connections: Vec<ConnectionDto>,
-    pub config: Config,
+    pub config: BootConfig,
     /// Things the runsc command line would say about this config.
     pub cli_notes: Vec<String>,
 }
@@ -278,7 +278,7 @@ pub struct StepResult {
 
 /// A simulated sandbox: the root container set up from a scenario, plus
 /// every step run on it since.
-pub struct Session {
+pub struct Playground {
     engine: Engine,
     /// The scenario as given (a bare spec wrapped), for export.
     base: Value,
@@ -286,14 +286,14 @@ pub struct Session {
     steps: Vec<Value>,
 }
 
-impl Session {
+impl Playground {
     /// Native constructor (the wasm one wraps it).
     pub fn build(
         text: &str,
         overlay: Option<bool>,
         file_access: Option<&str>,
-    ) -> Result<Session, Error> {
-        Session::build_with(
+    ) -> Result<Playground, Error> {
+        Playground::build_with(
             text,
             &Overrides {
                 overlay,
@@ -302,7 +302,7 @@ impl Session {
         )
     }
 
-    pub fn build_with(text: &str, o: &Overrides) -> Result<Session, Error> {
+    pub fn build_with(text: &str, o: &Overrides) -> Result<Playground, Error> {
         let mut scenario = Scenario::from_json(text)?;
         apply(&mut scenario.config, o)?;
         let engine = Engine::from_scenario(&scenario)?;
@@ -317,7 +317,7 @@ impl Session {
                 serde_json::to_value(scenario.config).unwrap_or(Value::Null),
             );
         }
-        Ok(Session {
+        Ok(Playground {
             engine,
             base,
             steps: Vec::new(),

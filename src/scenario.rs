@@ -2,7 +2,7 @@
 //! files each gofer attach point serves, and steps), parsed with the JSON
 //! path of any error.
 
-use crate::boot::{Config, FileAccess, SpecView};
+use crate::engines::runsc2018::boot::{BootConfig, FileAccess, SpecView};
 use crate::error::{Error, Result};
 use crate::limits;
 use serde::Deserialize;
@@ -144,7 +144,7 @@ pub enum Step {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
     pub spec: SpecView,
-    pub config: Config,
+    pub config: BootConfig,
     pub host: Option<HostInput>,
     pub gofer_fds: Option<Vec<i32>>,
     pub steps: Vec<Step>,
@@ -192,7 +192,7 @@ impl Scenario {
             value
         };
         if let Some(spec) = value.get_mut("spec") {
-            crate::boot::fill_go_zero_values(spec);
+            crate::engines::runsc2018::boot::fill_go_zero_values(spec);
         }
         if let Some(steps) = value
             .get_mut("steps")
@@ -200,7 +200,7 @@ impl Scenario {
         {
             for step in steps {
                 if let Some(spec) = step.pointer_mut("/container/add/spec") {
-                    crate::boot::fill_go_zero_values(spec);
+                    crate::engines::runsc2018::boot::fill_go_zero_values(spec);
                 }
             }
         }
@@ -220,9 +220,9 @@ impl Scenario {
     }
 
     fn validate(input: ScenarioInput) -> Result<Scenario> {
-        let mut config = Config {
+        let mut config = BootConfig {
             overlay: input.config.overlay.unwrap_or(false),
-            ..Config::default()
+            ..BootConfig::default()
         };
         if let Some(fa) = &input.config.file_access {
             config.file_access = FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
@@ -363,7 +363,7 @@ mod tests {
     fn bare_spec_is_a_scenario_with_defaults() {
         let s = Scenario::from_json(r#"{"ociVersion":"1.0.0","root":{"path":"rootfs","readonly":true},"mounts":[{"destination":"/data","type":"bind","source":"/h","options":["ro"]}]}"#).unwrap();
         assert!(s.spec.root_readonly);
-        assert_eq!(s.config, Config::default());
+        assert_eq!(s.config, BootConfig::default());
         assert_eq!(s.spec.mounts[0].options, ["ro"]);
         assert!(s.steps.is_empty());
     }

@@ -2,8 +2,8 @@
 //! gofer FD and decision, nested by mount parent. The CLI prints it
 //! findmnt-style; the playground draws it.
 
-use crate::boot::{Decision, Layer};
-use crate::sandbox::Sandbox;
+use crate::engines::runsc2018::boot::{Decision, Layer};
+use crate::engines::runsc2018::loader::Loader;
 use crate::vfs::{FastMap, MountSourceFlags};
 use serde::Serialize;
 use std::fmt::Write;
@@ -34,7 +34,7 @@ pub struct MountNode {
 /// (mount id, mount path) once, and children are attached through an index
 /// of ids instead of a search of the remaining mounts per mount (which made
 /// the tree of 50 000 mounts quadratic, 37% of its `preview`).
-pub fn mount_tree(sb: &Sandbox) -> Option<MountNode> {
+pub fn mount_tree(sb: &Loader) -> Option<MountNode> {
     let root = sb.vfs.namespace_root().ok()?;
     let table = sb.vfs.mount_table(root);
     let decisions = &sb.rec.decisions;
@@ -117,9 +117,9 @@ impl<'a> DecisionIndex<'a> {
                 by_mount.insert((id, path), i);
             }
         }
-        let root = decisions
-            .iter()
-            .position(|d| d.container.is_none() && d.origin == crate::boot::Origin::Root);
+        let root = decisions.iter().position(|d| {
+            d.container.is_none() && d.origin == crate::engines::runsc2018::boot::Origin::Root
+        });
         DecisionIndex { by_mount, root }
     }
 
@@ -243,7 +243,7 @@ pub fn render_decisions(decisions: &[Decision]) -> String {
             None => String::new(),
         };
         let origin = match (d.origin, d.spec_index) {
-            (crate::boot::Origin::Spec, Some(i)) => format!("spec.mounts[{i}]"),
+            (crate::engines::runsc2018::boot::Origin::Spec, Some(i)) => format!("spec.mounts[{i}]"),
             (o, _) => format!("{o:?}").to_lowercase(),
         };
         let mut head = format!("{who}{} ({origin}, type {:?}", d.destination, d.typ);

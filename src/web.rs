@@ -7,9 +7,9 @@
 //! is reported by a panic hook to `console.error` and to
 //! `globalThis.mountlabPanic(message)` when the page defines it.
 
-use crate::boot::Decision;
+use crate::engines::runsc2018::boot::Decision;
 use crate::error::Error;
-use crate::playground::{analyze_text, ninep_connections, source_ref_of, Overrides, Session};
+use crate::playground::{analyze_text, ninep_connections, source_ref_of, Overrides, Playground};
 use serde::Serialize;
 use std::sync::Once;
 use wasm_bindgen::prelude::*;
@@ -83,10 +83,10 @@ pub fn source_ref(function: JsValue) -> JsResult<JsValue> {
     to_js(&source_ref_of(&str_arg(&function, "sourceRef: function")?))
 }
 
-/// The page's handle on a [`Session`].
+/// The page's handle on a [`Playground`].
 #[wasm_bindgen]
 pub struct Sandbox {
-    s: Session,
+    s: Playground,
 }
 
 fn js_err(e: Error) -> JsError {
@@ -108,7 +108,7 @@ impl Sandbox {
         install_panic_hook();
         let text = str_arg(&text, "Sandbox: text")?;
         let o = overrides_from(overrides)?;
-        Session::build_with(&text, &o)
+        Playground::build_with(&text, &o)
             .map(|s| Sandbox { s })
             .map_err(js_err)
     }

@@ -23,11 +23,11 @@
 //! `MOUNTLAB_BLESS=1` rewrites the scenario `.expected` first lines and the
 //! `<` lines from what the engine does now (review the diff!).
 
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::errno::Errno;
 use mountlab::p9::host::HostFs;
 use mountlab::p9::messages::decode_frame;
-use mountlab::p9::server::{Server, Session};
-use mountlab::sandbox::Sandbox;
+use mountlab::p9::server::{ConnState, Server};
 use mountlab::scenario::Scenario;
 use std::path::{Path, PathBuf};
 
@@ -58,7 +58,7 @@ pub fn scenario_outcome(text: &str) -> (String, Vec<String>) {
         Ok(s) => s,
         Err(e) => return (format!("parse: {e}"), Vec::new()),
     };
-    let sb = match Sandbox::from_scenario(&s) {
+    let sb = match Loader::from_scenario(&s) {
         Ok(sb) => sb,
         Err(e) => return (format!("input: {e}"), Vec::new()),
     };
@@ -199,7 +199,7 @@ fn p9_table() {
         let text = std::fs::read_to_string(&path).expect("read case");
         let name = path.file_name().unwrap_or_default().to_string_lossy();
         let mut server = script_server();
-        let mut session = Session::new(0);
+        let mut session = ConnState::new(0);
         let mut pending: std::collections::VecDeque<String> = Default::default();
         let mut out = String::new();
         for line in text.lines() {
@@ -227,7 +227,7 @@ fn p9_table() {
             } else {
                 if let Some(n) = line.strip_prefix("session ") {
                     server.close_session(&mut session);
-                    session = Session::new(n.trim().parse().expect("attach index"));
+                    session = ConnState::new(n.trim().parse().expect("attach index"));
                 }
                 out.push_str(line);
                 out.push('\n');

@@ -3,12 +3,12 @@
 //! names is refused when the scenario is loaded, naming the JSON path.
 //! (`/proc/mounts` text stays raw: gVisor's `mountsFile` prints paths as is.)
 
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::Scenario;
 use mountlab::tree::{mount_tree, render_decisions, render_tree};
 
-fn sandbox(v: serde_json::Value) -> Sandbox {
-    Sandbox::from_scenario(&Scenario::from_json(&v.to_string()).unwrap()).unwrap()
+fn sandbox(v: serde_json::Value) -> Loader {
+    Loader::from_scenario(&Scenario::from_json(&v.to_string()).unwrap()).unwrap()
 }
 
 #[test]

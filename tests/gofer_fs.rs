@@ -2,14 +2,14 @@
 //! tree, host-side changes are seen under `remote_revalidating` and not under
 //! `fscache`, and every operation is real 9P traffic.
 
-use mountlab::boot::{Config, FileAccess, SpecView};
+use mountlab::engines::runsc2018::boot::{BootConfig, FileAccess, SpecView};
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::p9::log::LogEntry;
-use mountlab::sandbox::Sandbox;
 use mountlab::scenario::Scenario;
 
-fn sandbox(json: &str) -> Sandbox {
+fn sandbox(json: &str) -> Loader {
     let s = Scenario::from_json(json).unwrap();
-    let sb = Sandbox::from_scenario(&s).unwrap();
+    let sb = Loader::from_scenario(&s).unwrap();
     assert!(sb.setup_error.is_none(), "{:?}", sb.setup_error);
     sb
 }
@@ -18,13 +18,13 @@ const BIND: &str = r#"{"spec":{"ociVersion":"1.0.0","root":{"path":"r"},
   "mounts":[{"destination":"/data","type":"bind","source":"/h","options":["rw"]}]},
   "host":{"/":{"etc/hostname":"sandbox\n"},"/data":{"a.txt":"one\n"}}}"#;
 
-fn sh(sb: &mut Sandbox, line: &str) -> String {
+fn sh(sb: &mut Loader, line: &str) -> String {
     let out = sb.shell(line, None).unwrap();
     assert!(out.error.is_none(), "{line}: {:?}", out.error);
     out.output
 }
 
-fn host_file(sb: &Sandbox, path: &str) -> Option<String> {
+fn host_file(sb: &Loader, path: &str) -> Option<String> {
     let g = sb.vfs.gofers.gofers.first()?;
     g.host()
         .file_content(path)
@@ -105,11 +105,11 @@ fn remote_revalidating_sees_host_changes_and_fscache_does_not() {
 #[test]
 fn shared_root_revalidates() {
     let spec = SpecView::from_json(r#"{"ociVersion":"1.0.0","root":{"path":"r"}}"#).unwrap();
-    let config = Config {
+    let config = BootConfig {
         overlay: false,
         file_access: FileAccess::Shared,
     };
-    let mut sb = Sandbox::new(&spec, config, None, None).unwrap();
+    let mut sb = Loader::new(&spec, config, None, None).unwrap();
     assert!(sb.setup_error.is_none());
     assert_eq!(sh(&mut sb, "cat /etc/hostname"), "sandbox\n");
     sb.vfs.gofers.gofers[0]

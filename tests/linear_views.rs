@@ -6,14 +6,14 @@
 //! `mountlab bench` (`whole_*`, with exponents), never by a timed test.
 
 use mountlab::bench::gen::generate;
-use mountlab::boot::{Decision, Origin};
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::boot::{Decision, Origin};
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::tree::{mount_tree, MountNode};
 use std::collections::BTreeMap;
 
-fn sandbox(n: usize) -> Sandbox {
+fn sandbox(n: usize) -> Loader {
     let g = generate(n);
-    let sb = Sandbox::new(&g.spec, Default::default(), Some(&g.host), None).unwrap();
+    let sb = Loader::new(&g.spec, Default::default(), Some(&g.host), None).unwrap();
     assert!(sb.setup_error.is_none(), "{:?}", sb.setup_error);
     sb
 }
@@ -86,7 +86,7 @@ fn every_created_mount_point_is_noted_on_its_own_decision_once() {
     // bind's mount point in the host rootfs and notes it, one note per bind.
     let mut g = generate(3000);
     g.host.retain(|attach, _| attach == "/");
-    let sb = Sandbox::new(&g.spec, Default::default(), Some(&g.host), None).unwrap();
+    let sb = Loader::new(&g.spec, Default::default(), Some(&g.host), None).unwrap();
     let mut noted = 0;
     for d in &sb.rec.decisions {
         let notes: Vec<_> = d

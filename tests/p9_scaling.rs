@@ -6,13 +6,13 @@
 //! took minutes). Figures before/after are in the closing note.
 
 use mountlab::p9::client::Client;
-use mountlab::p9::gofer::Gofer;
+use mountlab::p9::fsgofer::Gofer;
 use mountlab::p9::host::HostFs;
 use mountlab::p9::messages::NOUID;
 use mountlab::p9::server::O_RDONLY;
 use std::time::{Duration, Instant};
 
-fn gofer(host: HostFs) -> (Gofer, mountlab::p9::gofer::ConnId, u32) {
+fn gofer(host: HostFs) -> (Gofer, mountlab::p9::fsgofer::ConnId, u32) {
     let mut g = Gofer::new(host);
     g.add_attach_point("/", false);
     let c = g.connect(0, 3);

@@ -3,11 +3,11 @@
 
 use mountlab::errno::Errno;
 use mountlab::p9::client::{Client, VersionError};
-use mountlab::p9::gofer::{ConnId, Gofer};
+use mountlab::p9::fsgofer::{ConnId, Gofer};
 use mountlab::p9::host::{HostFs, S_IFDIR, S_IFREG};
 use mountlab::p9::messages::*;
 use mountlab::p9::server::{
-    setattr_mask, Server, Session, AT_REMOVEDIR, O_RDONLY, O_RDWR, O_WRONLY,
+    setattr_mask, ConnState, Server, AT_REMOVEDIR, O_RDONLY, O_RDWR, O_WRONLY,
 };
 use mountlab::p9::wire::{qid_type, Data, OptU32, P9Str};
 
@@ -623,7 +623,7 @@ fn garbage_and_r_messages_get_rlerror() {
 fn oversized_frame_closes_session() {
     let mut server = Server::new(host());
     server.add_attach_point("/", false);
-    let mut s = Session::new(0);
+    let mut s = ConnState::new(0);
     let v = Message::Tversion(Tversion {
         msize: 8192,
         version: "9P2000.L".into(),

@@ -1,8 +1,10 @@
 //! The playground session natively: what the browser front calls through
 //! `web.rs`, tested without a browser.
 
-use mountlab::playground::{analyze_text, locate_error, ninep_connections, source_ref_of, Session};
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
+use mountlab::playground::{
+    analyze_text, locate_error, ninep_connections, source_ref_of, Playground,
+};
 use mountlab::scenario::Scenario;
 
 const SPEC: &str = r#"{"ociVersion":"1.0.0","root":{"path":"r"},
@@ -41,7 +43,7 @@ fn decision_functions_link_to_gvisor_source() {
 
 #[test]
 fn a_session_records_steps_and_its_export_replays_to_the_same_report() {
-    let mut s = Session::build(SPEC, Some(false), None).unwrap();
+    let mut s = Playground::build(SPEC, Some(false), None).unwrap();
     assert!(s.run_line("write /data/x hello", None).unwrap().report.ok);
     assert!(
         s.run_line("cat /nope", None)
@@ -78,7 +80,7 @@ fn a_session_records_steps_and_its_export_replays_to_the_same_report() {
         .ends_with("create directory \"c1\": file exists"));
 
     let exported = serde_json::to_string(&s.scenario_value()).unwrap();
-    let replay = Sandbox::from_scenario(&Scenario::from_json(&exported).unwrap()).unwrap();
+    let replay = Loader::from_scenario(&Scenario::from_json(&exported).unwrap()).unwrap();
     let (a, b) = (s.engine().report(), replay.report());
     assert_eq!(a.proc_mounts, b.proc_mounts);
     assert_eq!(a.host, b.host);
@@ -90,7 +92,7 @@ fn a_session_records_steps_and_its_export_replays_to_the_same_report() {
 
 #[test]
 fn step_json_runs_like_a_scenario_step_and_failures_are_results() {
-    let mut s = Session::build(SPEC, None, Some("shared")).unwrap();
+    let mut s = Playground::build(SPEC, None, Some("shared")).unwrap();
     let r = s.step(r#"{"sh":"ls /data"}"#).unwrap();
     assert!(r.report.ok);
     let r = s.step(r#"{"container":{"destroy":"ghost"}}"#).unwrap();
@@ -99,12 +101,12 @@ fn step_json_runs_like_a_scenario_step_and_failures_are_results() {
         Some("unknown container \"ghost\"")
     );
     assert!(s.step("{\"bogus\":1}").is_err());
-    assert!(Session::build(SPEC, None, Some("weird")).is_err());
+    assert!(Playground::build(SPEC, None, Some("weird")).is_err());
 }
 
 #[test]
 fn ninep_connections_are_per_gofer_with_hex_frames() {
-    let s = Session::build(SPEC, None, None).unwrap();
+    let s = Playground::build(SPEC, None, None).unwrap();
     let conns = ninep_connections(s.engine());
     let fds: Vec<(i32, &str)> = conns.iter().map(|c| (c.fd, c.attach.as_str())).collect();
     assert_eq!(fds, [(3, "/"), (4, "/data")]);

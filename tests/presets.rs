@@ -2,7 +2,7 @@
 //! sets up, or fails exactly as its entry in `index.json` says, so presets
 //! cannot rot when the engine changes.
 
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::{AddContainer, Scenario};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -19,9 +19,9 @@ fn index() -> Value {
     serde_json::from_str(&read("index.json")).expect("index.json parses")
 }
 
-fn load(name: &str) -> Sandbox {
+fn load(name: &str) -> Loader {
     let s = Scenario::from_json(&read(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
-    Sandbox::from_scenario(&s).unwrap_or_else(|e| panic!("{name}: {e}"))
+    Loader::from_scenario(&s).unwrap_or_else(|e| panic!("{name}: {e}"))
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! container with its own), mount IDs are unique and every
 //! `/proc/self/mountinfo` parent ID names a mount in the table.
 
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::Scenario;
 use proptest::prelude::*;
 use std::collections::BTreeSet;
@@ -69,7 +69,7 @@ proptest! {
             "steps": steps,
         });
         let s = Scenario::from_json(&scenario.to_string()).expect("scenario parses");
-        let sb = Sandbox::from_scenario(&s).expect("sandbox");
+        let sb = Loader::from_scenario(&s).expect("sandbox");
         let report = sb.report();
         check_mountinfo(&report.mountinfo)?;
         if let Ok(table) = sb.mount_table(Some("c1")) {

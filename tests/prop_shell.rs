@@ -7,7 +7,7 @@
 //! * without overlay on a writable root, the host tree under `/w` equals the
 //!   model, and every operation succeeds exactly when the model says so.
 
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::Scenario;
 use mountlab::vfs::{Ctx, FileType};
 use proptest::prelude::*;
@@ -213,16 +213,16 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-fn sandbox(overlay: bool) -> Sandbox {
+fn sandbox(overlay: bool) -> Loader {
     let mut s = Scenario::from_json(BASE).expect("base scenario");
     s.config.overlay = overlay;
-    let sb = Sandbox::from_scenario(&s).expect("sandbox");
+    let sb = Loader::from_scenario(&s).expect("sandbox");
     assert!(sb.setup_error.is_none(), "{:?}", sb.setup_error);
     sb
 }
 
 /// The host tree under `w/` as a model.
-fn host_model(sb: &Sandbox) -> Model {
+fn host_model(sb: &Loader) -> Model {
     let host = sb.host_report();
     host.get("/")
         .expect("root attach point")
@@ -239,7 +239,7 @@ fn host_model(sb: &Sandbox) -> Model {
 }
 
 /// What the sandbox shows under `/w`, walked with readdir.
-fn visible_model(sb: &mut Sandbox) -> Model {
+fn visible_model(sb: &mut Loader) -> Model {
     let root = sb.root().expect("root");
     let ctx = Ctx::at(root);
     let mut out = Model::new();
@@ -270,7 +270,7 @@ fn visible_model(sb: &mut Sandbox) -> Model {
     out
 }
 
-fn run_ops(sb: &mut Sandbox, ops: &[Op], overlay: bool) -> Result<Model, TestCaseError> {
+fn run_ops(sb: &mut Loader, ops: &[Op], overlay: bool) -> Result<Model, TestCaseError> {
     let mut model = initial_model();
     let mut upper = Upper::new();
     for (i, op) in ops.iter().enumerate() {

@@ -18,7 +18,7 @@
 //! The folder sits beside the repository (CI clones the repository next to
 //! a copy of `shared/`); a missing folder fails the test.
 
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::Scenario;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -84,7 +84,9 @@ fn clean(p: &str) -> String {
 /// `specutils.IsSupportedDevMount` (§2): the engine's, whose list of device
 /// paths is gVisor's.
 fn is_supported_dev_mount(dest: &str) -> bool {
-    mountlab::boot::is_supported_dev_mount(&mountlab::boot::MountSpec::new("", dest))
+    mountlab::engines::runsc2018::boot::is_supported_dev_mount(
+        &mountlab::engines::runsc2018::boot::MountSpec::new("", dest),
+    )
 }
 
 fn str_at<'a>(v: &'a Value, key: &str) -> &'a str {
@@ -193,8 +195,7 @@ fn every_real_world_spec_previews_or_is_refused_by_path() {
             let at = format!("{name} (overlay {overlay})");
             let input = scenario_text(&text, overlay);
             let run = std::panic::catch_unwind(|| {
-                Scenario::from_json(&input)
-                    .map(|s| Sandbox::from_scenario(&s).map(|sb| sb.report()))
+                Scenario::from_json(&input).map(|s| Loader::from_scenario(&s).map(|sb| sb.report()))
             });
             let parsed = match run {
                 Err(_) => {

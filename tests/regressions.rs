@@ -1,12 +1,12 @@
 //! Finds kept as regression tests (stable). Fuzz finds go here with the
 //! input inline; property-test finds with their minimal case.
 
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::Scenario;
 
 fn outputs(json: &str) -> Vec<String> {
     let s = Scenario::from_json(json).expect("parses");
-    let sb = Sandbox::from_scenario(&s).expect("builds");
+    let sb = Loader::from_scenario(&s).expect("builds");
     sb.report()
         .steps
         .iter()
@@ -37,7 +37,7 @@ fn a_hundred_thousand_mounts_work() {
         .collect();
     let text = serde_json::json!({"spec": {"ociVersion": "1.0.0", "mounts": mounts}}).to_string();
     let s = Scenario::from_json(&text).expect("parses");
-    let sb = Sandbox::from_scenario(&s).expect("builds");
+    let sb = Loader::from_scenario(&s).expect("builds");
     let r = sb.report();
     assert_eq!(r.error, None);
     assert_eq!(r.proc_mounts.len(), 100_000 + 7);

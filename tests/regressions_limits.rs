@@ -2,12 +2,12 @@
 //! (Path bytes, path depth, host path depth, symlink target length and shell
 //! line length are rows of the bad-input table, `tests/bad_inputs/`.)
 
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::errno::Errno;
 use mountlab::limits::*;
 use mountlab::p9::host::HostFs;
 use mountlab::p9::messages::*;
-use mountlab::p9::server::{Server, Session};
-use mountlab::sandbox::Sandbox;
+use mountlab::p9::server::{ConnState, Server};
 use mountlab::scenario::Scenario;
 
 fn parse_err(v: serde_json::Value) -> String {
@@ -85,7 +85,7 @@ fn symlink_chains_in_the_sandbox_and_on_the_host() {
         .to_string(),
     )
     .unwrap();
-    let r = Sandbox::from_scenario(&s).unwrap().report();
+    let r = Loader::from_scenario(&s).unwrap().report();
     assert_eq!(r.steps[0].output.as_deref(), Some("end"));
     assert_eq!(
         r.steps[1].error.as_deref(),
@@ -102,7 +102,7 @@ fn file_size_through_the_shell() {
             .to_string(),
     )
     .unwrap();
-    let mut sb = Sandbox::from_scenario(&s).unwrap();
+    let mut sb = Loader::from_scenario(&s).unwrap();
     let appends = MAX_FILE_SIZE as usize / chunk.len();
     let mut last = None;
     for _ in 0..appends {
@@ -146,7 +146,7 @@ fn fids_per_connection_and_msize() {
     server.add_attach_point("/", false);
     assert_eq!(server.options.max_fids, MAX_FIDS);
     server.options.max_fids = 3;
-    let mut s = Session::new(0);
+    let mut s = ConnState::new(0);
     let over = frame(
         Message::Tversion(Tversion {
             msize: MAX_MSIZE + 1,
@@ -225,7 +225,7 @@ fn serve_9p_limits_are_the_documented_ones() {
 #[test]
 fn shell_output_is_cut() {
     let s = Scenario::from_json(r#"{"spec":{"ociVersion":"1"}}"#).unwrap();
-    let mut sb = Sandbox::from_scenario(&s).unwrap();
+    let mut sb = Loader::from_scenario(&s).unwrap();
     let chunk = "y".repeat(60_000);
     sb.shell(&format!("write /tmp/f {chunk}"), None).unwrap();
     for _ in 0..20 {
@@ -277,7 +277,7 @@ fn seed_checks_sizes_before_reading() {
 
 /// A sandbox whose root (served over 9P) holds `/f`, 1 MB, and `/d` with
 /// 10 000 entries.
-fn big_root() -> Sandbox {
+fn big_root() -> Loader {
     let mut root = serde_json::Map::new();
     root.insert("f".into(), serde_json::Value::String("z".repeat(1_000_000)));
     for i in 0..10_000 {
@@ -287,7 +287,7 @@ fn big_root() -> Sandbox {
         );
     }
     let s = serde_json::json!({"spec": {"ociVersion": "1"}, "host": {"/": root}});
-    Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap()
+    Loader::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap()
 }
 
 const CUT: &str = "\n[output truncated: over the limit MAX_SHELL_OUTPUT (1048576 bytes)]\n";
@@ -332,7 +332,7 @@ fn step_outputs_share_the_report_budget() {
         "host": {"/": {"f": "y".repeat(1_000_000)}},
         "steps": steps,
     });
-    let sb = Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
+    let sb = Loader::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
     let report = sb.report();
     let outputs: Vec<&str> = report
         .steps
@@ -365,7 +365,7 @@ fn host_report_prints_content_once_per_inode() {
         "host": {"/": {"f": "q".repeat(10_000)}},
         "steps": steps,
     });
-    let sb = Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
+    let sb = Loader::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
     let report = sb.report();
     assert!(report.steps.iter().all(|s| s.ok), "{:?}", report.steps[0]);
     let root = &report.host["/"];
@@ -381,7 +381,7 @@ fn host_report_prints_content_once_per_inode() {
 #[test]
 fn steps_cannot_build_trees_deeper_than_max_path_depth() {
     let s = serde_json::json!({"spec": {"ociVersion": "1"}, "host": {"/": {}}});
-    let mut sb = Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
+    let mut sb = Loader::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
     let deep = "/a".repeat(MAX_PATH_DEPTH + 1);
     let out = sb.shell(&format!("mkdir -p {deep}"), None).unwrap();
     assert_eq!(
@@ -437,11 +437,11 @@ fn fan_out_scenario(fan: usize, depth: usize) -> Scenario {
 /// one runsc finishes (4^5) resolves as before.
 #[test]
 fn host_symlink_resolution_has_a_total_lookup_budget() {
-    let sb = Sandbox::from_scenario(&fan_out_scenario(4, 5)).unwrap();
+    let sb = Loader::from_scenario(&fan_out_scenario(4, 5)).unwrap();
     assert!(sb.setup_error.is_none(), "{:?}", sb.setup_error);
     assert_eq!(sb.spec.mounts[0].destination, "/m");
     let t = std::time::Instant::now();
-    let e = match Sandbox::from_scenario(&fan_out_scenario(4, 40)) {
+    let e = match Loader::from_scenario(&fan_out_scenario(4, 40)) {
         Err(e) => e.to_string(),
         Ok(sb) => sb.setup_error.map(|e| e.to_string()).unwrap_or_default(),
     };
@@ -466,7 +466,7 @@ fn max_mounts_is_reachable() {
         .collect();
     let s = serde_json::json!({"spec": {"ociVersion": "1", "mounts": mounts}});
     let t = std::time::Instant::now();
-    let mut sb = Sandbox::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
+    let mut sb = Loader::from_scenario(&Scenario::from_json(&s.to_string()).unwrap()).unwrap();
     assert!(sb.setup_error.is_none(), "{:?}", sb.setup_error);
     let report = sb.take_report();
     let tmpfs = report

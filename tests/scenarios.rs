@@ -1,5 +1,5 @@
 //! Scenario tests: every `tests/scenarios/NAME.json` runs through
-//! `Sandbox::from_scenario`, and its report is compared with
+//! `Loader::from_scenario`, and its report is compared with
 //! `tests/scenarios/NAME.expected.json` by the rules of
 //! `tests/support/golden.rs` (the browser runner, `tests/web/scenarios.rs`,
 //! uses the same file).

@@ -6,7 +6,7 @@
 use libfuzzer_sys::fuzz_target;
 use mountlab::p9::host::HostFs;
 use mountlab::p9::messages::decode_frame;
-use mountlab::p9::server::{Server, Session};
+use mountlab::p9::server::{Server, ConnState};
 
 fuzz_target!(|data: &[u8]| {
     let mut host = HostFs::new();
@@ -18,7 +18,7 @@ fuzz_target!(|data: &[u8]| {
     let mut server = Server::new(host);
     server.add_attach_point("/", false);
     server.add_attach_point("/data", true);
-    let mut sessions = [Session::new(0), Session::new(1)];
+    let mut sessions = [ConnState::new(0), ConnState::new(1)];
     // Input: a sequence of [selector u8][len u16][frame bytes].
     let mut rest = data;
     while rest.len() >= 3 {

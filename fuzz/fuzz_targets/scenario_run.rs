@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::Scenario;
 use mountlab::tree::{mount_tree, render_decisions, render_tree};
 
@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(scenario) = Scenario::from_json(text) else {
         return;
     };
-    let Ok(sb) = Sandbox::from_scenario(&scenario) else {
+    let Ok(sb) = Loader::from_scenario(&scenario) else {
         return;
     };
     let report = sb.report();

@@ -5,7 +5,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use mountlab::sandbox::Sandbox;
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::scenario::Scenario;
 use mountlab::shell::MAX_OUTPUT;
 
@@ -33,7 +33,7 @@ fuzz_target!(|data: &[u8]| {
     }
     let mut s = Scenario::from_json(SCENARIO).expect("base scenario parses");
     s.config.overlay = first & 1 == 1;
-    let mut sb = Sandbox::from_scenario(&s).expect("base sandbox builds");
+    let mut sb = Loader::from_scenario(&s).expect("base sandbox builds");
     let text = String::from_utf8_lossy(rest);
     for (i, line) in text.split('\n').enumerate().take(64) {
         let _ = mountlab::shell::split_words(line);

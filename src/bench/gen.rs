@@ -10,7 +10,7 @@
 //! ignores (`cgroup`, `mqueue`). Top-level mounts sit 64 to a directory under
 //! `/srv/gNNNN`, as a large orchestrator's spec spreads them.
 
-use crate::boot::{MountSpec, SpecView};
+use crate::engines::runsc2018::boot::{MountSpec, SpecView};
 use crate::scenario::{HostInput, HostNodeInput};
 use std::collections::BTreeMap;
 use std::fmt::Write;

@@ -474,10 +474,12 @@ pub fn execute(task: &Task) -> Result<String, String> {
 }
 
 /// Times the phases of one build (for profiling): the gofer setup, the
-/// namespace, and the restore environment, as `Sandbox::new` runs them.
+/// namespace, and the restore environment, as `Loader::new` runs them.
 fn phases(n: usize) -> Result<String, String> {
-    use crate::boot::{create_mount_namespace, create_restore_environment, FdDispenser, Recorder};
-    use crate::hostfs::setup_gofer;
+    use crate::engines::runsc2018::boot::{
+        create_mount_namespace, create_restore_environment, FdDispenser, Recorder,
+    };
+    use crate::engines::runsc2018::container_fs::setup_gofer;
     let g = generate(n);
     let mut s = String::new();
     for overlay in [false, true] {

@@ -3,14 +3,14 @@
 //! set up once and then exposes one operation to time.
 
 use super::gen::{create_target, generate, lookup_paths, tmpfs_deep_files, Generated, Kind};
-use crate::boot::{Config, FileAccess};
+use crate::engines::runsc2018::boot::{BootConfig, FileAccess};
+use crate::engines::runsc2018::container_fs::build_host;
+use crate::engines::runsc2018::loader::Loader;
 use crate::error::{Error, Result};
-use crate::hostfs::build_host;
 use crate::p9::client::Client;
-use crate::p9::gofer::{ConnId, Gofer};
+use crate::p9::fsgofer::{ConnId, Gofer};
 use crate::p9::host::HostFs;
 use crate::p9::version::{DEFAULT_MSIZE, HIGHEST_SUPPORTED_VERSION};
-use crate::sandbox::Sandbox;
 use crate::vfs::{Ctx, OpenFlags};
 
 /// How many files one timed create batch makes before they are removed
@@ -20,8 +20,8 @@ pub const CREATE_BATCH: usize = 1000;
 pub const PAYLOAD: [u8; 4096] = [0x5a; 4096];
 
 /// runsc's config for the two build flavours.
-pub fn config(overlay: bool) -> Config {
-    Config {
+pub fn config(overlay: bool) -> BootConfig {
+    BootConfig {
         overlay,
         file_access: FileAccess::Exclusive,
     }
@@ -36,8 +36,8 @@ pub fn stage_host(g: &Generated) -> Result<HostFs> {
 
 /// What the build benchmark times: runsc booting a sandbox on a staged host
 /// (gofer attach points and connections, then `createMountNamespace`).
-pub fn boot(g: &Generated, host: HostFs, overlay: bool) -> Result<Sandbox> {
-    let sb = Sandbox::boot_on_host(&g.spec, config(overlay), host, None)?;
+pub fn boot(g: &Generated, host: HostFs, overlay: bool) -> Result<Loader> {
+    let sb = Loader::boot_on_host(&g.spec, config(overlay), host, None)?;
     match &sb.setup_error {
         Some(e) => Err(Error::msg(format!("bench spec failed to build: {e}"))),
         None => Ok(sb),
@@ -46,18 +46,18 @@ pub fn boot(g: &Generated, host: HostFs, overlay: bool) -> Result<Sandbox> {
 
 /// Stages the host and boots the sandbox, for the workloads that need a
 /// built namespace.
-pub fn build(g: &Generated, overlay: bool) -> Result<Sandbox> {
+pub fn build(g: &Generated, overlay: bool) -> Result<Loader> {
     boot(g, stage_host(g)?, overlay)
 }
 
-fn root_ctx(sb: &Sandbox) -> Result<Ctx> {
+fn root_ctx(sb: &Loader) -> Result<Ctx> {
     Ok(Ctx::at(sb.root()?))
 }
 
 /// Path lookups through a built namespace (`stat(2)` of each path, as the
 /// kernel helper does).
 pub struct Lookups {
-    pub sb: Sandbox,
+    pub sb: Loader,
     /// Every path: mount points, then deep files, then missing names.
     pub paths: Vec<String>,
     /// Where each category starts and ends in `paths`.
@@ -123,7 +123,7 @@ pub enum CreateTarget {
 
 /// create + write 4 KiB + close in one directory.
 pub struct Creates {
-    pub sb: Sandbox,
+    pub sb: Loader,
     dir: String,
     ctx: Ctx,
     made: Vec<String>,
@@ -181,7 +181,7 @@ impl Creates {
 /// readdir of a merged overlay directory: 500 names in the 9p lower (the
 /// root) and 500 created through the overlay into the tmpfs upper.
 pub struct Readdir {
-    pub sb: Sandbox,
+    pub sb: Loader,
     ctx: Ctx,
 }
 
@@ -217,7 +217,7 @@ impl Readdir {
 
 /// `/proc/self/mountinfo` of a namespace of `n` mounts.
 pub struct Mountinfo {
-    pub sb: Sandbox,
+    pub sb: Loader,
     ctx: Ctx,
 }
 

@@ -8,8 +8,8 @@ mod args;
 
 use args::{BenchArgs, Cli, Command, Format, PreviewArgs, RunArgs, ServeArgs};
 use mountlab::bench::{Options, Task};
+use mountlab::engines::runsc2018::loader::Loader;
 use mountlab::p9::net::{ConnLimits, ServeConfig};
-use mountlab::sandbox::Sandbox;
 use mountlab::scenario::Scenario;
 use mountlab::tree::{mount_tree, render_decisions, render_tree};
 use std::process::ExitCode;
@@ -90,8 +90,8 @@ fn load(path: &str) -> Result<Scenario, ExitCode> {
     })
 }
 
-fn build(s: &Scenario) -> Result<Sandbox, ExitCode> {
-    Sandbox::from_scenario(s).map_err(|e| {
+fn build(s: &Scenario) -> Result<Loader, ExitCode> {
+    Loader::from_scenario(s).map_err(|e| {
         eprintln!("mountlab: {e}");
         ExitCode::from(2)
     })

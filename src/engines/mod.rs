@@ -1,4 +1,4 @@
-//! The engines beside the 2018 port (`crate::boot`): today's runsc
+//! The engines beside the 2018 port (`crate::engines::runsc2018::boot`): today's runsc
 //! (`runsc/boot/vfs.go`, gVisor 3c5eee17) and runc (opencontainers/runc
 //! 76d9cf5d, with the kernel under it).
 //!
@@ -11,3 +11,4 @@
 
 pub mod runc;
 pub mod runsc;
+pub mod runsc2018;

@@ -1,4 +1,4 @@
-//! devtmpfs (`sfs/dev/dev.go` New): the fixed `/dev` of a sandbox. Image
+//! devtmpfs (`pkg/sentry/fs/dev/dev.go` New): the fixed `/dev` of a sandbox. Image
 //! `/dev` contents are hidden; there is no `/dev/tty` or `/dev/console`.
 //! The root and `pts` are `ramfs.Dir`s without `CreateOps`, so nothing can
 //! be created in them (EACCES); `shm` is a tmpfs directory and can.

@@ -1,4 +1,4 @@
-//! devpts (`sfs/tty`): a root directory holding `ptmx`. Its
+//! devpts (`pkg/sentry/fs/tty`): a root directory holding `ptmx`. Its
 //! `dirInodeOperations` refuse every creation with EACCES.
 
 use super::ramfs::deny_creates;

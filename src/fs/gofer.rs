@@ -1,8 +1,8 @@
-//! The `9p` filesystem (`sfs/gofer`): the sandbox side of every gofer
+//! The `9p` filesystem (`pkg/sentry/fs/gofer`): the sandbox side of every gofer
 //! connection. Each inode holds a walked fid on its connection; every lookup,
 //! read, write, create, rename, unlink and readdir is a 9P exchange in encoded
 //! bytes with the in-memory gofer. Cache policies follow
-//! `sfs/gofer/cache_policy.go`:
+//! `pkg/sentry/fs/gofer/cache_policy.go`:
 //!
 //! * `fscache` (cacheAll, the default and `--file-access=exclusive`): dirents,
 //!   attributes, directory listings and file contents are cached once read;
@@ -19,7 +19,7 @@ use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::gostr::{parse_int, parse_uint, quote};
 use crate::p9::client::{Client, Rpc};
-use crate::p9::gofer::{ConnHandle, ConnId, Gofer};
+use crate::p9::fsgofer::{ConnHandle, ConnId, Gofer};
 use crate::p9::messages::{Attr as P9Attr, SetAttr, NOGID, NOUID};
 use crate::p9::version::{self, DEFAULT_MSIZE, HIGHEST_SUPPORTED_VERSION};
 use crate::vfs::{Attr, DirEntry, FileType, InodeId, MountSourceFlags, MsrcId, Node, Stat, Vfs};
@@ -64,7 +64,7 @@ impl CachePolicy {
     }
 }
 
-/// The parsed mount data (`opts` of `sfs/gofer/fs.go`).
+/// The parsed mount data (`opts` of `pkg/sentry/fs/gofer/fs.go`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GoferOptions {
     pub fd: i32,

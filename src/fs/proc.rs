@@ -1,4 +1,4 @@
-//! procfs (`sfs/proc`), the parts mount tooling reads: `/proc/[pid]/mounts`
+//! procfs (`pkg/sentry/fs/proc`), the parts mount tooling reads: `/proc/[pid]/mounts`
 //! and `mountinfo` generated live from the mount table for the reading task's
 //! root, `/proc/mounts -> self/mounts`, `/proc/self`, `/proc/filesystems`.
 //! The root (`proc`) and the task directory (`taskDir`) are `ramfs.Dir`s

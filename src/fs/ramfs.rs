@@ -1,4 +1,4 @@
-//! The ramfs stub tree (`sfs/ramfs/tree.go` MakeDirectoryTree): empty 0555
+//! The ramfs stub tree (`pkg/sentry/fs/ramfs/tree.go` MakeDirectoryTree): empty 0555
 //! directories laid under submount points as the *lower* of an overlay.
 
 use crate::error::{Error, Result};

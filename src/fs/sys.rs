@@ -1,4 +1,4 @@
-//! sysfs (`sfs/sys`): the fixed top-level tree runsc's sandbox shows.
+//! sysfs (`pkg/sentry/fs/sys`): the fixed top-level tree runsc's sandbox shows.
 //! Every directory is a `ramfs.Dir` without `CreateOps` (`newDir`), so
 //! nothing can be created in sysfs (EACCES).
 

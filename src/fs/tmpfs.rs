@@ -1,4 +1,4 @@
-//! tmpfs (`sfs/tmpfs/fs.go`): an in-memory filesystem with no size limit whose
+//! tmpfs (`pkg/sentry/fs/tmpfs/fs.go`): an in-memory filesystem with no size limit whose
 //! root takes `mode`, `uid` and `gid` from the mount data.
 
 use super::options::{generic_mount_source_options, go_map};

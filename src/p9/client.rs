@@ -2,7 +2,7 @@
 //! (ports the message-building half of `pkg/p9/client.go` and
 //! `client_file.go`). It runs over anything that can carry one request and
 //! return its reply ([`Rpc`]): the in-memory gofer connection
-//! (`gofer::ConnHandle`) or, natively, a TCP/unix socket (`net::NetClient`).
+//! (`fsgofer::ConnHandle`) or, natively, a TCP/unix socket (`net::NetClient`).
 //!
 //! Every method returns `Result<_, Errno>`: an Rlerror becomes its errno;
 //! a reply of the wrong type is EIO (gVisor: `ErrUnexpectedResponse`).

@@ -44,7 +44,7 @@ pub enum NodeKind {
 
 /// One inode.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Node {
+pub struct HostNode {
     pub ino: Ino,
     pub kind: NodeKind,
     /// Permission bits only (`0o7777`); the type comes from `kind`.
@@ -70,7 +70,7 @@ pub struct Node {
     holds: u32,
 }
 
-impl Node {
+impl HostNode {
     /// `S_IF*` type bits.
     pub fn file_type(&self) -> u32 {
         match self.kind {
@@ -167,7 +167,7 @@ pub struct EntryInfo {
 pub struct HostFs {
     /// Hashed, not ordered: every 9P request looks nodes up by inode
     /// number, and nothing needs them in order.
-    nodes: FastMap<Ino, Node>,
+    nodes: FastMap<Ino, HostNode>,
     next_ino: Ino,
     clock: u64,
     /// Bytes stored, against `capacity`: file content, symlink targets and
@@ -217,7 +217,7 @@ impl HostFs {
         let mut nodes = FastMap::default();
         nodes.insert(
             ROOT_INO,
-            Node {
+            HostNode {
                 ino: ROOT_INO,
                 kind: NodeKind::Dir(BTreeMap::new()),
                 perm: 0o755,
@@ -256,12 +256,12 @@ impl HostFs {
         self.clock
     }
 
-    pub fn node(&self, ino: Ino) -> Option<&Node> {
+    pub fn node(&self, ino: Ino) -> Option<&HostNode> {
         self.nodes.get(&ino)
     }
 
     /// Direct mutable access, for host-side changes the UI simulates.
-    pub fn node_mut(&mut self, ino: Ino) -> Option<&mut Node> {
+    pub fn node_mut(&mut self, ino: Ino) -> Option<&mut HostNode> {
         self.nodes.get_mut(&ino)
     }
 
@@ -275,11 +275,11 @@ impl HostFs {
         self.used
     }
 
-    fn get(&self, ino: Ino) -> Result<&Node, Errno> {
+    fn get(&self, ino: Ino) -> Result<&HostNode, Errno> {
         self.nodes.get(&ino).ok_or(Errno::ESTALE)
     }
 
-    fn get_mut(&mut self, ino: Ino) -> Result<&mut Node, Errno> {
+    fn get_mut(&mut self, ino: Ino) -> Result<&mut HostNode, Errno> {
         self.nodes.get_mut(&ino).ok_or(Errno::ESTALE)
     }
 
@@ -350,7 +350,7 @@ impl HostFs {
         let t = self.tick();
         self.nodes.insert(
             ino,
-            Node {
+            HostNode {
                 ino,
                 kind,
                 perm: perm & 0o7777,
@@ -824,7 +824,7 @@ impl HostFs {
         while let Some((rel, ino)) = stack.pop() {
             let Some(info) = self.info(ino) else { continue };
             out.push((rel.clone(), info));
-            if let Some(e) = self.nodes.get(&ino).and_then(Node::entries) {
+            if let Some(e) = self.nodes.get(&ino).and_then(HostNode::entries) {
                 for (name, &child) in e.iter().rev() {
                     let p = if rel.is_empty() {
                         name.clone()

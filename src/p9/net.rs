@@ -3,7 +3,7 @@
 //! Linux v9fs) can talk to it, plus [`NetClient`], our typed client over a
 //! socket (used by the interop tests and the load generator).
 //!
-//! One thread per connection, one `Session` each, the `Server` shared as
+//! One thread per connection, one `ConnState` each, the `Server` shared as
 //! `Arc<Mutex<Server>>`. Each reply goes out as one fully encoded frame;
 //! TCP_NODELAY is set so small replies are not delayed. A broken or hostile
 //! client can only end its own connection: size fields outside `[7, msize]`
@@ -19,7 +19,7 @@ use super::client::{ClientState, Rpc};
 use super::host::HostFs;
 use super::messages::{check_frame_size, decode_frame, Message};
 use super::seed::seed_from_dir;
-use super::server::{Server, ServerOptions, Session};
+use super::server::{ConnState, Server, ServerOptions};
 use super::version::MAX_MSIZE;
 use crate::errno::Errno;
 use crate::error::{Error, Result};
@@ -368,7 +368,7 @@ fn slow_frame(l: &ConnLimits) -> Stop {
 /// frame within the frame timeout, however slowly it trickles.
 fn read_frame_timed<S: Socket>(
     s: &mut S,
-    session: &Session,
+    session: &ConnState,
     l: &ConnLimits,
 ) -> Result<Vec<u8>, Stop> {
     let (idle, name) = if session.fid_count() == 0 {
@@ -444,7 +444,7 @@ pub fn serve_conn<S: Socket>(
     server: &Mutex<Server>,
     l: &ConnLimits,
 ) -> Option<String> {
-    let mut session = Session::new(0);
+    let mut session = ConnState::new(0);
     let stop = loop {
         let frame = match read_frame_timed(&mut stream, &session, l) {
             Ok(f) => f,

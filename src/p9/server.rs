@@ -4,16 +4,16 @@
 //! fid-state checks, `checkSafeName`, `doWalk`) together with the file
 //! operations of `runsc/fsgofer/fsgofer.go` (`attachPoint.Attach`,
 //! `localFile.*`, `ROMount`). Server state (the host tree and attach points)
-//! is kept apart from per-connection state ([`Session`]: fids, msize,
+//! is kept apart from per-connection state ([`ConnState`]: fids, msize,
 //! version) so a native server can share one `Server` behind a mutex and
-//! give each socket its own `Session`.
+//! give each socket its own `ConnState`.
 //!
 //! The handler is synchronous: one frame in, one reply frame out. gVisor
 //! runs each request on its own goroutine, but on one connection the only
 //! observable difference is reply order, and Tflush then has nothing to wait
 //! for.
 
-use super::host::{HostFs, Ino, Node, NodeKind};
+use super::host::{HostFs, HostNode, Ino, NodeKind};
 use super::messages::*;
 use super::version::{self, MAX_MSIZE};
 use super::wire::{qid_type, Data, P9Str, Qid, WireFormat};
@@ -53,7 +53,7 @@ pub const V9FS_MAGIC: u32 = 0x0102_1997;
 pub const DEVICE_INDEX: u64 = 0;
 
 /// `makeQID`: `(device index << 56) | inode`, type from the file type.
-pub fn make_qid(node: &Node) -> Qid {
+pub fn make_qid(node: &HostNode) -> Qid {
     let ty = match node.kind {
         NodeKind::Dir(_) => qid_type::DIR,
         NodeKind::Symlink(_) => qid_type::SYMLINK,
@@ -67,7 +67,7 @@ pub fn make_qid(node: &Node) -> Qid {
 }
 
 /// `Attr` of a node (fsgofer `GetAttr` from `fstat`).
-pub fn node_attr(node: &Node) -> Attr {
+pub fn node_attr(node: &HostNode) -> Attr {
     let size = node.size();
     let nlink = match &node.kind {
         NodeKind::Dir(e) => 2 + e.len() as u64,
@@ -176,7 +176,7 @@ pub struct Fid {
 
 /// Per-connection state (`connState`).
 #[derive(Clone, Debug)]
-pub struct Session {
+pub struct ConnState {
     /// Which attach point Tattach serves on this connection (runsc gives
     /// each mount its own socket, so the connection names the attach point).
     pub attach_index: usize,
@@ -191,9 +191,9 @@ pub struct Session {
     pub last_error: Option<String>,
 }
 
-impl Session {
-    pub fn new(attach_index: usize) -> Session {
-        Session {
+impl ConnState {
+    pub fn new(attach_index: usize) -> ConnState {
+        ConnState {
             attach_index,
             msize: MAX_MSIZE,
             version: 0,
@@ -257,8 +257,8 @@ impl Server {
         self.attach_points.len() - 1
     }
 
-    /// Session teardown: drop every fid's hold on the host tree.
-    pub fn close_session(&mut self, session: &mut Session) {
+    /// ConnState teardown: drop every fid's hold on the host tree.
+    pub fn close_session(&mut self, session: &mut ConnState) {
         for (_, f) in std::mem::take(&mut session.fids) {
             self.host.release(f.ino);
         }
@@ -274,7 +274,7 @@ impl Server {
     /// connection there. A framed message with an unknown type or a body
     /// that runs past the frame gets Rlerror EIO on its tag and the session
     /// continues.
-    pub fn handle(&mut self, session: &mut Session, frame: &[u8]) -> Vec<u8> {
+    pub fn handle(&mut self, session: &mut ConnState, frame: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();
         self.handle_into(session, frame, &mut out);
         out
@@ -282,7 +282,7 @@ impl Server {
 
     /// [`Server::handle`], appending the reply frame to `out` (the
     /// transport's send buffer) instead of allocating one.
-    pub fn handle_into(&mut self, session: &mut Session, frame: &[u8], out: &mut Vec<u8>) {
+    pub fn handle_into(&mut self, session: &mut ConnState, frame: &[u8], out: &mut Vec<u8>) {
         let (tag, reply) = match decode_frame(frame, session.msize) {
             Ok(Frame { tag, msg }) => (tag, self.dispatch(session, msg)),
             Err(e) => {
@@ -303,21 +303,21 @@ impl Server {
 
     /// Handles an already decoded request (the in-memory client path skips
     /// nothing: it still encodes and decodes, see `transport`).
-    pub fn handle_message(&mut self, session: &mut Session, tag: u16, msg: Message) -> Vec<u8> {
+    pub fn handle_message(&mut self, session: &mut ConnState, tag: u16, msg: Message) -> Vec<u8> {
         let reply = self.dispatch(session, msg);
         let mut out = Vec::new();
         encode_reply(session, tag, &reply, &mut out);
         out
     }
 
-    fn dispatch(&mut self, s: &mut Session, msg: Message) -> Message {
+    fn dispatch(&mut self, s: &mut ConnState, msg: Message) -> Message {
         match self.handle_request(s, msg) {
             Ok(m) => m,
             Err(e) => Message::Rlerror(Rlerror { ecode: e.raw() }),
         }
     }
 
-    fn handle_request(&mut self, s: &mut Session, msg: Message) -> HResult {
+    fn handle_request(&mut self, s: &mut ConnState, msg: Message) -> HResult {
         use Message as M;
         match msg {
             M::Tversion(t) => self.tversion(s, t),
@@ -436,18 +436,18 @@ impl Server {
         }
     }
 
-    fn node(&self, ino: Ino) -> Result<&Node, Errno> {
+    fn node(&self, ino: Ino) -> Result<&HostNode, Errno> {
         self.host.node(ino).ok_or(Errno::ESTALE)
     }
 
-    fn read_only(&self, s: &Session) -> bool {
+    fn read_only(&self, s: &ConnState) -> bool {
         self.attach_points
             .get(s.attach_index)
             .is_none_or(|a| a.read_only)
     }
 
     /// fsgofer `ROMount`: every mutating operation gives EBADF.
-    fn check_rw(&self, s: &Session) -> Result<(), Errno> {
+    fn check_rw(&self, s: &ConnState) -> Result<(), Errno> {
         if self.read_only(s) {
             Err(Errno::EBADF)
         } else {
@@ -460,14 +460,14 @@ impl Server {
     /// is the same as fid") and crosvm's server does. This is stricter than
     /// gVisor 2018, whose `InsertFID` silently drops the old fid's reference:
     /// a fid another request may still hold would vanish under it.
-    fn check_fid_unused(s: &Session, fid: u32) -> Result<(), Errno> {
+    fn check_fid_unused(s: &ConnState, fid: u32) -> Result<(), Errno> {
         if s.fids.contains_key(&fid) {
             return Err(Errno::EBADF);
         }
         Ok(())
     }
 
-    fn insert_fid(&mut self, s: &mut Session, fid: u32, f: Fid) -> Result<(), Errno> {
+    fn insert_fid(&mut self, s: &mut ConnState, fid: u32, f: Fid) -> Result<(), Errno> {
         // Only Tlcreate (the fid becomes the new file) and an in-place walk
         // (`newfid == fid`) replace a fid here; see `check_fid_unused`.
         if !s.fids.contains_key(&fid) && s.fids.len() >= self.options.max_fids {
@@ -480,7 +480,7 @@ impl Server {
         Ok(())
     }
 
-    fn tversion(&mut self, s: &mut Session, t: Tversion) -> HResult {
+    fn tversion(&mut self, s: &mut ConnState, t: Tversion) -> HResult {
         let (msize, v) = version::negotiate(t.msize, &t.version.0)?;
         s.msize = msize;
         s.version = v;
@@ -491,7 +491,7 @@ impl Server {
     }
 
     /// `Tattach.handle` + fsgofer `attachPoint.Attach`.
-    fn tattach(&mut self, s: &mut Session, t: Tattach) -> HResult {
+    fn tattach(&mut self, s: &mut ConnState, t: Tattach) -> HResult {
         if t.afid != NOFID {
             return Err(Errno::EINVAL);
         }
@@ -554,7 +554,7 @@ impl Server {
     /// `doWalk`: names checked first, then the fid's state; all or nothing.
     fn walk(
         &mut self,
-        s: &mut Session,
+        s: &mut ConnState,
         fid: u32,
         newfid: u32,
         names: &[P9Str],
@@ -610,7 +610,7 @@ impl Server {
         Ok((qids, ino))
     }
 
-    fn tlopen(&mut self, s: &mut Session, t: Tlopen) -> HResult {
+    fn tlopen(&mut self, s: &mut ConnState, t: Tlopen) -> HResult {
         let f = lookup(s, t.fid)?;
         if f.open.is_some() {
             return Err(Errno::EINVAL);
@@ -638,7 +638,7 @@ impl Server {
 
     /// Common checks of the create/link/rename/unlink handlers: a safe name,
     /// a known fid, an unopened, undeleted directory.
-    fn parent_dir(&self, s: &Session, dfid: u32, name: &P9Str) -> HResult<(Ino, String)> {
+    fn parent_dir(&self, s: &ConnState, dfid: u32, name: &P9Str) -> HResult<(Ino, String)> {
         let name = check_safe_name(name)?.to_string();
         let d = lookup(s, dfid)?;
         if d.open.is_some() || !self.host.is_linked(d.ino) || !self.node(d.ino)?.is_dir() {
@@ -650,7 +650,7 @@ impl Server {
     #[allow(clippy::too_many_arguments)]
     fn create(
         &mut self,
-        s: &mut Session,
+        s: &mut ConnState,
         fid: u32,
         name: &P9Str,
         flags: u32,
@@ -686,7 +686,7 @@ impl Server {
     #[allow(clippy::too_many_arguments)]
     fn symlink(
         &mut self,
-        s: &mut Session,
+        s: &mut ConnState,
         dfid: u32,
         name: &P9Str,
         target: &P9Str,
@@ -705,7 +705,7 @@ impl Server {
 
     fn mkdir(
         &mut self,
-        s: &mut Session,
+        s: &mut ConnState,
         dfid: u32,
         name: &P9Str,
         mode: u32,
@@ -721,7 +721,7 @@ impl Server {
         Ok(make_qid(self.node(ino)?))
     }
 
-    fn tlink(&mut self, s: &mut Session, t: Tlink) -> HResult {
+    fn tlink(&mut self, s: &mut ConnState, t: Tlink) -> HResult {
         let (dir, name) = self.parent_dir(s, t.dfid, &t.name)?;
         let target = lookup(s, t.fid)?.ino;
         self.check_rw(s)?;
@@ -737,7 +737,7 @@ impl Server {
             .ok_or(Errno::EINVAL)
     }
 
-    fn trename(&mut self, s: &mut Session, t: Trename) -> HResult {
+    fn trename(&mut self, s: &mut ConnState, t: Trename) -> HResult {
         let f = lookup(s, t.fid)?.clone();
         // The attach root cannot be renamed.
         if f.parent.is_none() {
@@ -753,7 +753,7 @@ impl Server {
         Ok(Message::Rrename(Rrename {}))
     }
 
-    fn trenameat(&mut self, s: &mut Session, t: Trenameat) -> HResult {
+    fn trenameat(&mut self, s: &mut ConnState, t: Trenameat) -> HResult {
         let (olddir, oldname) = self.parent_dir(s, t.olddfid, &t.oldname)?;
         let (newdir, newname) = self.parent_dir(s, t.newdfid, &t.newname)?;
         // Same directory and name: success, nothing to do.
@@ -765,7 +765,7 @@ impl Server {
         Ok(Message::Rrenameat(Rrenameat {}))
     }
 
-    fn tunlinkat(&mut self, s: &mut Session, t: Tunlinkat) -> HResult {
+    fn tunlinkat(&mut self, s: &mut ConnState, t: Tunlinkat) -> HResult {
         let (dir, name) = self.parent_dir(s, t.dfid, &t.name)?;
         self.check_rw(s)?;
         self.host
@@ -774,7 +774,7 @@ impl Server {
     }
 
     /// `Tremove.handle`: the fid is clunked whatever happens.
-    fn tremove(&mut self, s: &mut Session, t: Tremove) -> HResult {
+    fn tremove(&mut self, s: &mut ConnState, t: Tremove) -> HResult {
         let f = s.fids.remove(&t.fid).ok_or(Errno::EBADF)?;
         let result = (|| {
             if f.parent.is_none() {
@@ -789,7 +789,7 @@ impl Server {
         result.map(|()| Message::Rremove(Rremove {}))
     }
 
-    fn tread(&mut self, s: &mut Session, t: Tread) -> HResult {
+    fn tread(&mut self, s: &mut ConnState, t: Tread) -> HResult {
         let f = lookup(s, t.fid)?;
         let mode = f.open.ok_or(Errno::EINVAL)?;
         if !mode.read {
@@ -806,7 +806,7 @@ impl Server {
         Ok(Message::Rread(Rread { data: Data(data) }))
     }
 
-    fn twrite(&mut self, s: &mut Session, t: Twrite) -> HResult {
+    fn twrite(&mut self, s: &mut ConnState, t: Twrite) -> HResult {
         let f = lookup(s, t.fid)?;
         let mode = f.open.ok_or(Errno::EINVAL)?;
         if !mode.write {
@@ -818,7 +818,7 @@ impl Server {
         Ok(Message::Rwrite(Rwrite { count: n as u32 }))
     }
 
-    fn tsetattr(&mut self, s: &mut Session, t: Tsetattr) -> HResult {
+    fn tsetattr(&mut self, s: &mut ConnState, t: Tsetattr) -> HResult {
         use setattr_mask as m;
         let ino = lookup(s, t.fid)?.ino;
         // Not on deleted files.
@@ -868,7 +868,7 @@ impl Server {
     /// A request at the offset where the fid's last listing stopped resumes
     /// after the last name returned (a key cursor, so listing a directory
     /// is linear); any other offset is a seek, counted from the start.
-    fn treaddir(&mut self, s: &mut Session, t: Treaddir) -> HResult {
+    fn treaddir(&mut self, s: &mut ConnState, t: Treaddir) -> HResult {
         use std::ops::Bound;
         let f = lookup(s, t.fid)?;
         if f.open.is_none() {
@@ -950,13 +950,13 @@ impl Server {
 }
 
 /// `LookupFID`: unknown fids are EBADF.
-fn lookup(s: &Session, fid: u32) -> Result<&Fid, Errno> {
+fn lookup(s: &ConnState, fid: u32) -> Result<&Fid, Errno> {
     s.fids.get(&fid).ok_or(Errno::EBADF)
 }
 /// Appends the reply frame to `out`; a reply over the session's msize
 /// (only a walk with thousands of names gets there) is replaced by
 /// Rlerror EMSGSIZE rather than sent as a frame the client must reject.
-fn encode_reply(session: &Session, tag: u16, reply: &Message, out: &mut Vec<u8>) {
+fn encode_reply(session: &ConnState, tag: u16, reply: &Message, out: &mut Vec<u8>) {
     let start = out.len();
     if reply.encode_frame_into(tag, out) > session.msize as usize {
         out.truncate(start);

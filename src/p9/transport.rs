@@ -9,7 +9,7 @@
 //! reads the reply frames. Pipelined requests work the same way.
 
 use super::messages::{check_frame_size, Message, Rlerror, NOTAG};
-use super::server::{Server, Session};
+use super::server::{ConnState, Server};
 use super::wire::DecodeError;
 use crate::errno::Errno;
 /// One direction of a stream socket: a byte buffer with a read cursor (the
@@ -102,7 +102,7 @@ pub struct Duplex {
 /// Lets the server side drain every complete frame in `to_server`, writing
 /// one reply per frame to `to_client`. Returns how many frames it handled.
 /// Unframable input answers Rlerror EIO on `NOTAG` and closes the session.
-pub fn pump(server: &mut Server, session: &mut Session, duplex: &mut Duplex) -> usize {
+pub fn pump(server: &mut Server, session: &mut ConnState, duplex: &mut Duplex) -> usize {
     let mut handled = 0;
     while !session.is_closed() {
         // The request is decoded where it lies and the reply encoded

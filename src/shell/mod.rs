@@ -5,7 +5,7 @@ mod parse;
 
 pub use parse::{split_words, MAX_LINE};
 
-use crate::boot::set_executable_path;
+use crate::engines::runsc2018::boot::set_executable_path;
 use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::fs::mounts_text;

@@ -1,4 +1,4 @@
-//! Dirents: the cached name tree (`sfs/dirent.go`).
+//! Dirents: the cached name tree (`pkg/sentry/fs/dirent.go`).
 //!
 //! A dirent names an inode under a parent. Mounting replaces a dirent in its
 //! parent's child map with a new one for the mounted inode (`Dirent.mount`), so

@@ -10,7 +10,7 @@ new_key_type! {
     pub struct InodeId;
 }
 
-/// A character device of devtmpfs or devpts (`sfs/dev`, `sfs/tty`).
+/// A character device of devtmpfs or devpts (`pkg/sentry/fs/dev`, `pkg/sentry/fs/tty`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Device {
     /// `/dev/null`: swallows writes, reads EOF.
@@ -44,11 +44,11 @@ impl Device {
 /// Files of procfs whose contents are generated on every read.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum GeneratedFile {
-    /// `/proc/[pid]/mounts` (`sfs/proc/mounts.go` mountsFile).
+    /// `/proc/[pid]/mounts` (`pkg/sentry/fs/proc/mounts.go` mountsFile).
     Mounts,
-    /// `/proc/[pid]/mountinfo` (`sfs/proc/mounts.go` mountInfoFile).
+    /// `/proc/[pid]/mountinfo` (`pkg/sentry/fs/proc/mounts.go` mountInfoFile).
     MountInfo,
-    /// `/proc/filesystems` (`sfs/proc/filesystems.go`).
+    /// `/proc/filesystems` (`pkg/sentry/fs/proc/filesystems.go`).
     Filesystems,
 }
 
@@ -80,7 +80,7 @@ pub enum Node {
     Generated(GeneratedFile),
     /// An overlay of an upper and a lower inode.
     Overlay(OverlayEntry),
-    /// A file served by a gofer over 9P (`sfs/gofer`).
+    /// A file served by a gofer over 9P (`pkg/sentry/fs/gofer`).
     Remote(Box<crate::fs::RemoteNode>),
 }
 

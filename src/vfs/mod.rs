@@ -12,7 +12,6 @@
 mod attr;
 mod dirent;
 mod file;
-mod fileops;
 mod gc;
 mod hash;
 mod inode;
@@ -22,16 +21,17 @@ mod ops;
 mod overlay;
 mod path;
 mod perm;
+mod syscalls;
 
 pub use attr::{Attr, FileType, Stat};
 pub use file::{FileId, OpenFlags};
-pub use fileops::PATH_MAX;
 pub use inode::{Device, DirCreate, GeneratedFile, Inode, InodeId, Node, OverlayEntry};
 pub use mount_source::{MountSource, MountSourceFlags, MsrcId, MsrcKind};
 pub use mounts::{MountInfo, MAX_SYMLINK_TRAVERSALS, NAME_MAX};
 pub use ops::DirEntry;
 pub use path::{clean, clean_cow, join, split_first};
 pub use perm::PermMask;
+pub use syscalls::PATH_MAX;
 
 use dirent::Dirent;
 use file::OpenFile;

@@ -1,4 +1,4 @@
-//! The mount namespace (`sfs/mounts.go`): mount, unmount, path resolution
+//! The mount namespace (`pkg/sentry/fs/mounts.go`): mount, unmount, path resolution
 //! with a whole-path symlink budget, and executable lookup.
 
 use super::inode::InodeId;
@@ -161,7 +161,7 @@ impl Vfs {
     }
 
     /// The mounts a task rooted at `task_root` sees, sorted by id, with
-    /// paths relative to its root (`sfs/proc/mounts.go forEachMountSource`).
+    /// paths relative to its root (`pkg/sentry/fs/proc/mounts.go forEachMountSource`).
     pub fn mount_table(&self, task_root: DirentId) -> Vec<MountInfo> {
         let Some(root_msrc) = self
             .dirents

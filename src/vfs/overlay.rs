@@ -1,4 +1,4 @@
-//! Overlays: `sfs/overlay.go`, `inode_overlay.go` and `copy_up.go`.
+//! Overlays: `pkg/sentry/fs/overlay.go`, `inode_overlay.go` and `copy_up.go`.
 //!
 //! An overlay inode holds an optional upper and an optional lower inode. Reads
 //! go to the upper when it exists, else to the lower; every mutation first

@@ -4,7 +4,7 @@
 use clap::builder::StyledStr;
 use clap::error::{ContextKind, ContextValue};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
-use mountlab::boot::FileAccess;
+use mountlab::engines::runsc2018::boot::FileAccess;
 use mountlab::p9::net::ConnLimits;
 use std::path::PathBuf;
 

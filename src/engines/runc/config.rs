@@ -7,7 +7,7 @@
 //! Left out because they need a host (not the spec): devices, cgroups,
 //! seccomp, hooks, and the mappings of a user namespace joined by path.
 
-use super::mount::{IdMap, Mount};
+use super::mount::{ConfigsMount, IdMap};
 use super::specconv::{self, create_libcontainer_mount, parse_rootfs_propagation};
 use crate::error::{Error, Result};
 use crate::gostr::quote;
@@ -46,13 +46,13 @@ pub struct CreateOpts {
 
 /// The fields of `configs.Config` the mount rules read.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Config {
+pub struct ContainerConfig {
     /// Absolute: a relative `root.path` is joined to the bundle dir.
     pub rootfs: String,
     pub readonlyfs: bool,
     pub no_pivot_root: bool,
     pub rootless_euid: bool,
-    pub mounts: Vec<Mount>,
+    pub mounts: Vec<ConfigsMount>,
     /// `RootPropagation`: 0 when the spec has none.
     pub root_propagation: u64,
     pub namespaces: Vec<Namespace>,
@@ -63,7 +63,7 @@ pub struct Config {
     pub readonly_paths: Vec<String>,
 }
 
-impl Config {
+impl ContainerConfig {
     /// `Namespaces.Contains`.
     pub fn contains_ns(&self, typ: &str) -> bool {
         self.namespaces.iter().any(|n| n.typ == typ)
@@ -119,13 +119,17 @@ impl Config {
 /// The spec-only steps of `CreateLibcontainerConfig(opts)`, in runc's
 /// order, with runc's errors; also the warnings it logs. `cwd` is the
 /// bundle directory.
-pub fn create_config(cwd: &str, spec: &Spec, opts: CreateOpts) -> Result<(Config, Vec<String>)> {
+pub fn create_config(
+    cwd: &str,
+    spec: &Spec,
+    opts: CreateOpts,
+) -> Result<(ContainerConfig, Vec<String>)> {
     let root = spec
         .root()
         .as_ref()
         .ok_or_else(|| Error::msg("root must be specified"))?;
     let root_path = root.path().to_string_lossy().into_owned();
-    let mut config = Config {
+    let mut config = ContainerConfig {
         rootfs: if specconv::is_abs(&root_path) {
             root_path
         } else {
@@ -134,7 +138,7 @@ pub fn create_config(cwd: &str, spec: &Spec, opts: CreateOpts) -> Result<(Config
         readonlyfs: root.readonly().unwrap_or(false),
         no_pivot_root: opts.no_pivot_root,
         rootless_euid: opts.rootless_euid,
-        ..Config::default()
+        ..ContainerConfig::default()
     };
     let mut warnings = Vec::new();
     for m in spec.mounts().as_deref().unwrap_or_default() {
@@ -206,7 +210,10 @@ pub fn create_config(cwd: &str, spec: &Spec, opts: CreateOpts) -> Result<(Config
 /// `HostRootUID` / `HostRootGID` must resolve. A namespace joined by path
 /// takes that namespace's mappings in runc (read from /proc), which the spec
 /// alone cannot give, so that case keeps the spec's and skips the root check.
-fn setup_user_namespace(config: &mut Config, linux: &oci_spec::runtime::Linux) -> Result<()> {
+fn setup_user_namespace(
+    config: &mut ContainerConfig,
+    linux: &oci_spec::runtime::Linux,
+) -> Result<()> {
     config.uid_mappings = specconv::to_config_id_map(linux.uid_mappings().as_deref());
     config.gid_mappings = specconv::to_config_id_map(linux.gid_mappings().as_deref());
     if !config.ns_path("user").is_empty() {

@@ -44,7 +44,7 @@ pub struct MountAttr {
 /// `configs.Mount`. `destination` is stored raw (neither cleaned nor
 /// resolved); `device` is the fs type, or `"bind"` for a bind mount.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mount {
+pub struct ConfigsMount {
     pub source: String,
     pub destination: String,
     pub device: String,
@@ -69,7 +69,7 @@ pub struct Mount {
 /// not reproducible; this stands in for it.
 pub const GO_POINTER_STANDIN: &str = "0xc000010000";
 
-impl Mount {
+impl ConfigsMount {
     /// `(*Mount).IsBind`: the flags have `MS_BIND` (not the type).
     pub fn is_bind(&self) -> bool {
         self.flags & MS_BIND != 0
@@ -135,19 +135,19 @@ mod tests {
 
     #[test]
     fn plus_v_like_go() {
-        let m = Mount {
+        let m = ConfigsMount {
             source: "tmpfs".into(),
             destination: "rel/path".into(),
             device: "tmpfs".into(),
             data: "mode=755".into(),
-            ..Mount::default()
+            ..ConfigsMount::default()
         };
         assert_eq!(
             m.go_plus_v(),
             "&{Source:tmpfs Destination:rel/path Device:tmpfs Flags:0 ClearedFlags:0 \
              PropagationFlags:[] Data:mode=755 Relabel: RecAttr:<nil> Extensions:0 IDMapping:<nil>}"
         );
-        let m = Mount {
+        let m = ConfigsMount {
             source: "/src".into(),
             destination: "/dst".into(),
             device: "bind".into(),
@@ -157,7 +157,7 @@ mod tests {
             rec_attr: Some(MountAttr::default()),
             extensions: 1,
             id_mapping: Some(MountIdMapping::default()),
-            ..Mount::default()
+            ..ConfigsMount::default()
         };
         assert_eq!(
             m.go_plus_v(),

@@ -4,7 +4,7 @@
 //! `specs.Mount` that `invalid mount %+v: %w` prints.
 
 use super::flags::*;
-use super::mount::{go_plus_v_idmaps, IdMap, Mount, MountAttr, MountIdMapping};
+use super::mount::{go_plus_v_idmaps, ConfigsMount, IdMap, MountAttr, MountIdMapping};
 use crate::error::{Error, Result};
 use oci_spec::runtime::{LinuxIdMapping, Mount as SpecMount};
 
@@ -159,8 +159,8 @@ fn apply(opt: FlagOpt, set_bits: &mut u64, clear_bits: &mut u64) {
 /// `parseMountOptions`: each option goes to the first table that has it
 /// (mountFlags with a non-zero flag, propagation, recAttr, extensions,
 /// complex), else to `Data`.
-pub fn parse_mount_options<S: AsRef<str>>(options: &[S]) -> Mount {
-    let mut m = Mount::default();
+pub fn parse_mount_options<S: AsRef<str>>(options: &[S]) -> ConfigsMount {
+    let mut m = ConfigsMount::default();
     let mut data: Vec<&str> = Vec::new();
     let (mut rec_set, mut rec_clr) = (0u64, 0u64);
     for o in options.iter().map(AsRef::as_ref) {
@@ -238,7 +238,7 @@ pub fn relative_destination_warning(destination: &str) -> String {
 /// `createLibcontainerMount(cwd, m)`: the converted mount and the warnings
 /// runc logs. `cwd` is the bundle directory (runc's working directory).
 /// The error is unwrapped; [`wrap_invalid_mount`] adds runc's prefix.
-pub fn create_libcontainer_mount(cwd: &str, m: &SpecMount) -> Result<(Mount, Vec<String>)> {
+pub fn create_libcontainer_mount(cwd: &str, m: &SpecMount) -> Result<(ConfigsMount, Vec<String>)> {
     let mut warnings = Vec::new();
     let destination = path_string(m.destination());
     if !is_abs(&destination) {

@@ -5,9 +5,9 @@
 //! uts, sysctl, intelRdt, scheduler, ioPriority, memoryPolicy, the SELinux
 //! half of `security`, and the kernel-support stats of `namespaces`.
 
-use super::config::Config;
+use super::config::ContainerConfig;
 use super::flags::MOUNT_ATTR_IDMAP;
-use super::mount::Mount;
+use super::mount::ConfigsMount;
 use super::specconv::is_abs;
 use crate::error::{Error, Result};
 use crate::gostr;
@@ -19,7 +19,7 @@ use crate::vfs::clean;
 /// `filepath.Abs` and `filepath.EvalSymlinks` of the rootfs, giving the
 /// resolved path or the error to wrap.
 pub fn validate(
-    config: &Config,
+    config: &ContainerConfig,
     resolve_rootfs: impl FnOnce(&str) -> Result<String>,
 ) -> Result<Vec<String>> {
     rootfs(config, resolve_rootfs)?;
@@ -35,7 +35,10 @@ pub fn validate(
 }
 
 /// `rootfs`: the rootfs must be absolute and not reached through a symlink.
-pub fn rootfs(config: &Config, resolve: impl FnOnce(&str) -> Result<String>) -> Result<()> {
+pub fn rootfs(
+    config: &ContainerConfig,
+    resolve: impl FnOnce(&str) -> Result<String>,
+) -> Result<()> {
     let resolved = resolve(&config.rootfs).map_err(|e| e.wrap("invalid rootfs"))?;
     if clean(&config.rootfs) != resolved {
         return Err(Error::msg(
@@ -46,7 +49,7 @@ pub fn rootfs(config: &Config, resolve: impl FnOnce(&str) -> Result<String>) -> 
 }
 
 /// `security`: masked or read-only paths need a mount namespace.
-pub fn security(config: &Config) -> Result<()> {
+pub fn security(config: &ContainerConfig) -> Result<()> {
     if (!config.mask_paths.is_empty() || !config.readonly_paths.is_empty())
         && !config.contains_ns("mount")
     {
@@ -59,7 +62,7 @@ pub fn security(config: &Config) -> Result<()> {
 
 /// `namespaces`, the user-namespace part (the kernel is taken to support
 /// user namespaces).
-pub fn namespaces(config: &Config) -> Result<()> {
+pub fn namespaces(config: &ContainerConfig) -> Result<()> {
     let has_mappings = config.uid_mappings.is_some() || config.gid_mappings.is_some();
     if config.contains_ns("user") {
         if config.ns_path("user").is_empty() && !has_mappings {
@@ -77,7 +80,7 @@ pub fn namespaces(config: &Config) -> Result<()> {
 
 /// `rootlessEUIDCheck`: with a non-zero euid, a user namespace with
 /// mappings, and `uid=`/`gid=` mount data that maps.
-pub fn rootless_euid_check(config: &Config) -> Result<()> {
+pub fn rootless_euid_check(config: &ContainerConfig) -> Result<()> {
     if !config.rootless_euid {
         return Ok(());
     }
@@ -86,7 +89,7 @@ pub fn rootless_euid_check(config: &Config) -> Result<()> {
 }
 
 /// `rootlessEUIDMappings`.
-pub fn rootless_euid_mappings(config: &Config) -> Result<()> {
+pub fn rootless_euid_mappings(config: &ContainerConfig) -> Result<()> {
     if !config.contains_ns("user") {
         return Err(Error::msg("rootless container requires user namespaces"));
     }
@@ -104,7 +107,7 @@ pub fn rootless_euid_mappings(config: &Config) -> Result<()> {
 
 /// `rootlessEUIDMount`: every `uid=N` / `gid=N` data option must map to a
 /// host id; options whose value `strconv.Atoi` rejects are ignored.
-pub fn rootless_euid_mount(config: &Config) -> Result<()> {
+pub fn rootless_euid_mount(config: &ContainerConfig) -> Result<()> {
     for m in &config.mounts {
         if !m.data.contains("id=") {
             continue;
@@ -135,7 +138,7 @@ pub fn rootless_euid_mount(config: &Config) -> Result<()> {
 
 /// `checkBindOptions`: a bind cannot carry filesystem data (the kernel
 /// would ignore it).
-pub fn check_bind_options(m: &Mount) -> Result<()> {
+pub fn check_bind_options(m: &ConfigsMount) -> Result<()> {
     if m.is_bind() && !m.data.is_empty() {
         return Err(Error::msg(
             "bind mounts cannot have any filesystem-specific options applied",
@@ -145,7 +148,7 @@ pub fn check_bind_options(m: &Mount) -> Result<()> {
 }
 
 /// `checkIDMapMounts`.
-pub fn check_id_map_mounts(config: &Config, m: &Mount) -> Result<()> {
+pub fn check_id_map_mounts(config: &ContainerConfig, m: &ConfigsMount) -> Result<()> {
     if m.rec_attr
         .is_some_and(|a| (a.attr_set | a.attr_clr) & MOUNT_ATTR_IDMAP != 0)
     {
@@ -182,13 +185,13 @@ pub fn check_id_map_mounts(config: &Config, m: &Mount) -> Result<()> {
 }
 
 /// `invalid mount %+v: %w` with the `*configs.Mount`.
-fn invalid_mount(m: &Mount, err: Error) -> Error {
+fn invalid_mount(m: &ConfigsMount, err: Error) -> Error {
     err.wrap(format_args!("invalid mount {}", m.go_plus_v()))
 }
 
 /// `mountsStrict`: the first mount failing `checkBindOptions` or
 /// `checkIDMapMounts`.
-pub fn mounts_strict(config: &Config) -> Result<()> {
+pub fn mounts_strict(config: &ContainerConfig) -> Result<()> {
     for m in &config.mounts {
         check_bind_options(m).map_err(|e| invalid_mount(m, e))?;
         check_id_map_mounts(config, m).map_err(|e| invalid_mount(m, e))?;
@@ -198,7 +201,7 @@ pub fn mounts_strict(config: &Config) -> Result<()> {
 
 /// `mountsWarn`: the first mount with a relative destination (a warning
 /// only: runc then uses it as relative to `/`).
-pub fn mounts_warn(config: &Config) -> Result<()> {
+pub fn mounts_warn(config: &ContainerConfig) -> Result<()> {
     match config.mounts.iter().find(|m| !is_abs(&m.destination)) {
         Some(m) => Err(Error::msg(format!(
             "mount {}: relative destination path is **deprecated**, using it as relative to /",

@@ -3,16 +3,16 @@
 //! Go test. Where the Go test only checks "error or not", the expected text
 //! here is the one validator.go builds for that input.
 
-use super::config::{Config, Namespace};
+use super::config::{ContainerConfig, Namespace};
 use super::flags::*;
-use super::mount::{IdMap, Mount, MountAttr, MountIdMapping};
+use super::mount::{ConfigsMount, IdMap, MountAttr, MountIdMapping};
 use super::validate::*;
 use crate::error::{Error, Result};
 
-fn var_config() -> Config {
-    Config {
+fn var_config() -> ContainerConfig {
+    ContainerConfig {
         rootfs: "/var".into(),
-        ..Config::default()
+        ..ContainerConfig::default()
     }
 }
 
@@ -21,7 +21,7 @@ fn host(rootfs: &str) -> Result<String> {
     Ok(crate::vfs::clean(rootfs))
 }
 
-fn run(config: &Config) -> std::result::Result<Vec<String>, String> {
+fn run(config: &ContainerConfig) -> std::result::Result<Vec<String>, String> {
     validate(config, host).map_err(|e| e.to_string())
 }
 
@@ -42,9 +42,9 @@ fn test_validate() {
 /// `/var`, so Abs+EvalSymlinks give `/var`, not `Clean("rootfs")`.
 #[test]
 fn test_validate_with_invalid_rootfs() {
-    let config = Config {
+    let config = ContainerConfig {
         rootfs: "rootfs".into(),
-        ..Config::default()
+        ..ContainerConfig::default()
     };
     assert_eq!(
         validate(&config, |_| Ok("/var".into())).map_err(|e| e.to_string()),
@@ -63,19 +63,19 @@ fn test_validate_with_invalid_rootfs() {
 /// and `TestValidateSecurityWithoutNEWNS`.
 #[test]
 fn test_validate_security() {
-    let masked = Config {
+    let masked = ContainerConfig {
         mask_paths: vec!["/proc/kcore".into()],
         namespaces: vec![ns("mount")],
         ..var_config()
     };
     assert_eq!(run(&masked), Ok(vec![]));
-    let ro = Config {
+    let ro = ContainerConfig {
         readonly_paths: vec!["/proc/sys".into()],
         namespaces: vec![ns("mount")],
         ..var_config()
     };
     assert_eq!(run(&ro), Ok(vec![]));
-    let without = Config {
+    let without = ContainerConfig {
         mask_paths: vec!["/proc/kcore".into()],
         readonly_paths: vec!["/proc/sys".into()],
         ..var_config()
@@ -90,14 +90,14 @@ fn test_validate_security() {
 #[test]
 fn test_validate_user_namespace() {
     let maps = Some(vec![IdMap::new(123, 0, 100)]);
-    let with = Config {
+    let with = ContainerConfig {
         namespaces: vec![ns("user")],
         uid_mappings: maps.clone(),
         gid_mappings: maps.clone(),
         ..var_config()
     };
     assert_eq!(run(&with), Ok(vec![]));
-    let without = Config {
+    let without = ContainerConfig {
         uid_mappings: maps.clone(),
         gid_mappings: maps,
         ..var_config()
@@ -109,7 +109,7 @@ fn test_validate_user_namespace() {
                 .into()
         )
     );
-    let neither = Config {
+    let neither = ContainerConfig {
         namespaces: vec![ns("user")],
         ..var_config()
     };
@@ -131,10 +131,10 @@ fn test_validate_mounts() {
         ("/abs/but/../unclean", false),
     ];
     for (dest, warns) in cases {
-        let config = Config {
-            mounts: vec![Mount {
+        let config = ContainerConfig {
+            mounts: vec![ConfigsMount {
                 destination: dest.into(),
-                ..Mount::default()
+                ..ConfigsMount::default()
             }],
             ..var_config()
         };
@@ -163,12 +163,12 @@ fn test_validate_bind_mounts() {
     ];
     for &(is_err, flags, data) in cases {
         for bind_flag in [MS_BIND, MS_BIND | MS_REC] {
-            let config = Config {
-                mounts: vec![Mount {
+            let config = ContainerConfig {
+                mounts: vec![ConfigsMount {
                     destination: "/".into(),
                     flags: flags | bind_flag,
                     data: data.into(),
-                    ..Mount::default()
+                    ..ConfigsMount::default()
                 }],
                 ..var_config()
             };
@@ -201,27 +201,27 @@ fn test_validate_id_map_mounts() {
         gid_mappings: mapping.clone(),
         ..MountIdMapping::default()
     };
-    let ext4 = |idm: MountIdMapping| Mount {
+    let ext4 = |idm: MountIdMapping| ConfigsMount {
         source: "/dev/sda1".into(),
         destination: "/abs/path/".into(),
         device: "ext4".into(),
         id_mapping: Some(idm),
-        ..Mount::default()
+        ..ConfigsMount::default()
     };
-    let bind = |src: &str, dst: &str, flags: u64, idm: MountIdMapping| Mount {
+    let bind = |src: &str, dst: &str, flags: u64, idm: MountIdMapping| ConfigsMount {
         source: src.into(),
         destination: dst.into(),
         flags,
         id_mapping: Some(idm),
-        ..Mount::default()
+        ..ConfigsMount::default()
     };
-    let userns = |m: Mount| Config {
+    let userns = |m: ConfigsMount| ContainerConfig {
         uid_mappings: mapping.clone(),
         gid_mappings: mapping.clone(),
         mounts: vec![m],
         ..var_config()
     };
-    let plain = |m: Mount| Config {
+    let plain = |m: ConfigsMount| ContainerConfig {
         mounts: vec![m],
         ..var_config()
     };
@@ -229,7 +229,7 @@ fn test_validate_id_map_mounts() {
         recursive: true,
         ..MountIdMapping::default()
     };
-    let cases: Vec<(&str, Config, Option<&str>)> = vec![
+    let cases: Vec<(&str, ContainerConfig, Option<&str>)> = vec![
         (
             "idmap non-bind mount",
             userns(ext4(both.clone())),
@@ -273,7 +273,7 @@ fn test_validate_id_map_mounts() {
         ),
         (
             "rootless idmap mount",
-            Config {
+            ContainerConfig {
                 rootless_euid: true,
                 ..userns(bind("/abs/path/", "/abs/path/", MS_BIND, both.clone()))
             },
@@ -364,7 +364,7 @@ fn test_validate_id_map_mounts() {
             let m = config
                 .mounts
                 .first()
-                .map(Mount::go_plus_v)
+                .map(ConfigsMount::go_plus_v)
                 .unwrap_or_default();
             format!("invalid mount {m}: {w}")
         });
@@ -396,23 +396,23 @@ fn id_map_checks_without_a_go_test() {
         },
     ] {
         // Checked before anything else, even on a mount with no id mapping.
-        let m = Mount {
+        let m = ConfigsMount {
             rec_attr: Some(attr),
-            ..Mount::default()
+            ..ConfigsMount::default()
         };
         assert_eq!(
             check_id_map_mounts(&config, &m).map_err(|e| e.to_string()),
             Err("mount configuration cannot contain recAttr for MOUNT_ATTR_IDMAP".into())
         );
     }
-    let m = Mount {
+    let m = ConfigsMount {
         flags: MS_BIND,
         id_mapping: Some(MountIdMapping {
             userns_path: "/proc/7/ns/user".into(),
             gid_mappings: Some(vec![]),
             ..MountIdMapping::default()
         }),
-        ..Mount::default()
+        ..ConfigsMount::default()
     };
     assert_eq!(
         check_id_map_mounts(&config, &m).map_err(|e| e.to_string()),
@@ -422,7 +422,7 @@ fn id_map_checks_without_a_go_test() {
                 .into()
         )
     );
-    let m = Mount {
+    let m = ConfigsMount {
         id_mapping: m.id_mapping.map(|i| MountIdMapping {
             gid_mappings: None,
             ..i
@@ -431,13 +431,13 @@ fn id_map_checks_without_a_go_test() {
     };
     assert_eq!(check_id_map_mounts(&config, &m), Ok(()));
     // A bind's data is checked before its id mapping.
-    let m = Mount {
+    let m = ConfigsMount {
         flags: MS_BIND,
         data: "x".into(),
         id_mapping: Some(MountIdMapping::default()),
-        ..Mount::default()
+        ..ConfigsMount::default()
     };
-    let err = mounts_strict(&Config {
+    let err = mounts_strict(&ContainerConfig {
         mounts: vec![m],
         ..config
     })
@@ -448,8 +448,8 @@ fn id_map_checks_without_a_go_test() {
 }
 
 /// `rootlessEUIDConfig()` of rootless_test.go.
-fn rootless_euid_config() -> Config {
-    Config {
+fn rootless_euid_config() -> ContainerConfig {
+    ContainerConfig {
         rootless_euid: true,
         namespaces: vec![ns("user")],
         uid_mappings: Some(vec![IdMap::new(0, 1337, 1)]),
@@ -464,7 +464,7 @@ fn rootless_euid_config() -> Config {
 fn test_validate_rootless_euid_mappings() {
     assert_eq!(run(&rootless_euid_config()), Ok(vec![]));
     // Without the user ns, `namespaces` refuses the mappings first.
-    let c = Config {
+    let c = ContainerConfig {
         namespaces: vec![],
         ..rootless_euid_config()
     };
@@ -479,7 +479,7 @@ fn test_validate_rootless_euid_mappings() {
         rootless_euid_mappings(&c).map_err(|e| e.to_string()),
         Err("rootless container requires user namespaces".into())
     );
-    let c = Config {
+    let c = ContainerConfig {
         uid_mappings: None,
         ..rootless_euid_config()
     };
@@ -487,7 +487,7 @@ fn test_validate_rootless_euid_mappings() {
         run(&c),
         Err("rootless containers requires at least one UID mapping".into())
     );
-    let c = Config {
+    let c = ContainerConfig {
         gid_mappings: None,
         ..rootless_euid_config()
     };
@@ -497,13 +497,13 @@ fn test_validate_rootless_euid_mappings() {
     );
 }
 
-fn devpts(config: &mut Config, data: &str) {
-    config.mounts = vec![Mount {
+fn devpts(config: &mut ContainerConfig, data: &str) {
+    config.mounts = vec![ConfigsMount {
         source: "devpts".into(),
         destination: "/dev/pts".into(),
         device: "devpts".into(),
         data: data.into(),
-        ..Mount::default()
+        ..ConfigsMount::default()
     }];
 }
 

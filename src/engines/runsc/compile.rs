@@ -2,13 +2,13 @@
 //! decide a mount's kind: `MaybeConvertToBindMount`, `ChangeMountType`,
 //! `IsGoferMount`, `IsErofsMount`, `HasMountConfig`.
 
-use super::config::Config;
-use super::mount::Mount;
+use super::config::RunscConfig;
+use super::mount::SpecMount;
 use crate::vfs::clean_cow;
 
 /// `MaybeConvertToBindMount`: type `bind` when the options hold `bind` or
 /// `rbind` (the OCI rule for bind mounts whose type is a dummy).
-pub fn maybe_convert_to_bind_mount(m: &mut Mount) {
+pub fn maybe_convert_to_bind_mount(m: &mut SpecMount) {
     if m.typ != "bind" && m.opts().iter().any(|o| o == "bind" || o == "rbind") {
         m.typ = "bind".into();
     }
@@ -17,7 +17,7 @@ pub fn maybe_convert_to_bind_mount(m: &mut Mount) {
 /// `ChangeMountType`: sets the type and, for a type other than `bind`,
 /// drops `bind`/`rbind` from the options (a nil list becomes an empty
 /// one, as Go's `make` does). True if `m` changed.
-pub fn change_mount_type(m: &mut Mount, new_type: &str) -> bool {
+pub fn change_mount_type(m: &mut SpecMount, new_type: &str) -> bool {
     let mut updated = false;
     if m.typ != new_type {
         m.typ = new_type.to_string();
@@ -38,18 +38,18 @@ pub fn change_mount_type(m: &mut Mount, new_type: &str) -> bool {
 }
 
 /// `IsGoferMount`: a bind (by type or option) with a source.
-pub fn is_gofer_mount(m: &Mount) -> bool {
+pub fn is_gofer_mount(m: &SpecMount) -> bool {
     let is_bind = m.typ == "bind" || m.opts().iter().any(|o| o == "bind" || o == "rbind");
     is_bind && !m.source.is_empty()
 }
 
 /// `IsErofsMount`.
-pub fn is_erofs_mount(m: &Mount) -> bool {
+pub fn is_erofs_mount(m: &SpecMount) -> bool {
     m.typ == "erofs"
 }
 
 /// `HasMountConfig`: the mount takes a `GoferMountConf` (and usually an FD).
-pub fn has_mount_config(m: &Mount) -> bool {
+pub fn has_mount_config(m: &SpecMount) -> bool {
     is_gofer_mount(m) || is_erofs_mount(m)
 }
 
@@ -57,7 +57,7 @@ pub fn has_mount_config(m: &Mount) -> bool {
 /// `dev`, `/dev/pts` to `devpts`, late cgroup mounts dropped, and the
 /// missing `/proc`, `/sys`, `/dev`, `/dev/pts` put first (no source, no
 /// options). There is no mandatory `/tmp`: `mountTmp` decides that later.
-pub fn compile_mounts(spec_mounts: &[Mount], conf: &Config) -> Vec<Mount> {
+pub fn compile_mounts(spec_mounts: &[SpecMount], conf: &RunscConfig) -> Vec<SpecMount> {
     let (mut proc_mounted, mut sys_mounted, mut dev_mounted, mut devpts_mounted) =
         (false, false, false, false);
     let mut cgroups_mounted = false;
@@ -98,7 +98,7 @@ pub fn compile_mounts(spec_mounts: &[Mount], conf: &Config) -> Vec<Mount> {
         (devpts_mounted, "devpts", "/dev/pts"),
     ] {
         if !mounted {
-            out.push(Mount::new(typ, dst));
+            out.push(SpecMount::new(typ, dst));
         }
     }
     out.extend(mounts);
@@ -109,11 +109,11 @@ pub fn compile_mounts(spec_mounts: &[Mount], conf: &Config) -> Vec<Mount> {
 mod tests {
     use super::*;
 
-    fn mnt(typ: &str, dst: &str) -> Mount {
-        Mount::new(typ, dst)
+    fn mnt(typ: &str, dst: &str) -> SpecMount {
+        SpecMount::new(typ, dst)
     }
 
-    fn summary(ms: &[Mount]) -> Vec<(String, String)> {
+    fn summary(ms: &[SpecMount]) -> Vec<(String, String)> {
         ms.iter()
             .map(|m| (m.typ.clone(), m.destination.clone()))
             .collect()
@@ -127,7 +127,7 @@ mod tests {
 
     #[test]
     fn empty_spec_gets_the_four_mandatory_mounts() {
-        let c = compile_mounts(&[], &Config::default());
+        let c = compile_mounts(&[], &RunscConfig::default());
         assert_eq!(
             summary(&c),
             pairs(&[
@@ -149,7 +149,7 @@ mod tests {
             mnt("proc", "/proc"),
             mnt("tmpfs", "/dev/shm"),
         ];
-        let c = compile_mounts(&spec, &Config::default());
+        let c = compile_mounts(&spec, &RunscConfig::default());
         assert_eq!(
             summary(&c),
             pairs(&[
@@ -171,7 +171,7 @@ mod tests {
             mnt("cgroup", "/sys/fs/cgroup/memory"),
             mnt("cgroup2", "/sys/fs/cgroup/unified"),
         ];
-        let v1 = compile_mounts(&spec, &Config::default());
+        let v1 = compile_mounts(&spec, &RunscConfig::default());
         assert_eq!(
             summary(&v1)[4..],
             pairs(&[
@@ -182,9 +182,9 @@ mod tests {
         );
         let v2 = compile_mounts(
             &spec,
-            &Config {
+            &RunscConfig {
                 mount_cgroup_v2: true,
-                ..Config::default()
+                ..RunscConfig::default()
             },
         );
         assert_eq!(
@@ -195,11 +195,11 @@ mod tests {
 
     #[test]
     fn bind_kind_helpers() {
-        let mut m = Mount {
+        let mut m = SpecMount {
             typ: "none".into(),
             source: "/src".into(),
             options: Some(vec!["rbind".into(), "ro".into()]),
-            ..Mount::default()
+            ..SpecMount::default()
         };
         assert!(is_gofer_mount(&m) && has_mount_config(&m));
         maybe_convert_to_bind_mount(&mut m);
@@ -210,8 +210,8 @@ mod tests {
             ("tmpfs", &["ro".to_string()][..])
         );
         assert!(!change_mount_type(&mut m, "tmpfs"));
-        let no_source = Mount::new("bind", "/x");
+        let no_source = SpecMount::new("bind", "/x");
         assert!(!is_gofer_mount(&no_source) && !has_mount_config(&no_source));
-        assert!(has_mount_config(&Mount::new("erofs", "/x")));
+        assert!(has_mount_config(&SpecMount::new("erofs", "/x")));
     }
 }

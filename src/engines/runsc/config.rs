@@ -105,7 +105,7 @@ impl CharDevicePolicy {
 
 /// The part of `config.Config` the mount rules read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Config {
+pub struct RunscConfig {
     /// `--file-access` (root), default `exclusive`.
     pub file_access: FileAccessType,
     /// `--file-access-mounts`, default `shared`.
@@ -113,7 +113,7 @@ pub struct Config {
     /// `--overlay` (deprecated bool), default false.
     pub overlay: bool,
     /// `--overlay2`, default `root:self`. Read it through
-    /// [`Config::get_overlay2`], as runsc does.
+    /// [`RunscConfig::get_overlay2`], as runsc does.
     pub overlay2: Overlay2,
     /// `--directfs`, default true.
     pub directfs: bool,
@@ -129,9 +129,9 @@ pub struct Config {
     pub allow_rootfs_tar_annotation: bool,
 }
 
-impl Default for Config {
-    fn default() -> Config {
-        Config {
+impl Default for RunscConfig {
+    fn default() -> RunscConfig {
+        RunscConfig {
             file_access: FileAccessType::Exclusive,
             file_access_mounts: FileAccessType::Shared,
             overlay: false,
@@ -146,9 +146,9 @@ impl Default for Config {
     }
 }
 
-impl Config {
+impl RunscConfig {
     /// `GetOverlay2`: `--overlay` means `all:memory`. Go panics when both are
-    /// on; [`Config::validate`] refuses that first, and here it is an error
+    /// on; [`RunscConfig::validate`] refuses that first, and here it is an error
     /// marked fatal.
     pub fn get_overlay2(&self) -> Result<Overlay2> {
         if self.overlay {
@@ -189,20 +189,20 @@ mod tests {
     /// "shared+overlay", "overlay+overlay2:root", "overlay+overlay2:all").
     #[test]
     fn test_validation_fail_overlay() {
-        let shared = Config {
+        let shared = RunscConfig {
             file_access: FileAccessType::Shared,
             overlay2: Overlay2::parse("root:self").unwrap(),
-            ..Config::default()
+            ..RunscConfig::default()
         };
         assert_eq!(
             shared.validate().unwrap_err().to_string(),
             "overlay flag is incompatible with shared file access for rootfs"
         );
         for v in ["root:memory", "all:memory"] {
-            let both = Config {
+            let both = RunscConfig {
                 overlay: true,
                 overlay2: Overlay2::parse(v).unwrap(),
-                ..Config::default()
+                ..RunscConfig::default()
             };
             assert_eq!(
                 both.validate().unwrap_err().to_string(),
@@ -210,17 +210,17 @@ mod tests {
             );
         }
         // The deprecated flag alone needs --overlay2=none.
-        let old = Config {
+        let old = RunscConfig {
             overlay: true,
             overlay2: Overlay2::parse("none").unwrap(),
-            ..Config::default()
+            ..RunscConfig::default()
         };
         old.validate().unwrap();
         assert_eq!(
             old.get_overlay2().unwrap().to_flag().as_deref(),
             Some("all:memory")
         );
-        Config::default().validate().unwrap();
+        RunscConfig::default().validate().unwrap();
     }
 
     /// Ports config_test.go `TestInvalidFlags` ("file-access", "host-fifo").

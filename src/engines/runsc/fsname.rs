@@ -5,14 +5,14 @@
 //! The internal data runsc also passes (proc and sysfs settings, a tmpfs
 //! memory file, checkpoint IDs) decides no layout and is left out.
 
-use super::config::Config;
+use super::config::RunscConfig;
 use super::hints::mount_access_type;
 use super::log::Log;
 use super::options::{
     consume_mount_options, gofer_mount_data, parse_mount_options, MountFlags,
     CGROUPFS_SUPPORTED_OPTIONS, GOFER_SUPPORTED_OPTIONS, TMPFS_ALLOWED_DATA,
 };
-use super::prepare::MountInfo;
+use super::prepare::PreparedMount;
 use crate::error::{Error, Result};
 use crate::gostr::quote;
 use serde::Serialize;
@@ -32,8 +32,8 @@ pub struct FsMount {
 /// `getMountNameAndOptions`: `Ok(None)` for an unknown type. mountSubmount
 /// wraps an error as `mountOptions failed: %w`.
 pub fn get_mount_name_and_options(
-    m: &MountInfo,
-    conf: &Config,
+    m: &PreparedMount,
+    conf: &RunscConfig,
     log: &mut Log,
 ) -> Result<Option<FsMount>> {
     let mut mopts: Vec<String> = m.mount.opts().to_vec();
@@ -82,17 +82,17 @@ pub fn get_mount_name_and_options(
 
 #[cfg(test)]
 mod tests {
-    use super::super::mount::Mount;
+    use super::super::mount::SpecMount;
     use super::*;
 
-    fn info(typ: &str, opts: &[&str], fd: Option<i32>) -> MountInfo {
-        MountInfo {
-            mount: Mount {
+    fn info(typ: &str, opts: &[&str], fd: Option<i32>) -> PreparedMount {
+        PreparedMount {
+            mount: SpecMount {
                 destination: "/data".into(),
                 typ: typ.into(),
                 source: "/src".into(),
                 options: Some(opts.iter().map(|o| o.to_string()).collect()),
-                ..Mount::default()
+                ..SpecMount::default()
             },
             gofer_fd: fd,
             hint: None,
@@ -103,7 +103,7 @@ mod tests {
 
     fn get(typ: &str, opts: &[&str], fd: Option<i32>) -> (Result<Option<FsMount>>, Vec<String>) {
         let mut log = Log::default();
-        let r = get_mount_name_and_options(&info(typ, opts, fd), &Config::default(), &mut log);
+        let r = get_mount_name_and_options(&info(typ, opts, fd), &RunscConfig::default(), &mut log);
         (r, log.warnings().iter().map(|w| w.to_string()).collect())
     }
 

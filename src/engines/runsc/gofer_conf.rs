@@ -6,7 +6,7 @@
 use super::compile::{has_mount_config, is_erofs_mount, is_gofer_mount};
 use super::hints::{PodMountHints, RootfsHint};
 use super::log::Log;
-use super::mount::Mount;
+use super::mount::SpecMount;
 use super::options::is_readonly_mount;
 use super::overlay2::{Overlay2, OverlayMedium};
 use crate::error::{Error, Result};
@@ -268,7 +268,7 @@ pub fn init_gofer_confs(
     ovl: &Overlay2,
     root_path: &str,
     root_readonly: bool,
-    spec_mounts: &[Mount],
+    spec_mounts: &[SpecMount],
     hints: &PodMountHints,
     rootfs_hint: Option<&RootfsHint>,
     stat: SourceStat<'_>,
@@ -416,17 +416,22 @@ mod tests {
         }
     }
 
-    fn bind(src: &str, opts: &[&str]) -> Mount {
-        Mount {
+    fn bind(src: &str, opts: &[&str]) -> SpecMount {
+        SpecMount {
             destination: "/d".into(),
             typ: "bind".into(),
             source: src.into(),
             options: Some(opts.iter().map(|o| o.to_string()).collect()),
-            ..Mount::default()
+            ..SpecMount::default()
         }
     }
 
-    fn confs(ovl: &str, ro_root: bool, mounts: &[Mount], hints: &PodMountHints) -> Result<String> {
+    fn confs(
+        ovl: &str,
+        ro_root: bool,
+        mounts: &[SpecMount],
+        hints: &PodMountHints,
+    ) -> Result<String> {
         let mut log = Log::default();
         init_gofer_confs(
             &Overlay2::parse(ovl).unwrap(),
@@ -446,10 +451,10 @@ mod tests {
         let none = PodMountHints::default();
         let mounts = [
             bind("/a", &[]),
-            Mount::new("tmpfs", "/t"),
+            SpecMount::new("tmpfs", "/t"),
             bind("/b", &["ro"]),
             bind("", &["rbind"]),
-            Mount::new("erofs", "/e"),
+            SpecMount::new("erofs", "/e"),
         ];
         assert_eq!(
             confs("root:self", false, &mounts, &none).unwrap(),
@@ -498,10 +503,10 @@ mod tests {
     #[test]
     fn rootfs_hint_medium_replaces_the_flag() {
         let hint = RootfsHint {
-            mount: Mount {
+            mount: SpecMount {
                 typ: "erofs".into(),
                 source: "/img".into(),
-                ..Mount::default()
+                ..SpecMount::default()
             },
             ..RootfsHint::default()
         };

@@ -11,7 +11,7 @@
 
 use super::config::FileAccessType;
 use super::log::Log;
-use super::mount::Mount;
+use super::mount::SpecMount;
 use super::options::{filter_mount_options, parse_mount_options};
 use super::overlay2::OverlayMedium;
 use crate::error::{Error, Result};
@@ -64,7 +64,7 @@ pub struct MountHint {
     pub name: String,
     pub share: ShareType,
     /// Only `source`, `type` and `options` are ever set.
-    pub mount: Mount,
+    pub mount: SpecMount,
     pub suppress_directfs: bool,
 }
 
@@ -112,7 +112,7 @@ impl MountHint {
 
     /// `checkCompatible`: the master (the hint's options) must be the same or
     /// less restrictive than the replica (the container's mount).
-    pub fn check_compatible(&self, replica: &Mount, log: &mut Log) -> Result<()> {
+    pub fn check_compatible(&self, replica: &SpecMount, log: &mut Log) -> Result<()> {
         let master = parse_mount_options(self.mount.opts(), log);
         let rep = parse_mount_options(replica.opts(), log);
         let what = if master.read_only && !rep.read_only {
@@ -196,7 +196,7 @@ impl PodMountHints {
         for name in names {
             let Some(m) = mnts.get(&name) else { continue };
             log.info(format!(
-                "Mount annotation found, name: {name}, source: {}, type: {}, share: {}, suppress_directfs: {}",
+                "SpecMount annotation found, name: {name}, source: {}, type: {}, share: {}, suppress_directfs: {}",
                 quote(&m.mount.source),
                 m.mount.typ,
                 m.share.as_str(),
@@ -245,7 +245,7 @@ pub fn mount_access_type(
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct RootfsHint {
     /// Only `source` and `type` are set.
-    pub mount: Mount,
+    pub mount: SpecMount,
     /// Starts as no overlay: a rootfs hint without `overlay` turns the root
     /// overlay off (initGoferConfs takes the hint's medium).
     pub overlay: OverlayMedium,
@@ -297,7 +297,7 @@ impl RootfsHint {
     /// Go's `%+v` of a `*RootfsHint`.
     pub fn go_plus_v_ptr(&self) -> String {
         format!(
-            "&{{Mount:{} Overlay:{} Size:{} SuppressDirectFS:{}}}",
+            "&{{SpecMount:{} Overlay:{} Size:{} SuppressDirectFS:{}}}",
             self.mount.go_plus_v(),
             self.overlay.as_str(),
             self.size,
@@ -533,9 +533,9 @@ mod tests {
     #[test]
     fn test_hints_check_compatible() {
         let replica_text = |opts: &[&str]| {
-            Mount {
+            SpecMount {
                 options: Some(v(opts)),
-                ..Mount::default()
+                ..SpecMount::default()
             }
             .go_plus_v_ptr()
         };
@@ -574,15 +574,15 @@ mod tests {
             ),
         ] {
             let hint = MountHint {
-                mount: Mount {
+                mount: SpecMount {
                     options: Some(v(master)),
-                    ..Mount::default()
+                    ..SpecMount::default()
                 },
                 ..MountHint::default()
             };
-            let replica = Mount {
+            let replica = SpecMount {
                 options: Some(v(replica)),
-                ..Mount::default()
+                ..SpecMount::default()
             };
             let got = hint.check_compatible(&replica, &mut Log::default());
             match err {
@@ -702,11 +702,11 @@ mod tests {
         );
         assert_eq!(
             e(&[("dev.gvisor.spec.rootfs.type", "erofs"), ("dev.gvisor.spec.rootfs.overlay", "memory")]),
-            "rootfs annotations missing required field(s): &{Mount:{Destination: Type:erofs Source: Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
+            "rootfs annotations missing required field(s): &{SpecMount:{Destination: Type:erofs Source: Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
         );
         assert_eq!(
             e(&[("dev.gvisor.spec.rootfs.source", IMG), ("dev.gvisor.spec.rootfs.overlay", "memory")]),
-            "rootfs annotations missing required field(s): &{Mount:{Destination: Type: Source:/tmp/rootfs.img Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
+            "rootfs annotations missing required field(s): &{SpecMount:{Destination: Type: Source:/tmp/rootfs.img Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
         );
         assert_eq!(
             e(&[

@@ -18,7 +18,7 @@ pub struct IdMapping {
 
 /// `specs.Mount`, field for field (Go's zero values for absent strings).
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Mount {
+pub struct SpecMount {
     pub destination: String,
     pub typ: String,
     pub source: String,
@@ -27,14 +27,14 @@ pub struct Mount {
     pub gid_mappings: Option<Vec<IdMapping>>,
 }
 
-impl Mount {
+impl SpecMount {
     /// A mount with only a type and a destination (compileMounts' mandatory
     /// mounts).
-    pub fn new(typ: &str, destination: &str) -> Mount {
-        Mount {
+    pub fn new(typ: &str, destination: &str) -> SpecMount {
+        SpecMount {
             destination: destination.to_string(),
             typ: typ.to_string(),
-            ..Mount::default()
+            ..SpecMount::default()
         }
     }
 
@@ -44,7 +44,7 @@ impl Mount {
     }
 
     /// Converts a parsed `oci_spec` mount.
-    pub fn from_oci(m: &oci_spec::runtime::Mount) -> Mount {
+    pub fn from_oci(m: &oci_spec::runtime::Mount) -> SpecMount {
         let path = |p: &std::path::Path| p.to_string_lossy().into_owned();
         let maps = |v: &Option<Vec<oci_spec::runtime::LinuxIdMapping>>| {
             v.as_ref().map(|ms| {
@@ -57,7 +57,7 @@ impl Mount {
                     .collect()
             })
         };
-        Mount {
+        SpecMount {
             destination: path(m.destination()),
             typ: m.typ().clone().unwrap_or_default(),
             source: m.source().as_deref().map(path).unwrap_or_default(),
@@ -68,10 +68,10 @@ impl Mount {
     }
 
     /// `spec.Mounts`, `None` when the spec has no `mounts` key (Go's nil).
-    pub fn from_spec(spec: &oci_spec::runtime::Spec) -> Option<Vec<Mount>> {
+    pub fn from_spec(spec: &oci_spec::runtime::Spec) -> Option<Vec<SpecMount>> {
         spec.mounts()
             .as_ref()
-            .map(|ms| ms.iter().map(Mount::from_oci).collect())
+            .map(|ms| ms.iter().map(SpecMount::from_oci).collect())
     }
 
     /// Go's `%v` of a `*specs.Mount`: `&{/dst tmpfs src [] [] []}`.
@@ -116,7 +116,7 @@ impl Mount {
         )
     }
 
-    /// Go's `%+v` of a `*specs.Mount`: `&` then [`Mount::go_plus_v`].
+    /// Go's `%+v` of a `*specs.Mount`: `&` then [`SpecMount::go_plus_v`].
     pub fn go_plus_v_ptr(&self) -> String {
         format!("&{}", self.go_plus_v())
     }
@@ -168,11 +168,11 @@ fn maps_v(v: &Option<Vec<IdMapping>>, one: impl Fn(&IdMapping) -> String) -> Str
 }
 
 /// Go's `%#v` of a `[]specs.Mount`.
-pub fn go_sharp_v_mounts(mounts: &Option<Vec<Mount>>) -> String {
+pub fn go_sharp_v_mounts(mounts: &Option<Vec<SpecMount>>) -> String {
     match mounts {
         None => "[]specs.Mount(nil)".to_string(),
         Some(ms) => {
-            let items: Vec<String> = ms.iter().map(Mount::go_sharp_v).collect();
+            let items: Vec<String> = ms.iter().map(SpecMount::go_sharp_v).collect();
             format!("[]specs.Mount{{{}}}", items.join(", "))
         }
     }
@@ -182,8 +182,8 @@ pub fn go_sharp_v_mounts(mounts: &Option<Vec<Mount>>) -> String {
 mod tests {
     use super::*;
 
-    fn m() -> Mount {
-        Mount {
+    fn m() -> SpecMount {
+        SpecMount {
             destination: "/dst".into(),
             typ: "bind".into(),
             source: "/src".into(),
@@ -200,7 +200,7 @@ mod tests {
     #[test]
     fn go_formats_of_a_mount() {
         assert_eq!(
-            Mount::new("tmpfs", "dst").go_v_ptr(),
+            SpecMount::new("tmpfs", "dst").go_v_ptr(),
             "&{dst tmpfs  [] [] []}"
         );
         assert_eq!(

@@ -3,7 +3,7 @@
 //! runsc/specutils/fs.go: `IsReadonlyMount`, `FilterMountOptions`,
 //! `ValidateMountOptions`, the propagation checks).
 
-use super::config::{Config, FileAccessType};
+use super::config::{FileAccessType, RunscConfig};
 use super::log::Log;
 use crate::error::{Error, Result};
 use crate::gostr::quote;
@@ -160,7 +160,7 @@ pub fn filter_mount_options(opts: &[String], log: &mut Log) -> Vec<String> {
 pub fn gofer_mount_data(
     fd: i32,
     fa: FileAccessType,
-    conf: &Config,
+    conf: &RunscConfig,
     suppress_directfs: bool,
 ) -> Vec<String> {
     let mut opts = vec![
@@ -189,7 +189,7 @@ pub fn gofer_mount_data(
 /// The root mount's 9p data (`createMountNamespace`, lisafs root): the
 /// `--file-access` data plus `overlayfs_stale_read`, always (runsc cannot see
 /// the root's host filesystem and assumes overlayfs).
-pub fn root_gofer_data(fd: i32, conf: &Config, suppress_directfs: bool) -> String {
+pub fn root_gofer_data(fd: i32, conf: &RunscConfig, suppress_directfs: bool) -> String {
     let mut data = gofer_mount_data(fd, conf.file_access, conf, suppress_directfs);
     data.push("overlayfs_stale_read".into());
     data.join(",")
@@ -213,10 +213,10 @@ mod tests {
             (false, true, false),
             (false, false, false),
         ] {
-            let conf = Config {
+            let conf = RunscConfig {
                 directfs,
                 host_fifo: HostFifo::Open,
-                ..Config::default()
+                ..RunscConfig::default()
             };
             let opts = gofer_mount_data(7, FileAccessType::Exclusive, &conf, suppress);
             assert_eq!(opts.iter().any(|o| o == "directfs"), want, "{opts:?}");
@@ -225,7 +225,7 @@ mod tests {
 
     #[test]
     fn gofer_data_with_default_flags() {
-        let conf = Config::default();
+        let conf = RunscConfig::default();
         assert_eq!(
             root_gofer_data(3, &conf, false),
             "trans=fd,rfdno=3,wfdno=3,directfs,disable_fifo_open,overlayfs_stale_read"
@@ -234,9 +234,9 @@ mod tests {
             gofer_mount_data(5, conf.file_access_mounts, &conf, true).join(","),
             "trans=fd,rfdno=5,wfdno=5,cache=remote_revalidating,disable_fifo_open"
         );
-        let pass = Config {
+        let pass = RunscConfig {
             char_device_policy: CharDevicePolicy::PreferEmulated,
-            ..Config::default()
+            ..RunscConfig::default()
         };
         assert_eq!(
             gofer_mount_data(1, FileAccessType::Exclusive, &pass, false).join(","),

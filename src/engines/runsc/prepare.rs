@@ -10,20 +10,20 @@
 use super::compile::{change_mount_type, has_mount_config, maybe_convert_to_bind_mount};
 use super::gofer_conf::GoferMountConf;
 use super::hints::{MountHint, PodMountHints};
-use super::mount::Mount;
+use super::mount::SpecMount;
 use crate::error::{Error, Result};
 use std::collections::VecDeque;
 
 /// `fdDispenser`.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct FdDispenser {
+pub struct FdQueue {
     pub fds: VecDeque<i32>,
 }
 
-impl FdDispenser {
+impl FdQueue {
     /// A dispenser over these FDs, dispensed in order.
-    pub fn new(fds: impl IntoIterator<Item = i32>) -> FdDispenser {
-        FdDispenser {
+    pub fn new(fds: impl IntoIterator<Item = i32>) -> FdQueue {
+        FdQueue {
             fds: fds.into_iter().collect(),
         }
     }
@@ -49,8 +49,8 @@ impl FdDispenser {
 
 /// `mountInfo`: a compiled mount with what `prepareMounts` gave it.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct MountInfo {
-    pub mount: Mount,
+pub struct PreparedMount {
+    pub mount: SpecMount,
     pub gofer_fd: Option<i32>,
     pub hint: Option<MountHint>,
     /// `None` is Go's zero conf (`none:none`): the mount has no mount config.
@@ -59,7 +59,7 @@ pub struct MountInfo {
 }
 
 /// `checkDispenser` (the dev gofer FD is not modelled).
-pub fn check_dispenser(gofer_fds: &FdDispenser, filestore_fds: &FdDispenser) -> Result<()> {
+pub fn check_dispenser(gofer_fds: &FdQueue, filestore_fds: &FdQueue) -> Result<()> {
     if !gofer_fds.is_empty() {
         return Err(Error::msg(format!(
             "not all gofer FDs were consumed, remaining: {}",
@@ -82,16 +82,16 @@ pub fn check_dispenser(gofer_fds: &FdDispenser, filestore_fds: &FdDispenser) -> 
 /// destination *length* (not stable past 12 mounts). A conf list shorter
 /// than the mounts needing one is a Go index panic, so a fatal error here.
 pub fn prepare_mounts(
-    compiled: &[Mount],
+    compiled: &[SpecMount],
     confs: &[GoferMountConf],
-    gofer_fds: &mut FdDispenser,
-    filestore_fds: &mut FdDispenser,
+    gofer_fds: &mut FdQueue,
+    filestore_fds: &mut FdQueue,
     hints: &PodMountHints,
-) -> Result<Vec<MountInfo>> {
+) -> Result<Vec<PreparedMount>> {
     let mut mounts = Vec::with_capacity(compiled.len());
     let mut idx = 1; // The first conf is the root's.
     for m in compiled {
-        let mut info = MountInfo {
+        let mut info = PreparedMount {
             mount: m.clone(),
             gofer_fd: None,
             hint: hints.find_mount(&m.source).cloned(),
@@ -130,17 +130,17 @@ pub fn prepare_mounts(
 #[cfg(test)]
 mod tests {
     use super::super::compile::compile_mounts;
-    use super::super::config::Config;
+    use super::super::config::RunscConfig;
     use super::super::gofer_conf::parse_confs_flag;
     use super::*;
 
-    fn bind(src: &str, dst: &str) -> Mount {
-        Mount {
+    fn bind(src: &str, dst: &str) -> SpecMount {
+        SpecMount {
             destination: dst.into(),
             typ: "none".into(),
             source: src.into(),
             options: Some(vec!["rbind".into()]),
-            ..Mount::default()
+            ..SpecMount::default()
         }
     }
 
@@ -149,14 +149,14 @@ mod tests {
         let compiled = compile_mounts(
             &[
                 bind("/a", "/data/long"),
-                Mount::new("tmpfs", "/t"),
+                SpecMount::new("tmpfs", "/t"),
                 bind("/b", "/x"),
             ],
-            &Config::default(),
+            &RunscConfig::default(),
         );
         let confs = parse_confs_flag("lisafs:self,lisafs:none,lisafs:memory").unwrap();
-        let mut fds = FdDispenser::new([5, 6]);
-        let mut stores = FdDispenser::default();
+        let mut fds = FdQueue::new([5, 6]);
+        let mut stores = FdQueue::default();
         let got = prepare_mounts(
             &compiled,
             &confs,
@@ -197,8 +197,8 @@ mod tests {
         let e = prepare_mounts(
             &compiled,
             &confs,
-            &mut FdDispenser::new([5, 6]),
-            &mut FdDispenser::default(),
+            &mut FdQueue::new([5, 6]),
+            &mut FdQueue::default(),
             &PodMountHints::default(),
         )
         .unwrap_err();
@@ -209,8 +209,8 @@ mod tests {
         let e = prepare_mounts(
             &compiled,
             &confs,
-            &mut FdDispenser::default(),
-            &mut FdDispenser::default(),
+            &mut FdQueue::default(),
+            &mut FdQueue::default(),
             &PodMountHints::default(),
         )
         .unwrap_err();
@@ -218,8 +218,8 @@ mod tests {
         let e = prepare_mounts(
             &compiled,
             &confs[..1],
-            &mut FdDispenser::new([5]),
-            &mut FdDispenser::default(),
+            &mut FdQueue::new([5]),
+            &mut FdQueue::default(),
             &PodMountHints::default(),
         )
         .unwrap_err();
@@ -240,8 +240,8 @@ mod tests {
         let got = prepare_mounts(
             &[bind("/a", "/vol")],
             &confs,
-            &mut FdDispenser::default(),
-            &mut FdDispenser::new([9]),
+            &mut FdQueue::default(),
+            &mut FdQueue::new([9]),
             &hints,
         )
         .unwrap();
@@ -271,16 +271,16 @@ mod tests {
             "/srv/bb",
             "/mnt/cc",
         ];
-        let spec: Vec<Mount> = dsts.iter().map(|d| Mount::new("tmpfs", d)).collect();
-        let compiled = compile_mounts(&spec, &Config::default());
+        let spec: Vec<SpecMount> = dsts.iter().map(|d| SpecMount::new("tmpfs", d)).collect();
+        let compiled = compile_mounts(&spec, &RunscConfig::default());
         assert_eq!(compiled.len(), 15);
         let mut want: Vec<String> = compiled.iter().map(|m| m.destination.clone()).collect();
         crate::gosort::slice(&mut want, |a, b| a.len() < b.len());
         let got = prepare_mounts(
             &compiled,
             &[],
-            &mut FdDispenser::default(),
-            &mut FdDispenser::default(),
+            &mut FdQueue::default(),
+            &mut FdQueue::default(),
             &PodMountHints::default(),
         )
         .unwrap();

@@ -7,16 +7,16 @@
 //! lists with `%#v`. The later steps (annotations, process, linux) are left
 //! for the full engine.
 
-use super::mount::{go_sharp_v_mounts, IdMapping, Mount};
+use super::mount::{go_sharp_v_mounts, IdMapping, SpecMount};
 use crate::error::{Error, Result};
 use crate::gostr::quote;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// `cloneMount`: sorted options; every slice non-nil.
-fn clone_mount(m: &Mount) -> Mount {
+fn clone_mount(m: &SpecMount) -> SpecMount {
     let mut options = m.opts().to_vec();
     options.sort();
-    Mount {
+    SpecMount {
         destination: m.destination.clone(),
         typ: m.typ.clone(),
         source: m.source.clone(),
@@ -39,8 +39,8 @@ fn same_set(old: &[IdMapping], new: &[IdMapping]) -> bool {
 
 fn mounts_error(
     c_name: &str,
-    o: &Option<Vec<Mount>>,
-    n: &Option<Vec<Mount>>,
+    o: &Option<Vec<SpecMount>>,
+    n: &Option<Vec<SpecMount>>,
     msg: Option<&str>,
 ) -> Error {
     let mut text = format!(
@@ -59,14 +59,18 @@ fn mounts_error(
 /// `validateMounts("Mounts", cName, o, n)`. Duplicate destinations in the
 /// restore spec must be identical (source included); in the checkpoint
 /// spec the last one counts.
-pub fn validate_mounts(c_name: &str, o: &Option<Vec<Mount>>, n: &Option<Vec<Mount>>) -> Result<()> {
-    let old_mnts: BTreeMap<&str, Mount> = o
+pub fn validate_mounts(
+    c_name: &str,
+    o: &Option<Vec<SpecMount>>,
+    n: &Option<Vec<SpecMount>>,
+) -> Result<()> {
+    let old_mnts: BTreeMap<&str, SpecMount> = o
         .as_deref()
         .unwrap_or(&[])
         .iter()
         .map(|m| (m.destination.as_str(), clone_mount(m)))
         .collect();
-    let mut new_mnts: BTreeMap<&str, Mount> = BTreeMap::new();
+    let mut new_mnts: BTreeMap<&str, SpecMount> = BTreeMap::new();
     for m in n.as_deref().unwrap_or(&[]) {
         let mnt = clone_mount(m);
         let Some(old) = old_mnts.get(m.destination.as_str()) else {
@@ -107,7 +111,7 @@ pub fn validate_mounts(c_name: &str, o: &Option<Vec<Mount>>, n: &Option<Vec<Moun
 pub struct RestoreFacts {
     pub version: String,
     pub root_readonly: bool,
-    pub mounts: Option<Vec<Mount>>,
+    pub mounts: Option<Vec<SpecMount>>,
 }
 
 impl RestoreFacts {
@@ -120,7 +124,7 @@ impl RestoreFacts {
                 .as_ref()
                 .and_then(|r| r.readonly())
                 .unwrap_or(false),
-            mounts: Mount::from_spec(spec),
+            mounts: SpecMount::from_spec(spec),
         }
     }
 }
@@ -160,12 +164,12 @@ pub fn validate_restore(c_name: &str, old: &RestoreFacts, new: &RestoreFacts) ->
 mod tests {
     use super::*;
 
-    fn tmpfs(src: &str, dst: &str) -> Mount {
-        Mount {
+    fn tmpfs(src: &str, dst: &str) -> SpecMount {
+        SpecMount {
             source: src.into(),
             destination: dst.into(),
             typ: "tmpfs".into(),
-            ..Mount::default()
+            ..SpecMount::default()
         }
     }
 

@@ -7,9 +7,9 @@
 //! with `%+v`.
 
 use super::compile::is_gofer_mount;
-use super::config::Config;
+use super::config::RunscConfig;
 use super::log::Log;
-use super::mount::Mount;
+use super::mount::SpecMount;
 use super::options::{validate_mount_options, validate_rootfs_propagation};
 use crate::error::{Error, Result};
 use crate::gostr::quote;
@@ -98,10 +98,10 @@ pub fn rootfs_tar_upper_path(ann: &BTreeMap<String, String>, log: &mut Log) -> S
 
 /// `validateMount`: an absolute destination (`path.IsAbs`), and no
 /// `shared`/`rshared` on a gofer bind.
-pub fn validate_mount(m: &Mount) -> Result<()> {
+pub fn validate_mount(m: &SpecMount) -> Result<()> {
     if !m.destination.starts_with('/') {
         return Err(Error::msg(format!(
-            "Mount.Destination must be an absolute path: {}",
+            "SpecMount.Destination must be an absolute path: {}",
             m.go_v_ptr()
         )));
     }
@@ -119,7 +119,7 @@ pub struct SpecFacts {
     pub selinux_label: String,
     pub apparmor_profile: String,
     pub rootfs_propagation: String,
-    pub mounts: Vec<Mount>,
+    pub mounts: Vec<SpecMount>,
     pub annotations: BTreeMap<String, String>,
 }
 
@@ -149,14 +149,14 @@ impl SpecFacts {
                 .as_ref()
                 .and_then(|l| l.rootfs_propagation().clone())
                 .unwrap_or_default(),
-            mounts: Mount::from_spec(spec).unwrap_or_default(),
+            mounts: SpecMount::from_spec(spec).unwrap_or_default(),
             annotations: super::hints::annotations_of(spec),
         }
     }
 }
 
 /// `ValidateSpec` from `Spec.Root.Path must be defined` on, in its order.
-pub fn validate_spec(s: &SpecFacts, conf: &Config, log: &mut Log) -> Result<()> {
+pub fn validate_spec(s: &SpecFacts, conf: &RunscConfig, log: &mut Log) -> Result<()> {
     if s.root_path.is_empty() {
         return Err(Error::msg(format!(
             "Spec.Root.Path must be defined: &{{Path: Readonly:{}}}",
@@ -211,7 +211,7 @@ mod tests {
         }
     }
 
-    fn check(s: &SpecFacts, conf: &Config) -> std::result::Result<(), String> {
+    fn check(s: &SpecFacts, conf: &RunscConfig) -> std::result::Result<(), String> {
         validate_spec(s, conf, &mut Log::default()).map_err(|e| e.to_string())
     }
 
@@ -219,12 +219,12 @@ mod tests {
     /// path on, with whole texts.
     #[test]
     fn test_spec_invalid() {
-        let conf = Config::default();
+        let conf = RunscConfig::default();
         let mut s = facts();
-        s.mounts = vec![Mount {
+        s.mounts = vec![SpecMount {
             source: "src".into(),
             destination: "/dst".into(),
-            ..Mount::default()
+            ..SpecMount::default()
         }];
         assert_eq!(check(&s, &conf), Ok(()));
         // "valid+warning"
@@ -251,23 +251,23 @@ mod tests {
         );
         // "relative mount destination"
         let mut s = facts();
-        s.mounts = vec![Mount {
+        s.mounts = vec![SpecMount {
             source: "src".into(),
             destination: "dst".into(),
-            ..Mount::default()
+            ..SpecMount::default()
         }];
         assert_eq!(
             check(&s, &conf),
-            Err("Mount.Destination must be an absolute path: &{dst  src [] [] []}".into())
+            Err("SpecMount.Destination must be an absolute path: &{dst  src [] [] []}".into())
         );
         // "invalid mount option"
         let mut s = facts();
-        s.mounts = vec![Mount {
+        s.mounts = vec![SpecMount {
             source: "/src".into(),
             destination: "/dst".into(),
             typ: "bind".into(),
             options: Some(vec!["shared".into()]),
-            ..Mount::default()
+            ..SpecMount::default()
         }];
         assert_eq!(
             check(&s, &conf),
@@ -286,9 +286,9 @@ mod tests {
         // The three rootfs tar cases.
         let mut s = facts();
         s.annotations.insert(ROOTFS_UPPER_TAR.into(), "foo".into());
-        let allow = Config {
+        let allow = RunscConfig {
             allow_rootfs_tar_annotation: true,
-            ..Config::default()
+            ..RunscConfig::default()
         };
         assert_eq!(check(&s, &allow), Ok(()));
         assert_eq!(
@@ -307,7 +307,7 @@ mod tests {
 
     #[test]
     fn container_type_checks() {
-        let conf = Config::default();
+        let conf = RunscConfig::default();
         let mut s = facts();
         s.annotations
             .insert(CONTAINER_TYPE.into(), "container".into());
@@ -348,7 +348,7 @@ mod tests {
             ("rootfs", "p")
         );
         assert_eq!(
-            check(&s, &Config::default()),
+            check(&s, &RunscConfig::default()),
             Err("root mount propagation option must specify private or slave: \"rshared\"".into())
         );
     }

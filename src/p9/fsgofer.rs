@@ -12,7 +12,7 @@ use super::client::{ClientState, Rpc};
 use super::host::HostFs;
 use super::log::{Exchange, LogEntry, MessageLog};
 use super::messages::{decode_frame, Message};
-use super::server::{AttachPoint, Server, Session};
+use super::server::{AttachPoint, ConnState, Server};
 use super::transport::{pump, Duplex};
 use crate::errno::Errno;
 
@@ -27,7 +27,7 @@ pub struct Connection {
     pub attach_index: usize,
     /// The sandbox-side fd number (`rfdno` = `wfdno`).
     pub fd: i32,
-    pub session: Session,
+    pub session: ConnState,
     pub duplex: Duplex,
     pub client: ClientState,
     /// Exchanges made on this connection (the log keeps only the newest of
@@ -75,7 +75,7 @@ impl Gofer {
             id,
             attach_index,
             fd,
-            session: Session::new(attach_index),
+            session: ConnState::new(attach_index),
             duplex: Duplex::default(),
             client: ClientState::default(),
             exchanges: 0,

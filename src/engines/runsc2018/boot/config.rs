@@ -37,24 +37,24 @@ impl FileAccess {
 
 /// `boot.Config`, the fields fs.go reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Config {
+pub struct BootConfig {
     /// `--overlay`: a tmpfs upper over the root and over writable binds.
     pub overlay: bool,
     /// `--file-access`.
     pub file_access: FileAccess,
 }
 
-impl Default for Config {
+impl Default for BootConfig {
     /// runsc's command-line defaults: no overlay, exclusive file access.
     fn default() -> Self {
-        Config {
+        BootConfig {
             overlay: false,
             file_access: FileAccess::Exclusive,
         }
     }
 }
 
-impl Config {
+impl BootConfig {
     /// `runsc/main.go` refuses `--overlay` with `--file-access=shared`; fs.go
     /// itself does not check this.
     pub fn validate_cli(&self) -> Result<()> {

@@ -3,7 +3,7 @@
 //! `setExecutablePath` (630-638) and `destroyContainerFS` (642-709).
 
 use super::compile::compile_mounts;
-use super::config::Config;
+use super::config::BootConfig;
 use super::decisions::{Event, Recorder};
 use super::fds::FdDispenser;
 use super::namespace::{
@@ -23,7 +23,7 @@ use crate::vfs::{clean, Ctx, DirentId, Vfs};
 pub fn setup_container_fs(
     vfs: &mut Vfs,
     spec: &SpecView,
-    conf: &Config,
+    conf: &BootConfig,
     fds: &mut FdDispenser,
     cid: Option<&str>,
     rec: &mut Recorder,

@@ -2,7 +2,7 @@
 //! (fs.go:254-289), `p9MountOptions` (356-367), `parseAndFilterOptions`
 //! (371-393), `mountDevice` (397-405) and `mountFlags` (464-479).
 
-use super::config::{Config, FileAccess};
+use super::config::{BootConfig, FileAccess};
 use super::decisions::{Event, Recorder};
 use super::fds::FdDispenser;
 use super::MountSpec;
@@ -24,7 +24,7 @@ pub struct MountNameAndOptions {
 /// `getMountNameAndOptions(conf, m, fds)`. A `bind` consumes one FD whether
 /// or not it has a source, and running out is fatal (runsc panics).
 pub fn get_mount_name_and_options(
-    conf: &Config,
+    conf: &BootConfig,
     m: &MountSpec,
     fds: &mut FdDispenser,
     rec: &mut Recorder,
@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn names_and_options_per_type() {
-        let conf = Config {
+        let conf = BootConfig {
             overlay: true,
             file_access: FileAccess::Exclusive,
         };

@@ -6,7 +6,7 @@
 //! in `decisions.rs` and `describe.rs`.
 
 use super::compile::{compile_mounts, CompiledMount};
-use super::config::Config;
+use super::config::BootConfig;
 use super::decisions::{Event, Origin, Recorder};
 use super::fds::FdDispenser;
 use super::options::{
@@ -58,7 +58,7 @@ impl MountList {
 pub fn create_mount_namespace(
     vfs: &mut Vfs,
     spec: &SpecView,
-    conf: &Config,
+    conf: &BootConfig,
     fds: &mut FdDispenser,
     rec: &mut Recorder,
 ) -> Result<DirentId> {
@@ -99,7 +99,7 @@ pub fn create_mount_namespace(
 pub fn create_root_mount(
     vfs: &mut Vfs,
     spec: &SpecView,
-    conf: &Config,
+    conf: &BootConfig,
     fds: &mut FdDispenser,
     mounts: Option<&MountList>,
     rec: &mut Recorder,
@@ -166,7 +166,7 @@ pub fn add_overlay(
 /// decision to fill is the recorder's current one.
 pub fn mount_submount(
     vfs: &mut Vfs,
-    conf: &Config,
+    conf: &BootConfig,
     root: DirentId,
     fds: &mut FdDispenser,
     m: &MountSpec,

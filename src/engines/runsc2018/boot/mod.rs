@@ -15,7 +15,7 @@ mod spec;
 mod subtargets;
 
 pub use compile::{compile_mounts, is_9p_mount, is_supported_dev_mount, CompiledMount};
-pub use config::{Config, FileAccess};
+pub use config::{BootConfig, FileAccess};
 pub use container::{
     destroy_container_fs, get_path, set_executable_path, setup_container_fs, validate_id,
 };
@@ -79,7 +79,7 @@ pub const PORT: &[Port] = &[
     Port { go: "setExecutablePath", rust: "boot::set_executable_path", file: FS_GO, lines: (630, 638) },
     Port { go: "destroyContainerFS", rust: "boot::destroy_container_fs", file: FS_GO, lines: (642, 709) },
     Port { go: "specutils.IsSupportedDevMount", rust: "boot::is_supported_dev_mount", file: "runsc/specutils/specutils.go", lines: (296, 316) },
-    Port { go: "runsc/container", rust: "hostfs", file: "runsc/container/fs.go", lines: (1, 0) },
+    Port { go: "runsc/container", rust: "runsc2018::container_fs", file: "runsc/container/fs.go", lines: (1, 0) },
 ];
 
 /// The table entry of a Go function.
@@ -150,7 +150,7 @@ mod tests {
             {"destination":"/n","type":"none"}]}"#;
         let scenario = format!(r#"{{"spec":{spec},"config":{{"overlay":true}}}}"#);
         let s = crate::scenario::Scenario::from_json(&scenario).unwrap();
-        let sb = crate::sandbox::Sandbox::from_scenario(&s).unwrap();
+        let sb = crate::engines::runsc2018::loader::Loader::from_scenario(&s).unwrap();
         let mut named: Vec<&str> = sb
             .rec
             .decisions

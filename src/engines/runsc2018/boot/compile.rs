@@ -197,7 +197,7 @@ mod tests {
         assert_eq!(rec.decisions.len(), 2);
         assert_eq!(
             rec.decisions[1].outcome,
-            crate::boot::decisions::Outcome::Dropped
+            crate::engines::runsc2018::boot::decisions::Outcome::Dropped
         );
     }
 

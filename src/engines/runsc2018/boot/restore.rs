@@ -2,7 +2,7 @@
 //! (fs.go:434-462): the mount arguments a checkpoint restore would replay.
 
 use super::compile::compile_mounts;
-use super::config::Config;
+use super::config::BootConfig;
 use super::decisions::Recorder;
 use super::fds::FdDispenser;
 use super::namespace::ROOT_DEVICE;
@@ -30,7 +30,7 @@ pub struct RestoreEnvironment {
 /// `addRestoreMount`: unknown types are skipped ("Fix this when we support
 /// all the mount types", fs.go:416).
 fn add_restore_mount(
-    conf: &Config,
+    conf: &BootConfig,
     renv: &mut RestoreEnvironment,
     m: &super::MountSpec,
     fds: &mut FdDispenser,
@@ -54,7 +54,7 @@ fn add_restore_mount(
 /// from `mountFlags` without the read-only lower `--overlay` forces live.
 pub fn create_restore_environment(
     spec: &SpecView,
-    conf: &Config,
+    conf: &BootConfig,
     fds: &mut FdDispenser,
     rec: &mut Recorder,
 ) -> Result<RestoreEnvironment> {

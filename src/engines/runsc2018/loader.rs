@@ -2,14 +2,16 @@
 //! matter): build a sandbox from a scenario, run steps, and produce the
 //! report, the mount tree and the 9P logs.
 
-use crate::boot::{
+use crate::engines::runsc2018::boot::{
     create_restore_environment, destroy_container_fs, errorf, set_executable_path,
-    setup_container_fs, validate_id, Config, Decision, FdDispenser, Origin, Outcome, Recorder,
+    setup_container_fs, validate_id, BootConfig, Decision, FdDispenser, Origin, Outcome, Recorder,
     RestoreEnvironment, SpecView,
+};
+use crate::engines::runsc2018::container_fs::{
+    check_setup_limits, setup_gofer, setup_gofer_on, GoferSetup,
 };
 use crate::error::{Error, Result};
 use crate::fs::{mountinfo_text, mounts_text};
-use crate::hostfs::{check_setup_limits, setup_gofer, setup_gofer_on, GoferSetup};
 use crate::p9::host::HostFs;
 use crate::p9::log::LogEntry;
 use crate::scenario::{AddContainer, HostInput, Scenario, Step};
@@ -34,7 +36,7 @@ pub struct Container {
 /// The restore environment as the report shows it.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct RestoreReport {
-    pub mount_sources: BTreeMap<String, Vec<crate::boot::MountArgs>>,
+    pub mount_sources: BTreeMap<String, Vec<crate::engines::runsc2018::boot::MountArgs>>,
     pub fds_consumed: Vec<i32>,
     pub error: Option<String>,
     pub fatal: bool,
@@ -103,9 +105,9 @@ pub struct Report {
 }
 
 /// A simulated sandbox.
-pub struct Sandbox {
+pub struct Loader {
     pub vfs: Vfs,
-    pub config: Config,
+    pub config: BootConfig,
     /// The root container's spec (bind destinations as runsc rewrote them).
     pub spec: SpecView,
     pub rec: Recorder,
@@ -129,19 +131,19 @@ fn lines(text: &str) -> Vec<String> {
     text.lines().map(str::to_string).collect()
 }
 
-impl Sandbox {
+impl Loader {
     /// Sets up the root container (`setupContainerFS`, root branch) on the
     /// host tree the scenario describes and computes the restore
     /// environment. Setup errors are kept, not returned: a failed setup is
     /// still something to report and look at.
     pub fn new(
         spec: &SpecView,
-        config: Config,
+        config: BootConfig,
         host: Option<&HostInput>,
         gofer_fds: Option<&[i32]>,
-    ) -> Result<Sandbox> {
+    ) -> Result<Loader> {
         let setup = setup_gofer(spec, host, gofer_fds, 3)?;
-        let mut sb = Sandbox::boot(setup, config);
+        let mut sb = Loader::boot(setup, config);
         sb.compute_restore();
         Ok(sb)
     }
@@ -153,16 +155,16 @@ impl Sandbox {
     /// times against the kernel.
     pub fn boot_on_host(
         spec: &SpecView,
-        config: Config,
+        config: BootConfig,
         host: HostFs,
         gofer_fds: Option<&[i32]>,
-    ) -> Result<Sandbox> {
+    ) -> Result<Loader> {
         check_setup_limits(spec, gofer_fds)?;
         let setup = setup_gofer_on(spec, host, gofer_fds, 3)?;
-        Ok(Sandbox::boot(setup, config))
+        Ok(Loader::boot(setup, config))
     }
 
-    fn boot(setup: GoferSetup, config: Config) -> Sandbox {
+    fn boot(setup: GoferSetup, config: BootConfig) -> Loader {
         let GoferSetup {
             gofer,
             spec,
@@ -172,7 +174,7 @@ impl Sandbox {
         let mut vfs = Vfs::new();
         vfs.gofers.add(gofer);
         let next_fd = fds.iter().copied().max().unwrap_or(2).saturating_add(1);
-        let mut sb = Sandbox {
+        let mut sb = Loader {
             vfs,
             config,
             spec,
@@ -200,8 +202,8 @@ impl Sandbox {
     }
 
     /// Builds a sandbox from a scenario and runs its steps.
-    pub fn from_scenario(s: &Scenario) -> Result<Sandbox> {
-        let mut sb = Sandbox::new(&s.spec, s.config, s.host.as_ref(), s.gofer_fds.as_deref())?;
+    pub fn from_scenario(s: &Scenario) -> Result<Loader> {
+        let mut sb = Loader::new(&s.spec, s.config, s.host.as_ref(), s.gofer_fds.as_deref())?;
         // A runsc panic kills the sandbox: nothing after it runs.
         let mut dead = sb
             .setup_error

@@ -2,10 +2,10 @@
 //! runsc's host-side preparation of bind destinations
 //! (`runsc/container/fs.go setupFS`, `resolveSymlinks`).
 
-use crate::boot::{is_9p_mount, SpecView};
+use crate::engines::runsc2018::boot::{is_9p_mount, SpecView};
 use crate::errno::Errno;
 use crate::error::{Error, Result};
-use crate::p9::gofer::Gofer;
+use crate::p9::fsgofer::Gofer;
 use crate::p9::host::{HostFs, ROOT_INO};
 use crate::scenario::{HostInput, HostNodeInput};
 use crate::vfs::clean;

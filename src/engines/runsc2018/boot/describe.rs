@@ -122,7 +122,7 @@ fn layer(role: &str, m: &MountSource, detail: String) -> Layer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::boot::{add_overlay, add_submount_overlay};
+    use crate::engines::runsc2018::boot::{add_overlay, add_submount_overlay};
     use crate::vfs::MountSourceFlags;
 
     fn roles(layers: &[Layer]) -> Vec<(&str, &str, &str)> {
