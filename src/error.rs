@@ -17,6 +17,16 @@ pub struct Error {
     fatal: bool,
 }
 
+/// A limit's error keeps its text and carries the errno the limit names.
+impl From<crate::limits::Exceeded> for Error {
+    fn from(e: crate::limits::Exceeded) -> Error {
+        match e.limit.errno.and_then(Errno::from_name) {
+            Some(errno) => Error::with_errno(errno, e.text),
+            None => Error::msg(e.text),
+        }
+    }
+}
+
 /// The crate-wide result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 

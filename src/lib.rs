@@ -17,6 +17,7 @@ pub mod playground;
 pub mod scenario;
 pub mod shell;
 pub mod tree;
+pub mod util;
 pub mod vfs;
 #[cfg(target_arch = "wasm32")]
 pub mod web;

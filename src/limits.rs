@@ -4,7 +4,8 @@
 //! listens on sockets, so every input-driven quantity has a bound here. Each
 //! limit has a name (the constant's name, which also appears in its error
 //! text), a default generous enough for real specs (100 000 mounts work),
-//! and one error constructor, [`exceeded`], so every limit reads the same:
+//! and one typed [`Limit`] whose [`Limit::check`] makes its error, so every
+//! limit reads the same:
 //!
 //! ```text
 //! spec.mounts: 1000001 mounts is over the limit MAX_MOUNTS (1000000)
@@ -14,9 +15,12 @@
 //! traversals, runsc's 255 host symlink follows, 9P's 4 MiB msize) keep
 //! their values and their own errno texts; they are listed here so the
 //! whole set can be read at once.
+//!
+//! This module names no other module of the crate: every number is defined
+//! here and the VFS, the 9P code, the engines and the shell import it. A
+//! limit's error is an [`Exceeded`] (its text and the errno the limit fails
+//! with, by name), which the `error` module turns into the crate's error.
 
-use crate::errno::Errno;
-use crate::error::Error;
 
 /// Largest scenario (or bare OCI spec) text accepted, in bytes: a pasted file
 /// cannot exhaust memory (the CLI reads at most one byte more). Error:
@@ -34,8 +38,9 @@ pub const MAX_SCENARIO_BYTES: usize = 64 << 20;
 pub const MAX_MOUNTS: usize = 400_000;
 
 /// Longest mount destination, host-tree path or symlink target, in bytes
-/// (Linux `PATH_MAX`, the NUL included, so 4095 bytes of text fit).
-pub const MAX_PATH_BYTES: usize = crate::vfs::PATH_MAX;
+/// (Linux `PATH_MAX`, the NUL included, so 4095 bytes of text fit): also
+/// the longest path a VFS syscall accepts.
+pub const MAX_PATH_BYTES: usize = 4096;
 
 /// Most components in a mount destination or host-tree path. `PATH_MAX`
 /// alone allows 2048 (`a/a/a/...`); real specs use a handful.
@@ -44,11 +49,12 @@ pub const MAX_PATH_DEPTH: usize = 256;
 /// Longest single path component (Linux `NAME_MAX`): ENAMETOOLONG, from the
 /// VFS and from the gofer's host tree (every 9P name). Symlink targets in
 /// the host tree are bounded by [`MAX_PATH_BYTES`]` - 1` (ENAMETOOLONG).
-pub const MAX_NAME_BYTES: usize = crate::vfs::NAME_MAX;
+pub const MAX_NAME_BYTES: usize = 255;
 
 /// Symlinks followed while resolving one path inside the sandbox
-/// (`linux.MaxSymlinkTraversals`): ELOOP, from the VFS.
-pub const MAX_SYMLINK_TRAVERSALS: u32 = crate::vfs::MAX_SYMLINK_TRAVERSALS;
+/// (`linux.MaxSymlinkTraversals`): ELOOP, from the VFS (also the budget of
+/// executable lookup).
+pub const MAX_SYMLINK_TRAVERSALS: u32 = 40;
 
 /// Symlinks runsc's `resolveSymlinks` follows on the host for one bind
 /// destination (`runsc/container/fs.go`): ELOOP `too many symlinks to follow`.
@@ -86,15 +92,20 @@ pub const MAX_CONTAINERS: usize = 10_000;
 /// Most gofer FDs a scenario (or a container step) lists in `gofer_fds`.
 pub const MAX_GOFER_FDS: usize = MAX_MOUNTS + 1;
 
-/// Largest 9P msize a Tversion may ask for (gVisor's `maximumLength`):
-/// Tversion answers EINVAL above it, as gVisor's `Tversion.handle` does,
-/// instead of negotiating down, so a Linux mount with `msize=8M` fails
-/// (use `msize` of at most 4 MiB).
-pub const MAX_MSIZE: u32 = crate::p9::version::MAX_MSIZE;
+/// Largest 9P msize a Tversion may ask for, and the largest frame either
+/// side accepts (gVisor's `maximumLength`, 4 MiB): Tversion answers EINVAL
+/// above it, as gVisor's `Tversion.handle` does, instead of negotiating
+/// down, so a Linux mount with `msize=8M` fails (use `msize` of at most
+/// 4 MiB).
+pub const MAX_MSIZE: u32 = 4 * 1024 * 1024;
 
-/// Smallest msize the client accepts (`ErrMessageTooLarge` at or below the
-/// largest fixed-size message).
-pub const MIN_MSIZE: u32 = crate::p9::version::MIN_MSIZE;
+/// Smallest msize the server and the client accept. gVisor 2018 accepts
+/// any nonzero msize and its client refuses one at or below the largest
+/// fixed-size message (`ErrMessageTooLarge`); we refuse below one page
+/// (Linux's v9fs floor), which leaves room for every fixed-size reply
+/// (Rwalkgetattr with 16 qids is 375 bytes) and a useful Rread/Rreaddir
+/// payload.
+pub const MIN_MSIZE: u32 = 4096;
 
 /// Fids one in-memory gofer connection may hold: EMFILE.
 pub const MAX_FIDS: usize = 1 << 16;
@@ -138,7 +149,7 @@ pub const MAX_LOG_ENTRIES: usize = 1024;
 pub const MAX_SHELL_LINE: usize = 64 * 1024;
 
 /// Most output one shell command prints; longer output is cut with
-/// [`truncated_marker`].
+/// [`Limit::truncated_marker`].
 pub const MAX_SHELL_OUTPUT: usize = 1 << 20;
 
 /// Most bytes of step outputs and host file contents one report holds
@@ -151,102 +162,217 @@ pub const MAX_REPORT_BYTES: usize = 64 << 20;
 /// Most entries `tree` lists.
 pub const MAX_TREE_ENTRIES: usize = 10_000;
 
-/// The error for a limit: `<at>: <got> <unit> is over the limit <NAME> (<max>)`.
-pub fn exceeded(
-    at: impl std::fmt::Display,
-    got: impl std::fmt::Display,
-    unit: &str,
-    name: &str,
-    max: impl std::fmt::Display,
-) -> Error {
-    Error::msg(exceeded_text(at, got, unit, name, max))
+/// One resource limit as a value: the constant's name (which its error
+/// text shows), its bound, the unit its count is in, and the errno its
+/// error carries (by name, e.g. `ENAMETOOLONG`; `None` for input errors).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limit {
+    pub name: &'static str,
+    pub max: u64,
+    pub unit: &'static str,
+    pub errno: Option<&'static str>,
 }
 
-/// [`exceeded`] carrying an errno (for limits met inside a file operation).
-pub fn exceeded_errno(
-    errno: Errno,
-    at: impl std::fmt::Display,
-    got: impl std::fmt::Display,
-    unit: &str,
-    name: &str,
-    max: impl std::fmt::Display,
-) -> Error {
-    Error::with_errno(errno, exceeded_text(at, got, unit, name, max))
+/// A limit's error: the limit and its whole text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Exceeded {
+    pub limit: Limit,
+    pub text: String,
 }
 
-/// The one wording every limit error uses.
-pub fn exceeded_text(
-    at: impl std::fmt::Display,
-    got: impl std::fmt::Display,
-    unit: &str,
-    name: &str,
-    max: impl std::fmt::Display,
-) -> String {
-    format!("{at}: {}", over_text(got, unit, name, max))
+impl std::fmt::Display for Exceeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
-/// What stands where output was cut at a limit:
-/// `[output truncated: over the limit NAME (MAX bytes)]`.
-pub fn truncated_marker(name: &str, max: usize) -> String {
-    format!("[output truncated: over the limit {name} ({max} bytes)]")
+impl std::error::Error for Exceeded {}
+
+impl From<Exceeded> for String {
+    fn from(e: Exceeded) -> String {
+        e.text
+    }
 }
 
-/// [`exceeded_text`] without the place (for errors a caller prefixes).
-pub fn over_text(
-    got: impl std::fmt::Display,
-    unit: &str,
-    name: &str,
-    max: impl std::fmt::Display,
-) -> String {
-    format!("{got} {unit} is over the limit {name} ({max})")
+impl Limit {
+    /// Whether `got` is over the bound (a count too large for `u64` is).
+    pub fn is_over<N: TryInto<u64>>(&self, got: N) -> bool {
+        got.try_into().map_or(true, |g| g > self.max)
+    }
+
+    /// `Err(<at>: <got> <unit> is over the limit <NAME> (<max>))` when
+    /// `got` is over the bound.
+    pub fn check<N>(&self, at: impl std::fmt::Display, got: N) -> Result<(), Exceeded>
+    where
+        N: TryInto<u64> + std::fmt::Display + Copy,
+    {
+        if self.is_over(got) {
+            return Err(self.exceeded(at, got));
+        }
+        Ok(())
+    }
+
+    /// The error, with `got` shown as given:
+    /// `<at>: <got> <unit> is over the limit <NAME> (<max>)`.
+    pub fn exceeded(&self, at: impl std::fmt::Display, got: impl std::fmt::Display) -> Exceeded {
+        self.with_text(format!("{at}: {}", self.over_text(got)))
+    }
+
+    /// The error when a budget is spent and the count seen is not the
+    /// input's size: `<at>: more than <max> <unit> is over the limit ...`.
+    pub fn spent(&self, at: impl std::fmt::Display) -> Exceeded {
+        self.exceeded(at, format_args!("more than {}", self.max))
+    }
+
+    /// [`Limit::exceeded`] without the place (for errors a caller prefixes).
+    pub fn over(&self, got: impl std::fmt::Display) -> Exceeded {
+        self.with_text(self.over_text(got))
+    }
+
+    /// What stands where output was cut at this limit:
+    /// `[output truncated: over the limit NAME (MAX bytes)]`.
+    pub fn truncated_marker(&self) -> String {
+        format!(
+            "[output truncated: over the limit {} ({} {})]",
+            self.name, self.max, self.unit
+        )
+    }
+
+    /// The one wording every limit error uses.
+    fn over_text(&self, got: impl std::fmt::Display) -> String {
+        format!(
+            "{got} {} is over the limit {} ({})",
+            self.unit, self.name, self.max
+        )
+    }
+
+    fn with_text(&self, text: String) -> Exceeded {
+        Exceeded { limit: *self, text }
+    }
 }
+
+/// A typed [`Limit`] named after the constant it bounds, so the name its
+/// errors show is the constant's own.
+macro_rules! limit {
+    ($(#[$doc:meta])* $typed:ident = $name:ident, $unit:literal, $errno:expr) => {
+        limit!($(#[$doc])* $typed = $name as u64, stringify!($name), $unit, $errno);
+    };
+    ($(#[$doc:meta])* $typed:ident = $max:expr, $name:expr, $unit:literal, $errno:expr) => {
+        $(#[$doc])*
+        pub const $typed: Limit = Limit {
+            name: $name,
+            max: $max,
+            unit: $unit,
+            errno: $errno,
+        };
+    };
+}
+
+limit!(
+    /// [`MAX_SCENARIO_BYTES`].
+    SCENARIO_BYTES = MAX_SCENARIO_BYTES, "bytes", None
+);
+limit!(
+    /// [`MAX_MOUNTS`].
+    MOUNTS = MAX_MOUNTS, "mounts", None
+);
+limit!(
+    /// [`MAX_PATH_BYTES`]: shown as the longest text accepted (the NUL
+    /// takes the last byte).
+    PATH_BYTES = MAX_PATH_BYTES as u64 - 1, "MAX_PATH_BYTES", "bytes", Some("ENAMETOOLONG")
+);
+limit!(
+    /// [`MAX_PATH_DEPTH`].
+    PATH_DEPTH = MAX_PATH_DEPTH, "components", Some("ENAMETOOLONG")
+);
+limit!(
+    /// [`MAX_HOST_SYMLINK_LOOKUPS`].
+    HOST_SYMLINK_LOOKUPS = MAX_HOST_SYMLINK_LOOKUPS, "lookups", Some("ELOOP")
+);
+limit!(
+    /// [`MAX_FILE_SIZE`].
+    FILE_SIZE = MAX_FILE_SIZE, "bytes", Some("EFBIG")
+);
+limit!(
+    /// [`MAX_HOST_BYTES`] (a host tree's own capacity may be set lower).
+    HOST_BYTES = MAX_HOST_BYTES, "bytes", Some("ENOSPC")
+);
+limit!(
+    /// [`MAX_STEPS`].
+    STEPS = MAX_STEPS, "steps", None
+);
+limit!(
+    /// [`MAX_CONTAINERS`].
+    CONTAINERS = MAX_CONTAINERS, "containers", None
+);
+limit!(
+    /// [`MAX_GOFER_FDS`].
+    GOFER_FDS = MAX_GOFER_FDS, "FDs", None
+);
+limit!(
+    /// [`MAX_SHELL_LINE`].
+    SHELL_LINE = MAX_SHELL_LINE, "bytes", Some("E2BIG")
+);
+limit!(
+    /// [`MAX_SHELL_OUTPUT`].
+    SHELL_OUTPUT = MAX_SHELL_OUTPUT, "bytes", None
+);
+limit!(
+    /// [`MAX_REPORT_BYTES`].
+    REPORT_BYTES = MAX_REPORT_BYTES, "bytes", None
+);
 
 /// Checks a path given as input (a mount destination, a host-tree path, a
 /// symlink target): at most [`MAX_PATH_BYTES`]` - 1` bytes and
 /// [`MAX_PATH_DEPTH`] components.
-pub fn check_path(at: impl std::fmt::Display, path: &str) -> Result<(), Error> {
-    if path.len() >= MAX_PATH_BYTES {
-        return Err(exceeded_errno(
-            Errno::ENAMETOOLONG,
-            at,
-            path.len(),
-            "bytes",
-            "MAX_PATH_BYTES",
-            MAX_PATH_BYTES - 1,
-        ));
-    }
+pub fn check_path(at: impl std::fmt::Display, path: &str) -> Result<(), Exceeded> {
+    PATH_BYTES.check(&at, path.len())?;
     let depth = path.split('/').filter(|c| !c.is_empty()).count();
-    if depth > MAX_PATH_DEPTH {
-        return Err(exceeded_errno(
-            Errno::ENAMETOOLONG,
-            at,
-            depth,
-            "components",
-            "MAX_PATH_DEPTH",
-            MAX_PATH_DEPTH,
-        ));
-    }
-    Ok(())
+    PATH_DEPTH.check(at, depth)
+}
+
+// Tests sit at the top level: a test module would have to name this one
+// by a path, and this module names none.
+#[cfg(test)]
+#[test]
+fn path_limits_name_themselves() {
+    assert!(check_path("x", "/a/b").is_ok());
+    let long = format!("/{}", "a".repeat(MAX_PATH_BYTES));
+    let e = check_path("spec.mounts[0].destination", &long).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "spec.mounts[0].destination: 4097 bytes is over the limit MAX_PATH_BYTES (4095)"
+    );
+    assert_eq!(e.limit.errno, Some("ENAMETOOLONG"));
+    let deep = "/a".repeat(MAX_PATH_DEPTH + 1);
+    assert_eq!(
+        check_path("p", &deep).unwrap_err().to_string(),
+        "p: 257 components is over the limit MAX_PATH_DEPTH (256)"
+    );
+    // Exactly at the bounds is accepted.
+    assert!(check_path("p", &"a".repeat(MAX_PATH_BYTES - 1)).is_ok());
+    assert!(check_path("p", &"/a".repeat(MAX_PATH_DEPTH)).is_ok());
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn path_limits_name_themselves() {
-        assert!(check_path("x", "/a/b").is_ok());
-        let long = format!("/{}", "a".repeat(MAX_PATH_BYTES));
-        assert_eq!(
-            check_path("spec.mounts[0].destination", &long)
-                .unwrap_err()
-                .to_string(),
-            "spec.mounts[0].destination: 4097 bytes is over the limit MAX_PATH_BYTES (4095)"
-        );
-        let deep = "/a".repeat(MAX_PATH_DEPTH + 1);
-        assert_eq!(
-            check_path("p", &deep).unwrap_err().to_string(),
-            "p: 257 components is over the limit MAX_PATH_DEPTH (256)"
-        );
-    }
+#[test]
+fn typed_limits_keep_their_wording() {
+    assert_eq!(
+        SCENARIO_BYTES.spent("scenario").to_string(),
+        "scenario: more than 67108864 bytes is over the limit MAX_SCENARIO_BYTES (67108864)"
+    );
+    assert_eq!(
+        REPORT_BYTES.truncated_marker(),
+        "[output truncated: over the limit MAX_REPORT_BYTES (67108864 bytes)]"
+    );
+    assert_eq!(
+        PATH_DEPTH.over(300).to_string(),
+        "300 components is over the limit MAX_PATH_DEPTH (256)"
+    );
+    assert!(STEPS.check("steps", MAX_STEPS).is_ok());
+    assert_eq!(
+        STEPS.check("steps", MAX_STEPS + 1).unwrap_err().text,
+        "steps: 100001 steps is over the limit MAX_STEPS (100000)"
+    );
+    assert!(FILE_SIZE.is_over(u128::MAX));
 }

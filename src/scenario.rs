@@ -160,13 +160,7 @@ impl Scenario {
         if text.len() > MAX_SCENARIO_BYTES {
             // "more than", not the length: the CLI reads at most the limit
             // plus one byte, so the length seen is not the input's size.
-            return Err(limits::exceeded(
-                "scenario",
-                format!("more than {MAX_SCENARIO_BYTES}"),
-                "bytes",
-                "MAX_SCENARIO_BYTES",
-                MAX_SCENARIO_BYTES,
-            ));
+            return Err(limits::SCENARIO_BYTES.spent("scenario").into());
         }
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| Error::msg(format!("invalid JSON: {e}")))?;
@@ -227,15 +221,7 @@ impl Scenario {
         if let Some(fa) = &input.config.file_access {
             config.file_access = FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
         }
-        if input.steps.len() > limits::MAX_STEPS {
-            return Err(limits::exceeded(
-                "steps",
-                input.steps.len(),
-                "steps",
-                "MAX_STEPS",
-                limits::MAX_STEPS,
-            ));
-        }
+        limits::STEPS.check("steps", input.steps.len())?;
         check_gofer_fds("gofer_fds", input.gofer_fds.as_deref())?;
         check_host("host", input.host.as_ref())?;
         let spec = SpecView::from_oci(&input.spec);
@@ -248,15 +234,8 @@ impl Scenario {
                 (Some(ContainerField::Op(op)), None, None) => match (op.add, op.destroy) {
                     (Some(a), None) => {
                         containers += 1;
-                        if containers > limits::MAX_CONTAINERS {
-                            return Err(limits::exceeded(
-                                format!("steps[{i}].container.add"),
-                                containers,
-                                "containers",
-                                "MAX_CONTAINERS",
-                                limits::MAX_CONTAINERS,
-                            ));
-                        }
+                        limits::CONTAINERS
+                            .check(format_args!("steps[{i}].container.add"), containers)?;
                         let at = format!("steps[{i}].container.add");
                         let spec = SpecView::from_oci(&a.spec);
                         spec.check_limits(&format!("{at}.spec"))?;
@@ -309,14 +288,8 @@ impl Scenario {
 /// At most [`limits::MAX_GOFER_FDS`] FDs.
 fn check_gofer_fds(at: &str, fds: Option<&[i32]>) -> Result<()> {
     match fds {
-        Some(f) if f.len() > limits::MAX_GOFER_FDS => Err(limits::exceeded(
-            at,
-            f.len(),
-            "FDs",
-            "MAX_GOFER_FDS",
-            limits::MAX_GOFER_FDS,
-        )),
-        _ => Ok(()),
+        Some(f) => Ok(limits::GOFER_FDS.check(at, f.len())?),
+        None => Ok(()),
     }
 }
 

@@ -4,7 +4,8 @@
 
 use crate::engines::runsc2018::boot::{Decision, Layer};
 use crate::engines::runsc2018::loader::Loader;
-use crate::vfs::{FastMap, MountSourceFlags};
+use crate::util::FastMap;
+use crate::vfs::MountSourceFlags;
 use serde::Serialize;
 use std::fmt::Write;
 

@@ -10,7 +10,7 @@
 //! front are all UTF-8, and the server answers a non-UTF-8 9P name with EINVAL.
 
 use crate::errno::Errno;
-use crate::vfs::FastMap;
+use crate::util::FastMap;
 use std::collections::BTreeMap;
 
 /// An inode number; stable for the node's life and never reused.

@@ -123,15 +123,18 @@ fn read_within_budget(
 ) -> std::result::Result<Vec<u8>, String> {
     let at = path.display();
     let left = host.capacity.saturating_sub(host.used_bytes());
-    let too_big =
-        |got: String| limits::exceeded_text(&at, got, "bytes", "MAX_FILE_SIZE", MAX_FILE_SIZE);
+    let too_big = |got: String| limits::FILE_SIZE.exceeded(&at, got).text;
     if size > MAX_FILE_SIZE {
         return Err(too_big(size.to_string()));
     }
     let over_budget = |got: String| {
         format!(
             "{}: {left} bytes left",
-            limits::exceeded_text(&at, got, "bytes", "MAX_HOST_BYTES", host.capacity)
+            limits::Limit {
+                max: host.capacity,
+                ..limits::HOST_BYTES
+            }
+            .exceeded(&at, got)
         )
     };
     if size > left {

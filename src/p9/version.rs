@@ -6,15 +6,8 @@ use crate::errno::Errno;
 /// The highest `9P2000.L.Google.N` the 2018 server speaks (`highestSupportedVersion`).
 pub const HIGHEST_SUPPORTED_VERSION: u32 = 6;
 
-/// The largest frame either side accepts (`maximumLength`, 4 MiB).
-pub const MAX_MSIZE: u32 = 4 * 1024 * 1024;
-
-/// The smallest msize the server accepts. gVisor 2018 accepts any nonzero
-/// msize and its client refuses one at or below the largest fixed-size
-/// message; we refuse below one page (Linux's v9fs floor), which leaves room
-/// for every fixed-size reply (Rwalkgetattr with 16 qids is 375 bytes) and a
-/// useful Rread/Rreaddir payload.
-pub const MIN_MSIZE: u32 = 4096;
+/// The largest and smallest msize (defined with every other limit).
+pub use crate::limits::{MAX_MSIZE, MIN_MSIZE};
 
 /// The msize the sentry asks for by default (`DefaultMessageSize`, 1 MiB).
 pub const DEFAULT_MSIZE: u32 = 1024 * 1024;

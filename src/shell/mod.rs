@@ -63,16 +63,14 @@ quoting follows POSIX shell for '...' and \"...\"";
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Budget {
     pub bytes: usize,
-    pub limit: &'static str,
-    pub max: usize,
+    pub limit: crate::limits::Limit,
 }
 
 impl Default for Budget {
     fn default() -> Self {
         Budget {
             bytes: MAX_OUTPUT,
-            limit: "MAX_SHELL_OUTPUT",
-            max: MAX_OUTPUT,
+            limit: crate::limits::SHELL_OUTPUT,
         }
     }
 }
@@ -105,7 +103,7 @@ pub fn run_within(vfs: &mut Vfs, task: Task<'_>, line: &str, budget: Budget) -> 
         }
         out.truncate(cut);
         out.push('\n');
-        out.push_str(&crate::limits::truncated_marker(budget.limit, budget.max));
+        out.push_str(&budget.limit.truncated_marker());
         out.push('\n');
     }
     match r {
@@ -157,10 +155,9 @@ fn check_depth(vfs: &Vfs, ctx: Ctx, p: &str) -> CmdResult {
         crate::vfs::clean(&format!("{}/{p}", vfs.path_of(ctx.cwd, ctx.root)))
     };
     let depth = abs.split('/').filter(|c| !c.is_empty()).count();
-    let max = crate::limits::MAX_PATH_DEPTH;
-    if depth > max {
-        let text = crate::limits::over_text(depth, "components", "MAX_PATH_DEPTH", max);
-        return Err(at(p)(Error::with_errno(Errno::ENAMETOOLONG, text)));
+    let limit = crate::limits::PATH_DEPTH;
+    if limit.is_over(depth) {
+        return Err(at(p)(limit.over(depth).into()));
     }
     Ok(())
 }
@@ -255,16 +252,9 @@ fn dispatch(
                 _ => 0,
             };
             let new = old.saturating_add(text.len() as u64);
-            if new > crate::limits::MAX_FILE_SIZE {
-                return Err(at(p)(crate::limits::exceeded_errno(
-                    Errno::EFBIG,
-                    "file",
-                    new,
-                    "bytes",
-                    "MAX_FILE_SIZE",
-                    crate::limits::MAX_FILE_SIZE,
-                )));
-            }
+            crate::limits::FILE_SIZE
+                .check("file", new)
+                .map_err(|e| at(p)(e.into()))?;
             vfs.write_file(ctx, p, text.as_bytes(), append)
                 .map_err(at(p))?;
         }

@@ -10,16 +10,7 @@ pub use crate::limits::MAX_SHELL_LINE as MAX_LINE;
 
 /// Splits `line` into words. Unterminated quotes are an error.
 pub fn split_words(line: &str) -> Result<Vec<String>> {
-    if line.len() > MAX_LINE {
-        return Err(crate::limits::exceeded_errno(
-            Errno::E2BIG,
-            "command line",
-            line.len(),
-            "bytes",
-            "MAX_SHELL_LINE",
-            MAX_LINE,
-        ));
-    }
+    crate::limits::SHELL_LINE.check("command line", line.len())?;
     let mut words = Vec::new();
     let mut cur = String::new();
     let mut in_word = false;

@@ -5,14 +5,14 @@
 //! walks see the mount and `..` from a mount root lands in the parent of the
 //! mount point.
 
-use super::hash::FastMap;
+use crate::util::FastMap;
 use super::inode::InodeId;
 use super::{DirentId, Vfs};
 use crate::errno::Errno;
 use crate::error::Result;
 
 /// Linux `NAME_MAX`: the longest single component.
-pub const NAME_MAX: usize = 255;
+pub use crate::limits::MAX_NAME_BYTES as NAME_MAX;
 
 /// One cached name.
 #[derive(Clone, Debug)]

@@ -5,7 +5,7 @@
 //! on a mount stack, and every open file. Whatever cannot be reached from them
 //! through dirent children, inode data and overlay layers is freed.
 
-use super::hash::FastSet;
+use crate::util::FastSet;
 use super::inode::{InodeId, Node};
 use super::mount_source::{MsrcId, MsrcKind};
 use super::{DirentId, Vfs};

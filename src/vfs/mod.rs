@@ -13,13 +13,11 @@ mod attr;
 mod dirent;
 mod file;
 mod gc;
-mod hash;
 mod inode;
 mod mount_source;
 mod mounts;
 mod ops;
 mod overlay;
-mod path;
 mod perm;
 mod syscalls;
 
@@ -29,13 +27,13 @@ pub use inode::{Device, DirCreate, GeneratedFile, Inode, InodeId, Node, OverlayE
 pub use mount_source::{MountSource, MountSourceFlags, MsrcId, MsrcKind};
 pub use mounts::{MountInfo, MAX_SYMLINK_TRAVERSALS, NAME_MAX};
 pub use ops::DirEntry;
-pub use path::{clean, clean_cow, join, split_first};
+pub use crate::util::path::{clean, clean_cow, join, split_first};
 pub use perm::PermMask;
 pub use syscalls::PATH_MAX;
 
 use dirent::Dirent;
 use file::OpenFile;
-pub(crate) use hash::FastMap;
+use crate::util::FastMap;
 use slotmap::{new_key_type, SlotMap};
 
 new_key_type! {

@@ -3,7 +3,7 @@
 
 use super::inode::InodeId;
 use super::mount_source::{MountSourceFlags, MsrcId};
-use super::path::{join, split_first};
+use crate::util::path::{join, split_first};
 use super::perm::PermMask;
 use super::{Ctx, DirentId, Vfs};
 use crate::errno::Errno;
@@ -13,7 +13,7 @@ use serde::Serialize;
 pub use super::dirent::NAME_MAX;
 
 /// `linux.MaxSymlinkTraversals`: the budget for executable lookup.
-pub const MAX_SYMLINK_TRAVERSALS: u32 = 40;
+pub use crate::limits::MAX_SYMLINK_TRAVERSALS;
 
 /// One mount as `/proc/[pid]/mounts` and `mountinfo` see it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use std::collections::BTreeMap;
 
 /// The longest path a syscall accepts (`linux.PATH_MAX`).
-pub const PATH_MAX: usize = 4096;
+pub use crate::limits::MAX_PATH_BYTES as PATH_MAX;
 
 /// What to create in [`Vfs::mknod_at`].
 enum NewKind<'a> {

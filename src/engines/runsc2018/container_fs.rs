@@ -172,17 +172,7 @@ pub fn resolve_symlinks(host: &HostFs, path: &str, lookups: &mut usize) -> Resul
     let follows = crate::limits::MAX_HOST_SYMLINK_FOLLOWS;
     resolve_symlinks_impl(host, "/", path, follows, lookups).map_err(|e| match e {
         Walk::Failed(e) => e,
-        Walk::OutOfLookups => {
-            let max = crate::limits::MAX_HOST_SYMLINK_LOOKUPS;
-            crate::limits::exceeded_errno(
-                Errno::ELOOP,
-                path,
-                format!("more than {max}"),
-                "lookups",
-                "MAX_HOST_SYMLINK_LOOKUPS",
-                max,
-            )
-        }
+        Walk::OutOfLookups => crate::limits::HOST_SYMLINK_LOOKUPS.spent(path).into(),
     })
 }
 
@@ -287,15 +277,7 @@ pub fn check_setup_limits(spec: &SpecView, fds: Option<&[i32]>) -> Result<()> {
 
 fn check_fd_limit(fds: Option<&[i32]>) -> Result<()> {
     if let Some(f) = fds {
-        if f.len() > crate::limits::MAX_GOFER_FDS {
-            return Err(crate::limits::exceeded(
-                "gofer_fds",
-                f.len(),
-                "FDs",
-                "MAX_GOFER_FDS",
-                crate::limits::MAX_GOFER_FDS,
-            ));
-        }
+        crate::limits::GOFER_FDS.check("gofer_fds", f.len())?;
     }
     Ok(())
 }

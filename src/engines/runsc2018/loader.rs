@@ -311,14 +311,8 @@ impl Loader {
     fn start_gofer(&mut self, a: &AddContainer) -> Result<(GoferSetup, usize)> {
         self.root()?;
         validate_id(&a.cid)?;
-        if !self.started.contains(&a.cid) && self.started.len() >= crate::limits::MAX_CONTAINERS {
-            return Err(crate::limits::exceeded(
-                "containers",
-                self.started.len() + 1,
-                "containers",
-                "MAX_CONTAINERS",
-                crate::limits::MAX_CONTAINERS,
-            ));
+        if !self.started.contains(&a.cid) {
+            crate::limits::CONTAINERS.check("containers", self.started.len() + 1)?;
         }
         self.started.insert(a.cid.clone());
         let mut setup = setup_gofer(
@@ -462,8 +456,7 @@ impl Loader {
         let budget = if left < MAX_SHELL_OUTPUT {
             shell::Budget {
                 bytes: left,
-                limit: "MAX_REPORT_BYTES",
-                max: MAX_REPORT_BYTES,
+                limit: crate::limits::REPORT_BYTES,
             }
         } else {
             shell::Budget::default()
@@ -579,10 +572,7 @@ impl Loader {
                                     }
                                     None if b.len() > left => {
                                         left = 0;
-                                        Some(crate::limits::truncated_marker(
-                                            "MAX_REPORT_BYTES",
-                                            MAX_REPORT_BYTES,
-                                        ))
+                                        Some(crate::limits::REPORT_BYTES.truncated_marker())
                                     }
                                     None => {
                                         left -= b.len();
@@ -659,7 +649,7 @@ fn annotate(decisions: &mut [Decision], cid: Option<&str>, notes: &[(usize, Stri
     if notes.is_empty() {
         return;
     }
-    let mut first: crate::vfs::FastMap<usize, usize> = Default::default();
+    let mut first: crate::util::FastMap<usize, usize> = Default::default();
     for (i, d) in decisions.iter().enumerate() {
         if d.origin == Origin::Spec && d.container.as_deref() == cid {
             if let Some(idx) = d.spec_index {

@@ -98,15 +98,7 @@ impl SpecView {
     /// `MAX_PATH_DEPTH`. `at` is the spec's JSON path (`spec`).
     pub fn check_limits(&self, at: &str) -> Result<()> {
         use crate::limits;
-        if self.mounts.len() > limits::MAX_MOUNTS {
-            return Err(limits::exceeded(
-                format!("{at}.mounts"),
-                self.mounts.len(),
-                "mounts",
-                "MAX_MOUNTS",
-                limits::MAX_MOUNTS,
-            ));
-        }
+        limits::MOUNTS.check(format_args!("{at}.mounts"), self.mounts.len())?;
         for (i, m) in self.mounts.iter().enumerate() {
             limits::check_path(format!("{at}.mounts[{i}].destination"), &m.destination)?;
         }

@@ -1,4 +1,4 @@
-//! A small, fast, deterministic hasher for the VFS's maps (the FxHash
+//! A small, fast, deterministic hasher for the VFS's and the host tree's maps (the FxHash
 //! function of rustc): child-name and mount-stack lookups sit on every path
 //! walk, and SipHash's DoS resistance buys nothing for an in-process
 //! simulator whose maps only hold what its own user put there.
