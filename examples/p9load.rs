@@ -27,7 +27,7 @@ mod native {
     use mountlab::errno::Errno;
     use mountlab::p9::client::Client;
     use mountlab::p9::net::NetClient;
-    use mountlab::p9::server::{O_RDONLY, O_RDWR};
+    use mountlab::p9::consts::{O_RDONLY, O_RDWR};
     use std::time::Instant;
 
     struct Opts {

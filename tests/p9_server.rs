@@ -4,12 +4,13 @@
 use mountlab::errno::Errno;
 use mountlab::p9::client::{Client, VersionError};
 use mountlab::p9::fsgofer::{ConnId, Gofer};
-use mountlab::p9::host::{HostFs, S_IFDIR, S_IFREG};
-use mountlab::p9::messages::*;
-use mountlab::p9::server::{
-    setattr_mask, ConnState, Server, AT_REMOVEDIR, O_RDONLY, O_RDWR, O_WRONLY,
+use mountlab::p9::consts::{
+    qid_type, setattr_mask, AT_REMOVEDIR, O_RDONLY, O_RDWR, O_WRONLY, S_IFDIR, S_IFREG,
 };
-use mountlab::p9::wire::{qid_type, Data, OptU32, P9Str};
+use mountlab::p9::host::HostFs;
+use mountlab::p9::messages::*;
+use mountlab::p9::server::{ConnState, Server};
+use mountlab::p9::wire::{Data, OptU32, P9Str};
 
 fn host() -> HostFs {
     let mut h = HostFs::new();

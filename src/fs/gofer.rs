@@ -19,6 +19,11 @@ use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::gostr::{parse_int, parse_uint, quote};
 use crate::p9::client::{Client, Rpc};
+use crate::p9::consts::setattr_mask as m;
+use crate::p9::consts::{
+    qid_type, AT_REMOVEDIR, GETATTR_ALL, O_RDONLY, O_RDWR, S_IFCHR, S_IFDIR, S_IFLNK, S_IFMT,
+    S_IFSOCK,
+};
 use crate::p9::fsgofer::{ConnHandle, ConnId, Gofer};
 use crate::p9::messages::{Attr as P9Attr, SetAttr, NOGID, NOUID};
 use crate::p9::version::{self, DEFAULT_MSIZE, HIGHEST_SUPPORTED_VERSION};
@@ -242,29 +247,12 @@ impl GoferSet {
     }
 }
 
-const S_IFMT: u32 = 0o170000;
-const O_RDONLY: u32 = 0;
-const O_RDWR: u32 = 2;
-/// `AT_REMOVEDIR` for Tunlinkat.
-const AT_REMOVEDIR: u32 = 0x200;
-/// `p9.AttrMaskAll`-ish: everything Tgetattr can fill.
-const GETATTR_ALL: u64 = 0x3fff;
-/// Tsetattr valid bits (`p9.SetAttrMask`).
-const SETATTR_MODE: u32 = 0x1;
-const SETATTR_UID: u32 = 0x2;
-const SETATTR_GID: u32 = 0x4;
-const SETATTR_SIZE: u32 = 0x8;
-const SETATTR_ATIME: u32 = 0x10;
-const SETATTR_MTIME: u32 = 0x20;
-const SETATTR_ATIME_SET: u32 = 0x80;
-const SETATTR_MTIME_SET: u32 = 0x100;
-
 fn file_type_of(mode: u32) -> FileType {
     match mode & S_IFMT {
-        0o040000 => FileType::Directory,
-        0o120000 => FileType::Symlink,
-        0o020000 => FileType::CharDevice,
-        0o140000 => FileType::Socket,
+        S_IFDIR => FileType::Directory,
+        S_IFLNK => FileType::Symlink,
+        S_IFCHR => FileType::CharDevice,
+        S_IFSOCK => FileType::Socket,
         _ => FileType::Regular,
     }
 }
@@ -509,8 +497,8 @@ impl Vfs {
                     return None;
                 }
                 let file_type = match d.qid.ty {
-                    0x80 => FileType::Directory,
-                    0x02 => FileType::Symlink,
+                    qid_type::DIR => FileType::Directory,
+                    qid_type::SYMLINK => FileType::Symlink,
                     _ => FileType::Regular,
                 };
                 Some(DirEntry {
@@ -715,22 +703,22 @@ impl Vfs {
             mtime_nsec: new.mtime % 1_000_000_000,
         };
         if new.perms != old.perms {
-            valid |= SETATTR_MODE;
+            valid |= m::MODE;
         }
         if new.uid != old.uid {
-            valid |= SETATTR_UID;
+            valid |= m::UID;
         }
         if new.gid != old.gid {
-            valid |= SETATTR_GID;
+            valid |= m::GID;
         }
         if new.atime != old.atime {
-            valid |= SETATTR_ATIME | SETATTR_ATIME_SET;
+            valid |= m::ATIME | m::ATIME_SET;
         }
         if new.mtime != old.mtime {
-            valid |= SETATTR_MTIME | SETATTR_MTIME_SET;
+            valid |= m::MTIME | m::MTIME_SET;
         }
         if size.is_some() {
-            valid |= SETATTR_SIZE;
+            valid |= m::SIZE;
         } else {
             sa.size = 0;
         }

@@ -9,6 +9,7 @@
 //! `O_NOFOLLOW`). Names are UTF-8: the engine, its reports and the browser
 //! front are all UTF-8, and the server answers a non-UTF-8 9P name with EINVAL.
 
+use super::consts::{S_IFDIR, S_IFLNK, S_IFREG};
 use crate::errno::Errno;
 use crate::util::FastMap;
 use std::collections::BTreeMap;
@@ -19,11 +20,6 @@ pub type Ino = u64;
 /// The root directory's inode number.
 pub const ROOT_INO: Ino = 1;
 
-/// File type bits of `mode` (Linux `S_IF*`).
-pub const S_IFMT: u32 = 0o170000;
-pub const S_IFREG: u32 = 0o100000;
-pub const S_IFDIR: u32 = 0o040000;
-pub const S_IFLNK: u32 = 0o120000;
 
 /// Largest single file, so a hostile `Tsetattr size=2^63` or a write at a huge
 /// offset is refused with EFBIG instead of exhausting memory.

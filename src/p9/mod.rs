@@ -1,6 +1,7 @@
 //! 9P2000.L as gVisor's 2018 sentry and gofer speak it (`pkg/p9`, `runsc/fsgofer`).
 
 pub mod client;
+pub mod consts;
 pub mod fsgofer;
 pub mod host;
 pub mod log;

@@ -16,36 +16,13 @@
 use super::host::{HostFs, HostNode, Ino, NodeKind};
 use super::messages::*;
 use super::version::{self, MAX_MSIZE};
-use super::wire::{qid_type, Data, P9Str, Qid, WireFormat};
+use super::consts::{
+    qid_type, setattr_mask, AT_REMOVEDIR, GETATTR_BASIC, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY,
+    V9FS_MAGIC,
+};
+use super::wire::{Data, P9Str, Qid, WireFormat};
 use crate::errno::Errno;
 use std::collections::BTreeMap;
-
-/// `O_ACCMODE` and the access modes of Tlopen/Tlcreate flags.
-pub const O_RDONLY: u32 = 0;
-pub const O_WRONLY: u32 = 1;
-pub const O_RDWR: u32 = 2;
-pub const O_ACCMODE: u32 = 3;
-/// `unlinkat` flag for directories.
-pub const AT_REMOVEDIR: u32 = 0x200;
-
-/// Tgetattr mask bits the server fills (`AttrMask`; Linux `P9_GETATTR_BASIC`).
-pub const GETATTR_BASIC: u64 = 0x7ff;
-
-/// Tsetattr `valid` bits (`SetAttrMask`; Linux `P9_ATTR_*`).
-pub mod setattr_mask {
-    pub const MODE: u32 = 0x1;
-    pub const UID: u32 = 0x2;
-    pub const GID: u32 = 0x4;
-    pub const SIZE: u32 = 0x8;
-    pub const ATIME: u32 = 0x10;
-    pub const MTIME: u32 = 0x20;
-    pub const CTIME: u32 = 0x40;
-    pub const ATIME_SET: u32 = 0x80;
-    pub const MTIME_SET: u32 = 0x100;
-}
-
-/// `V9FS_MAGIC`, the f_type Linux reports for 9p.
-pub const V9FS_MAGIC: u32 = 0x0102_1997;
 
 /// The device index packed into QID paths. fsgofer's `makeQID` maps each
 /// host `st_dev` to a small index in order of first sight, starting at 0;

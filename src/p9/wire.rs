@@ -190,19 +190,6 @@ impl WireFormat for P9Str {
     }
 }
 
-/// QID type bits (`pkg/p9/p9.go` `QIDType`).
-pub mod qid_type {
-    pub const DIR: u8 = 0x80;
-    pub const APPEND: u8 = 0x40;
-    pub const EXCL: u8 = 0x20;
-    pub const MOUNT: u8 = 0x10;
-    pub const AUTH: u8 = 0x08;
-    pub const TEMPORARY: u8 = 0x04;
-    pub const SYMLINK: u8 = 0x02;
-    pub const LINK: u8 = 0x01;
-    pub const REGULAR: u8 = 0x00;
-}
-
 /// `type[1] version[4] path[8]`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Qid {
@@ -334,6 +321,7 @@ impl WireFormat for OptU32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::p9::consts::qid_type;
 
     #[test]
     fn integers_are_little_endian() {
