@@ -202,7 +202,7 @@ fn hex(bytes: &[u8]) -> String {
 /// Every gofer connection of a sandbox with its decoded messages.
 pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
     let mut out = Vec::new();
-    for (g, gofer) in sb.vfs.gofers.gofers.iter().enumerate() {
+    for (g, gofer) in sb.vfs.gofers().iter().enumerate() {
         let container = sb
             .containers
             .values()

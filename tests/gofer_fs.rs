@@ -25,7 +25,7 @@ fn sh(sb: &mut Loader, line: &str) -> String {
 }
 
 fn host_file(sb: &Loader, path: &str) -> Option<String> {
-    let g = sb.vfs.gofers.gofers.first()?;
+    let g = sb.vfs.gofers().first()?;
     g.host()
         .file_content(path)
         .ok()
@@ -79,14 +79,14 @@ fn remote_revalidating_sees_host_changes_and_fscache_does_not() {
     let mut sb = sandbox(BIND);
     assert_eq!(sh(&mut sb, "cat /data/a.txt"), "one\n");
     {
-        let host = sb.vfs.gofers.gofers[0].host_mut();
+        let host = sb.vfs.gofers_mut()[0].host_mut();
         host.insert_file("/data/a.txt", 0o644, b"changed on the host\n")
             .unwrap();
         host.insert_file("/data/new.txt", 0o644, b"new\n").unwrap();
     }
     assert_eq!(sh(&mut sb, "cat /data/a.txt"), "changed on the host\n");
     assert_eq!(sh(&mut sb, "ls /data"), "a.txt\nnew.txt\n");
-    sb.vfs.gofers.gofers[0]
+    sb.vfs.gofers_mut()[0]
         .host_mut()
         .remove_all("/data/new.txt")
         .unwrap();
@@ -95,7 +95,7 @@ fn remote_revalidating_sees_host_changes_and_fscache_does_not() {
 
     // The root under exclusive file access is fscache: cached once read.
     assert_eq!(sh(&mut sb, "cat /etc/hostname"), "sandbox\n");
-    sb.vfs.gofers.gofers[0]
+    sb.vfs.gofers_mut()[0]
         .host_mut()
         .insert_file("/etc/hostname", 0o644, b"host\n")
         .unwrap();
@@ -112,13 +112,13 @@ fn shared_root_revalidates() {
     let mut sb = Loader::new(&spec, config, None, None).unwrap();
     assert!(sb.setup_error.is_none());
     assert_eq!(sh(&mut sb, "cat /etc/hostname"), "sandbox\n");
-    sb.vfs.gofers.gofers[0]
+    sb.vfs.gofers_mut()[0]
         .host_mut()
         .insert_file("/etc/hostname", 0o644, b"host\n")
         .unwrap();
     assert_eq!(sh(&mut sb, "cat /etc/hostname"), "host\n");
     // A directory the host creates later shows up (it was only a stub or absent).
-    sb.vfs.gofers.gofers[0]
+    sb.vfs.gofers_mut()[0]
         .host_mut()
         .mkdir_all("/opt/tool", 0o755)
         .unwrap();

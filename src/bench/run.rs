@@ -487,7 +487,7 @@ fn phases(n: usize) -> Result<String, String> {
         let (setup, d1) = timed(|| setup_gofer(&g.spec, Some(&g.host), None, 3));
         let setup = setup.map_err(e2s)?;
         let mut vfs = crate::vfs::Vfs::new();
-        vfs.gofers.add(setup.gofer);
+        vfs.add_gofer(setup.gofer);
         let mut rec = Recorder::default();
         let mut fds = FdDispenser::new(&setup.fds);
         let (r, d2) =

@@ -27,7 +27,12 @@ use crate::p9::consts::{
 use crate::p9::fsgofer::{ConnHandle, ConnId, Gofer};
 use crate::p9::messages::{Attr as P9Attr, SetAttr, NOGID, NOUID};
 use crate::p9::version::{self, DEFAULT_MSIZE, HIGHEST_SUPPORTED_VERSION};
-use crate::vfs::{Attr, DirEntry, FileType, InodeId, MountSourceFlags, MsrcId, Node, Stat, Vfs};
+use crate::vfs::{
+    Attr, DirEntry, FileType, InodeId, MountSourceFlags, RemoteCreate, RemoteFile, RemoteFs,
+    RemoteId, Stat, Vfs,
+};
+use slotmap::SlotMap;
+use std::any::Any;
 use serde::Serialize;
 
 /// `cachePolicy`.
@@ -160,7 +165,7 @@ pub struct ConnRef {
     pub conn: ConnId,
 }
 
-/// A 9p inode (`inodeOperations` + `inodeFileState`).
+/// A 9p file behind a remote inode (`inodeOperations` + `inodeFileState`).
 #[derive(Clone, Debug)]
 pub struct RemoteNode {
     pub conn: ConnRef,
@@ -192,6 +197,8 @@ pub struct GoferSet {
     fd_index: std::collections::HashMap<i32, ConnId>,
     /// (gofer, connection count) when `fd_index` was built.
     indexed: Option<(usize, usize)>,
+    /// The 9p files the VFS's remote inodes stand for.
+    nodes: SlotMap<RemoteId, RemoteNode>,
 }
 
 impl GoferSet {
@@ -281,82 +288,92 @@ fn attr_of(a: &P9Attr) -> Attr {
 /// Tattach(aname) and Tgetattr, eagerly.
 pub fn mount(vfs: &mut Vfs, device: &str, flags: MountSourceFlags, data: &str) -> Result<InodeId> {
     let o = parse_options(data)?;
-    let conn = vfs.gofers.find_fd(o.fd).ok_or_else(|| {
+    let no_conn = || {
         Error::with_errno(
             Errno::EBADF,
             format!("no gofer connection on fd {}: bad file descriptor", o.fd),
         )
-    })?;
+    };
+    let set = vfs.gofer_set_mut().ok_or_else(no_conn)?;
+    let conn = set.find_fd(o.fd).ok_or_else(no_conn)?;
     let requested = version::parse_version(o.version.as_bytes())
         .ok_or_else(|| Error::msg(format!("invalid version {}", quote(&o.version))))?;
-    let mut h = vfs.gofers.handle(conn)?;
+    let mut h = set.handle(conn)?;
     h.version(o.msize, requested)
         .map_err(|e| Error::msg(e.to_string()))?;
     let (fid, qid) = h.attach(&o.aname, NOUID)?;
     let (_, _, attr) = h.getattr(fid, GETATTR_ALL)?;
+    let root = set.alloc(conn, fid, qid.path, o.policy, &attr);
     let msrc = vfs.new_mount_source("9p", device, data, flags);
-    Ok(vfs.alloc_remote(msrc, conn, fid, qid.path, o.policy, &attr))
+    Ok(vfs.remote_inode(msrc, root))
 }
 
+/// The gofers of a VFS: its 9p mounts' [`RemoteFs`] is a [`GoferSet`].
 impl Vfs {
-    fn remote(&self, id: InodeId) -> Result<&RemoteNode> {
-        match &self.ino(id)?.node {
-            Node::Remote(r) => Ok(r),
-            _ => Err(Errno::EIO.into()),
+    /// Every gofer this VFS's 9p mounts talk to, in the order added.
+    pub fn gofers(&self) -> &[Gofer] {
+        self.gofer_set().map_or(&[], |s| &s.gofers)
+    }
+
+    /// [`Vfs::gofers`], to change a gofer's host tree behind the sandbox.
+    pub fn gofers_mut(&mut self) -> &mut [Gofer] {
+        match self.gofer_set_mut() {
+            Some(s) => &mut s.gofers,
+            None => &mut [],
         }
     }
 
-    fn remote_mut(&mut self, id: InodeId) -> Result<&mut RemoteNode> {
-        match &mut self.ino_mut(id)?.node {
-            Node::Remote(r) => Ok(r),
-            _ => Err(Errno::EIO.into()),
+    /// Adds a gofer (see [`GoferSet::add`]), installing the 9p client as
+    /// this VFS's remote filesystem on the first.
+    pub fn add_gofer(&mut self, g: Gofer) -> usize {
+        if let Some(s) = self.gofer_set_mut() {
+            return s.add(g);
         }
+        let mut s = GoferSet::default();
+        let i = s.add(g);
+        self.remote = Some(Box::new(s));
+        i
     }
 
-    fn set_remote_attr(&mut self, id: InodeId, attr: Attr) {
-        if let Some(i) = self.inodes.get_mut(id) {
-            i.attr = attr;
-        }
+    fn gofer_set(&self) -> Option<&GoferSet> {
+        self.remote.as_deref()?.as_any().downcast_ref()
     }
 
-    /// Refreshes size, nlink and attributes from a Tgetattr/Twalkgetattr reply.
-    fn apply_p9_attr(&mut self, id: InodeId, a: &P9Attr) {
-        if let Some(i) = self.inodes.get_mut(id) {
-            i.attr = attr_of(a);
-            if let Node::Remote(r) = &mut i.node {
-                r.size = a.size;
-                r.nlink = a.nlink;
-                r.rdev = a.rdev;
-            }
-        }
+    fn gofer_set_mut(&mut self) -> Option<&mut GoferSet> {
+        self.remote.as_deref_mut()?.as_any_mut().downcast_mut()
+    }
+}
+
+impl GoferSet {
+    fn node(&self, id: RemoteId) -> Result<&RemoteNode> {
+        self.nodes.get(id).ok_or_else(|| Errno::EIO.into())
     }
 
-    /// `inodeOperations.Lookup`: Twalkgetattr (Twalk + Tgetattr below
-    /// Google.2) from the directory's fid.
-    pub(crate) fn remote_lookup(&mut self, dir: InodeId, name: &str) -> Result<InodeId> {
-        let (conn, dfid, policy, msrc) = {
-            let r = self.remote(dir)?;
-            (r.conn, r.fid, r.policy, self.ino(dir)?.msrc)
-        };
-        let (fid, qid_path, attr) = self.walk_one(conn, dfid, name)?;
-        Ok(self.alloc_remote(msrc, conn, fid, qid_path, policy, &attr))
+    fn node_mut(&mut self, id: RemoteId) -> Result<&mut RemoteNode> {
+        self.nodes.get_mut(id).ok_or_else(|| Errno::EIO.into())
     }
 
-    /// A new 9p inode for a walked fid, with the attributes the walk returned.
-    fn alloc_remote(
+    /// The connection and fid of a file.
+    fn fid(&self, id: RemoteId) -> Result<(ConnRef, u32)> {
+        let r = self.node(id)?;
+        Ok((r.conn, r.fid))
+    }
+
+    /// A new 9p file for a walked fid, with the attributes the walk returned.
+    fn alloc(
         &mut self,
-        msrc: MsrcId,
         conn: ConnRef,
         fid: u32,
         qid_path: u64,
         policy: CachePolicy,
         attr: &P9Attr,
-    ) -> InodeId {
-        let node = RemoteNode {
+    ) -> RemoteFile {
+        let file_type = file_type_of(attr.mode);
+        let id = self.nodes.insert(RemoteNode {
             conn,
             fid,
             qid_path,
-            file_type: file_type_of(attr.mode),
+            file_type,
             policy,
             nlink: attr.nlink,
             size: attr.size,
@@ -366,15 +383,28 @@ impl Vfs {
             data: None,
             listing: None,
             target: None,
-        };
-        let id = self.alloc_inode(msrc, attr.mode & 0o7777, Node::Remote(Box::new(node)));
-        self.set_remote_attr(id, attr_of(attr));
-        id
+        });
+        RemoteFile {
+            id,
+            file_type,
+            attr: attr_of(attr),
+        }
+    }
+
+    /// Refreshes size, nlink and rdev from a Tgetattr/Twalkgetattr reply,
+    /// returning the attributes for the inode.
+    fn apply_p9_attr(&mut self, id: RemoteId, a: &P9Attr) -> Attr {
+        if let Some(r) = self.nodes.get_mut(id) {
+            r.size = a.size;
+            r.nlink = a.nlink;
+            r.rdev = a.rdev;
+        }
+        attr_of(a)
     }
 
     /// Walks one name to a fresh fid, with its attributes.
     fn walk_one(&mut self, conn: ConnRef, dfid: u32, name: &str) -> Result<(u32, u64, P9Attr)> {
-        let mut h = self.gofers.handle(conn)?;
+        let mut h = self.handle(conn)?;
         if version::supports_twalkgetattr(h.state().version) {
             let (fid, qids, _, attr) = h.walk_getattr(dfid, &[name])?;
             let path = qids.last().map(|q| q.path).unwrap_or_default();
@@ -392,24 +422,81 @@ impl Vfs {
         }
     }
 
-    /// `Revalidate` of a cached remote dirent: true when the gofer still has
-    /// the same file under `name` (its attributes are refreshed).
-    pub(crate) fn remote_still_valid(
-        &mut self,
-        dir: InodeId,
-        name: &str,
-        child: InodeId,
-    ) -> Result<bool> {
-        let (conn, dfid) = {
-            let r = self.remote(dir)?;
-            (r.conn, r.fid)
+    /// Forgets a cached listing after a local change to the directory.
+    fn dirty(&mut self, dir: RemoteId) {
+        if let Some(r) = self.nodes.get_mut(dir) {
+            r.listing = None;
+        }
+    }
+
+    fn is_dir(&self, id: RemoteId) -> bool {
+        self.nodes
+            .get(id)
+            .is_some_and(|r| r.file_type == FileType::Directory)
+    }
+
+    /// An opened handle for reading (`O_RDONLY`) or writing (`O_RDWR`),
+    /// opened once on a clone of the file's fid and kept.
+    fn open_handle(&mut self, id: RemoteId, write: bool) -> Result<u32> {
+        let (conn, fid, existing) = {
+            let r = self.node(id)?;
+            (
+                r.conn,
+                r.fid,
+                if write {
+                    r.write_handle
+                } else {
+                    r.read_handle.or(r.write_handle)
+                },
+            )
         };
+        if let Some(h) = existing {
+            return Ok(h);
+        }
+        let mut h = self.handle(conn)?;
+        let (open, _) = h.walk(fid, &[])?;
+        if let Err(e) = h.lopen(open, if write { O_RDWR } else { O_RDONLY }) {
+            let _ = h.clunk(open);
+            return Err(e.into());
+        }
+        let r = self.node_mut(id)?;
+        if write {
+            r.write_handle = Some(open);
+        } else {
+            r.read_handle = Some(open);
+        }
+        Ok(open)
+    }
+}
+
+/// The sentry's 9p client filesystem (`pkg/sentry/fs/gofer`
+/// `inodeOperations`): every operation is 9P exchanges with a gofer.
+impl RemoteFs for GoferSet {
+    /// `inodeOperations.Lookup`: Twalkgetattr (Twalk + Tgetattr below
+    /// Google.2) from the directory's fid.
+    fn lookup(&mut self, dir: RemoteId, name: &str) -> Result<RemoteFile> {
+        let (conn, dfid, policy) = {
+            let r = self.node(dir)?;
+            (r.conn, r.fid, r.policy)
+        };
+        let (fid, qid_path, attr) = self.walk_one(conn, dfid, name)?;
+        Ok(self.alloc(conn, fid, qid_path, policy, &attr))
+    }
+
+    fn revalidates(&self, id: RemoteId) -> bool {
+        self.nodes.get(id).is_some_and(|r| r.policy.revalidates())
+    }
+
+    /// `Revalidate` of a cached remote dirent: the fresh attributes while
+    /// the gofer still has the same file (QID path) under `name`.
+    fn revalidate(&mut self, dir: RemoteId, name: &str, child: RemoteId) -> Result<Option<Attr>> {
+        let (conn, dfid) = self.fid(dir)?;
         let (policy, qid_path) = {
-            let c = self.remote(child)?;
+            let c = self.node(child)?;
             (c.policy, c.qid_path)
         };
         if policy == CachePolicy::CacheNone {
-            return Ok(false);
+            return Ok(None);
         }
         match self.walk_one(conn, dfid, name) {
             Ok((fid, path, attr)) => {
@@ -417,75 +504,39 @@ impl Vfs {
                 // without closing it, leaking a fid (and the gofer's host fd)
                 // per revalidation. We clunk it: one more exchange per
                 // component, but a long session cannot run out of fids.
-                let _ = self.gofers.handle(conn)?.clunk(fid);
+                let _ = self.handle(conn)?.clunk(fid);
                 if path != qid_path {
-                    return Ok(false);
+                    return Ok(None);
                 }
-                self.apply_p9_attr(child, &attr);
-                Ok(true)
+                Ok(Some(self.apply_p9_attr(child, &attr)))
             }
-            Err(e) if e.is(Errno::ENOENT) => Ok(false),
+            Err(e) if e.is(Errno::ENOENT) => Ok(None),
             Err(e) => Err(e),
         }
     }
 
-    /// `MountSource.Revalidate` for a cached child of `parent`: a remote
-    /// child under `remote_revalidating` (or `none`) is re-walked; an overlay
-    /// child is revalidated through its upper, as the overlay MountSource
-    /// delegates to the upper's. Mount roots are never revalidated.
-    pub(crate) fn cached_child_valid(
-        &mut self,
-        parent: InodeId,
-        name: &str,
-        child: InodeId,
-    ) -> Result<bool> {
-        let revalidating = |v: &Vfs, id: InodeId| matches!(v.inodes.get(id).map(|i| &i.node), Some(Node::Remote(r)) if r.policy.revalidates());
-        match self.ino(child)?.node {
-            Node::Remote(_) if revalidating(self, child) => {
-                self.remote_still_valid(parent, name, child)
+    /// A walk that is clunked at once: does the gofer have `name` now?
+    fn exists(&mut self, dir: RemoteId, name: &str) -> Result<bool> {
+        let (conn, dfid) = self.fid(dir)?;
+        match self.walk_one(conn, dfid, name) {
+            Ok((fid, _, _)) => {
+                let _ = self.handle(conn)?.clunk(fid);
+                Ok(true)
             }
-            Node::Overlay(co) => {
-                let Some(po) = self.overlay_entry(parent) else {
-                    return Ok(true);
-                };
-                let Some(pu) = po.upper.filter(|pu| revalidating(self, *pu)) else {
-                    return Ok(true);
-                };
-                match co.upper {
-                    Some(cu) if matches!(self.ino(cu)?.node, Node::Remote(_)) => {
-                        self.remote_still_valid(pu, name, cu)
-                    }
-                    Some(_) => Ok(true),
-                    // Only in the lower (a stub): stale once the host has it.
-                    None => {
-                        let (conn, dfid) = {
-                            let r = self.remote(pu)?;
-                            (r.conn, r.fid)
-                        };
-                        match self.walk_one(conn, dfid, name) {
-                            Ok((fid, _, _)) => {
-                                let _ = self.gofers.handle(conn)?.clunk(fid);
-                                Ok(false)
-                            }
-                            Err(_) => Ok(true),
-                        }
-                    }
-                }
-            }
-            _ => Ok(true),
+            Err(_) => Ok(false),
         }
     }
 
     /// Directory listing: Twalk (clone), Tlopen, Treaddir until empty, Tclunk.
-    pub(crate) fn remote_readdir(&mut self, dir: InodeId) -> Result<Vec<DirEntry>> {
+    fn readdir(&mut self, dir: RemoteId) -> Result<Vec<DirEntry>> {
         let (conn, fid, policy) = {
-            let r = self.remote(dir)?;
+            let r = self.node(dir)?;
             if let Some(l) = &r.listing {
                 return Ok(l.clone());
             }
             (r.conn, r.fid, r.policy)
         };
-        let mut h = self.gofers.handle(conn)?;
+        let mut h = self.handle(conn)?;
         let (open, _) = h.walk(fid, &[])?;
         let listing = h.lopen(open, O_RDONLY).and_then(|_| h.readdir_all(open));
         let _ = h.clunk(open);
@@ -510,124 +561,85 @@ impl Vfs {
             .collect();
         out.sort_by(|a, b| a.name.cmp(&b.name));
         if policy.caches() {
-            self.remote_mut(dir)?.listing = Some(out.clone());
+            self.node_mut(dir)?.listing = Some(out.clone());
         }
         Ok(out)
     }
 
-    /// Forgets a cached listing after a local change to the directory.
-    pub(crate) fn remote_dirty(&mut self, dir: InodeId) {
-        if let Ok(r) = self.remote_mut(dir) {
-            r.listing = None;
+    /// A Tgetattr before a `stat`, unless the policy caches attributes
+    /// (fscache).
+    fn refresh(&mut self, id: RemoteId) -> Result<Option<Attr>> {
+        let (conn, fid, policy) = {
+            let r = self.node(id)?;
+            (r.conn, r.fid, r.policy)
+        };
+        if policy.caches() {
+            return Ok(None);
         }
+        let (_, _, attr) = self.handle(conn)?.getattr(fid, GETATTR_ALL)?;
+        Ok(Some(self.apply_p9_attr(id, &attr)))
     }
 
-    /// Brings a remote inode's attributes up to date before a `stat`: a
-    /// Tgetattr unless the policy caches attributes (fscache).
-    pub(crate) fn remote_refresh(&mut self, id: InodeId) -> Result<()> {
-        let (conn, fid, policy) = match &self.ino(id)?.node {
-            Node::Remote(r) => (r.conn, r.fid, r.policy),
-            _ => return Ok(()),
-        };
-        if !policy.caches() {
-            let (_, _, attr) = self.gofers.handle(conn)?.getattr(fid, GETATTR_ALL)?;
-            self.apply_p9_attr(id, &attr);
-        }
-        Ok(())
-    }
-
-    /// `stat` from the attributes the inode holds.
-    pub(crate) fn remote_cached_stat(&self, id: InodeId) -> Result<Stat> {
-        let i = self.ino(id)?;
-        let Node::Remote(r) = &i.node else {
-            return Err(Errno::EIO.into());
-        };
+    /// `stat` from the attributes the file holds.
+    fn stat(&self, id: RemoteId, attr: &Attr) -> Result<Stat> {
+        let r = self.node(id)?;
         let size = match (&r.data, r.policy.caches()) {
             (Some(d), true) => d.len() as u64,
             _ => r.size,
         };
         Ok(Stat {
             file_type: r.file_type,
-            mode: r.file_type.mode_bits() | i.attr.perms,
+            mode: r.file_type.mode_bits() | attr.perms,
             ino: r.qid_path,
             nlink: r.nlink,
-            uid: i.attr.uid,
-            gid: i.attr.gid,
+            uid: attr.uid,
+            gid: attr.gid,
             size,
             rdev_major: ((r.rdev >> 8) & 0xfff) as u32,
             rdev_minor: (r.rdev & 0xff) as u32,
-            atime: i.attr.atime,
-            mtime: i.attr.mtime,
-            ctime: i.attr.ctime,
+            atime: attr.atime,
+            mtime: attr.mtime,
+            ctime: attr.ctime,
         })
     }
 
+    fn nlink(&self, id: RemoteId) -> u64 {
+        self.nodes.get(id).map_or(0, |r| r.nlink)
+    }
+
     /// Treadlink (cached under fscache).
-    pub(crate) fn remote_readlink(&mut self, id: InodeId) -> Result<String> {
+    fn readlink(&mut self, id: RemoteId) -> Result<String> {
         let (conn, fid, policy) = {
-            let r = self.remote(id)?;
+            let r = self.node(id)?;
             if let Some(t) = &r.target {
                 return Ok(t.clone());
             }
             (r.conn, r.fid, r.policy)
         };
-        let t = self.gofers.handle(conn)?.readlink(fid)?;
+        let t = self.handle(conn)?.readlink(fid)?;
         if policy.caches() {
-            self.remote_mut(id)?.target = Some(t.clone());
+            self.node_mut(id)?.target = Some(t.clone());
         }
         Ok(t)
     }
 
-    /// An opened handle for reading (`O_RDONLY`) or writing (`O_RDWR`),
-    /// opened once on a clone of the inode's fid and kept.
-    fn remote_handle(&mut self, id: InodeId, write: bool) -> Result<u32> {
-        let (conn, fid, existing) = {
-            let r = self.remote(id)?;
-            (
-                r.conn,
-                r.fid,
-                if write {
-                    r.write_handle
-                } else {
-                    r.read_handle.or(r.write_handle)
-                },
-            )
-        };
-        if let Some(h) = existing {
-            return Ok(h);
-        }
-        let mut h = self.gofers.handle(conn)?;
-        let (open, _) = h.walk(fid, &[])?;
-        if let Err(e) = h.lopen(open, if write { O_RDWR } else { O_RDONLY }) {
-            let _ = h.clunk(open);
-            return Err(e.into());
-        }
-        let r = self.remote_mut(id)?;
-        if write {
-            r.write_handle = Some(open);
-        } else {
-            r.read_handle = Some(open);
-        }
-        Ok(open)
-    }
-
     /// Reads `len` bytes at `offset`: Tread on the read handle, or the
     /// cached contents under fscache.
-    pub(crate) fn remote_read(&mut self, id: InodeId, offset: u64, len: usize) -> Result<Vec<u8>> {
+    fn read(&mut self, id: RemoteId, offset: u64, len: usize) -> Result<Vec<u8>> {
         let (conn, policy, cached) = {
-            let r = self.remote(id)?;
+            let r = self.node(id)?;
             (r.conn, r.policy, r.data.is_some())
         };
-        if r_is_dir(self, id) {
+        if self.is_dir(id) {
             return Err(Errno::EISDIR.into());
         }
         if policy.caches() {
             if !cached {
-                let h = self.remote_handle(id, false)?;
-                let all = self.gofers.handle(conn)?.read_all(h)?;
-                self.remote_mut(id)?.data = Some(all);
+                let h = self.open_handle(id, false)?;
+                let all = self.handle(conn)?.read_all(h)?;
+                self.node_mut(id)?.data = Some(all);
             }
-            let r = self.remote(id)?;
+            let r = self.node(id)?;
             let data = r.data.as_deref().unwrap_or_default();
             let start = usize::try_from(offset)
                 .unwrap_or(usize::MAX)
@@ -635,8 +647,8 @@ impl Vfs {
             let end = start.saturating_add(len).min(data.len());
             return Ok(data.get(start..end).unwrap_or_default().to_vec());
         }
-        let h = self.remote_handle(id, false)?;
-        let mut gh = self.gofers.handle(conn)?;
+        let h = self.open_handle(id, false)?;
+        let mut gh = self.handle(conn)?;
         let chunk = gh.state().msize.saturating_sub(64).max(1) as usize;
         let mut out = Vec::new();
         while out.len() < len {
@@ -652,15 +664,14 @@ impl Vfs {
 
     /// Twrite on the write handle (write-through), keeping the fscache
     /// copy and the cached size current.
-    pub(crate) fn remote_write(&mut self, id: InodeId, offset: u64, data: &[u8]) -> Result<usize> {
-        if r_is_dir(self, id) {
+    fn write(&mut self, id: RemoteId, offset: u64, data: &[u8]) -> Result<usize> {
+        if self.is_dir(id) {
             return Err(Errno::EISDIR.into());
         }
-        let conn = self.remote(id)?.conn;
-        let h = self.remote_handle(id, true)?;
-        self.gofers.handle(conn)?.write_all(h, offset, data)?;
-        let now = self.tick();
-        let r = self.remote_mut(id)?;
+        let conn = self.node(id)?.conn;
+        let h = self.open_handle(id, true)?;
+        self.handle(conn)?.write_all(h, offset, data)?;
+        let r = self.node_mut(id)?;
         let end = offset.saturating_add(data.len() as u64);
         r.size = r.size.max(end);
         if let Some(cache) = &mut r.data {
@@ -673,24 +684,12 @@ impl Vfs {
                 dst.copy_from_slice(data);
             }
         }
-        if let Some(i) = self.inodes.get_mut(id) {
-            i.attr.mtime = now;
-        }
         Ok(data.len())
     }
 
     /// Tsetattr for truncate, chmod, chown and utimes.
-    pub(crate) fn remote_setattr(
-        &mut self,
-        id: InodeId,
-        new: Attr,
-        size: Option<u64>,
-    ) -> Result<()> {
-        let (conn, fid) = {
-            let r = self.remote(id)?;
-            (r.conn, r.fid)
-        };
-        let old = self.ino(id)?.attr;
+    fn setattr(&mut self, id: RemoteId, old: &Attr, new: &Attr, size: Option<u64>) -> Result<bool> {
+        let (conn, fid) = self.fid(id)?;
         let mut valid = 0;
         let mut sa = SetAttr {
             mode: new.perms,
@@ -723,55 +722,49 @@ impl Vfs {
             sa.size = 0;
         }
         if valid == 0 {
-            return Ok(());
+            return Ok(false);
         }
-        self.gofers.handle(conn)?.setattr(fid, valid, sa)?;
-        let i = self.ino_mut(id)?;
-        i.attr = new;
-        if let Node::Remote(r) = &mut i.node {
-            if let Some(s) = size {
-                r.size = s;
-                if let Some(d) = &mut r.data {
-                    d.resize(usize::try_from(s).map_err(|_| Errno::EFBIG)?, 0);
-                }
+        self.handle(conn)?.setattr(fid, valid, sa)?;
+        if let Some(s) = size {
+            let r = self.node_mut(id)?;
+            r.size = s;
+            if let Some(d) = &mut r.data {
+                d.resize(usize::try_from(s).map_err(|_| Errno::EFBIG)?, 0);
             }
         }
-        Ok(())
+        Ok(true)
     }
 
     /// Creates a file (Tucreate/Tlcreate on a clone of the directory fid),
     /// directory (Tumkdir/Tmkdir) or symlink (Tusymlink/Tsymlink), then
-    /// walks to it for the new inode's fid.
-    pub(crate) fn remote_create(
+    /// walks to it for the new file's fid.
+    fn create(
         &mut self,
-        dir: InodeId,
+        dir: RemoteId,
         name: &str,
         perms: u32,
-        node: &Node,
-    ) -> Result<InodeId> {
-        let (conn, dfid) = {
-            let r = self.remote(dir)?;
-            (r.conn, r.fid)
-        };
+        what: RemoteCreate<'_>,
+    ) -> Result<RemoteFile> {
+        let (conn, dfid) = self.fid(dir)?;
         {
-            let mut h = self.gofers.handle(conn)?;
+            let mut h = self.handle(conn)?;
             let uid_ops = version::supports_uid_create(h.state().version);
-            match node {
-                Node::Dir(_) => {
+            match what {
+                RemoteCreate::Dir => {
                     if uid_ops {
                         h.umkdir(dfid, name, perms, 0, NOGID)?;
                     } else {
                         h.mkdir(dfid, name, perms, NOGID)?;
                     }
                 }
-                Node::Symlink(target) => {
+                RemoteCreate::Symlink(target) => {
                     if uid_ops {
                         h.usymlink(dfid, name, target, 0, NOGID)?;
                     } else {
                         h.symlink(dfid, name, target, NOGID)?;
                     }
                 }
-                Node::File(_) => {
+                RemoteCreate::File => {
                     let (newfid, _) = h.walk(dfid, &[])?;
                     let r = if uid_ops {
                         h.ucreate(newfid, name, O_RDWR, perms, 0, NOGID)
@@ -781,107 +774,78 @@ impl Vfs {
                     let _ = h.clunk(newfid);
                     r?;
                 }
-                _ => return Err(Errno::EPERM.into()),
             }
         }
-        self.remote_dirty(dir);
-        self.remote_lookup(dir, name)
+        self.dirty(dir);
+        self.lookup(dir, name)
     }
 
     /// Tlink.
-    pub(crate) fn remote_link(&mut self, dir: InodeId, name: &str, target: InodeId) -> Result<()> {
-        let (conn, dfid) = {
-            let r = self.remote(dir)?;
-            (r.conn, r.fid)
-        };
-        let (tconn, tfid) = {
-            let r = self.remote(target)?;
-            (r.conn, r.fid)
-        };
+    fn link(&mut self, dir: RemoteId, name: &str, target: RemoteId) -> Result<()> {
+        let (conn, dfid) = self.fid(dir)?;
+        let (tconn, tfid) = self.fid(target)?;
         if tconn != conn {
             return Err(Errno::EXDEV.into());
         }
-        self.gofers.handle(conn)?.link(dfid, tfid, name)?;
-        self.remote_dirty(dir);
-        if let Ok(r) = self.remote_mut(target) {
+        self.handle(conn)?.link(dfid, tfid, name)?;
+        self.dirty(dir);
+        if let Some(r) = self.nodes.get_mut(target) {
             r.nlink += 1;
         }
         Ok(())
     }
 
     /// Tunlinkat (with AT_REMOVEDIR for directories).
-    pub(crate) fn remote_remove(&mut self, dir: InodeId, name: &str, is_dir: bool) -> Result<()> {
-        let (conn, dfid) = {
-            let r = self.remote(dir)?;
-            (r.conn, r.fid)
-        };
-        self.gofers
-            .handle(conn)?
+    fn remove(&mut self, dir: RemoteId, name: &str, is_dir: bool) -> Result<()> {
+        let (conn, dfid) = self.fid(dir)?;
+        self.handle(conn)?
             .unlinkat(dfid, name, if is_dir { AT_REMOVEDIR } else { 0 })?;
-        self.remote_dirty(dir);
+        self.dirty(dir);
         Ok(())
     }
 
     /// Trename of the file's own fid into the new directory.
-    pub(crate) fn remote_rename(
-        &mut self,
-        old_dir: InodeId,
-        old: &str,
-        new_dir: InodeId,
-        new: &str,
-    ) -> Result<()> {
-        let (conn, odfid) = {
-            let r = self.remote(old_dir)?;
-            (r.conn, r.fid)
-        };
-        let (nconn, ndfid) = {
-            let r = self.remote(new_dir)?;
-            (r.conn, r.fid)
-        };
+    fn rename(&mut self, old_dir: RemoteId, old: &str, new_dir: RemoteId, new: &str) -> Result<()> {
+        let (conn, odfid) = self.fid(old_dir)?;
+        let (nconn, ndfid) = self.fid(new_dir)?;
         if nconn != conn {
             return Err(Errno::EXDEV.into());
         }
-        let mut h = self.gofers.handle(conn)?;
+        let mut h = self.handle(conn)?;
         let (fid, _) = h.walk(odfid, &[old])?;
         let r = h.rename(fid, ndfid, new);
         let _ = h.clunk(fid);
         r?;
-        self.remote_dirty(old_dir);
-        self.remote_dirty(new_dir);
+        self.dirty(old_dir);
+        self.dirty(new_dir);
         Ok(())
     }
 
-    /// `inodeFileState.Release`: a 9p inode being freed clunks its fid and
+    /// `inodeFileState.Release`: a 9p file being freed clunks its fid and
     /// any open handles, so create/unlink loops do not run the connection
     /// out of fids. Errors (a connection already closed) are ignored.
-    pub(crate) fn remote_release(&mut self, id: InodeId) {
-        let Some(Node::Remote(r)) = self.inodes.get(id).map(|i| &i.node) else {
+    fn release(&mut self, id: RemoteId) {
+        let Some(r) = self.nodes.remove(id) else {
             return;
         };
-        let conn = r.conn;
-        let fids: Vec<u32> = [Some(r.fid), r.read_handle, r.write_handle]
+        let Ok(mut h) = self.handle(r.conn) else {
+            return;
+        };
+        for f in [Some(r.fid), r.read_handle, r.write_handle]
             .into_iter()
             .flatten()
-            .collect();
-        let Ok(mut h) = self.gofers.handle(conn) else {
-            return;
-        };
-        for f in fids {
+        {
             let _ = h.clunk(f);
         }
     }
 
-    /// The type of a remote inode.
-    pub(crate) fn remote_type(&self, id: InodeId) -> Option<FileType> {
-        match self.inodes.get(id).map(|i| &i.node) {
-            Some(Node::Remote(r)) => Some(r.file_type),
-            _ => None,
-        }
+    fn as_any(&self) -> &dyn Any {
+        self
     }
-}
 
-fn r_is_dir(vfs: &Vfs, id: InodeId) -> bool {
-    vfs.remote_type(id) == Some(FileType::Directory)
+    fn as_any_mut(&mut self) -> &mut dyn Any {
+        self
+    }
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@
 use crate::util::FastSet;
 use super::inode::{InodeId, Node};
 use super::mount_source::{MsrcId, MsrcKind};
+use super::remote::Remote;
 use super::{DirentId, Vfs};
 
 impl Vfs {
@@ -66,7 +67,12 @@ impl Vfs {
                     istack.extend(o.upper);
                     istack.extend(o.lower);
                 }
-                _ => {}
+                Node::File(_)
+                | Node::Symlink(_)
+                | Node::CharDev(_)
+                | Node::Socket
+                | Node::Generated(_)
+                | Node::Remote(_) => {}
             }
         }
         // Mount sources: overlay sources keep their layers' sources, and a
@@ -84,12 +90,12 @@ impl Vfs {
                 }
             }
         }
-        // Freed 9p inodes give their fids back to the gofer.
-        let dead_remote: Vec<InodeId> = self
+        // Freed remote inodes give their resources back (9p: fids).
+        let dead_remote: Vec<Remote> = self
             .inodes
             .iter()
-            .filter(|(k, i)| !seen.contains(k) && matches!(i.node, Node::Remote(_)))
-            .map(|(k, _)| k)
+            .filter(|(k, _)| !seen.contains(k))
+            .filter_map(|(_, i)| i.node.remote())
             .collect();
         for r in dead_remote {
             self.remote_release(r);

@@ -2,6 +2,7 @@
 
 use super::attr::{Attr, FileType};
 use super::mount_source::MsrcId;
+use super::remote::Remote;
 use slotmap::new_key_type;
 use std::collections::BTreeMap;
 
@@ -80,8 +81,27 @@ pub enum Node {
     Generated(GeneratedFile),
     /// An overlay of an upper and a lower inode.
     Overlay(OverlayEntry),
-    /// A file served by a gofer over 9P (`pkg/sentry/fs/gofer`).
-    Remote(Box<crate::fs::RemoteNode>),
+    /// A file of a remote filesystem ([`super::RemoteFs`]: the sentry's 9p
+    /// client, `pkg/sentry/fs/gofer`).
+    Remote(Remote),
+}
+
+impl Node {
+    /// The remote file this node is, if it is one. Every variant is named
+    /// (here and in every match on `Node`), so a new kind of node is a
+    /// compile error wherever it is not handled.
+    pub fn remote(&self) -> Option<Remote> {
+        match self {
+            Node::Remote(r) => Some(*r),
+            Node::Dir(_)
+            | Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_) => None,
+        }
+    }
 }
 
 /// Which creations a directory's inode operations accept.
@@ -130,6 +150,11 @@ impl Inode {
             Node::Remote(r) => r.file_type,
             Node::Overlay(_) => return None,
         })
+    }
+
+    /// The remote file, if this is a remote inode.
+    pub fn remote(&self) -> Option<Remote> {
+        self.node.remote()
     }
 
     /// The overlay entry, if this is an overlay inode.

@@ -19,6 +19,7 @@ mod mounts;
 mod ops;
 mod overlay;
 mod perm;
+mod remote;
 mod syscalls;
 
 pub use attr::{Attr, FileType, Stat};
@@ -29,6 +30,7 @@ pub use mounts::{MountInfo, MAX_SYMLINK_TRAVERSALS, NAME_MAX};
 pub use ops::DirEntry;
 pub use crate::util::path::{clean, clean_cow, join, split_first};
 pub use perm::PermMask;
+pub use remote::{Remote, RemoteCreate, RemoteFile, RemoteFs, RemoteId};
 pub use syscalls::PATH_MAX;
 
 use dirent::Dirent;
@@ -84,8 +86,9 @@ pub struct Vfs {
     clock: u64,
     /// State of the seeded generator behind `/dev/random` and `/dev/urandom`.
     rng: u64,
-    /// The gofers (one per container) the `9p` filesystem talks to.
-    pub gofers: crate::fs::GoferSet,
+    /// The remote filesystem (the 9p client and its gofers, one per
+    /// container start), installed by the first 9p mount.
+    pub(crate) remote: Option<Box<dyn RemoteFs>>,
 }
 
 impl Default for Vfs {
@@ -113,7 +116,7 @@ impl Vfs {
             next_ino: 1,
             clock: 1,
             rng: seed,
-            gofers: crate::fs::GoferSet::default(),
+            remote: None,
         }
     }
 

@@ -7,6 +7,7 @@
 use super::attr::{Attr, FileType, Stat};
 use super::inode::{Device, DirCreate, Inode, InodeId, Node, OverlayEntry};
 use super::mount_source::MsrcId;
+use super::remote::Remote;
 use super::{Ctx, Vfs};
 use crate::errno::Errno;
 use crate::error::Result;
@@ -111,8 +112,15 @@ impl Vfs {
                 .copied()
                 .ok_or_else(|| Errno::ENOENT.into()),
             Node::Overlay(_) => self.overlay_lookup(dir, name),
-            Node::Remote(r) if r.file_type == FileType::Directory => self.remote_lookup(dir, name),
-            _ => Err(Errno::ENOTDIR.into()),
+            Node::Remote(r) if r.file_type == FileType::Directory => {
+                self.remote_lookup(dir, *r, name)
+            }
+            Node::Remote(_)
+            | Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_) => Err(Errno::ENOTDIR.into()),
         }
     }
 
@@ -132,8 +140,15 @@ impl Vfs {
         }
         match &self.ino(dir)?.node {
             Node::Overlay(_) => self.overlay_readdir(dir),
-            Node::Remote(r) if r.file_type == FileType::Directory => self.remote_readdir(dir),
-            _ => Err(Errno::ENOTDIR.into()),
+            Node::Remote(r) if r.file_type == FileType::Directory => self.remote_readdir(*r),
+            // Listed above, straight from the directory.
+            Node::Dir(_) => Ok(Vec::new()),
+            Node::Remote(_)
+            | Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_) => Err(Errno::ENOTDIR.into()),
         }
     }
 
@@ -152,7 +167,13 @@ impl Vfs {
                     (None, Some(u)) => self.stable_ino(u),
                     (None, None) => i.ino,
                 },
-                _ => i.ino,
+                Node::Dir(_)
+                | Node::File(_)
+                | Node::Symlink(_)
+                | Node::CharDev(_)
+                | Node::Socket
+                | Node::Generated(_)
+                | Node::Remote(_) => i.ino,
             },
             None => 0,
         }
@@ -162,24 +183,23 @@ impl Vfs {
     pub fn stat_inode(&self, id: InodeId) -> Result<Stat> {
         let data = self.data_inode(id);
         let i = self.ino(data)?;
-        if let Node::Remote(_) = &i.node {
-            let mut st = self.remote_cached_stat(data)?;
-            st.ino = self.stable_ino(id);
-            return Ok(st);
-        }
         let file_type = self.file_type(id);
-        let (size, nlink) = match &i.node {
+        let ((size, nlink), (rdev_major, rdev_minor)) = match &i.node {
+            Node::Remote(r) => {
+                let mut st = self.remote_stat(data, *r)?;
+                st.ino = self.stable_ino(id);
+                return Ok(st);
+            }
             Node::Dir(entries) => {
                 let subdirs = entries.values().filter(|c| self.is_dir(**c)).count() as u64;
-                (0, 2 + subdirs)
+                ((0, 2 + subdirs), (0, 0))
             }
-            Node::File(d) => (d.len() as u64, u64::from(i.nlink)),
-            Node::Symlink(t) => (t.len() as u64, u64::from(i.nlink)),
-            _ => (0, u64::from(i.nlink)),
-        };
-        let (rdev_major, rdev_minor) = match &i.node {
-            Node::CharDev(d) => d.numbers(),
-            _ => (0, 0),
+            Node::File(d) => ((d.len() as u64, u64::from(i.nlink)), (0, 0)),
+            Node::Symlink(t) => ((t.len() as u64, u64::from(i.nlink)), (0, 0)),
+            Node::CharDev(d) => ((0, u64::from(i.nlink)), d.numbers()),
+            Node::Socket | Node::Generated(_) | Node::Overlay(_) => {
+                ((0, u64::from(i.nlink)), (0, 0))
+            }
         };
         Ok(Stat {
             file_type,
@@ -202,8 +222,14 @@ impl Vfs {
         let data = self.data_inode(id);
         match &self.ino(data)?.node {
             Node::Symlink(t) => Ok(t.clone()),
-            Node::Remote(r) if r.file_type == FileType::Symlink => self.remote_readlink(data),
-            _ => Err(Errno::EINVAL.into()),
+            Node::Remote(r) if r.file_type == FileType::Symlink => self.remote_readlink(*r),
+            Node::Remote(_)
+            | Node::Dir(_)
+            | Node::File(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_) => Err(Errno::EINVAL.into()),
         }
     }
 
@@ -240,7 +266,7 @@ impl Vfs {
                 Ok(buf)
             }
             Shallow::Dev(Device::Ptmx) => Err(Errno::EIO.into()),
-            Shallow::Remote => self.remote_read(data, offset, len),
+            Shallow::Remote(r) => self.remote_read(r, offset, len),
             Shallow::Dir => Err(Errno::EISDIR.into()),
             Shallow::Other => Err(Errno::EINVAL.into()),
         }
@@ -248,8 +274,8 @@ impl Vfs {
 
     /// Writes `data` at `offset` into a plain (non-overlay) file or device.
     pub(crate) fn plain_write(&mut self, id: InodeId, offset: u64, data: &[u8]) -> Result<usize> {
-        if let Node::Remote(_) = &self.ino(id)?.node {
-            return self.remote_write(id, offset, data);
+        if let Some(r) = self.ino(id)?.remote() {
+            return self.remote_write(id, r, offset, data);
         }
         let now = self.tick();
         let inode = self.ino_mut(id)?;
@@ -270,15 +296,18 @@ impl Vfs {
             Node::CharDev(_) => Ok(data.len()),
             Node::Dir(_) => Err(Errno::EISDIR.into()),
             Node::Generated(_) => Err(Errno::EACCES.into()),
-            _ => Err(Errno::EINVAL.into()),
+            // Remote files were written above.
+            Node::Remote(_) | Node::Symlink(_) | Node::Socket | Node::Overlay(_) => {
+                Err(Errno::EINVAL.into())
+            }
         }
     }
 
     /// Sets the size of a plain regular file.
     pub(crate) fn plain_truncate(&mut self, id: InodeId, size: u64) -> Result<()> {
-        if let Node::Remote(_) = &self.ino(id)?.node {
+        if let Some(r) = self.ino(id)?.remote() {
             let attr = self.ino(id)?.attr;
-            return self.remote_setattr(id, attr, Some(size));
+            return self.remote_setattr(id, r, attr, Some(size));
         }
         let now = self.tick();
         let inode = self.ino_mut(id)?;
@@ -292,7 +321,12 @@ impl Vfs {
             }
             Node::Dir(_) => Err(Errno::EISDIR.into()),
             Node::CharDev(_) => Ok(()),
-            _ => Err(Errno::EINVAL.into()),
+            // Remote files were truncated above.
+            Node::Remote(_)
+            | Node::Symlink(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_) => Err(Errno::EINVAL.into()),
         }
     }
 
@@ -315,9 +349,14 @@ impl Vfs {
             Node::Dir(_) => {}
             Node::Overlay(_) => return Err(Errno::EIO.into()),
             Node::Remote(r) if r.file_type == FileType::Directory => {
-                return self.remote_create(dir, name, perms, &node)
+                return self.remote_create(dir, *r, name, perms, &node)
             }
-            _ => return Err(Errno::ENOTDIR.into()),
+            Node::Remote(_)
+            | Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_) => return Err(Errno::ENOTDIR.into()),
         }
         let child = self.alloc_inode(msrc, perms, node);
         self.dir_insert(dir, name, child)?;
@@ -344,8 +383,8 @@ impl Vfs {
         if self.is_dir(target) {
             return Err(Errno::EPERM.into());
         }
-        if let Node::Remote(_) = &self.ino(dir)?.node {
-            return self.remote_link(dir, name, target);
+        if let Some(r) = self.ino(dir)?.remote() {
+            return self.remote_link(r, name, target);
         }
         if matches!(&self.ino(dir)?.node, Node::Dir(e) if e.contains_key(name)) {
             return Err(Errno::EEXIST.into());
@@ -365,8 +404,13 @@ impl Vfs {
     pub(crate) fn plain_remove(&mut self, dir: InodeId, name: &str, want_dir: bool) -> Result<()> {
         let child = match &self.ino(dir)?.node {
             Node::Dir(entries) => *entries.get(name).ok_or(Errno::ENOENT)?,
-            Node::Remote(_) => return self.remote_remove(dir, name, want_dir),
-            _ => return Err(Errno::ENOTDIR.into()),
+            Node::Remote(r) => return self.remote_remove(*r, name, want_dir),
+            Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_) => return Err(Errno::ENOTDIR.into()),
         };
         let is_dir = self.is_dir(child);
         if want_dir && !is_dir {
@@ -405,8 +449,8 @@ impl Vfs {
         if self.ino(old_dir)?.msrc != self.ino(new_dir)?.msrc {
             return Err(Errno::EXDEV.into());
         }
-        if let Node::Remote(_) = &self.ino(old_dir)?.node {
-            return self.remote_rename(old_dir, old, new_dir, new);
+        if let Some(r) = self.ino(old_dir)?.remote() {
+            return self.remote_rename(r, old, new_dir, new);
         }
         let moving = match &self.ino(old_dir)?.node {
             Node::Dir(e) => *e.get(old).ok_or(Errno::ENOENT)?,
@@ -472,10 +516,10 @@ impl Vfs {
 
     /// `SetPermissions`/`SetOwner`/`SetTimestamps` on a plain inode.
     pub(crate) fn plain_setattr(&mut self, id: InodeId, f: impl FnOnce(&mut Attr)) -> Result<()> {
-        if let Node::Remote(_) = &self.ino(id)?.node {
+        if let Some(r) = self.ino(id)?.remote() {
             let mut attr = self.ino(id)?.attr;
             f(&mut attr);
-            return self.remote_setattr(id, attr, None);
+            return self.remote_setattr(id, r, attr, None);
         }
         let now = self.tick();
         let inode = self.ino_mut(id)?;
@@ -499,7 +543,7 @@ impl Vfs {
         // The 2018 gofer inode has no extended attributes
         // (`fsutil.InodeNoExtendedAttributes`), so a whiteout on a 9p upper
         // fails.
-        if let Node::Remote(_) = &self.ino(id)?.node {
+        if self.ino(id)?.remote().is_some() {
             return Err(Errno::EOPNOTSUPP.into());
         }
         let i = self.ino_mut(id)?;
@@ -517,7 +561,7 @@ enum Shallow {
     Dir,
     Dev(Device),
     Generated(super::inode::GeneratedFile),
-    Remote,
+    Remote(Remote),
     Other,
 }
 
@@ -528,9 +572,9 @@ impl Node {
             Node::Dir(_) => Shallow::Dir,
             Node::CharDev(d) => Shallow::Dev(*d),
             Node::Generated(g) => Shallow::Generated(*g),
-            Node::Remote(r) if r.file_type != FileType::Directory => Shallow::Remote,
+            Node::Remote(r) if r.file_type != FileType::Directory => Shallow::Remote(*r),
             Node::Remote(_) => Shallow::Dir,
-            _ => Shallow::Other,
+            Node::Symlink(_) | Node::Socket | Node::Overlay(_) => Shallow::Other,
         }
     }
 }

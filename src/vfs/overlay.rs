@@ -356,12 +356,23 @@ impl Vfs {
             .unwrap_or_default();
         // copyContentsLocked: the lower's bytes through its own read path, so
         // a 9p lower is read from the gofer (Tread) like any other file.
-        let contents = match (t, &self.ino(lower_data)?.node) {
-            (FileType::Regular, Node::File(bytes)) => bytes.clone(),
-            (FileType::Regular, Node::Remote(_)) => self
-                .remote_read(lower_data, 0, COPY_UP_READ_LIMIT)
-                .map_err(|_| Errno::EIO)?,
-            _ => Vec::new(),
+        // Every kind of node is named, so a new one cannot be copied up
+        // empty by accident (a missed 9p arm once lost a file's contents).
+        let contents = match &self.ino(lower_data)?.node {
+            Node::File(bytes) if t == FileType::Regular => bytes.clone(),
+            Node::Remote(r) if t == FileType::Regular => {
+                let r = *r;
+                self.remote_read(r, 0, COPY_UP_READ_LIMIT)
+                    .map_err(|_| Errno::EIO)?
+            }
+            Node::File(_)
+            | Node::Remote(_)
+            | Node::Dir(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_) => Vec::new(),
         };
         let up = self.ino_mut(upper)?;
         up.attr.uid = lower_stat.uid;

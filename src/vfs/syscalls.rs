@@ -242,14 +242,18 @@ impl Vfs {
                 // its dirent, unless `link` cached it under a second name.
                 Some(i) => match &i.node {
                     Node::Overlay(_) => true,
-                    Node::Remote(r) => r.nlink <= 1,
-                    _ => i.nlink == 0,
+                    Node::Remote(r) => self.remote_nlink(*r) <= 1,
+                    Node::Dir(_)
+                    | Node::File(_)
+                    | Node::Symlink(_)
+                    | Node::CharDev(_)
+                    | Node::Socket
+                    | Node::Generated(_) => i.nlink == 0,
                 },
                 None => false,
             };
             if free {
-                self.remote_release(v);
-                self.inodes.remove(v);
+                self.free_inode(v);
             }
         }
     }

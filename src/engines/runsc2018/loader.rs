@@ -172,7 +172,7 @@ impl Loader {
             notes,
         } = setup;
         let mut vfs = Vfs::new();
-        vfs.gofers.add(gofer);
+        vfs.add_gofer(gofer);
         let next_fd = fds.iter().copied().max().unwrap_or(2).saturating_add(1);
         let mut sb = Loader {
             vfs,
@@ -329,7 +329,7 @@ impl Loader {
             .unwrap_or(self.next_fd)
             .saturating_add(1)
             .max(self.next_fd);
-        let gofer = self.vfs.gofers.add(std::mem::take(&mut setup.gofer));
+        let gofer = self.vfs.add_gofer(std::mem::take(&mut setup.gofer));
         Ok((setup, gofer))
     }
 
@@ -526,8 +526,7 @@ impl Loader {
     /// Every 9P message exchanged so far, over all connections.
     pub fn ninep_log(&self) -> Vec<LogEntry> {
         self.vfs
-            .gofers
-            .gofers
+            .gofers()
             .iter()
             .flat_map(|g| g.all_log_entries())
             .collect()
@@ -549,7 +548,7 @@ impl Loader {
                 .map(|c| (c.gofer, Some(c.cid.as_str()))),
         );
         for (g, cid) in owners {
-            let Some(gofer) = self.vfs.gofers.gofers.get(g) else {
+            let Some(gofer) = self.vfs.gofers().get(g) else {
                 continue;
             };
             for ap in gofer.attach_points() {
