@@ -26,8 +26,8 @@ fn main() {}
 mod native {
     use mountlab::errno::Errno;
     use mountlab::p9::client::Client;
-    use mountlab::p9::net::NetClient;
     use mountlab::p9::consts::{O_RDONLY, O_RDWR};
+    use mountlab::p9::net::NetClient;
     use std::time::Instant;
 
     struct Opts {

@@ -21,7 +21,6 @@
 //! limit's error is an [`Exceeded`] (its text and the errno the limit fails
 //! with, by name), which the `error` module turns into the crate's error.
 
-
 /// Largest scenario (or bare OCI spec) text accepted, in bytes: a pasted file
 /// cannot exhaust memory (the CLI reads at most one byte more). Error:
 /// `scenario: more than 67108864 bytes is over the limit MAX_SCENARIO_BYTES

@@ -17,8 +17,8 @@
 
 use mountlab::errno::Errno;
 use mountlab::p9::client::Client;
-use mountlab::p9::net::NetClient;
 use mountlab::p9::consts::{AT_REMOVEDIR, O_RDONLY, O_RDWR};
+use mountlab::p9::net::NetClient;
 use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};

@@ -6,10 +6,10 @@
 //! took minutes). Figures before/after are in the closing note.
 
 use mountlab::p9::client::Client;
+use mountlab::p9::consts::O_RDONLY;
 use mountlab::p9::fsgofer::Gofer;
 use mountlab::p9::host::HostFs;
 use mountlab::p9::messages::NOUID;
-use mountlab::p9::consts::O_RDONLY;
 use std::time::{Duration, Instant};
 
 fn gofer(host: HostFs) -> (Gofer, mountlab::p9::fsgofer::ConnId, u32) {

@@ -4,9 +4,9 @@
 
 use mountlab::errno::Errno;
 use mountlab::p9::client::Client;
+use mountlab::p9::consts::{O_RDONLY, O_RDWR};
 use mountlab::p9::messages::*;
 use mountlab::p9::net::{NetClient, NetStream};
-use mountlab::p9::consts::{O_RDONLY, O_RDWR};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::PathBuf;

@@ -3,10 +3,10 @@
 
 use mountlab::errno::Errno;
 use mountlab::p9::client::{Client, VersionError};
-use mountlab::p9::fsgofer::{ConnId, Gofer};
 use mountlab::p9::consts::{
     qid_type, setattr_mask, AT_REMOVEDIR, O_RDONLY, O_RDWR, O_WRONLY, S_IFDIR, S_IFREG,
 };
+use mountlab::p9::fsgofer::{ConnId, Gofer};
 use mountlab::p9::host::HostFs;
 use mountlab::p9::messages::*;
 use mountlab::p9::server::{ConnState, Server};

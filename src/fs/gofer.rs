@@ -31,9 +31,9 @@ use crate::vfs::{
     Attr, DirEntry, FileType, InodeId, MountSourceFlags, RemoteCreate, RemoteFile, RemoteFs,
     RemoteId, Stat, Vfs,
 };
+use serde::Serialize;
 use slotmap::SlotMap;
 use std::any::Any;
-use serde::Serialize;
 
 /// `cachePolicy`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -20,7 +20,6 @@ pub type Ino = u64;
 /// The root directory's inode number.
 pub const ROOT_INO: Ino = 1;
 
-
 /// Largest single file, so a hostile `Tsetattr size=2^63` or a write at a huge
 /// offset is refused with EFBIG instead of exhausting memory.
 pub use crate::limits::MAX_FILE_SIZE;

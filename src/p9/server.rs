@@ -13,13 +13,13 @@
 //! observable difference is reply order, and Tflush then has nothing to wait
 //! for.
 
-use super::host::{HostFs, HostNode, Ino, NodeKind};
-use super::messages::*;
-use super::version::{self, MAX_MSIZE};
 use super::consts::{
     qid_type, setattr_mask, AT_REMOVEDIR, GETATTR_BASIC, O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY,
     V9FS_MAGIC,
 };
+use super::host::{HostFs, HostNode, Ino, NodeKind};
+use super::messages::*;
+use super::version::{self, MAX_MSIZE};
 use super::wire::{Data, P9Str, Qid, WireFormat};
 use crate::errno::Errno;
 use std::collections::BTreeMap;

@@ -5,11 +5,11 @@
 //! walks see the mount and `..` from a mount root lands in the parent of the
 //! mount point.
 
-use crate::util::FastMap;
 use super::inode::InodeId;
 use super::{DirentId, Vfs};
 use crate::errno::Errno;
 use crate::error::Result;
+use crate::util::FastMap;
 
 /// Linux `NAME_MAX`: the longest single component.
 pub use crate::limits::MAX_NAME_BYTES as NAME_MAX;

@@ -5,11 +5,11 @@
 //! on a mount stack, and every open file. Whatever cannot be reached from them
 //! through dirent children, inode data and overlay layers is freed.
 
-use crate::util::FastSet;
 use super::inode::{InodeId, Node};
 use super::mount_source::{MsrcId, MsrcKind};
 use super::remote::Remote;
 use super::{DirentId, Vfs};
+use crate::util::FastSet;
 
 impl Vfs {
     /// Frees every dirent, inode and mount source no longer reachable.

@@ -161,7 +161,13 @@ impl Inode {
     pub fn overlay(&self) -> Option<&OverlayEntry> {
         match &self.node {
             Node::Overlay(o) => Some(o),
-            _ => None,
+            Node::Dir(_)
+            | Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Remote(_) => None,
         }
     }
 }

@@ -22,20 +22,20 @@ mod perm;
 mod remote;
 mod syscalls;
 
+pub use crate::util::path::{clean, clean_cow, join, split_first};
 pub use attr::{Attr, FileType, Stat};
 pub use file::{FileId, OpenFlags};
 pub use inode::{Device, DirCreate, GeneratedFile, Inode, InodeId, Node, OverlayEntry};
 pub use mount_source::{MountSource, MountSourceFlags, MsrcId, MsrcKind};
 pub use mounts::{MountInfo, MAX_SYMLINK_TRAVERSALS, NAME_MAX};
 pub use ops::DirEntry;
-pub use crate::util::path::{clean, clean_cow, join, split_first};
 pub use perm::PermMask;
 pub use remote::{Remote, RemoteCreate, RemoteFile, RemoteFs, RemoteId};
 pub use syscalls::PATH_MAX;
 
+use crate::util::FastMap;
 use dirent::Dirent;
 use file::OpenFile;
-use crate::util::FastMap;
 use slotmap::{new_key_type, SlotMap};
 
 new_key_type! {

@@ -3,11 +3,11 @@
 
 use super::inode::InodeId;
 use super::mount_source::{MountSourceFlags, MsrcId};
-use crate::util::path::{join, split_first};
 use super::perm::PermMask;
 use super::{Ctx, DirentId, Vfs};
 use crate::errno::Errno;
 use crate::error::{Error, Result};
+use crate::util::path::{join, split_first};
 use serde::Serialize;
 
 pub use super::dirent::NAME_MAX;

@@ -71,7 +71,13 @@ impl Vfs {
                     Some(next) => cur = next,
                     None => return FileType::Regular,
                 },
-                _ => return i.own_type().unwrap_or(FileType::Regular),
+                Node::Dir(_)
+                | Node::File(_)
+                | Node::Symlink(_)
+                | Node::CharDev(_)
+                | Node::Socket
+                | Node::Generated(_)
+                | Node::Remote(_) => return i.own_type().unwrap_or(FileType::Regular),
             }
         }
         FileType::Regular
@@ -374,7 +380,13 @@ impl Vfs {
                 inode.attr.ctime = now;
                 Ok(())
             }
-            _ => Err(Errno::ENOTDIR.into()),
+            Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_)
+            | Node::Remote(_) => Err(Errno::ENOTDIR.into()),
         }
     }
 
@@ -454,7 +466,13 @@ impl Vfs {
         }
         let moving = match &self.ino(old_dir)?.node {
             Node::Dir(e) => *e.get(old).ok_or(Errno::ENOENT)?,
-            _ => return Err(Errno::ENOTDIR.into()),
+            Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_)
+            | Node::Remote(_) => return Err(Errno::ENOTDIR.into()),
         };
         if old_dir == new_dir && old == new {
             return Ok(());
@@ -466,7 +484,13 @@ impl Vfs {
         }
         let existing = match &self.ino(new_dir)?.node {
             Node::Dir(e) => e.get(new).copied(),
-            _ => return Err(Errno::ENOTDIR.into()),
+            Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_)
+            | Node::Overlay(_)
+            | Node::Remote(_) => return Err(Errno::ENOTDIR.into()),
         };
         if let Some(victim) = existing {
             let victim_is_dir = self.is_dir(victim);

@@ -497,8 +497,15 @@ mod tests {
     fn one_pass_merge_matches_the_reference() {
         let mut v = Vfs::new();
         let flags = MountSourceFlags::default();
-        let lower = crate::fs::new_tmpfs(&mut v, "lower", flags);
-        let upper = crate::fs::new_tmpfs(&mut v, "upper", flags);
+        // Two tmpfs-like roots, made here so the VFS's tests need no
+        // filesystem module.
+        let tmpfs = |v: &mut Vfs, device: &str| {
+            let m = MountSource::new("tmpfs", device, "", flags, MsrcKind::Plain);
+            let msrc = v.msrcs.insert(m);
+            v.alloc_inode(msrc, 0o777, Node::Dir(BTreeMap::new()))
+        };
+        let lower = tmpfs(&mut v, "lower");
+        let upper = tmpfs(&mut v, "upper");
         for name in ["a", "b", "c", "d", "e"] {
             v.plain_create(lower, name, 0o644, Node::File(Vec::new()))
                 .unwrap();

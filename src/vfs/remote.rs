@@ -59,8 +59,7 @@ pub trait RemoteFs {
     fn revalidates(&self, id: RemoteId) -> bool;
     /// `Revalidate` of a cached child: its fresh attributes while `name`
     /// still names the same file, `None` once it changed or vanished.
-    fn revalidate(&mut self, dir: RemoteId, name: &str, child: RemoteId)
-        -> Result<Option<Attr>>;
+    fn revalidate(&mut self, dir: RemoteId, name: &str, child: RemoteId) -> Result<Option<Attr>>;
     /// Whether `name` exists in the directory now.
     fn exists(&mut self, dir: RemoteId, name: &str) -> Result<bool>;
     /// The directory's entries, sorted by name, without `.` and `..`.
@@ -79,8 +78,7 @@ pub trait RemoteFs {
     fn write(&mut self, id: RemoteId, offset: u64, data: &[u8]) -> Result<usize>;
     /// Truncate, chmod, chown, utimes: whether anything changed (then the
     /// inode takes `new`).
-    fn setattr(&mut self, id: RemoteId, old: &Attr, new: &Attr, size: Option<u64>)
-        -> Result<bool>;
+    fn setattr(&mut self, id: RemoteId, old: &Attr, new: &Attr, size: Option<u64>) -> Result<bool>;
     /// Creates `name` in the directory and walks to it.
     fn create(
         &mut self,
@@ -94,8 +92,7 @@ pub trait RemoteFs {
     /// Removes `name` (a directory when `is_dir`).
     fn remove(&mut self, dir: RemoteId, name: &str, is_dir: bool) -> Result<()>;
     /// Renames within the remote filesystem.
-    fn rename(&mut self, old_dir: RemoteId, old: &str, new_dir: RemoteId, new: &str)
-        -> Result<()>;
+    fn rename(&mut self, old_dir: RemoteId, old: &str, new_dir: RemoteId, new: &str) -> Result<()>;
     /// `Release`: the inode is freed; the file's resources go back.
     fn release(&mut self, id: RemoteId);
     /// For the implementation's own accessors (its type is not the VFS's
