@@ -102,6 +102,23 @@ impl Node {
             | Node::Overlay(_) => None,
         }
     }
+
+    /// The entries, if this is an in-memory directory.
+    pub fn dir(&self) -> Option<&BTreeMap<String, InodeId>> {
+        if let Node::Dir(e) = self {
+            Some(e)
+        } else {
+            None
+        }
+    }
+
+    fn dir_mut(&mut self) -> Option<&mut BTreeMap<String, InodeId>> {
+        if let Node::Dir(e) = self {
+            Some(e)
+        } else {
+            None
+        }
+    }
 }
 
 /// Which creations a directory's inode operations accept.
@@ -159,15 +176,15 @@ impl Inode {
 
     /// The overlay entry, if this is an overlay inode.
     pub fn overlay(&self) -> Option<&OverlayEntry> {
-        match &self.node {
-            Node::Overlay(o) => Some(o),
-            Node::Dir(_)
-            | Node::File(_)
-            | Node::Symlink(_)
-            | Node::CharDev(_)
-            | Node::Socket
-            | Node::Generated(_)
-            | Node::Remote(_) => None,
+        if let Node::Overlay(o) = &self.node {
+            Some(o)
+        } else {
+            None
         }
+    }
+
+    /// The entries, if this is an in-memory directory, for changing.
+    pub(crate) fn dir_mut(&mut self) -> Option<&mut BTreeMap<String, InodeId>> {
+        self.node.dir_mut()
     }
 }

@@ -66,18 +66,12 @@ impl Vfs {
             let Some(i) = self.inodes.get(cur) else {
                 return FileType::Regular;
             };
-            match &i.node {
-                Node::Overlay(o) => match o.upper.or(o.lower) {
+            match i.overlay() {
+                Some(o) => match o.upper.or(o.lower) {
                     Some(next) => cur = next,
                     None => return FileType::Regular,
                 },
-                Node::Dir(_)
-                | Node::File(_)
-                | Node::Symlink(_)
-                | Node::CharDev(_)
-                | Node::Socket
-                | Node::Generated(_)
-                | Node::Remote(_) => return i.own_type().unwrap_or(FileType::Regular),
+                None => return i.own_type().unwrap_or(FileType::Regular),
             }
         }
         FileType::Regular
@@ -111,50 +105,31 @@ impl Vfs {
 
     /// `InodeOperations.Lookup` (and `overlayLookup` for overlay inodes).
     pub(crate) fn lookup_inode(&mut self, dir: InodeId, name: &str) -> Result<InodeId> {
-        let node = &self.ino(dir)?.node;
-        match node {
-            Node::Dir(entries) => entries
+        match self.ino(dir)?.node.dir_kind()? {
+            DirKind::Plain(entries) => entries
                 .get(name)
                 .copied()
                 .ok_or_else(|| Errno::ENOENT.into()),
-            Node::Overlay(_) => self.overlay_lookup(dir, name),
-            Node::Remote(r) if r.file_type == FileType::Directory => {
-                self.remote_lookup(dir, *r, name)
-            }
-            Node::Remote(_)
-            | Node::File(_)
-            | Node::Symlink(_)
-            | Node::CharDev(_)
-            | Node::Socket
-            | Node::Generated(_) => Err(Errno::ENOTDIR.into()),
+            DirKind::Overlay => self.overlay_lookup(dir, name),
+            DirKind::Remote(r) => self.remote_lookup(dir, r, name),
         }
     }
 
     /// Directory entries of `dir`, sorted by name, without `.` and `..`
     /// (`readdirEntries` for overlays).
     pub(crate) fn readdir_inode(&mut self, dir: InodeId) -> Result<Vec<DirEntry>> {
-        if let Node::Dir(entries) = &self.ino(dir)?.node {
+        match self.ino(dir)?.node.dir_kind()? {
             // One copy of each name, straight from the (sorted) directory.
-            return Ok(entries
+            DirKind::Plain(entries) => Ok(entries
                 .iter()
                 .map(|(name, &id)| DirEntry {
                     file_type: self.file_type(id),
                     ino: self.stable_ino(id),
                     name: name.clone(),
                 })
-                .collect());
-        }
-        match &self.ino(dir)?.node {
-            Node::Overlay(_) => self.overlay_readdir(dir),
-            Node::Remote(r) if r.file_type == FileType::Directory => self.remote_readdir(*r),
-            // Listed above, straight from the directory.
-            Node::Dir(_) => Ok(Vec::new()),
-            Node::Remote(_)
-            | Node::File(_)
-            | Node::Symlink(_)
-            | Node::CharDev(_)
-            | Node::Socket
-            | Node::Generated(_) => Err(Errno::ENOTDIR.into()),
+                .collect()),
+            DirKind::Overlay => self.overlay_readdir(dir),
+            DirKind::Remote(r) => self.remote_readdir(r),
         }
     }
 
@@ -162,8 +137,8 @@ impl Vfs {
     /// "steals" the lower's stable attributes in `overlayLookup`).
     pub(crate) fn stable_ino(&self, id: InodeId) -> u64 {
         match self.inodes.get(id) {
-            Some(i) => match &i.node {
-                Node::Overlay(o) => match (o.lower, o.upper) {
+            Some(i) => match i.overlay() {
+                Some(o) => match (o.lower, o.upper) {
                     (Some(l), _) => self.stable_ino(l),
                     // `overlayLookup` found the name in both layers and
                     // dropped the lower of a non-directory after the upper
@@ -173,13 +148,7 @@ impl Vfs {
                     (None, Some(u)) => self.stable_ino(u),
                     (None, None) => i.ino,
                 },
-                Node::Dir(_)
-                | Node::File(_)
-                | Node::Symlink(_)
-                | Node::CharDev(_)
-                | Node::Socket
-                | Node::Generated(_)
-                | Node::Remote(_) => i.ino,
+                None => i.ino,
             },
             None => 0,
         }
@@ -344,25 +313,18 @@ impl Vfs {
         perms: u32,
         node: Node,
     ) -> Result<InodeId> {
-        let msrc = self.ino(dir)?.msrc;
-        match &self.ino(dir)?.node {
-            Node::Dir(entries) if entries.contains_key(name) => return Err(Errno::EEXIST.into()),
+        let i = self.ino(dir)?;
+        let msrc = i.msrc;
+        match i.node.dir_kind()? {
+            DirKind::Plain(entries) if entries.contains_key(name) => {
+                return Err(Errno::EEXIST.into())
+            }
             // ramfs `Dir.Create`/`CreateDirectory`/`CreateLink` without
             // CreateOps: ErrDenied (EACCES); tty's dir: EACCES.
-            Node::Dir(_) if self.ino(dir)?.create != DirCreate::Allowed => {
-                return Err(Errno::EACCES.into())
-            }
-            Node::Dir(_) => {}
-            Node::Overlay(_) => return Err(Errno::EIO.into()),
-            Node::Remote(r) if r.file_type == FileType::Directory => {
-                return self.remote_create(dir, *r, name, perms, &node)
-            }
-            Node::Remote(_)
-            | Node::File(_)
-            | Node::Symlink(_)
-            | Node::CharDev(_)
-            | Node::Socket
-            | Node::Generated(_) => return Err(Errno::ENOTDIR.into()),
+            DirKind::Plain(_) if i.create != DirCreate::Allowed => return Err(Errno::EACCES.into()),
+            DirKind::Plain(_) => {}
+            DirKind::Overlay => return Err(Errno::EIO.into()),
+            DirKind::Remote(r) => return self.remote_create(dir, r, name, perms, &node),
         }
         let child = self.alloc_inode(msrc, perms, node);
         self.dir_insert(dir, name, child)?;
@@ -373,21 +335,11 @@ impl Vfs {
     pub(crate) fn dir_insert(&mut self, dir: InodeId, name: &str, child: InodeId) -> Result<()> {
         let now = self.tick();
         let inode = self.ino_mut(dir)?;
-        match &mut inode.node {
-            Node::Dir(entries) => {
-                entries.insert(name.to_string(), child);
-                inode.attr.mtime = now;
-                inode.attr.ctime = now;
-                Ok(())
-            }
-            Node::File(_)
-            | Node::Symlink(_)
-            | Node::CharDev(_)
-            | Node::Socket
-            | Node::Generated(_)
-            | Node::Overlay(_)
-            | Node::Remote(_) => Err(Errno::ENOTDIR.into()),
-        }
+        let entries = inode.dir_mut().ok_or(Errno::ENOTDIR)?;
+        entries.insert(name.to_string(), child);
+        inode.attr.mtime = now;
+        inode.attr.ctime = now;
+        Ok(())
     }
 
     /// Adds a hard link to `target` in a plain directory.
@@ -464,16 +416,8 @@ impl Vfs {
         if let Some(r) = self.ino(old_dir)?.remote() {
             return self.remote_rename(r, old, new_dir, new);
         }
-        let moving = match &self.ino(old_dir)?.node {
-            Node::Dir(e) => *e.get(old).ok_or(Errno::ENOENT)?,
-            Node::File(_)
-            | Node::Symlink(_)
-            | Node::CharDev(_)
-            | Node::Socket
-            | Node::Generated(_)
-            | Node::Overlay(_)
-            | Node::Remote(_) => return Err(Errno::ENOTDIR.into()),
-        };
+        let old_entries = self.ino(old_dir)?.node.dir().ok_or(Errno::ENOTDIR)?;
+        let moving = *old_entries.get(old).ok_or(Errno::ENOENT)?;
         if old_dir == new_dir && old == new {
             return Ok(());
         }
@@ -482,16 +426,8 @@ impl Vfs {
         if moving_is_dir && self.inode_is_ancestor(moving, new_dir) {
             return Err(Errno::EINVAL.into());
         }
-        let existing = match &self.ino(new_dir)?.node {
-            Node::Dir(e) => e.get(new).copied(),
-            Node::File(_)
-            | Node::Symlink(_)
-            | Node::CharDev(_)
-            | Node::Socket
-            | Node::Generated(_)
-            | Node::Overlay(_)
-            | Node::Remote(_) => return Err(Errno::ENOTDIR.into()),
-        };
+        let new_entries = self.ino(new_dir)?.node.dir().ok_or(Errno::ENOTDIR)?;
+        let existing = new_entries.get(new).copied();
         if let Some(victim) = existing {
             let victim_is_dir = self.is_dir(victim);
             match (moving_is_dir, victim_is_dir) {
@@ -578,6 +514,15 @@ impl Vfs {
     }
 }
 
+/// What kind of directory a node is, for the operations each kind answers
+/// its own way (lookup, readdir, create). Every kind of node is named in
+/// [`Node::dir_kind`], so a new one must say whether it is a directory.
+enum DirKind<'a> {
+    Plain(&'a BTreeMap<String, InodeId>),
+    Overlay,
+    Remote(Remote),
+}
+
 /// The variant of a node without its payload, so a read can dispatch without
 /// holding a borrow of the arena.
 enum Shallow {
@@ -590,6 +535,21 @@ enum Shallow {
 }
 
 impl Node {
+    /// The directory this node is, or ENOTDIR.
+    fn dir_kind(&self) -> Result<DirKind<'_>> {
+        match self {
+            Node::Dir(entries) => Ok(DirKind::Plain(entries)),
+            Node::Overlay(_) => Ok(DirKind::Overlay),
+            Node::Remote(r) if r.file_type == FileType::Directory => Ok(DirKind::Remote(*r)),
+            Node::Remote(_)
+            | Node::File(_)
+            | Node::Symlink(_)
+            | Node::CharDev(_)
+            | Node::Socket
+            | Node::Generated(_) => Err(Errno::ENOTDIR.into()),
+        }
+    }
+
     fn clone_shallow(&self) -> Shallow {
         match self {
             Node::File(_) => Shallow::File,

@@ -177,15 +177,9 @@ impl Vfs {
                     return Ok(true);
                 };
                 match co.upper {
-                    Some(cu) => match self.ino(cu)?.node {
-                        Node::Remote(c) => self.remote_still_valid(cu, pu, name, c),
-                        Node::Dir(_)
-                        | Node::File(_)
-                        | Node::Symlink(_)
-                        | Node::CharDev(_)
-                        | Node::Socket
-                        | Node::Generated(_)
-                        | Node::Overlay(_) => Ok(true),
+                    Some(cu) => match self.ino(cu)?.remote() {
+                        Some(c) => self.remote_still_valid(cu, pu, name, c),
+                        None => Ok(true),
                     },
                     // Only in the lower (a stub): stale once the host has it.
                     None => Ok(!self.remote_fs()?.exists(pu.id, name)?),
