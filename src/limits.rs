@@ -237,6 +237,11 @@ impl Limit {
         )
     }
 
+    /// The limit as log lines name it: `NAME (max)`.
+    pub fn label(&self) -> String {
+        format!("{} ({})", self.name, self.max)
+    }
+
     /// The one wording every limit error uses.
     fn over_text(&self, got: impl std::fmt::Display) -> String {
         format!(
@@ -250,76 +255,45 @@ impl Limit {
     }
 }
 
-/// A typed [`Limit`] named after the constant it bounds, so the name its
-/// errors show is the constant's own.
-macro_rules! limit {
-    ($(#[$doc:meta])* $typed:ident = $name:ident, $unit:literal, $errno:expr) => {
-        limit!($(#[$doc])* $typed = $name as u64, stringify!($name), $unit, $errno);
-    };
-    ($(#[$doc:meta])* $typed:ident = $max:expr, $name:expr, $unit:literal, $errno:expr) => {
-        $(#[$doc])*
-        pub const $typed: Limit = Limit {
-            name: $name,
-            max: $max,
-            unit: $unit,
-            errno: $errno,
-        };
+/// Typed [`Limit`]s, each named after the constant it bounds, so the name
+/// its errors show is the constant's own.
+macro_rules! typed_limits {
+    ($($typed:ident = $name:ident $(- $less:literal)?, $unit:literal, $errno:expr;)*) => {
+        $(
+            #[doc = concat!("[`", stringify!($name), "`] as a typed [`Limit`].")]
+            pub const $typed: Limit = Limit {
+                name: stringify!($name),
+                max: $name as u64 $(- $less)?,
+                unit: $unit,
+                errno: $errno,
+            };
+        )*
     };
 }
 
-limit!(
-    /// [`MAX_SCENARIO_BYTES`].
-    SCENARIO_BYTES = MAX_SCENARIO_BYTES, "bytes", None
-);
-limit!(
-    /// [`MAX_MOUNTS`].
-    MOUNTS = MAX_MOUNTS, "mounts", None
-);
-limit!(
-    /// [`MAX_PATH_BYTES`]: shown as the longest text accepted (the NUL
-    /// takes the last byte).
-    PATH_BYTES = MAX_PATH_BYTES as u64 - 1, "MAX_PATH_BYTES", "bytes", Some("ENAMETOOLONG")
-);
-limit!(
-    /// [`MAX_PATH_DEPTH`].
-    PATH_DEPTH = MAX_PATH_DEPTH, "components", Some("ENAMETOOLONG")
-);
-limit!(
-    /// [`MAX_HOST_SYMLINK_LOOKUPS`].
-    HOST_SYMLINK_LOOKUPS = MAX_HOST_SYMLINK_LOOKUPS, "lookups", Some("ELOOP")
-);
-limit!(
-    /// [`MAX_FILE_SIZE`].
-    FILE_SIZE = MAX_FILE_SIZE, "bytes", Some("EFBIG")
-);
-limit!(
-    /// [`MAX_HOST_BYTES`] (a host tree's own capacity may be set lower).
-    HOST_BYTES = MAX_HOST_BYTES, "bytes", Some("ENOSPC")
-);
-limit!(
-    /// [`MAX_STEPS`].
-    STEPS = MAX_STEPS, "steps", None
-);
-limit!(
-    /// [`MAX_CONTAINERS`].
-    CONTAINERS = MAX_CONTAINERS, "containers", None
-);
-limit!(
-    /// [`MAX_GOFER_FDS`].
-    GOFER_FDS = MAX_GOFER_FDS, "FDs", None
-);
-limit!(
-    /// [`MAX_SHELL_LINE`].
-    SHELL_LINE = MAX_SHELL_LINE, "bytes", Some("E2BIG")
-);
-limit!(
-    /// [`MAX_SHELL_OUTPUT`].
-    SHELL_OUTPUT = MAX_SHELL_OUTPUT, "bytes", None
-);
-limit!(
-    /// [`MAX_REPORT_BYTES`].
-    REPORT_BYTES = MAX_REPORT_BYTES, "bytes", None
-);
+typed_limits! {
+    SCENARIO_BYTES = MAX_SCENARIO_BYTES, "bytes", None;
+    MOUNTS = MAX_MOUNTS, "mounts", None;
+    // Shown as the longest text accepted: the NUL takes the last byte.
+    PATH_BYTES = MAX_PATH_BYTES - 1, "bytes", Some("ENAMETOOLONG");
+    PATH_DEPTH = MAX_PATH_DEPTH, "components", Some("ENAMETOOLONG");
+    HOST_SYMLINK_LOOKUPS = MAX_HOST_SYMLINK_LOOKUPS, "lookups", Some("ELOOP");
+    FILE_SIZE = MAX_FILE_SIZE, "bytes", Some("EFBIG");
+    // A host tree's own capacity may be set lower.
+    HOST_BYTES = MAX_HOST_BYTES, "bytes", Some("ENOSPC");
+    STEPS = MAX_STEPS, "steps", None;
+    CONTAINERS = MAX_CONTAINERS, "containers", None;
+    GOFER_FDS = MAX_GOFER_FDS, "FDs", None;
+    SHELL_LINE = MAX_SHELL_LINE, "bytes", Some("E2BIG");
+    SHELL_OUTPUT = MAX_SHELL_OUTPUT, "bytes", None;
+    REPORT_BYTES = MAX_REPORT_BYTES, "bytes", None;
+    CONNECTIONS = MAX_CONNECTIONS, "connections", None;
+    CONNECTIONS_PER_PEER = MAX_CONNECTIONS_PER_PEER, "connections", None;
+    SERVE_IDLE_TIMEOUT = SERVE_IDLE_TIMEOUT_MS, "ms", None;
+    SERVE_ATTACHED_IDLE_TIMEOUT = SERVE_ATTACHED_IDLE_TIMEOUT_MS, "ms", None;
+    SERVE_FRAME_TIMEOUT = SERVE_FRAME_TIMEOUT_MS, "ms", None;
+    SERVE_WRITE_TIMEOUT = SERVE_WRITE_TIMEOUT_MS, "ms", None;
+}
 
 /// Checks a path given as input (a mount destination, a host-tree path, a
 /// symlink target): at most [`MAX_PATH_BYTES`]` - 1` bytes and
@@ -374,4 +348,5 @@ fn typed_limits_keep_their_wording() {
         "steps: 100001 steps is over the limit MAX_STEPS (100000)"
     );
     assert!(FILE_SIZE.is_over(u128::MAX));
+    assert_eq!(CONNECTIONS.label(), "MAX_CONNECTIONS (512)");
 }

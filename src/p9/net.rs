@@ -23,7 +23,7 @@ use super::server::{ConnState, Server, ServerOptions};
 use super::version::MAX_MSIZE;
 use crate::errno::Errno;
 use crate::error::{Error, Result};
-use crate::limits;
+use crate::limits::{self, Limit};
 use std::collections::HashMap;
 use std::io::{self, Read, Write};
 use std::net::{IpAddr, TcpListener, TcpStream};
@@ -51,29 +51,30 @@ pub struct ServeConfig {
     pub limits: ConnLimits,
 }
 
-/// `serve-9p`'s connection limits: the defaults are `limits`' constants,
-/// each settable with `--limit NAME=VALUE` (tests scale them down).
+/// `serve-9p`'s connection limits: the defaults are `limits`' typed
+/// constants, each settable with `--limit NAME=VALUE` (tests scale them
+/// down); log lines name them as `NAME (value)`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ConnLimits {
-    pub max_connections: usize,
-    pub max_per_peer: usize,
-    /// Before the connection holds a fid (`SERVE_IDLE_TIMEOUT_MS`).
-    pub idle: Duration,
-    /// Once it holds one (`SERVE_ATTACHED_IDLE_TIMEOUT_MS`).
-    pub attached_idle: Duration,
-    pub frame: Duration,
-    pub write: Duration,
+    pub max_connections: Limit,
+    pub max_per_peer: Limit,
+    /// Before the connection holds a fid (ms).
+    pub idle: Limit,
+    /// Once it holds one (ms).
+    pub attached_idle: Limit,
+    pub frame: Limit,
+    pub write: Limit,
 }
 
 impl Default for ConnLimits {
     fn default() -> Self {
         ConnLimits {
-            max_connections: MAX_CONNECTIONS,
-            max_per_peer: limits::MAX_CONNECTIONS_PER_PEER,
-            idle: Duration::from_millis(limits::SERVE_IDLE_TIMEOUT_MS),
-            attached_idle: Duration::from_millis(limits::SERVE_ATTACHED_IDLE_TIMEOUT_MS),
-            frame: Duration::from_millis(limits::SERVE_FRAME_TIMEOUT_MS),
-            write: Duration::from_millis(limits::SERVE_WRITE_TIMEOUT_MS),
+            max_connections: limits::CONNECTIONS,
+            max_per_peer: limits::CONNECTIONS_PER_PEER,
+            idle: limits::SERVE_IDLE_TIMEOUT,
+            attached_idle: limits::SERVE_ATTACHED_IDLE_TIMEOUT,
+            frame: limits::SERVE_FRAME_TIMEOUT,
+            write: limits::SERVE_WRITE_TIMEOUT,
         }
     }
 }
@@ -85,19 +86,32 @@ impl ConnLimits {
         if value == 0 {
             return Err(Error::msg(format!("{name}: must be positive")));
         }
-        let count =
-            usize::try_from(value).map_err(|_| Error::msg(format!("{name}: {value} too large")))?;
-        match name {
-            "MAX_CONNECTIONS" => self.max_connections = count,
-            "MAX_CONNECTIONS_PER_PEER" => self.max_per_peer = count,
-            "SERVE_IDLE_TIMEOUT_MS" => self.idle = Duration::from_millis(value),
-            "SERVE_ATTACHED_IDLE_TIMEOUT_MS" => self.attached_idle = Duration::from_millis(value),
-            "SERVE_FRAME_TIMEOUT_MS" => self.frame = Duration::from_millis(value),
-            "SERVE_WRITE_TIMEOUT_MS" => self.write = Duration::from_millis(value),
-            _ => return Err(Error::msg(format!("unknown limit {name}"))),
-        }
+        usize::try_from(value).map_err(|_| Error::msg(format!("{name}: {value} too large")))?;
+        let all = [
+            &mut self.max_connections,
+            &mut self.max_per_peer,
+            &mut self.idle,
+            &mut self.attached_idle,
+            &mut self.frame,
+            &mut self.write,
+        ];
+        let l = all
+            .into_iter()
+            .find(|l| l.name == name)
+            .ok_or_else(|| Error::msg(format!("unknown limit {name}")))?;
+        l.max = value;
         Ok(())
     }
+}
+
+/// A timeout limit as a duration.
+fn ms(l: &Limit) -> Duration {
+    Duration::from_millis(l.max)
+}
+
+/// Whether a count has reached a limit (the next one would be over it).
+fn reached(count: usize, l: &Limit) -> bool {
+    l.is_over(count.saturating_add(1))
 }
 
 /// The server `serve-9p` runs: attach point 0 is `/` of the (seeded) tree.
@@ -227,19 +241,13 @@ impl Drop for Slot {
 /// Takes a slot for a new connection, or says which limit refuses it.
 fn admit(slots: &Arc<Mutex<Slots>>, peer: Option<IpAddr>, l: &ConnLimits) -> Result<Slot, String> {
     let mut s = slots.lock().unwrap_or_else(|e| e.into_inner());
-    if s.total >= l.max_connections {
-        return Err(format!(
-            "MAX_CONNECTIONS ({}) connections open",
-            l.max_connections
-        ));
+    if reached(s.total, &l.max_connections) {
+        return Err(format!("{} connections open", l.max_connections.label()));
     }
     if let Some(ip) = peer {
         let n = s.per_peer.entry(ip).or_insert(0);
-        if *n >= l.max_per_peer {
-            return Err(format!(
-                "MAX_CONNECTIONS_PER_PEER ({}) connections from {ip}",
-                l.max_per_peer
-            ));
+        if reached(*n, &l.max_per_peer) {
+            return Err(format!("{} connections from {ip}", l.max_per_peer.label()));
         }
         *n += 1;
     }
@@ -358,8 +366,8 @@ fn read_by<S: Socket>(
 
 fn slow_frame(l: &ConnLimits) -> Stop {
     Stop::Timeout(format!(
-        "a frame took more than SERVE_FRAME_TIMEOUT_MS ({}) to arrive",
-        l.frame.as_millis()
+        "a frame took more than {} to arrive",
+        l.frame.label()
     ))
 }
 
@@ -371,13 +379,13 @@ fn read_frame_timed<S: Socket>(
     session: &ConnState,
     l: &ConnLimits,
 ) -> Result<Vec<u8>, Stop> {
-    let (idle, name) = if session.fid_count() == 0 {
-        (l.idle, "SERVE_IDLE_TIMEOUT_MS")
+    let idle = if session.fid_count() == 0 {
+        &l.idle
     } else {
-        (l.attached_idle, "SERVE_ATTACHED_IDLE_TIMEOUT_MS")
+        &l.attached_idle
     };
     let mut size = [0u8; 4];
-    let first = s.read_timeout_in(idle).and_then(|()| loop {
+    let first = s.read_timeout_in(ms(idle)).and_then(|()| loop {
         match s.read(&mut size[..1]) {
             Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
             r => break r,
@@ -393,13 +401,13 @@ fn read_frame_timed<S: Socket>(
                 "while attached"
             };
             return Err(Stop::Timeout(format!(
-                "sent nothing {state} for {name} ({})",
-                idle.as_millis()
+                "sent nothing {state} for {}",
+                idle.label()
             )));
         }
         Err(_) => return Err(Stop::Ended),
     }
-    let deadline = Instant::now() + l.frame;
+    let deadline = Instant::now() + ms(&l.frame);
     read_by(s, &mut size[1..], deadline, l)?;
     let n = check_frame_size(u32::from_le_bytes(size), session.msize).map_err(|_| Stop::Ended)?;
     let mut frame = vec![0u8; n];
@@ -414,15 +422,10 @@ fn read_frame_timed<S: Socket>(
 
 /// Writes one reply within the write timeout, however slowly it is read.
 fn write_timed<S: Socket>(s: &mut S, mut buf: &[u8], l: &ConnLimits) -> Result<(), Stop> {
-    let deadline = Instant::now() + l.write;
+    let deadline = Instant::now() + ms(&l.write);
     while !buf.is_empty() {
         let left = deadline.saturating_duration_since(Instant::now());
-        let slow = || {
-            Stop::Timeout(format!(
-                "a reply was not read within SERVE_WRITE_TIMEOUT_MS ({})",
-                l.write.as_millis()
-            ))
-        };
+        let slow = || Stop::Timeout(format!("a reply was not read within {}", l.write.label()));
         if left.is_zero() || s.write_timeout_in(left).is_err() {
             return Err(slow());
         }
