@@ -12,3 +12,88 @@
 pub mod runc;
 pub mod runsc;
 pub mod runsc2018;
+
+use crate::error::{Error, Result};
+use crate::gostr::quote;
+use serde::Serialize;
+
+/// The engines a scenario may name in `config.engine`. Adding one adds a
+/// variant here, its name in [`Engine::ALL`] and an arm in
+/// [`run_scenario`]; nothing inside another engine changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Engine {
+    /// gVisor 82719be4's `runsc` (`runsc/boot/fs.go`), the port this crate
+    /// began with.
+    #[default]
+    #[serde(rename = "runsc-2018")]
+    Runsc2018,
+}
+
+impl Engine {
+    /// Every engine that can run a scenario today, by name.
+    pub const ALL: &'static [Engine] = &[Engine::Runsc2018];
+
+    /// The name scenarios, the CLI's `--engine` and reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Runsc2018 => "runsc-2018",
+        }
+    }
+
+    /// The engine called `name`; names of engines that are not built yet
+    /// (`runsc`, `runc`) are refused like any other.
+    pub fn parse(name: &str) -> Result<Engine> {
+        Engine::ALL
+            .iter()
+            .copied()
+            .find(|e| e.name() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Engine::ALL.iter().map(|e| e.name()).collect();
+                Error::msg(format!(
+                    "engine {} is not available (known: {})",
+                    quote(name),
+                    known.join(", ")
+                ))
+            })
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// What a front asks of a scenario run, whichever engine ran it. Each
+/// engine implements it for its own sandbox type.
+pub trait Simulation {
+    /// The engine that ran.
+    fn engine(&self) -> Engine;
+    /// The full report (a copy: the run lives on).
+    fn report(&self) -> crate::report::Report;
+    /// The full report, moving out what can be moved (the run is done with).
+    fn take_report(&mut self) -> crate::report::Report;
+    /// The layered mount tree, or `None` when the root is not set up.
+    fn tree(&self) -> Option<crate::report::MountNode>;
+    /// The decision log.
+    fn decisions(&self) -> &[crate::report::Decision];
+    /// The warnings the runtime would log, in order.
+    fn warnings(&self) -> &[String];
+    /// The root container's mount table at the global root.
+    fn mount_table(&self) -> Vec<crate::vfs::MountInfo>;
+    /// The root container's setup error, if setup failed.
+    fn setup_error(&self) -> Option<&Error>;
+}
+
+/// The one dispatch point: runs a scenario on the engine it names
+/// (`config.engine`, or the CLI's `--engine`).
+pub fn simulate(s: &crate::scenario::Scenario) -> Result<Box<dyn Simulation>> {
+    match s.engine {
+        Engine::Runsc2018 => Ok(Box::new(runsc2018::loader::Loader::from_scenario(s)?)),
+    }
+}
+
+/// A scenario's report, from the engine it names.
+pub fn run_scenario(s: &crate::scenario::Scenario) -> Result<crate::report::Report> {
+    simulate(s).map(|mut r| r.take_report())
+}
