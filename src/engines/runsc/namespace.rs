@@ -666,7 +666,9 @@ impl Builder {
                         quote(&mount.destination)
                     ))
                 })
-                .map_err(|e| with_opts(e, &fsm.flags, &fsm.data, &fsm.fs_name))?,
+                .map_err(|e| {
+                    with_opts(e, &fsm.flags, &fsm.data, &fsm.fs_name, &mount.destination)
+                })?,
         };
         let at = self.connect(root, made, &fsm.flags, mount, &fsm.data, None)?;
         Ok(Some(at))
@@ -709,6 +711,7 @@ impl Builder {
                 f,
                 data,
                 &made.fs_name,
+                dest,
             )
         };
         let target = self
@@ -726,6 +729,7 @@ impl Builder {
                 f,
                 data,
                 &made.fs_name,
+                dest,
             )
         })?;
         let at = self.vfs.path_of(mounted, root);
@@ -987,9 +991,17 @@ fn go_mount_options(f: &MountFlags, data: &str, internal: &str) -> String {
 
 /// Appends `, opts: %v` the way mountSubmount's errors end. The internal
 /// data of a 9p mount is `gofer.InternalFilesystemOptions{UniqueID:
-/// {ContainerName, Path}}`; others pass none here.
-fn with_opts(e: Error, f: &MountFlags, data: &str, fs_name: &str) -> Error {
-    let internal = if fs_name == "9p" { "{{ }}" } else { "<nil>" };
+/// ResourceID{ContainerName, Path}, LeakConnection, OpenSocketsByConnecting}`
+/// (no container name annotation here); tmpfs without a filestore and the
+/// kernfs filesystems pass none. (proc and sys do pass internal data, which
+/// this does not print.)
+fn with_opts(e: Error, f: &MountFlags, data: &str, fs_name: &str, dest: &str) -> Error {
+    let internal = if fs_name == "9p" {
+        format!("{{{{ {dest}}} false false}}")
+    } else {
+        "<nil>".to_string()
+    };
+    let internal = internal.as_str();
     let text = format!("{e}, opts: {}", go_mount_options(f, data, internal));
     match e.errno() {
         Some(n) => Error::with_errno(n, text),
