@@ -60,11 +60,22 @@ fn dir_of(p: &str) -> String {
     }
 }
 
+/// EACCES from the VFS's fixed directories (procfs, sysfs) is today's
+/// kernfs `InodeDirectoryNoNewChildren`, which refuses with EPERM: runsc
+/// mounts with root credentials, so permission bits never give EACCES.
+pub fn kernfs_errno(e: Error) -> Error {
+    if e.is(Errno::EACCES) {
+        Errno::EPERM.into()
+    } else {
+        e
+    }
+}
+
 /// `MkdirAt(ForSyntheticMountpoint: true)`: a gofer directory the host
 /// refuses to create (any error but EEXIST) becomes a synthetic one.
 fn mkdir_for_mountpoint(vfs: &mut Vfs, root: DirentId, path: &str) -> Result<()> {
     let ctx = Ctx::at(root);
-    match vfs.mkdir(ctx, path, 0o755) {
+    match vfs.mkdir(ctx, path, 0o755).map_err(kernfs_errno) {
         Ok(_) => Ok(()),
         Err(e) if e.is(Errno::EEXIST) => Err(e),
         Err(e) => {

@@ -718,6 +718,14 @@ impl Builder {
             .vfs
             .lookup(Ctx::at(root), dest, true)
             .map_err(attach_err)?;
+        if target == root {
+            // gVisor stacks such a mount on the container root; the VFS
+            // has no parent to hang it from.
+            return Err(Error::msg(format!(
+                "mountlab cannot stack a mount on the container root (destination {})",
+                quote(dest)
+            )));
+        }
         let mounted = self.vfs.mount(target, made.inode).map_err(|e| {
             with_opts(
                 e.wrap(format!(
@@ -856,7 +864,9 @@ impl Builder {
             )?;
             let destination = format!("/sys/fs/cgroup/{ctrl}");
             let ctx = Ctx::at(root);
-            if let Err(e) = self.vfs.mkdir_all(ctx, &destination, 0o755) {
+            // MakeSyntheticMountpoint; a failure only warns.
+            let made = self.vfs.mkdir_all(ctx, &destination, 0o755);
+            if let Err(e) = made.map_err(super::mount_point::kernfs_errno) {
                 self.log.warn(format!(
                     "Failed to create mount point {}: {e}",
                     quote(&destination)
