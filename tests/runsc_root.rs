@@ -293,3 +293,45 @@ fn dir_bind_over_file_fails_on_the_host() {
     );
     assert!(r.mounts.is_empty());
 }
+
+/// setupContainerVFS creates the process's working directory after the
+/// mounts (MkdirAllAt, 0755); on a read-only root it is EROFS, unwrapped by
+/// "failed to setupFS" (that prefix is mountAll's only).
+#[test]
+fn working_directory_is_created() {
+    let mut s = spec("[]", "");
+    let mut p = s.process().clone().unwrap();
+    p.set_cwd("/work/dir".into());
+    s.set_process(Some(p.clone()));
+    let mut r = run(&s);
+    ok(&r);
+    let root = r.root.unwrap();
+    assert!(r.vfs.stat(Ctx::at(root), "/work/dir", true).is_ok());
+    let mut ro = spec("[]", r#""root":{"path":"rootfs","readonly":true}"#);
+    ro.set_process(Some(p));
+    assert_eq!(
+        error(&run(&ro)),
+        "failed to create process working directory \"/work/dir\": read-only file system"
+    );
+}
+
+/// The shell and the VFS's views work on the built namespace.
+#[test]
+fn the_shell_runs_in_the_container() {
+    let mut r = run(&spec(r#"[{"destination":"/data","type":"tmpfs"}]"#, ""));
+    ok(&r);
+    let mut cwd = r.root.unwrap();
+    let out = mountlab::shell::run_within(
+        &mut r.vfs,
+        mountlab::shell::Task {
+            root: cwd,
+            cwd: &mut cwd,
+            env: &[],
+            wd: "/",
+        },
+        "ls /",
+        Default::default(),
+    );
+    assert_eq!(out.error, None);
+    assert_eq!(out.output, "bin\ndata\ndev\netc\nproc\nsys\ntmp\n");
+}

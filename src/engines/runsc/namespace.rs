@@ -235,7 +235,25 @@ impl Builder {
             suppress_root_directfs: rootfs_hint.as_ref().is_some_and(|h| h.suppress_directfs),
         };
         self.setup_container_vfs(&view, io_fds, store_fds)
-            .map_err(wrap("failed to setupFS"))
+            .map_err(wrap("failed to setupFS"))?;
+        // setupContainerVFS, after the mounts (and createDeviceFiles, not
+        // modelled): the working directory is created, mustBeDir.
+        let cwd = spec
+            .process()
+            .as_ref()
+            .map(|p| p.cwd().to_string_lossy().into_owned())
+            .unwrap_or_default();
+        if let (Some(root), false) = (self.root, cwd.is_empty()) {
+            self.vfs
+                .mkdir_all(Ctx::at(root), &cwd, 0o755)
+                .map_err(|e| {
+                    e.wrap(format!(
+                        "failed to create process working directory {}",
+                        quote(&cwd)
+                    ))
+                })?;
+        }
+        Ok(())
     }
 
     /// The gofer side: bind mount points in the rootfs (destinations
@@ -726,20 +744,7 @@ impl Builder {
                 quote(dest)
             )));
         }
-        let mounted = self.vfs.mount(target, made.inode).map_err(|e| {
-            with_opts(
-                e.wrap(format!(
-                    "attaching {} to {} (type: {})",
-                    quote(&mount.source),
-                    quote(dest),
-                    mount.typ
-                )),
-                f,
-                data,
-                &made.fs_name,
-                dest,
-            )
-        })?;
+        let mounted = self.vfs.mount(target, made.inode).map_err(attach_err)?;
         let at = self.vfs.path_of(mounted, root);
         let mounted_at = (at != clean(dest)).then_some(at);
         if let Some(at) = &mounted_at {
