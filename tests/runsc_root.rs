@@ -335,3 +335,30 @@ fn the_shell_runs_in_the_container() {
     assert_eq!(out.error, None);
     assert_eq!(out.output, "bin\ndata\ndev\netc\nproc\nsys\ntmp\n");
 }
+
+/// `--overlay2=root:dir=/abs`: the filestore is an unlinked temporary file
+/// in that host directory (createGoferFilestoreInDir), so nothing is left
+/// in the host tree; a missing directory fails the start.
+#[test]
+fn overlay2_dir_medium() {
+    let r = run_with(
+        &spec("[]", ""),
+        &overlay2("root:dir=/scratch"),
+        &image(),
+        &[("/scratch", tree("{}"))],
+    );
+    ok(&r);
+    assert_eq!(r.runsc.gofer_mount_confs, "lisafs:anon");
+    assert_eq!(r.proc_mounts()[0], "none / overlay rw 0 0");
+    let host = r.host().unwrap();
+    assert_eq!(
+        host.list("/scratch").unwrap().len(),
+        1,
+        "only the directory itself"
+    );
+    let r = run_with(&spec("[]", ""), &overlay2("root:dir=/nope"), &image(), &[]);
+    assert_eq!(
+        error(&r),
+        "failed to stat filestore directory \"/nope\": stat /nope: no such file or directory"
+    );
+}

@@ -111,7 +111,10 @@ pub fn build(
         input.insert(clean(path), tree.clone());
     }
     let mut host = build_host(Some(&input))?;
-    for dir in std::iter::once(&root_path.to_string()).chain(empty_dirs) {
+    // A tree with no nodes is an empty directory, as is a source no tree
+    // gives.
+    let given: Vec<String> = input.keys().cloned().collect();
+    for dir in given.iter().chain(empty_dirs) {
         if host.lookup(dir).is_err() {
             host.mkdir_all(dir, 0o755)
                 .map_err(|e| Error::from(e).wrap(format!("creating {}", quote(dir))))?;

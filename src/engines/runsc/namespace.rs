@@ -274,19 +274,30 @@ impl Builder {
             self.root_path.clone(),
             root_readonly || root_conf.should_use_overlayfs(),
         )];
+        // createGoferFilestores: in order, the root's then each mount's;
+        // `self` makes a named file in the source, `anon` an unlinked one in
+        // the `dir=` directory (nothing stays in the host tree).
         let mut stores: Vec<String> = Vec::new();
-        if root_conf.is_self_backed() {
-            stores.push(self.root_path.clone());
-        }
+        let mut anon = 0usize;
+        let anon_dir = self.facts.overlay2.root_medium.clone();
+        let mut filestore = |conf: &GoferMountConf, src: &str, host: &HostFs| -> Result<()> {
+            if conf.is_self_backed() {
+                stores.push(src.to_string());
+            } else if conf.is_filestore_present() {
+                let dir = anon_dir.strip_prefix("dir=").unwrap_or("");
+                check_filestore_dir(host, dir)?;
+                anon += 1;
+            }
+            Ok(())
+        };
+        filestore(&root_conf, &self.root_path.clone(), host)?;
         let gofer_mounts = mounts.iter_mut().filter(|m| has_mount_config(m));
         for (idx, m) in (1..).zip(gofer_mounts) {
             let conf = confs
                 .get(idx)
                 .cloned()
                 .ok_or_else(|| Error::fatal("gofer conf missing"))?;
-            if conf.is_self_backed() {
-                stores.push(m.source.clone());
-            }
+            filestore(&conf, &m.source, host)?;
             if !(is_gofer_mount(m) && conf.should_use_lisafs()) {
                 continue;
             }
@@ -306,6 +317,7 @@ impl Builder {
             let ro = super::options::is_readonly_mount(m.opts()) || conf.should_use_overlayfs();
             attach.push((m.source.clone(), ro));
         }
+        drop(filestore);
         for src in &stores {
             let exclusive = !self
                 .hints
@@ -328,7 +340,8 @@ impl Builder {
             }
         }
         let first_store = FIRST_GOFER_FD + attach.len() as i32;
-        let store: Vec<i32> = (0..stores.len() as i32).map(|i| first_store + i).collect();
+        let count = (stores.len() + anon) as i32;
+        let store: Vec<i32> = (0..count).map(|i| first_store + i).collect();
         Ok((gofer, FdQueue::new(io), FdQueue::new(store)))
     }
 
@@ -982,6 +995,20 @@ impl Builder {
             name: hint.name,
         });
         Ok(Some(msrc))
+    }
+}
+
+/// `createGoferFilestoreInDir`'s checks of the `--overlay2=…:dir=` directory.
+fn check_filestore_dir(host: &HostFs, dir: &str) -> Result<()> {
+    match host::stat_is_dir(host, dir) {
+        Err(e) => Err(Error::msg(format!(
+            "failed to stat filestore directory {}: {e}",
+            quote(dir)
+        ))),
+        Ok(false) => Err(Error::msg(
+            "overlay2 flag should specify an existing directory",
+        )),
+        Ok(true) => Ok(()),
     }
 }
 
