@@ -317,7 +317,6 @@ impl Builder {
             let ro = super::options::is_readonly_mount(m.opts()) || conf.should_use_overlayfs();
             attach.push((m.source.clone(), ro));
         }
-        drop(filestore);
         for src in &stores {
             let exclusive = !self
                 .hints
