@@ -362,3 +362,27 @@ fn overlay2_dir_medium() {
         "failed to stat filestore directory \"/nope\": stat /nope: no such file or directory"
     );
 }
+
+/// The gofer's host-side ResolveSymlinks errors (ss/fs.go): a symlink loop
+/// (255 follows) and an `os.Lstat` through a file.
+#[test]
+fn host_symlink_resolution_errors() {
+    let img =
+        tree(r#"{"bin/sh": "", "etc/passwd": "", "loop": {"type":"symlink","target":"/loop"}}"#);
+    let bind = |d: &str| {
+        spec(
+            &format!(r#"[{{"destination":"{d}","type":"bind","source":"/s"}}]"#),
+            "",
+        )
+    };
+    let r = run_with(&bind("/loop/x"), &Default::default(), &img, &[]);
+    assert_eq!(
+        error(&r),
+        "error setting up FS: resolving symlinks to \"/loop/x\": too many symlinks to follow, path: \"/bundle/rootfs/loop\""
+    );
+    let r = run_with(&bind("/etc/passwd/x"), &Default::default(), &img, &[]);
+    assert_eq!(
+        error(&r),
+        "error setting up FS: resolving symlinks to \"/etc/passwd/x\": lstat /bundle/rootfs/etc/passwd/x: not a directory"
+    );
+}

@@ -134,7 +134,7 @@ pub fn stat_is_dir(host: &HostFs, path: &str) -> std::result::Result<bool, Strin
 
 /// Looks `path` up following symlinks everywhere (the host kernel).
 fn follow(host: &HostFs, path: &str, follows: &mut u32) -> std::result::Result<u64, Errno> {
-    let resolved = resolve_in(host, "/", "/", path, follows)?;
+    let resolved = resolve_in(host, "/", "/", path, follows).map_err(|(e, _)| e)?;
     host.lookup(&resolved)
 }
 
@@ -144,26 +144,26 @@ fn follow(host: &HostFs, path: &str, follows: &mut u32) -> std::result::Result<u
 /// dies with `resolving symlinks to %q: %v`.
 pub fn resolve_symlinks(host: &HostFs, root: &str, rel: &str) -> Result<String> {
     let mut follows = MAX_FOLLOWS;
-    resolve_in(host, root, root, rel, &mut follows).map_err(|e| {
+    resolve_in(host, root, root, rel, &mut follows).map_err(|(e, at)| {
         let text = if e == Errno::ELOOP {
-            format!(
-                "too many symlinks to follow, path: {}",
-                quote(&clean(&format!("{root}/{rel}")))
-            )
+            format!("too many symlinks to follow, path: {}", quote(&at))
         } else {
-            e.message()
+            // os.Lstat's *PathError.
+            format!("lstat {at}: {}", e.message())
         };
         Error::with_errno(e, text).wrap(format!("resolving symlinks to {}", quote(rel)))
     })
 }
 
+/// The walk; an error comes with the path it concerns (the link being
+/// followed past the budget, or the component `Lstat` failed on).
 fn resolve_in(
     host: &HostFs,
     root: &str,
     base: &str,
     rel: &str,
     follows: &mut u32,
-) -> std::result::Result<String, Errno> {
+) -> std::result::Result<String, (Errno, String)> {
     let mut base = base.to_string();
     for name in clean(rel).split('/').filter(|n| !n.is_empty()) {
         let path = clean(&format!("{base}/{name}"));
@@ -174,16 +174,16 @@ fn resolve_in(
         let target = match host.lookup(&path) {
             Ok(ino) => host.info(ino).and_then(|i| i.target),
             Err(Errno::ENOENT) => None,
-            Err(e) => return Err(e),
+            Err(e) => return Err((e, path)),
         };
         match target {
             Some(link) => {
-                *follows = follows.checked_sub(1).ok_or(Errno::ELOOP)?;
-                if *follows == 0 {
-                    return Err(Errno::ELOOP);
-                }
                 let from = if link.starts_with('/') { root } else { &base };
                 let from = from.to_string();
+                *follows = follows.saturating_sub(1);
+                if *follows == 0 {
+                    return Err((Errno::ELOOP, clean(&format!("{from}/{link}"))));
+                }
                 base = resolve_in(host, root, &from, &link, follows)?;
             }
             None => base = path,
