@@ -373,3 +373,32 @@ fn mount_points_inside_a_readonly_mount() {
         [("/ro".to_string(), false), ("/ro".to_string(), true)]
     );
 }
+
+/// createDeviceFiles after the mounts (runsc-today.md §14): the node with
+/// its udev link, EEXIST ignored, an `a` type refused with
+/// createDeviceFile's text.
+#[test]
+fn linux_devices() {
+    let s = spec(
+        "[]",
+        r#""linux":{"devices":[{"path":"/dev/mynull","type":"c","major":1,"minor":3,"fileMode":420},
+                               {"path":"/dev/null","type":"c","major":1,"minor":3}]}"#,
+    );
+    let mut r = run(&s);
+    ok(&r);
+    let root = r.root.unwrap();
+    let st = r.vfs.stat(Ctx::at(root), "/dev/mynull", true).unwrap();
+    assert_eq!((st.mode, st.rdev_major, st.rdev_minor), (0o020644, 1, 3));
+    assert!(r.events.contains(&RunscEvent::Device {
+        path: "/dev/null".into(),
+        outcome: "existed".into()
+    }));
+    let s = spec(
+        "[]",
+        r#""linux":{"devices":[{"path":"/dev/x","type":"a","major":1,"minor":3}]}"#,
+    );
+    assert_eq!(
+        error(&run(&s)),
+        "failed to create device files: specified device at \"/dev/x\" has invalid type \"a\""
+    );
+}

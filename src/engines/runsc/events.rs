@@ -80,6 +80,9 @@ pub enum RunscEvent {
         controller: String,
         destination: String,
     },
+    /// createDeviceFiles: a `linux.devices` entry `created`, `existed`
+    /// (EEXIST ignored) or `notmodelled` (no VFS node for it).
+    Device { path: String, outcome: String },
     /// The setup stopped here with this error.
     Failed { error: String },
 }

@@ -9,6 +9,7 @@
 pub mod compile;
 pub mod config;
 pub mod devfs;
+pub mod devices;
 pub mod events;
 pub mod fsname;
 pub mod gofer_conf;

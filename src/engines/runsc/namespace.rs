@@ -236,8 +236,21 @@ impl Builder {
         };
         self.setup_container_vfs(&view, io_fds, store_fds)
             .map_err(wrap("failed to setupFS"))?;
-        // setupContainerVFS, after the mounts (and createDeviceFiles, not
-        // modelled): the working directory is created, mustBeDir.
+        // setupContainerVFS, after the mounts: createDeviceFiles, then the
+        // working directory (mustBeDir).
+        if let (Some(root), Some(devs)) = (
+            self.root,
+            spec.linux().as_ref().and_then(|l| l.devices().clone()),
+        ) {
+            for dev in &devs {
+                let outcome = super::devices::create_device_file(&mut self.vfs, root, dev)
+                    .map_err(|e| e.wrap("failed to create device files"))?;
+                self.events.push(RunscEvent::Device {
+                    path: dev.path().to_string_lossy().into_owned(),
+                    outcome: format!("{outcome:?}").to_lowercase(),
+                });
+            }
+        }
         let cwd = spec
             .process()
             .as_ref()
