@@ -79,7 +79,7 @@ fn a_cgroup_mount_outside_sys_fs_cgroup_fails() {
     );
     assert_eq!(
         r.warnings,
-        ["Failed to create mount point \"/sys/fs/cgroup/cpu\": operation not permitted"]
+        ["Failed to create mount point \"/sys/fs/cgroup/cpu\": failed to create mountpoint \"/sys/fs/cgroup/cpu\": failed to create directory \"/sys/fs/cgroup/cpu\": operation not permitted"]
     );
 }
 

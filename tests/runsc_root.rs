@@ -311,7 +311,7 @@ fn working_directory_is_created() {
     ro.set_process(Some(p));
     assert_eq!(
         error(&run(&ro)),
-        "failed to create process working directory \"/work/dir\": read-only file system"
+        "failed to create process working directory \"/work/dir\": failed to create directory \"/work\": read-only file system"
     );
 }
 
@@ -384,5 +384,48 @@ fn host_symlink_resolution_errors() {
     assert_eq!(
         error(&r),
         "error setting up FS: resolving symlinks to \"/etc/passwd/x\": lstat /bundle/rootfs/etc/passwd/x: not a directory"
+    );
+}
+
+/// The summary's fields and names (snake_case, optional fields left out).
+#[test]
+fn summary_serializes_with_the_issue_field_names() {
+    let img = tree(
+        r#"{"bin/sh": "", "tmp": {"type":"dir"}, "run": {"type":"dir"}, "var/run": {"type":"symlink","target":"/run"}}"#,
+    );
+    let r = run_with(
+        &spec(
+            r#"[{"destination":"/var/run/x","type":"tmpfs","options":["noexec","ro"]}]"#,
+            "",
+        ),
+        &Default::default(),
+        &img,
+        &[],
+    );
+    ok(&r);
+    let v = serde_json::to_value(r.summary()).unwrap();
+    assert_eq!(v["engine"], "runsc");
+    assert_eq!(v["ok"], true);
+    let m = v["mounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["destination"] == "/var/run/x")
+        .unwrap();
+    assert_eq!(
+        m,
+        &serde_json::json!({"destination": "/var/run/x", "fs": "tmpfs", "source": "", "ro": true,
+            "flags": ["noexec"], "data": "", "mounted_at": "/run/x"})
+    );
+    assert!(v["mount_order"]
+        .as_array()
+        .unwrap()
+        .contains(&"/run/x".into()));
+    assert_eq!(v["runsc"]["gofer_mount_confs"], "lisafs:self");
+    assert_eq!(v["runsc"]["root"]["fs"], "overlay");
+    assert_eq!(v["runsc"]["overlay2"]["root_medium"], "self");
+    assert_eq!(
+        r.host_trees(),
+        [("/".to_string(), "/bundle/rootfs".to_string())]
     );
 }

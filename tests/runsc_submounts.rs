@@ -402,3 +402,22 @@ fn linux_devices() {
         "failed to create device files: specified device at \"/dev/x\" has invalid type \"a\""
     );
 }
+
+/// MkdirAllAt's own wrappers inside makeMountPoint's: a parent that is a
+/// dangling symlink stats ENOENT, then its mkdir is EEXIST.
+#[test]
+fn dangling_symlink_parent() {
+    let img = tree(
+        r#"{"bin/sh": "", "tmp": {"type":"dir"}, "var/run": {"type":"symlink","target":"/run"}}"#,
+    );
+    let r = run_with(
+        &spec(r#"[{"destination":"/var/run/x","type":"tmpfs"}]"#, ""),
+        &Default::default(),
+        &img,
+        &[],
+    );
+    assert_eq!(
+        error(&r),
+        "failed to setupFS: mounting submounts: mount submount \"/var/run/x\": creating mount point \"/var/run/x\": failed to create parent directory of mountpoint \"/var/run/x\": failed to create directory \"/var/run\": file exists"
+    );
+}

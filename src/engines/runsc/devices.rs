@@ -66,7 +66,7 @@ pub fn create_device_file(
         Some((p, n)) => (if p.is_empty() { "/" } else { p }, n),
         None => ("/", path.as_str()),
     };
-    vfs.mkdir_all(ctx, parent, 0o755).map_err(|e| {
+    super::mount_point::mkdir_all_at(vfs, root, parent, false).map_err(|e| {
         Error::msg(format!(
             "failed to create device parent directory {}: {e}",
             quote(parent)

@@ -90,25 +90,54 @@ fn mkdir_for_mountpoint(vfs: &mut Vfs, root: DirentId, path: &str) -> Result<()>
     }
 }
 
-/// `MkdirAllAt(ForSyntheticMountpoint: true, mustBeDir: true)`.
-fn mkdir_all_for_mountpoint(vfs: &mut Vfs, root: DirentId, path: &str) -> Result<()> {
-    let ctx = Ctx::at(root);
-    let mut cur = String::new();
-    for comp in path.split('/').filter(|c| !c.is_empty()) {
-        cur.push('/');
-        cur.push_str(comp);
-        match vfs.lookup(ctx, &cur, true) {
-            Ok(d) => {
-                let inode = vfs.dirent_inode(d)?;
-                if !vfs.is_dir(inode) {
-                    return Err(Errno::ENOTDIR.into());
-                }
-            }
-            Err(e) if e.is(Errno::ENOENT) => mkdir_for_mountpoint(vfs, root, &cur)?,
-            Err(e) => return Err(e),
+/// `VirtualFilesystem.MkdirAllAt(path, mustBeDir: true)` with its
+/// wrappers, recursing to the parent first; `synthetic` is
+/// `ForSyntheticMountpoint` (gofer directories the host refuses become
+/// synthetic).
+pub fn mkdir_all_at(vfs: &mut Vfs, root: DirentId, path: &str, synthetic: bool) -> Result<()> {
+    mkdir_all_impl(vfs, root, path, synthetic, true)
+}
+
+/// `MakeSyntheticMountpoint(target)`: the parents (mustBeDir), then the
+/// target itself, where any existing file is accepted.
+pub fn make_synthetic_mountpoint(vfs: &mut Vfs, root: DirentId, target: &str) -> Result<()> {
+    mkdir_all_impl(vfs, root, &dir_of(target), true, true).map_err(|e| {
+        e.wrap(format!(
+            "failed to create parent directory of mountpoint {}",
+            quote(target)
+        ))
+    })?;
+    mkdir_all_impl(vfs, root, target, true, false)
+        .map_err(|e| e.wrap(format!("failed to create mountpoint {}", quote(target))))
+}
+
+fn mkdir_all_impl(
+    vfs: &mut Vfs,
+    root: DirentId,
+    path: &str,
+    synthetic: bool,
+    must_be_dir: bool,
+) -> Result<()> {
+    match vfs.stat(Ctx::at(root), path, true) {
+        Ok(st) if is_dir(st.mode) || !must_be_dir => return Ok(()),
+        Ok(_) => return Err(Errno::ENOTDIR.into()),
+        Err(e) if e.is(Errno::ENOENT) => {}
+        Err(e) => {
+            return Err(e.wrap(format!(
+                "stat failed for {} during directory creation",
+                quote(path)
+            )))
         }
     }
-    Ok(())
+    mkdir_all_impl(vfs, root, &dir_of(path), synthetic, true)?;
+    let made = if synthetic {
+        mkdir_for_mountpoint(vfs, root, path)
+    } else {
+        vfs.mkdir(Ctx::at(root), path, 0o755)
+            .map(drop)
+            .map_err(kernfs_errno)
+    };
+    made.map_err(|e| e.wrap(format!("failed to create directory {}", quote(path))))
 }
 
 /// What makeMountPoint did.
@@ -152,7 +181,7 @@ pub fn make_mount_point(
         }
     }
     let ctx = Ctx::at(root);
-    mkdir_all_for_mountpoint(vfs, root, &dir_of(dest)).map_err(|e| {
+    mkdir_all_at(vfs, root, &dir_of(dest), true).map_err(|e| {
         e.wrap(format!(
             "failed to create parent directory of mountpoint {}",
             quote(dest)

@@ -81,6 +81,42 @@ impl RunscRun {
         self.mounts.iter().map(|m| m.destination.clone()).collect()
     }
 
+    /// The report fields of this engine.
+    pub fn summary(&self) -> super::report::RunscSummary {
+        super::report::RunscSummary {
+            engine: "runsc",
+            ok: self.error.is_none(),
+            error: self.error.as_ref().map(Error::to_string),
+            fatal: self.error.as_ref().is_some_and(Error::is_fatal),
+            mount_order: self
+                .mounts
+                .iter()
+                .map(|m| {
+                    m.mounted_at
+                        .clone()
+                        .unwrap_or_else(|| clean(&m.destination))
+                })
+                .collect(),
+            warnings: self.warnings.clone(),
+            proc_mounts: self.proc_mounts(),
+            decisions: self.events.clone(),
+            mounts: self.mounts.clone(),
+            runsc: self.runsc.clone(),
+        }
+    }
+
+    /// The host trees to show, keyed as a scenario gives them: `/` for the
+    /// image, then each bind source by its host path.
+    pub fn host_trees(&self) -> Vec<(String, String)> {
+        let mut out = vec![("/".to_string(), self.root_path.clone())];
+        for s in &self.source_paths {
+            if !out.iter().any(|(k, _)| k == s) {
+                out.push((s.clone(), s.clone()));
+            }
+        }
+        out
+    }
+
     /// The host tree the gofer serves (image, sources, filestores).
     pub fn host(&self) -> Option<&HostFs> {
         self.vfs.gofers.gofers.first().map(Gofer::host)
@@ -257,14 +293,12 @@ impl Builder {
             .map(|p| p.cwd().to_string_lossy().into_owned())
             .unwrap_or_default();
         if let (Some(root), false) = (self.root, cwd.is_empty()) {
-            self.vfs
-                .mkdir_all(Ctx::at(root), &cwd, 0o755)
-                .map_err(|e| {
-                    e.wrap(format!(
-                        "failed to create process working directory {}",
-                        quote(&cwd)
-                    ))
-                })?;
+            super::mount_point::mkdir_all_at(&mut self.vfs, root, &cwd, false).map_err(|e| {
+                e.wrap(format!(
+                    "failed to create process working directory {}",
+                    quote(&cwd)
+                ))
+            })?;
         }
         Ok(())
     }
@@ -895,8 +929,9 @@ impl Builder {
             let destination = format!("/sys/fs/cgroup/{ctrl}");
             let ctx = Ctx::at(root);
             // MakeSyntheticMountpoint; a failure only warns.
-            let made = self.vfs.mkdir_all(ctx, &destination, 0o755);
-            if let Err(e) = made.map_err(super::mount_point::kernfs_errno) {
+            let made =
+                super::mount_point::make_synthetic_mountpoint(&mut self.vfs, root, &destination);
+            if let Err(e) = made {
                 self.log.warn(format!(
                     "Failed to create mount point {}: {e}",
                     quote(&destination)

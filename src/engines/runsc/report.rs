@@ -114,3 +114,22 @@ pub fn hint_facts(h: &PodMountHints) -> BTreeMap<String, HintFacts> {
         })
         .collect()
 }
+
+/// Everything a report of this engine adds to or fills in the common
+/// report, in the field names (`engine: "runsc"`, `mounts`,
+/// `runsc`), plus the common fields this engine decides.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RunscSummary {
+    pub engine: &'static str,
+    pub ok: bool,
+    pub error: Option<String>,
+    pub fatal: bool,
+    /// Absolute paths in mount order (where symlinks moved a mount, where
+    /// it is).
+    pub mount_order: Vec<String>,
+    pub warnings: Vec<String>,
+    pub proc_mounts: Vec<String>,
+    pub decisions: Vec<super::events::RunscEvent>,
+    pub mounts: Vec<MountEntry>,
+    pub runsc: RunscFacts,
+}
