@@ -59,14 +59,7 @@ fn self_filestore_is_in_the_host_rootfs_and_hidden() {
     assert!(host
         .lookup("/bundle/rootfs/.gvisor.filestore.mountlab")
         .is_ok());
-    let root = r.root.unwrap();
-    let names: Vec<String> = r
-        .vfs
-        .readdir(Ctx::at(root), "/")
-        .unwrap()
-        .into_iter()
-        .map(|e| e.name)
-        .collect();
+    let names = ls(&mut r, "/");
     assert_eq!(names, ["bin", "dev", "etc", "proc", "sys", "tmp"]);
 }
 

@@ -100,7 +100,7 @@ fn dev_types_are_forced() {
             {"destination":"/dev/pts","type":"tmpfs","options":["noexec"]}]"#,
         "",
     );
-    let r = run(&s);
+    let mut r = run(&s);
     ok(&r);
     let pm = r.proc_mounts();
     assert!(
@@ -115,13 +115,7 @@ fn dev_types_are_forced() {
     assert_eq!(r.runsc.gofer_mount_confs, "lisafs:self");
     // dev.go userspaceInit and the memdev nodes with udev symlinks.
     let root = r.root.unwrap();
-    let mut vfs = r.vfs;
-    let names: Vec<String> = vfs
-        .readdir(Ctx::at(root), "/dev")
-        .unwrap()
-        .into_iter()
-        .map(|e| e.name)
-        .collect();
+    let names = ls(&mut r, "/dev");
     assert_eq!(
         names,
         [
@@ -130,7 +124,7 @@ fn dev_types_are_forced() {
         ]
     );
     assert_eq!(
-        vfs.readlink(Ctx::at(root), "/dev/char/1:3").unwrap(),
+        r.vfs.readlink(Ctx::at(root), "/dev/char/1:3").unwrap(),
         "../null"
     );
 }
