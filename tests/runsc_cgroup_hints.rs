@@ -197,3 +197,82 @@ fn shared_master_noexec_vs_exec_replica() {
         "failed to setupFS: mounting submounts: mount shared mount \"vol\" to \"/v\": cannot mount exec enabled shared mount because master is noexec, mount: &{Destination:/v Type:tmpfs Source:/pod/vol Options:[] UIDMappings:[] GIDMappings:[]}"
     );
 }
+
+fn hint(typ: &str, share: &str) -> String {
+    format!(
+        r#""annotations":{{"dev.gvisor.spec.mount.vol.source":"/pod/vol","dev.gvisor.spec.mount.vol.type":"{typ}","dev.gvisor.spec.mount.vol.share":"{share}"}}"#
+    )
+}
+
+/// A `bind` hint shared by `container`: a `self` overlay over the bind
+/// (initGoferConfs), exclusive access so no `cache=` (fileAccessType,
+/// goferMountData), not a shared mount.
+#[test]
+fn bind_hint_container_is_an_exclusive_self_overlay() {
+    let r = run(&spec(VOL, &hint("bind", "container")));
+    ok(&r);
+    assert_eq!(r.runsc.gofer_mount_confs, "lisafs:self,lisafs:self");
+    assert!(r
+        .host()
+        .unwrap()
+        .lookup("/pod/vol/.gvisor.filestore.mountlab")
+        .is_ok());
+    let m = r.mounts.iter().find(|m| m.destination == "/v").unwrap();
+    assert_eq!((m.fs.as_str(), m.shared_hint.as_deref()), ("overlay", None));
+    assert_eq!(
+        m.data,
+        "trans=fd,rfdno=4,wfdno=4,directfs,disable_fifo_open"
+    );
+}
+
+/// `share=shared`: a plain bind with shared access.
+#[test]
+fn shared_hint_is_a_plain_bind() {
+    let r = run(&spec(VOL, &hint("bind", "shared")));
+    ok(&r);
+    assert_eq!(r.runsc.gofer_mount_confs, "lisafs:self,lisafs:none");
+    let m = r.mounts.iter().find(|m| m.destination == "/v").unwrap();
+    assert_eq!(m.fs, "9p");
+    assert_eq!(
+        m.data,
+        "trans=fd,rfdno=4,wfdno=4,cache=remote_revalidating,directfs,disable_fifo_open"
+    );
+}
+
+/// The rootfs hint's `directfs=off` (createMountNamespace's
+/// suppressDirectFS) and an `overlay` it does not give (no root overlay).
+#[test]
+fn rootfs_hint_directfs_off() {
+    let s = spec(
+        "[]",
+        r#""annotations":{"dev.gvisor.spec.rootfs.source":"/img","dev.gvisor.spec.rootfs.type":"bind","dev.gvisor.spec.rootfs.directfs":"off"}"#,
+    );
+    let r = run(&s);
+    ok(&r);
+    assert_eq!(r.runsc.gofer_mount_confs, "lisafs:none");
+    assert_eq!(
+        r.runsc.root.lower_data,
+        "trans=fd,rfdno=3,wfdno=3,disable_fifo_open,overlayfs_stale_read"
+    );
+}
+
+/// `dev.gvisor.flag.overlay2` overrides the flag with memory or self only
+/// (Config.Override, checkOverlay2).
+#[test]
+fn overlay2_annotation_override() {
+    let s = spec(
+        "[]",
+        r#""annotations":{"dev.gvisor.flag.overlay2":"root:memory"}"#,
+    );
+    let r = run(&s);
+    ok(&r);
+    assert_eq!(r.runsc.gofer_mount_confs, "lisafs:memory");
+    let s = spec(
+        "[]",
+        r#""annotations":{"dev.gvisor.flag.overlay2":"root:dir=/x"}"#,
+    );
+    assert_eq!(
+        error(&run(&s)),
+        "error setting flag overlay2=\"root:dir=/x\": \"root:dir=/x\" overlay medium requires flag \"allow-flag-override\" to be enabled"
+    );
+}
