@@ -13,6 +13,14 @@
 //!
 //! The gofer is the in-memory 9P server, standing in for today's LISAFS
 //! gofer: the root and every bind attach to it over encoded 9P.
+//!
+//! Not modelled (each is reported, never a panic): EROFS images, pods (one
+//! container per [`build`]; a second user of a pod-shared hint volume in the
+//! same container gets a fresh tmpfs), a mount stacked on the container
+//! root, the dev gofer, checkpoint FD re-association, and eager copy-up of
+//! an overlaid file bind (this VFS copies up lazily; reads are the same).
+//! The VFS's own `/proc/self/mounts` (what the shell's `cat` reads) keeps
+//! 2018's format; [`RunscRun::proc_mounts`] is today's.
 
 use super::compile::{compile_mounts, has_mount_config, is_gofer_mount};
 use super::config::RunscConfig;
