@@ -422,3 +422,23 @@ fn summary_serializes_with_the_issue_field_names() {
         [("/".to_string(), "/bundle/rootfs".to_string())]
     );
 }
+
+/// Restore's spec check against the running container
+/// (restore.go validateSpecForContainer): mounts matched by destination,
+/// options in any order, sources ignored; a changed type is refused.
+#[test]
+fn restore_check() {
+    let m = r#"[{"destination":"/data","type":"tmpfs","source":"a","options":["ro","mode=755"]}]"#;
+    let r = run(&spec(m, ""));
+    ok(&r);
+    let same =
+        r#"[{"destination":"/data","type":"tmpfs","source":"b","options":["mode=755","ro"]}]"#;
+    r.check_restore(&spec(same, "")).unwrap();
+    let other =
+        r#"[{"destination":"/data","type":"bind","source":"a","options":["ro","mode=755"]}]"#;
+    let e = r.check_restore(&spec(other, "")).unwrap_err().to_string();
+    assert!(
+        e.starts_with("failed to validate restore spec: failed to validate spec for container \"\": \"Mounts\" does not match across checkpoint restore for container: \"\", checkpoint []specs.Mount{specs.Mount{Destination:\"/data\", Type:\"tmpfs\""),
+        "{e}"
+    );
+}

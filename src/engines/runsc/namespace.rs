@@ -73,6 +73,11 @@ pub struct RunscRun {
     pub root_path: String,
     /// The host paths of the bind sources, in spec order.
     pub source_paths: Vec<String>,
+    /// What a checkpoint of this container records of its spec.
+    pub checkpoint: super::restore::RestoreFacts,
+    /// The container name restore validation prints
+    /// (`io.kubernetes.cri.container-name`, remapped).
+    pub container_name: String,
 }
 
 impl RunscRun {
@@ -87,6 +92,14 @@ impl RunscRun {
     /// The destinations in mount order (the report's `mount_order`).
     pub fn mount_order(&self) -> Vec<String> {
         self.mounts.iter().map(|m| m.destination.clone()).collect()
+    }
+
+    /// A restore of this container from a checkpoint with `spec`
+    /// (`specutils.RestoreValidateSpec`, policy `enforce`, through the
+    /// mounts): `Ok` or runsc's error.
+    pub fn check_restore(&self, spec: &oci_spec::runtime::Spec) -> Result<()> {
+        let new = super::restore::RestoreFacts::from_spec(spec);
+        super::restore::validate_restore(&self.container_name, &self.checkpoint, &new)
     }
 
     /// The report fields of this engine.
@@ -175,6 +188,8 @@ pub fn build(
         records: b.records,
         root_path: b.root_path,
         source_paths: b.source_paths,
+        checkpoint: super::restore::RestoreFacts::from_spec(spec),
+        container_name: super::validate::container_name(&annotations_of(spec), &mut Log::default()),
     }
 }
 
