@@ -276,3 +276,25 @@ fn overlay2_annotation_override() {
         "error setting flag overlay2=\"root:dir=/x\": \"root:dir=/x\" overlay medium requires flag \"allow-flag-override\" to be enabled"
     );
 }
+
+/// Two mounts of one pod-shared volume in a container see the same files
+/// (each is a mount of the master's filesystem).
+#[test]
+fn two_users_of_a_shared_volume_share_files() {
+    let m = r#"[{"destination":"/v","type":"bind","source":"/pod/vol","options":["rbind"]},
+                {"destination":"/w","type":"bind","source":"/pod/vol","options":["rbind","ro"]}]"#;
+    let mut r = run(&spec(m, &pod_hint(&[])));
+    ok(&r);
+    let root = r.root.unwrap();
+    let ctx = mountlab::vfs::Ctx::at(root);
+    r.vfs.write_file(ctx, "/v/f", b"hi", false).unwrap();
+    assert_eq!(r.vfs.read_file(ctx, "/w/f", 10).unwrap(), b"hi");
+    let pm = r.proc_mounts();
+    assert!(pm.contains(&"none /v tmpfs rw 0 0".to_string()), "{pm:?}");
+    assert!(pm.contains(&"none /w tmpfs ro 0 0".to_string()), "{pm:?}");
+    assert!(r.events.contains(&RunscEvent::SharedExisting {
+        name: "vol".into(),
+        source: "/pod/vol".into(),
+        typ: "tmpfs".into()
+    }));
+}

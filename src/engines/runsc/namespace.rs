@@ -987,10 +987,12 @@ impl Builder {
     }
 
     /// `getSharedMount` + `mountSharedSubmount`. The master is mounted
-    /// with the hint's options; the container's mount gets its own flags
-    /// after `checkCompatible`. A single-container approximation: the
-    /// master itself is connected (a second user in the same container gets
-    /// a fresh tmpfs with the master's data, not the same files).
+    /// (disconnected) with the hint's options, once per sandbox; each user
+    /// gets its own mount of the master's filesystem with its own flags after
+    /// `checkCompatible` (`NewDisconnectedMount(sharedMount.Filesystem(),
+    /// sharedMount.Root(), opts)`). The VFS mounts an inode once, so a user's
+    /// mount is an overlay whose upper is the master's root over an empty
+    /// lower: every user reads and writes the master's files.
     fn mount_shared(&mut self, root: DirentId, info: &PreparedMount) -> Result<Option<MsrcId>> {
         let Some(hint) = info.hint.clone() else {
             return Ok(None);
@@ -1002,9 +1004,11 @@ impl Builder {
                 source: hint.mount.source.clone(),
                 typ: hint.mount.typ.clone(),
             });
-            let fs_options = made.fs_options.clone();
-            let f = MountFlags::default();
-            self.make_fs("tmpfs", &f, &fs_options, true)?
+            Made {
+                inode: made.inode,
+                fs_name: made.fs_name.clone(),
+                fs_options: made.fs_options.clone(),
+            }
         } else {
             self.events.push(RunscEvent::SharedMaster {
                 name: hint.name.clone(),
@@ -1046,14 +1050,12 @@ impl Builder {
         hint.check_compatible(&info.mount, &mut self.log)
             .map_err(shared_err)?;
         let f = parse_mount_options(info.mount.opts(), &mut self.log);
-        if let Some(m) = msrc_of(&self.vfs, master.inode) {
-            set_read_only(&mut self.vfs, m, f.read_only);
-        }
+        let replica = self.shared_replica(&master, &f).map_err(shared_err)?;
         let data = master.fs_options.clone();
         let msrc = self
             .connect(
                 root,
-                master,
+                replica,
                 &f,
                 &info.mount,
                 &data,
@@ -1065,6 +1067,30 @@ impl Builder {
             name: hint.name,
         });
         Ok(Some(msrc))
+    }
+}
+
+impl Builder {
+    /// One user's mount of a shared master (see [`Builder::mount_shared`]).
+    fn shared_replica(&mut self, master: &Made, f: &MountFlags) -> Result<Made> {
+        let empty = crate::fs::mount(
+            &mut self.vfs,
+            "tmpfs",
+            "none",
+            MountSourceFlags::default(),
+            "",
+        )?;
+        let inode = self
+            .vfs
+            .new_overlay_root(master.inode, empty, vfs_flags(f))?;
+        if let Some(m) = msrc_of(&self.vfs, inode) {
+            set_fs_name(&mut self.vfs, m, &master.fs_name, &master.fs_options);
+        }
+        Ok(Made {
+            inode,
+            fs_name: master.fs_name.clone(),
+            fs_options: master.fs_options.clone(),
+        })
     }
 }
 
