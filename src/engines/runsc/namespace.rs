@@ -78,6 +78,12 @@ pub struct RunscRun {
     /// The container name restore validation prints
     /// (`io.kubernetes.cri.container-name`, remapped).
     pub container_name: String,
+    /// The flags every container of the sandbox starts with.
+    pub conf: RunscConfig,
+    /// What the sandbox keeps across container starts.
+    pub sandbox: Sandbox,
+    /// The containers started after this one, by id.
+    pub children: BTreeMap<String, RunscChild>,
 }
 
 impl RunscRun {
@@ -153,44 +159,137 @@ pub fn build(
     image: Option<&HostTree>,
     sources: &BTreeMap<String, HostTree>,
 ) -> RunscRun {
-    let mut b = Builder {
-        vfs: Vfs::new(),
-        conf: conf.clone(),
-        log: Log::default(),
-        events: Vec::new(),
-        records: Vec::new(),
-        mounts: Vec::new(),
-        facts: RunscFacts::default(),
-        root: None,
-        root_path: String::new(),
-        source_paths: Vec::new(),
-        hints: PodMountHints::default(),
-        shared: BTreeMap::new(),
-        cgroup_roots: BTreeMap::new(),
-        restore: Vec::new(),
-    };
-    let error = b.run(spec, image, sources).err();
-    if let Some(e) = &error {
-        b.events.push(RunscEvent::Failed {
-            error: e.to_string(),
-        });
-    }
-    let warnings = b.log.warnings().iter().map(|w| w.to_string()).collect();
+    let b = Builder::new(
+        Vfs::new(),
+        conf,
+        Sandbox::default(),
+        host::SANDBOX_ID,
+        false,
+    );
+    let (b, c) = b.start(spec, image, sources);
     RunscRun {
         vfs: b.vfs,
-        root: b.root,
-        events: b.events,
-        log: b.log,
-        warnings,
-        error,
-        mounts: b.mounts,
-        runsc: b.facts,
-        records: b.records,
-        root_path: b.root_path,
-        source_paths: b.source_paths,
+        root: c.root,
+        events: c.events,
+        log: c.log,
+        warnings: c.warnings,
+        error: c.error,
+        mounts: c.mounts,
+        runsc: c.runsc,
+        records: c.records,
+        root_path: c.root_path,
+        source_paths: c.source_paths,
         checkpoint: super::restore::RestoreFacts::from_spec(spec),
         container_name: super::validate::container_name(&annotations_of(spec), &mut Log::default()),
+        conf: conf.clone(),
+        sandbox: b.sandbox,
+        children: BTreeMap::new(),
     }
+}
+
+/// A container started in the sandbox after the first
+/// (`Loader.startSubcontainer` → `setupContainerVFS`): its own mount
+/// namespace, gofer, FDs and `/tmp` rule; it shares the VFS, the pod
+/// hints, the shared volumes and the cgroup controllers.
+pub struct RunscChild {
+    pub cid: String,
+    pub root: Option<DirentId>,
+    pub events: Vec<RunscEvent>,
+    pub log: Log,
+    pub warnings: Vec<String>,
+    pub error: Option<Error>,
+    pub mounts: Vec<MountEntry>,
+    pub runsc: RunscFacts,
+    pub records: Vec<MountRecord>,
+    pub root_path: String,
+    pub source_paths: Vec<String>,
+    /// Its gofer's index in `vfs.gofers`.
+    pub gofer: usize,
+}
+
+impl RunscChild {
+    /// `/proc/self/mounts` of a task in this container.
+    pub fn proc_mounts(&self, vfs: &Vfs) -> Vec<String> {
+        match self.root {
+            Some(r) => proc_mounts(vfs, r, &self.records),
+            None => Vec::new(),
+        }
+    }
+}
+
+/// What the sandbox keeps across container starts: the pod hints (parsed
+/// from the first container's spec), `l.sharedMounts`, and the cgroupfs
+/// controller roots (`Loader.mountCgroupMounts`).
+#[derive(Default)]
+pub struct Sandbox {
+    hints: PodMountHints,
+    shared: BTreeMap<String, Made>,
+    cgroup_roots: BTreeMap<&'static str, InodeId>,
+}
+
+impl RunscRun {
+    /// `runsc create` + `start` of another container of the pod. The new
+    /// container's result is in `children[cid]`; a setup error is kept
+    /// there too. A cid already started is refused.
+    pub fn add_container(
+        &mut self,
+        cid: &str,
+        spec: &oci_spec::runtime::Spec,
+        image: Option<&HostTree>,
+        sources: &BTreeMap<String, HostTree>,
+    ) -> Result<&RunscChild> {
+        crate::engines::runsc2018::boot::validate_id(cid)?;
+        if cid == host::SANDBOX_ID || self.children.contains_key(cid) {
+            return Err(Error::msg(format!(
+                "container {} already exists",
+                quote(cid)
+            )));
+        }
+        let vfs = std::mem::take(&mut self.vfs);
+        let sandbox = std::mem::take(&mut self.sandbox);
+        let b = Builder::new(vfs, &self.conf, sandbox, cid, true);
+        let (b, c) = b.start(spec, image, sources);
+        self.vfs = b.vfs;
+        self.sandbox = b.sandbox;
+        let child = RunscChild {
+            cid: cid.to_string(),
+            root: c.root,
+            events: c.events,
+            log: c.log,
+            warnings: c.warnings,
+            error: c.error,
+            mounts: c.mounts,
+            runsc: c.runsc,
+            records: c.records,
+            root_path: c.root_path,
+            source_paths: c.source_paths,
+            gofer: self.vfs.gofers.gofers.len().saturating_sub(1),
+        };
+        Ok(self.children.entry(cid.to_string()).or_insert(child))
+    }
+
+    /// Destroys a child container: its mount namespace goes away with it
+    /// (shared volumes and the cgroup controllers stay with the sandbox).
+    pub fn destroy_container(&mut self, cid: &str) -> Result<()> {
+        self.children
+            .remove(cid)
+            .map(drop)
+            .ok_or_else(|| Error::msg(format!("unknown container {}", quote(cid))))
+    }
+}
+
+/// One container's results, as the builder leaves them.
+struct Started {
+    root: Option<DirentId>,
+    events: Vec<RunscEvent>,
+    log: Log,
+    warnings: Vec<String>,
+    error: Option<Error>,
+    mounts: Vec<MountEntry>,
+    runsc: RunscFacts,
+    records: Vec<MountRecord>,
+    root_path: String,
+    source_paths: Vec<String>,
 }
 
 /// A filesystem instance made for a mount, not yet connected.
@@ -213,11 +312,12 @@ struct Builder {
     root: Option<DirentId>,
     root_path: String,
     source_paths: Vec<String>,
-    hints: PodMountHints,
-    /// `l.sharedMounts`, keyed by hint source: the master's root.
-    shared: BTreeMap<String, Made>,
-    /// The sandbox-wide cgroupfs controller roots (`mountCgroupMounts`).
-    cgroup_roots: BTreeMap<&'static str, InodeId>,
+    sandbox: Sandbox,
+    /// The container id (the sandbox id for the first container).
+    container_id: String,
+    /// A container started after the first: its root is a namespace of its
+    /// own in the sandbox's VFS, and the hints are the sandbox's.
+    child: bool,
     /// Mounts switched read-write while mounts are placed below them, with
     /// their destinations, in the order the `defer`s were queued.
     restore: Vec<(MsrcId, String)>,
@@ -237,6 +337,55 @@ fn vfs_flags(f: &MountFlags) -> MountSourceFlags {
 }
 
 impl Builder {
+    fn new(vfs: Vfs, conf: &RunscConfig, sandbox: Sandbox, cid: &str, child: bool) -> Builder {
+        Builder {
+            vfs,
+            conf: conf.clone(),
+            log: Log::default(),
+            events: Vec::new(),
+            records: Vec::new(),
+            mounts: Vec::new(),
+            facts: RunscFacts::default(),
+            root: None,
+            root_path: String::new(),
+            source_paths: Vec::new(),
+            sandbox,
+            container_id: cid.to_string(),
+            child,
+            restore: Vec::new(),
+        }
+    }
+
+    /// Runs one container start and splits the builder into the sandbox
+    /// state it keeps and the container's results.
+    fn start(
+        mut self,
+        spec: &oci_spec::runtime::Spec,
+        image: Option<&HostTree>,
+        sources: &BTreeMap<String, HostTree>,
+    ) -> (Builder, Started) {
+        let error = self.run(spec, image, sources).err();
+        if let Some(e) = &error {
+            self.events.push(RunscEvent::Failed {
+                error: e.to_string(),
+            });
+        }
+        let warnings = self.log.warnings().iter().map(|w| w.to_string()).collect();
+        let started = Started {
+            root: self.root,
+            events: std::mem::take(&mut self.events),
+            log: std::mem::take(&mut self.log),
+            warnings,
+            error,
+            mounts: std::mem::take(&mut self.mounts),
+            runsc: std::mem::take(&mut self.facts),
+            records: std::mem::take(&mut self.records),
+            root_path: std::mem::take(&mut self.root_path),
+            source_paths: std::mem::take(&mut self.source_paths),
+        };
+        (self, started)
+    }
+
     fn run(
         &mut self,
         spec: &oci_spec::runtime::Spec,
@@ -258,9 +407,11 @@ impl Builder {
             ovl.override_with(v, self.conf.allow_flag_override)?;
         }
         self.facts.overlay2 = Overlay2Facts::of(&ovl);
-        self.hints = PodMountHints::new(&ann, &mut self.log)
-            .map_err(|e| e.wrap("error creating pod mount hints"))?;
-        self.facts.hints = hint_facts(&self.hints);
+        if !self.child {
+            self.sandbox.hints = PodMountHints::new(&ann, &mut self.log)
+                .map_err(|e| e.wrap("error creating pod mount hints"))?;
+        }
+        self.facts.hints = hint_facts(&self.sandbox.hints);
         let rootfs_hint = RootfsHint::new(&ann, &mut self.log)
             .map_err(|e| e.wrap("error creating rootfs hint"))?;
         // The host as runsc finds it.
@@ -276,7 +427,7 @@ impl Builder {
             &self.root_path,
             facts.root_readonly,
             &mounts,
-            &self.hints,
+            &self.sandbox.hints,
             rootfs_hint.as_ref(),
             &stat,
             &mut self.log,
@@ -389,6 +540,7 @@ impl Builder {
         }
         for src in &stores {
             let exclusive = !self
+                .sandbox
                 .hints
                 .find_mount(src)
                 .is_some_and(|h| h.should_share_mount());
@@ -513,7 +665,11 @@ impl Builder {
         } else {
             self.make_fs("9p", &flags, &data, true)?
         };
-        let root = self.vfs.create_namespace(made.inode)?;
+        let root = if self.child {
+            super::vfs_glue::new_namespace_root(&mut self.vfs, made.inode)?
+        } else {
+            self.vfs.create_namespace(made.inode)?
+        };
         self.facts.root = super::report::RootFacts {
             fs: made.fs_name.clone(),
             ro: s.root_readonly,
@@ -689,7 +845,7 @@ impl Builder {
         store: &mut FdQueue,
     ) -> Result<()> {
         let compiled = compile_mounts(&s.mounts, &self.conf);
-        let mut mounts = prepare_mounts(&compiled, &s.confs, io, store, &self.hints)?;
+        let mut mounts = prepare_mounts(&compiled, &s.confs, io, store, &self.sandbox.hints)?;
         let queued = self.restore.len();
         let r = (|| -> Result<()> {
             for info in mounts.iter_mut() {
@@ -934,18 +1090,18 @@ impl Builder {
 
     fn bind_cgroup_controllers(&mut self, root: DirentId) -> Result<()> {
         for ctrl in CGROUP_CTRLS {
-            let ctrl_root = match self.cgroup_roots.get(ctrl) {
+            let ctrl_root = match self.sandbox.cgroup_roots.get(ctrl) {
                 Some(r) => *r,
                 None => {
                     let r = kernfs::mount_cgroup_controller(&mut self.vfs, ctrl)?;
-                    self.cgroup_roots.insert(ctrl, r);
+                    self.sandbox.cgroup_roots.insert(ctrl, r);
                     r
                 }
             };
             let dir = create_in(
                 &mut self.vfs,
                 ctrl_root,
-                host::SANDBOX_ID,
+                &self.container_id.clone(),
                 0o755,
                 Node::Dir(BTreeMap::new()),
             )?;
@@ -998,7 +1154,7 @@ impl Builder {
             return Ok(None);
         };
         let dest = info.mount.destination.clone();
-        let master = if let Some(made) = self.shared.get(&hint.mount.source) {
+        let master = if let Some(made) = self.sandbox.shared.get(&hint.mount.source) {
             self.events.push(RunscEvent::SharedExisting {
                 name: hint.name.clone(),
                 source: hint.mount.source.clone(),
@@ -1030,7 +1186,7 @@ impl Builder {
             })()
             .map_err(|e| Error::msg(format!("mounting shared master {}: {e}", quote(&hint.name))))
             .map_err(wrap(format!("getting shared mount {}", quote(&hint.name))))?;
-            self.shared.insert(
+            self.sandbox.shared.insert(
                 hint.mount.source.clone(),
                 Made {
                     inode: made.inode,

@@ -98,3 +98,19 @@ pub fn synthetic_dir(
     let inode = vfs.alloc_inode(msrc, perms, Node::Dir(Default::default()));
     vfs.cache_child(parent, name, inode)
 }
+
+/// A mount namespace root for a container other than the first
+/// (`NewMountNamespace` per container): like `Vfs::create_namespace`, but
+/// the sandbox's namespace, mount table and mount-id counter stay (mount ids
+/// are sandbox-global, `vfs.lastMountID`).
+pub fn new_namespace_root(vfs: &mut Vfs, root_inode: InodeId) -> Result<crate::vfs::DirentId> {
+    let msrc = vfs.ino(root_inode)?.msrc;
+    let d = vfs.new_dirent("/", None, root_inode);
+    vfs.dirent_mut(d)?.mounted = true;
+    let id = vfs.next_mount_id;
+    vfs.next_mount_id += 1;
+    let m = vfs.msrcs.get_mut(msrc).ok_or(crate::errno::Errno::ESTALE)?;
+    m.root = Some(d);
+    m.id = id;
+    Ok(d)
+}
