@@ -32,8 +32,8 @@ fn a_child_has_its_own_namespace_and_shares_the_pod_volume() {
     let c = r
         .add_container("web", &child_spec, Some(&img), &BTreeMap::new())
         .unwrap();
-    assert!(c.error.is_none(), "{:?}", c.error);
-    let child_root = c.root.unwrap();
+    assert!(c.setup.error.is_none(), "{:?}", c.setup.error);
+    let child_root = c.setup.root.unwrap();
     let child_lines = r.children["web"].proc_mounts(&r.vfs);
     assert_eq!(
         child_lines,
@@ -97,7 +97,7 @@ fn each_container_gets_its_own_cgroup_dirs() {
     let c = r
         .add_container("c2", &spec(cg, ""), None, &BTreeMap::new())
         .unwrap();
-    assert!(c.error.is_none(), "{:?}", c.error);
+    assert!(c.setup.error.is_none(), "{:?}", c.setup.error);
     assert!(r.children["c2"]
         .proc_mounts(&r.vfs)
         .contains(&"none /sys/fs/cgroup/memory cgroup rw,memory 0 0".to_string()));

@@ -193,16 +193,7 @@ pub fn build(
 /// hints, the shared volumes and the cgroup controllers.
 pub struct RunscChild {
     pub cid: String,
-    pub root: Option<DirentId>,
-    pub events: Vec<RunscEvent>,
-    pub log: Log,
-    pub warnings: Vec<String>,
-    pub error: Option<Error>,
-    pub mounts: Vec<MountEntry>,
-    pub runsc: RunscFacts,
-    pub records: Vec<MountRecord>,
-    pub root_path: String,
-    pub source_paths: Vec<String>,
+    pub setup: ContainerSetup,
     /// Its gofer's index in `vfs.gofers`.
     pub gofer: usize,
 }
@@ -210,8 +201,8 @@ pub struct RunscChild {
 impl RunscChild {
     /// `/proc/self/mounts` of a task in this container.
     pub fn proc_mounts(&self, vfs: &Vfs) -> Vec<String> {
-        match self.root {
-            Some(r) => proc_mounts(vfs, r, &self.records),
+        match self.setup.root {
+            Some(r) => proc_mounts(vfs, r, &self.setup.records),
             None => Vec::new(),
         }
     }
@@ -253,16 +244,7 @@ impl RunscRun {
         self.sandbox = b.sandbox;
         let child = RunscChild {
             cid: cid.to_string(),
-            root: c.root,
-            events: c.events,
-            log: c.log,
-            warnings: c.warnings,
-            error: c.error,
-            mounts: c.mounts,
-            runsc: c.runsc,
-            records: c.records,
-            root_path: c.root_path,
-            source_paths: c.source_paths,
+            setup: c,
             gofer: self.vfs.gofers.gofers.len().saturating_sub(1),
         };
         Ok(self.children.entry(cid.to_string()).or_insert(child))
@@ -278,18 +260,19 @@ impl RunscRun {
     }
 }
 
-/// One container's results, as the builder leaves them.
-struct Started {
-    root: Option<DirentId>,
-    events: Vec<RunscEvent>,
-    log: Log,
-    warnings: Vec<String>,
-    error: Option<Error>,
-    mounts: Vec<MountEntry>,
-    runsc: RunscFacts,
-    records: Vec<MountRecord>,
-    root_path: String,
-    source_paths: Vec<String>,
+/// One container's results, as the builder leaves them (the fields of
+/// [`RunscRun`] other than the sandbox's).
+pub struct ContainerSetup {
+    pub root: Option<DirentId>,
+    pub events: Vec<RunscEvent>,
+    pub log: Log,
+    pub warnings: Vec<String>,
+    pub error: Option<Error>,
+    pub mounts: Vec<MountEntry>,
+    pub runsc: RunscFacts,
+    pub records: Vec<MountRecord>,
+    pub root_path: String,
+    pub source_paths: Vec<String>,
 }
 
 /// A filesystem instance made for a mount, not yet connected.
@@ -363,7 +346,7 @@ impl Builder {
         spec: &oci_spec::runtime::Spec,
         image: Option<&HostTree>,
         sources: &BTreeMap<String, HostTree>,
-    ) -> (Builder, Started) {
+    ) -> (Builder, ContainerSetup) {
         let error = self.run(spec, image, sources).err();
         if let Some(e) = &error {
             self.events.push(RunscEvent::Failed {
@@ -371,7 +354,7 @@ impl Builder {
             });
         }
         let warnings = self.log.warnings().iter().map(|w| w.to_string()).collect();
-        let started = Started {
+        let started = ContainerSetup {
             root: self.root,
             events: std::mem::take(&mut self.events),
             log: std::mem::take(&mut self.log),
