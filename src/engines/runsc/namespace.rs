@@ -81,7 +81,7 @@ pub struct RunscRun {
     /// The flags every container of the sandbox starts with.
     pub conf: RunscConfig,
     /// What the sandbox keeps across container starts.
-    pub sandbox: Sandbox,
+    pub sandbox: PodState,
     /// The containers started after this one, by id.
     pub children: BTreeMap<String, RunscChild>,
 }
@@ -162,7 +162,7 @@ pub fn build(
     let b = Builder::new(
         Vfs::new(),
         conf,
-        Sandbox::default(),
+        PodState::default(),
         host::SANDBOX_ID,
         false,
     );
@@ -212,7 +212,7 @@ impl RunscChild {
 /// from the first container's spec), `l.sharedMounts`, and the cgroupfs
 /// controller roots (`Loader.mountCgroupMounts`).
 #[derive(Default)]
-pub struct Sandbox {
+pub struct PodState {
     hints: PodMountHints,
     shared: BTreeMap<String, Made>,
     cgroup_roots: BTreeMap<&'static str, InodeId>,
@@ -295,7 +295,7 @@ struct Builder {
     root: Option<DirentId>,
     root_path: String,
     source_paths: Vec<String>,
-    sandbox: Sandbox,
+    sandbox: PodState,
     /// The container id (the sandbox id for the first container).
     container_id: String,
     /// A container started after the first: its root is a namespace of its
@@ -320,7 +320,7 @@ fn vfs_flags(f: &MountFlags) -> MountSourceFlags {
 }
 
 impl Builder {
-    fn new(vfs: Vfs, conf: &RunscConfig, sandbox: Sandbox, cid: &str, child: bool) -> Builder {
+    fn new(vfs: Vfs, conf: &RunscConfig, sandbox: PodState, cid: &str, child: bool) -> Builder {
         Builder {
             vfs,
             conf: conf.clone(),
