@@ -415,3 +415,25 @@ fn dangling_symlink_parent() {
         "failed to setupFS: mounting submounts: mount submount \"/var/run/x\": creating mount point \"/var/run/x\": failed to create parent directory of mountpoint \"/var/run/x\": failed to create directory \"/var/run\": file exists"
     );
 }
+
+/// A destination 2000 components deep (under PATH_MAX) is created level by
+/// level without exhausting the stack, even a small one (a browser's wasm
+/// stack is about 1 MiB; this runs on 512 KiB).
+#[test]
+fn deep_destination() {
+    let t = std::thread::Builder::new()
+        .stack_size(512 << 10)
+        .spawn(|| {
+            let dest = "/a".repeat(2000);
+            let r = run(&spec(
+                &format!(r#"[{{"destination":"{dest}","type":"tmpfs"}}]"#),
+                "",
+            ));
+            ok(&r);
+            assert!(r
+                .proc_mounts()
+                .contains(&format!("none {dest} tmpfs rw 0 0")));
+        })
+        .unwrap();
+    t.join().unwrap();
+}

@@ -111,6 +111,10 @@ pub fn make_synthetic_mountpoint(vfs: &mut Vfs, root: DirentId, target: &str) ->
         .map_err(|e| e.wrap(format!("failed to create mountpoint {}", quote(target))))
 }
 
+/// MkdirAllAt's recursion (stat, the parent first, then the mkdir) as a
+/// loop, so a deep path cannot exhaust the stack: walk up while the path is
+/// missing, then create downward. Each level's errors carry that level's
+/// wrapper, as the recursion's do.
 fn mkdir_all_impl(
     vfs: &mut Vfs,
     root: DirentId,
@@ -118,26 +122,38 @@ fn mkdir_all_impl(
     synthetic: bool,
     must_be_dir: bool,
 ) -> Result<()> {
-    match vfs.stat(Ctx::at(root), path, true) {
-        Ok(st) if is_dir(st.mode) || !must_be_dir => return Ok(()),
-        Ok(_) => return Err(Errno::ENOTDIR.into()),
-        Err(e) if e.is(Errno::ENOENT) => {}
-        Err(e) => {
-            return Err(e.wrap(format!(
-                "stat failed for {} during directory creation",
-                quote(path)
-            )))
+    let mut missing: Vec<String> = Vec::new();
+    let mut cur = path.to_string();
+    loop {
+        let need_dir = must_be_dir || !missing.is_empty();
+        match vfs.stat(Ctx::at(root), &cur, true) {
+            Ok(st) if is_dir(st.mode) || !need_dir => break,
+            Ok(_) => return Err(Errno::ENOTDIR.into()),
+            Err(e) if e.is(Errno::ENOENT) => {}
+            Err(e) => {
+                return Err(e.wrap(format!(
+                    "stat failed for {} during directory creation",
+                    quote(&cur)
+                )))
+            }
+        }
+        let parent = dir_of(&cur);
+        missing.push(std::mem::replace(&mut cur, parent));
+        if cur == "/" || cur == "." || missing.len() > crate::vfs::PATH_MAX {
+            break;
         }
     }
-    mkdir_all_impl(vfs, root, &dir_of(path), synthetic, true)?;
-    let made = if synthetic {
-        mkdir_for_mountpoint(vfs, root, path)
-    } else {
-        vfs.mkdir(Ctx::at(root), path, 0o755)
-            .map(drop)
-            .map_err(kernfs_errno)
-    };
-    made.map_err(|e| e.wrap(format!("failed to create directory {}", quote(path))))
+    for p in missing.iter().rev() {
+        let made = if synthetic {
+            mkdir_for_mountpoint(vfs, root, p)
+        } else {
+            vfs.mkdir(Ctx::at(root), p, 0o755)
+                .map(drop)
+                .map_err(kernfs_errno)
+        };
+        made.map_err(|e| e.wrap(format!("failed to create directory {}", quote(p))))?;
+    }
+    Ok(())
 }
 
 /// What makeMountPoint did.
