@@ -196,7 +196,7 @@ impl PodMountHints {
         for name in names {
             let Some(m) = mnts.get(&name) else { continue };
             log.info(format!(
-                "SpecMount annotation found, name: {name}, source: {}, type: {}, share: {}, suppress_directfs: {}",
+                "Mount annotation found, name: {name}, source: {}, type: {}, share: {}, suppress_directfs: {}",
                 quote(&m.mount.source),
                 m.mount.typ,
                 m.share.as_str(),
@@ -297,7 +297,7 @@ impl RootfsHint {
     /// Go's `%+v` of a `*RootfsHint`.
     pub fn go_plus_v_ptr(&self) -> String {
         format!(
-            "&{{SpecMount:{} Overlay:{} Size:{} SuppressDirectFS:{}}}",
+            "&{{Mount:{} Overlay:{} Size:{} SuppressDirectFS:{}}}",
             self.mount.go_plus_v(),
             self.overlay.as_str(),
             self.size,
@@ -702,11 +702,11 @@ mod tests {
         );
         assert_eq!(
             e(&[("dev.gvisor.spec.rootfs.type", "erofs"), ("dev.gvisor.spec.rootfs.overlay", "memory")]),
-            "rootfs annotations missing required field(s): &{SpecMount:{Destination: Type:erofs Source: Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
+            "rootfs annotations missing required field(s): &{Mount:{Destination: Type:erofs Source: Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
         );
         assert_eq!(
             e(&[("dev.gvisor.spec.rootfs.source", IMG), ("dev.gvisor.spec.rootfs.overlay", "memory")]),
-            "rootfs annotations missing required field(s): &{SpecMount:{Destination: Type: Source:/tmp/rootfs.img Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
+            "rootfs annotations missing required field(s): &{Mount:{Destination: Type: Source:/tmp/rootfs.img Options:[] UIDMappings:[] GIDMappings:[]} Overlay:memory Size: SuppressDirectFS:false}"
         );
         assert_eq!(
             e(&[

@@ -101,7 +101,7 @@ pub fn rootfs_tar_upper_path(ann: &BTreeMap<String, String>, log: &mut Log) -> S
 pub fn validate_mount(m: &SpecMount) -> Result<()> {
     if !m.destination.starts_with('/') {
         return Err(Error::msg(format!(
-            "SpecMount.Destination must be an absolute path: {}",
+            "Mount.Destination must be an absolute path: {}",
             m.go_v_ptr()
         )));
     }
@@ -258,7 +258,7 @@ mod tests {
         }];
         assert_eq!(
             check(&s, &conf),
-            Err("SpecMount.Destination must be an absolute path: &{dst  src [] [] []}".into())
+            Err("Mount.Destination must be an absolute path: &{dst  src [] [] []}".into())
         );
         // "invalid mount option"
         let mut s = facts();
