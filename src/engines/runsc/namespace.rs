@@ -53,7 +53,7 @@ pub const FIRST_GOFER_FD: i32 = 3;
 
 /// One container set up by today's runsc.
 pub struct RunscRun {
-    /// The sandbox VFS; the gofer is `vfs.gofers.gofers[0]`.
+    /// The sandbox VFS; the gofer is `vfs.gofers()[0]`.
     pub vfs: Vfs,
     /// The container's root (its own mount namespace), once mounted.
     pub root: Option<DirentId>,
@@ -146,7 +146,7 @@ impl RunscRun {
 
     /// The host tree the gofer serves (image, sources, filestores).
     pub fn host(&self) -> Option<&HostFs> {
-        self.vfs.gofers.gofers.first().map(Gofer::host)
+        self.vfs.gofers().first().map(Gofer::host)
     }
 }
 
@@ -245,7 +245,7 @@ impl RunscRun {
         let child = RunscChild {
             cid: cid.to_string(),
             setup: c,
-            gofer: self.vfs.gofers.gofers.len().saturating_sub(1),
+            gofer: self.vfs.gofers().len().saturating_sub(1),
         };
         Ok(self.children.entry(cid.to_string()).or_insert(child))
     }
@@ -419,7 +419,7 @@ impl Builder {
         self.facts.gofer_mount_confs = confs_to_flag(&confs);
         let (gofer, io_fds, store_fds) =
             self.start_gofer(&mut host, &mut mounts, &confs, facts.root_readonly)?;
-        self.vfs.gofers.add(gofer);
+        self.vfs.add_gofer(gofer);
         // The sentry.
         let view = SentrySpec {
             root_readonly: facts.root_readonly,
