@@ -1,17 +1,38 @@
-//! runc (opencontainers/runc at 76d9cf5d): the rules that depend only on the
-//! spec (`libcontainer/specconv`, `libcontainer/configs/validate`).
+//! runc (opencontainers/runc at 76d9cf5d) and the Linux kernel under it.
 //!
+//! Spec-only rules (`libcontainer/specconv`, `libcontainer/configs/validate`):
 //! * [`flags`]: the `MS_*` / `MOUNT_ATTR_*` / `EXT_*` bits and their names;
 //! * [`mount`]: `configs.Mount` and its Go `%+v`;
 //! * [`specconv`]: `parseMountOptions`, `createLibcontainerMount`;
 //! * [`config`]: the spec-only part of `CreateLibcontainerConfig`;
 //! * [`validate`]: `Validate`'s mount-related checks.
+//!
+//! The mount-namespace builder ([`rootfs::build`]):
+//! * [`rootfs`]: `prepareRootfs`, `mountToRootfs`, `finalizeRootfs`;
+//! * [`mountpoint`]: `createOpenMountpoint`, securejoin, `checkProcMount`;
+//! * [`dev`]: `/dev` setup; [`mask`]: `readonlyPaths`, `maskedPaths`;
+//! * [`cgroup`]: the `cgroup` type on v2 and v1 hosts;
+//! * [`kernel`]: what Linux decides (mount(2), `/proc/mounts`);
+//! * [`linuxfs`], [`host`]: the Linux filesystems and the host;
+//! * [`report`]: [`RuncRun`] and its parts.
 
+pub mod cgroup;
 pub mod config;
+pub mod dev;
 pub mod flags;
+pub mod host;
+pub mod kernel;
+pub mod linuxfs;
+pub mod mask;
 pub mod mount;
+pub mod mountpoint;
+pub mod report;
+pub mod rootfs;
 pub mod specconv;
 pub mod validate;
+
+pub use report::{CgroupMode, RuncOptions, RuncRun};
+pub use rootfs::build;
 
 #[cfg(test)]
 mod specconv_tests;

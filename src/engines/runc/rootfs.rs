@@ -1,0 +1,858 @@
+//! runc's mount-namespace setup, in its order: specconv
+//! (`CreateLibcontainerConfig`), `Validate`, `prepareRootfs` (root
+//! propagation, `mountToRootfs` per mount, `/dev`), `finalizeRootfs` (the
+//! deferred read-only remounts, the read-only root), then `readonlyPaths`
+//! and `maskedPaths` (libcontainer/rootfs_linux.go at runc 76d9cf5d). The
+//! mount(2) calls go to [`super::kernel`], which decides as Linux does.
+
+use super::config::{create_config, ContainerConfig, CreateOpts};
+use super::flags::*;
+use super::host::{self, HOST_DEVICE};
+use super::kernel::{self, Kernel, KernelMount};
+use super::linuxfs;
+use super::mount::ConfigsMount;
+use super::mountpoint::{self as mp, ProcSource};
+use super::report::{CgroupMode, MountEntry, RuncEvent, RuncOptions, RuncRun, RuncState};
+use super::specconv::{create_libcontainer_mount, wrap_invalid_mount};
+use super::validate::validate;
+use crate::errno::Errno;
+use crate::error::{Error, Result};
+use crate::gostr::quote;
+use crate::scenario::{HostInput, HostNodeInput};
+use crate::vfs::{clean, join, Ctx, DirentId, FileType, MountSourceFlags, Vfs};
+use oci_spec::runtime::Spec;
+use std::collections::BTreeMap;
+
+/// Stands in for the fd number in `/proc/thread-self/fd/N`, which varies.
+pub const DST_FD_STANDIN: &str = "/proc/thread-self/fd/7";
+
+/// The simulation's state while it runs.
+pub(crate) struct Sim {
+    pub vfs: Vfs,
+    pub kernel: Kernel,
+    pub host: DirentId,
+    /// The rootfs as a host path (`config.Rootfs`).
+    pub rootfs: String,
+    /// The container's root (the rootfs bind), once made.
+    pub root: Option<DirentId>,
+    pub events: Vec<RuncEvent>,
+    pub warnings: Vec<String>,
+    pub cgroup: CgroupMode,
+    pub rootless: bool,
+    pub entries: Vec<MountEntry>,
+    pub state: RuncState,
+    /// `linux.devices` with a path, for `createDevices`.
+    pub spec_devices: Vec<super::report::DevNode>,
+}
+
+/// A mount(2) failure as runc prints it (`mountError.Error`).
+pub(crate) fn mount_error(
+    source: &str,
+    target: &str,
+    dst_fd: bool,
+    flags: u64,
+    data: &str,
+    errno: Errno,
+) -> Error {
+    let mut out = String::from("mount ");
+    if !source.is_empty() {
+        out.push_str(&format!("src={source}, "));
+    }
+    out.push_str(&format!("dst={target}"));
+    if dst_fd {
+        out.push_str(&format!(", dstFd={DST_FD_STANDIN}"));
+    }
+    if flags != 0 {
+        out.push_str(&format!(", flags={}", stringify_mount_flags(flags)));
+    }
+    if !data.is_empty() {
+        out.push_str(&format!(", data={data}"));
+    }
+    out.push_str(&format!(": {errno}"));
+    Error::with_errno(errno, out)
+}
+
+impl Sim {
+    pub fn host_ctx(&self) -> Ctx {
+        Ctx::at(self.host)
+    }
+
+    /// The container's context (the host's before the rootfs bind).
+    pub fn ctx(&self) -> Ctx {
+        Ctx::at(self.root.unwrap_or(self.host))
+    }
+
+    fn msrc_of_mount_root(&self, d: DirentId) -> Option<crate::vfs::MsrcId> {
+        self.vfs
+            .dirent_inode(d)
+            .ok()
+            .and_then(|i| self.vfs.inode(i))
+            .map(|i| i.msrc)
+    }
+
+    /// The kernel record of the mount a dirent is on.
+    fn mount_record_of(&self, d: DirentId) -> Option<(crate::vfs::MsrcId, KernelMount)> {
+        let root = self.vfs.mount_of(d)?;
+        let m = self.msrc_of_mount_root(root)?;
+        self.kernel.mounts.get(&m).map(|k| (m, k.clone()))
+    }
+
+    fn sync_ro(&mut self, msrc: crate::vfs::MsrcId) {
+        if let Some(k) = self.kernel.mounts.get(&msrc) {
+            let ro = k.mnt_flags & MS_RDONLY != 0 || k.sb.sb_flags & MS_RDONLY != 0;
+            let flags = MountSourceFlags {
+                read_only: ro,
+                no_atime: k.mnt_flags & MS_NOATIME != 0,
+            };
+            let _ = self.vfs.set_mount_flags(msrc, flags);
+        }
+    }
+
+    // mount(2)'s five arguments plus where the call came from.
+    #[allow(clippy::too_many_arguments)]
+    fn kernel_event(
+        &mut self,
+        index: Option<usize>,
+        source: &str,
+        target: &str,
+        fstype: &str,
+        flags: u64,
+        data: &str,
+        result: &Result<DirentId, Errno>,
+    ) {
+        self.events.push(RuncEvent::Mount {
+            index,
+            source: source.to_string(),
+            target: target.to_string(),
+            fstype: fstype.to_string(),
+            flags: stringify_mount_flags(flags),
+            data: data.to_string(),
+            result: match result {
+                Ok(_) => "ok".to_string(),
+                Err(e) => e.name().unwrap_or("error").to_string(),
+            },
+            kernel: true,
+        });
+    }
+
+    /// mount(2) (fs/namespace.c `path_mount`): `target` is the resolved
+    /// mount point; `source` is resolved on the host for a bind. The
+    /// returned dirent is the mount's root (or the target for a change).
+    // mount(2)'s five arguments, the resolved target and the mount's index.
+    #[allow(clippy::too_many_arguments)]
+    pub fn sys_mount(
+        &mut self,
+        index: Option<usize>,
+        source: &str,
+        target: DirentId,
+        target_name: &str,
+        fstype: &str,
+        flags: u64,
+        data: &str,
+    ) -> Result<DirentId, Errno> {
+        let r = self.sys_mount_inner(source, target, fstype, flags, data);
+        self.kernel_event(index, source, target_name, fstype, flags, data, &r);
+        r
+    }
+
+    fn sys_mount_inner(
+        &mut self,
+        source: &str,
+        target: DirentId,
+        fstype: &str,
+        flags: u64,
+        data: &str,
+    ) -> Result<DirentId, Errno> {
+        let is_root = self.vfs.is_mount_root(target);
+        if flags & (MS_REMOUNT | MS_BIND) == MS_REMOUNT | MS_BIND {
+            // do_reconfigure_mnt: only on a mount's root.
+            if !is_root {
+                return Err(Errno::EINVAL);
+            }
+            let m = self.msrc_of_mount_root(target).ok_or(Errno::EINVAL)?;
+            if let Some(k) = self.kernel.mounts.get_mut(&m) {
+                k.mnt_flags = kernel::remount_mnt_flags(k.mnt_flags, flags);
+            }
+            self.sync_ro(m);
+            return Ok(target);
+        }
+        if flags & MS_REMOUNT != 0 {
+            // do_remount: the superblock's flags and data, on a mount root.
+            if !is_root {
+                return Err(Errno::EINVAL);
+            }
+            let m = self.msrc_of_mount_root(target).ok_or(Errno::EINVAL)?;
+            if let Some(k) = self.kernel.mounts.get_mut(&m) {
+                k.sb.sb_flags = (k.sb.sb_flags & !MS_RDONLY) | (flags & MS_RDONLY);
+                k.mnt_flags = kernel::remount_mnt_flags(k.mnt_flags, flags);
+            }
+            self.sync_ro(m);
+            return Ok(target);
+        }
+        if flags & MS_BIND != 0 {
+            return self.sys_bind(source, target);
+        }
+        if flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE) != 0 {
+            if !is_root {
+                return Err(Errno::EINVAL);
+            }
+            let m = self.msrc_of_mount_root(target).ok_or(Errno::EINVAL)?;
+            if let Some(k) = self.kernel.mounts.get_mut(&m) {
+                k.propagation.push(flags);
+            }
+            return Ok(target);
+        }
+        // do_new_mount.
+        let (fs, sb_data) = kernel::new_fs(fstype, data)?;
+        let tinode = self.vfs.dirent_inode(target).map_err(|_| Errno::ENOENT)?;
+        if !self.vfs.is_dir(tinode) {
+            return Err(Errno::ENOTDIR);
+        }
+        let root = linuxfs::instantiate(&mut self.vfs, &fs, source, data).map_err(err_errno)?;
+        let d = self.vfs.mount(target, root).map_err(err_errno)?;
+        if let Some(m) = self.msrc_of_mount_root(d) {
+            self.kernel.mounts.insert(
+                m,
+                KernelMount {
+                    sb: kernel::Superblock {
+                        devname: source.to_string(),
+                        fstype: fs.fstype.clone(),
+                        sb_flags: kernel::sb_flags_for(flags, sb_data),
+                        fs_opts: fs.fs_opts.clone(),
+                    },
+                    mnt_flags: kernel::mnt_flags_for(flags),
+                    propagation: Vec::new(),
+                },
+            );
+            self.sync_ro(m);
+        }
+        Ok(d)
+    }
+
+    /// `do_loopback`: the source path (looked up on the host, following
+    /// symlinks) bound at `target`; both must be directories or neither.
+    fn sys_bind(&mut self, source: &str, target: DirentId) -> Result<DirentId, Errno> {
+        if source.is_empty() {
+            return Err(Errno::ENOENT);
+        }
+        let ctx = self.host_ctx();
+        let src = self.vfs.lookup(ctx, source, true).map_err(err_errno)?;
+        self.bind_dirent(src, target)
+    }
+
+    pub fn bind_dirent(&mut self, src: DirentId, target: DirentId) -> Result<DirentId, Errno> {
+        let sinode = self.vfs.dirent_inode(src).map_err(err_errno)?;
+        let tinode = self.vfs.dirent_inode(target).map_err(err_errno)?;
+        if self.vfs.is_dir(sinode) != self.vfs.is_dir(tinode) {
+            return Err(Errno::ENOTDIR);
+        }
+        let (_, rec) = self.mount_record_of(src).ok_or(Errno::EINVAL)?;
+        let flags = MountSourceFlags::default();
+        let root = self
+            .vfs
+            .new_bind_root(sinode, &rec.sb.fstype, &rec.sb.devname, flags)
+            .map_err(err_errno)?;
+        let d = self.vfs.mount(target, root).map_err(err_errno)?;
+        if let Some(m) = self.msrc_of_mount_root(d) {
+            self.kernel.mounts.insert(
+                m,
+                KernelMount {
+                    propagation: Vec::new(),
+                    ..rec
+                },
+            );
+            self.sync_ro(m);
+        }
+        Ok(d)
+    }
+
+    /// An event for a bind made from a dirent (no path lookup).
+    pub fn kernel_bind_event(&mut self, source: &str, target: &str, flags: u64) {
+        self.events.push(RuncEvent::Mount {
+            index: None,
+            source: source.to_string(),
+            target: target.to_string(),
+            fstype: String::new(),
+            flags: stringify_mount_flags(flags),
+            data: String::new(),
+            result: "ok".into(),
+            kernel: true,
+        });
+    }
+
+    /// The per-mount flags of the mount whose root is `d` (statfs's view).
+    pub fn mnt_flags_of(&self, d: DirentId) -> u64 {
+        self.msrc_of_mount_root(d)
+            .and_then(|m| self.kernel.mounts.get(&m))
+            .map_or(0, |k| k.mnt_flags)
+    }
+
+    /// The container's `/proc/mounts` lines.
+    pub fn proc_mounts(&self) -> Vec<String> {
+        let Some(root) = self.root else {
+            return Vec::new();
+        };
+        self.vfs
+            .mount_table(root)
+            .iter()
+            .filter_map(|mi| {
+                self.kernel
+                    .mounts
+                    .get(&mi.msrc)
+                    .map(|k| kernel::proc_mounts_line(&mi.path, k))
+            })
+            .collect()
+    }
+}
+
+fn err_errno(e: Error) -> Errno {
+    e.errno().unwrap_or(Errno::EINVAL)
+}
+
+/// Runs runc's mount-namespace setup for `spec`.
+///
+/// * `rootfs`: the rootfs tree (relative path -> node, the scenario's
+///   `host["/"]` format), placed at the bundle's `root.path`; `None` is the
+///   default rootfs of the other engines.
+/// * `sources`: host path -> tree, the bind sources.
+pub fn build(
+    spec: &Spec,
+    opts: &RuncOptions,
+    rootfs: Option<&BTreeMap<String, HostNodeInput>>,
+    sources: &HostInput,
+) -> RuncRun {
+    let mut sim = Sim {
+        vfs: Vfs::new(),
+        kernel: Kernel::default(),
+        host: DirentId::default(),
+        rootfs: String::new(),
+        root: None,
+        events: Vec::new(),
+        warnings: Vec::new(),
+        cgroup: opts.cgroup,
+        rootless: opts.rootless,
+        entries: Vec::new(),
+        state: RuncState::default(),
+        spec_devices: spec_devices(spec),
+    };
+    let (error, mount_order) = match run(&mut sim, spec, opts, rootfs, sources) {
+        Ok(n) => (None, n),
+        Err((e, n)) => (Some(e), n),
+    };
+    let proc_mounts = sim.proc_mounts();
+    fill_proc_mounts(&mut sim, &proc_mounts);
+    RuncRun {
+        root: sim.root,
+        host_root: Some(sim.host),
+        events: sim.events,
+        warnings: sim.warnings,
+        error,
+        mounts: sim.entries,
+        mount_order,
+        runc: sim.state,
+        proc_mounts,
+        vfs: sim.vfs,
+    }
+}
+
+/// Writes the kernel's text into every procfs's `1/mounts` the container
+/// sees, so `cat /proc/mounts` in the shell shows it.
+fn fill_proc_mounts(sim: &mut Sim, lines: &[String]) {
+    let Some(root) = sim.root else { return };
+    let mut text = lines.join("\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    for mi in sim.vfs.mount_table(root) {
+        if mi.fs_name != "proc" {
+            continue;
+        }
+        let path = join(&mi.path, "1/mounts");
+        let ctx = Ctx::at(root);
+        if let Ok(d) = sim.vfs.lookup(ctx, &path, false) {
+            if let Ok(i) = sim.vfs.dirent_inode(d) {
+                if let Ok(inode) = sim.vfs.ino_mut(i) {
+                    inode.node = crate::vfs::Node::File(text.clone().into_bytes());
+                }
+            }
+        }
+    }
+}
+
+type Failed = (Error, usize);
+
+/// `linux.devices` as `createDevices` sees them.
+fn spec_devices(spec: &Spec) -> Vec<super::report::DevNode> {
+    use oci_spec::runtime::LinuxDeviceType as T;
+    let devs = spec.linux().as_ref().and_then(|l| l.devices().clone());
+    devs.unwrap_or_default()
+        .iter()
+        .map(|d| super::report::DevNode {
+            path: d.path().to_string_lossy().into_owned(),
+            typ: match d.typ() {
+                T::C => "c",
+                T::U => "u",
+                T::B => "b",
+                T::P => "p",
+                T::A => "a",
+            }
+            .to_string(),
+            major: d.major(),
+            minor: d.minor(),
+            mode: format!("{:04o}", d.file_mode().unwrap_or(0o666) & 0o7777),
+        })
+        .collect()
+}
+
+fn run(
+    sim: &mut Sim,
+    spec: &Spec,
+    opts: &RuncOptions,
+    rootfs: Option<&BTreeMap<String, HostNodeInput>>,
+    sources: &HostInput,
+) -> std::result::Result<usize, Failed> {
+    let at0 = |e: Error| (e, 0usize);
+    sim.host = host::new_host(&mut sim.vfs, &mut sim.kernel, opts.cgroup).map_err(at0)?;
+    let hctx = sim.host_ctx();
+    for (path, nodes) in sources {
+        host::place_tree(&mut sim.vfs, hctx, path, Some(nodes)).map_err(at0)?;
+    }
+    // specconv, mount by mount, so the list survives a later failure.
+    for (i, m) in spec
+        .mounts()
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+    {
+        match create_libcontainer_mount(&opts.bundle, m) {
+            Ok((cm, w)) => {
+                sim.warnings.extend(w);
+                sim.events.push(RuncEvent::Converted {
+                    index: i,
+                    destination: cm.destination.clone(),
+                    device: cm.device.clone(),
+                });
+                sim.entries.push(MountEntry::from_config(&cm));
+            }
+            Err(e) => return Err(at0(wrap_invalid_mount(m, e))),
+        }
+    }
+    let create = CreateOpts {
+        no_pivot_root: opts.no_pivot,
+        rootless_euid: opts.rootless,
+    };
+    let (mut config, _) = create_config(&opts.bundle, spec, create).map_err(at0)?;
+    sim.rootfs = config.rootfs.clone();
+    if spec.root().is_some() {
+        host::place_tree(&mut sim.vfs, hctx, &config.rootfs, rootfs).map_err(at0)?;
+    }
+    let warns = {
+        let vfs = &mut sim.vfs;
+        validate(&config, |p| {
+            vfs.stat(hctx, p, true)
+                .map_err(|e| Error::msg(format!("stat {p}: {e}")))?;
+            mp::secure_join(vfs, hctx, p)
+        })
+        .map_err(at0)?
+    };
+    sim.warnings.extend(warns);
+    prepare_rootfs(sim, &mut config)?;
+    let n = config.mounts.len();
+    finalize_rootfs(sim, &config).map_err(|e| (e, n))?;
+    super::mask::readonly_paths(sim, &config).map_err(|e| (e, n))?;
+    super::mask::mask_paths(sim, &config).map_err(|e| (e, n))?;
+    Ok(n)
+}
+
+/// `prepareRoot`: `/` gets the root propagation, the rootfs is
+/// bind-mounted onto itself (the container's `/` from then on).
+fn prepare_root(sim: &mut Sim, config: &ContainerConfig) -> Result<()> {
+    let flag = if config.root_propagation != 0 {
+        config.root_propagation
+    } else {
+        MS_SLAVE | MS_REC
+    };
+    let host = sim.host;
+    sim.sys_mount(None, "", host, "/", "", flag, "")
+        .map_err(|e| mount_error("", "/", false, flag, "", e))?;
+    let hctx = sim.host_ctx();
+    let rootfs = sim.rootfs.clone();
+    let d = sim.vfs.lookup(hctx, &rootfs, true)?;
+    let root = sim
+        .sys_mount(None, &rootfs, d, &rootfs, "bind", MS_BIND | MS_REC, "")
+        .map_err(|e| mount_error(&rootfs, &rootfs, false, MS_BIND | MS_REC, "", e))?;
+    sim.root = Some(root);
+    sim.events.push(RuncEvent::PrepareRoot {
+        propagation: stringify_mount_flags(flag),
+        rootfs,
+    });
+    Ok(())
+}
+
+fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::Result<(), Failed> {
+    prepare_root(sim, config).map_err(|e| (e.wrap("error preparing rootfs"), 0))?;
+    let cgroupns = config.contains_ns("cgroup");
+    for i in 0..config.mounts.len() {
+        let mut m = config.mounts[i].clone();
+        if let Err(e) = mount_to_rootfs(sim, i, &mut m, cgroupns) {
+            let e = e.wrap(format_args!(
+                "error mounting {} to rootfs at {}",
+                quote(&m.source),
+                quote(&m.destination)
+            ));
+            return Err((e, i));
+        }
+        config.mounts[i] = m;
+    }
+    let n = config.mounts.len();
+    super::dev::setup_dev(sim, config).map_err(|e| (e.wrap("configuring container /dev"), n))?;
+    sim.events.push(RuncEvent::NotModelled {
+        what: "prestart/createContainer hooks, pivot_root, /dev/console".into(),
+    });
+    if config.root_propagation != 0 && config.root_propagation & (MS_PRIVATE | MS_SLAVE) == 0 {
+        let root = sim.root.unwrap_or(sim.host);
+        let p = config.root_propagation;
+        sim.sys_mount(None, "", root, "/", "", p, "").map_err(|e| {
+            (
+                mount_error("", "/", false, p, "", e)
+                    .wrap("unable to apply root propagation flags"),
+                n,
+            )
+        })?;
+    }
+    Ok(())
+}
+
+fn set_entry(sim: &mut Sim, i: usize, f: impl FnOnce(&mut MountEntry)) {
+    if let Some(e) = sim.entries.get_mut(i) {
+        f(e);
+    }
+}
+
+/// `createOpenMountpoint`: resolves the destination inside the rootfs,
+/// creating it if missing; the tmpfs mode prefix; the checks.
+fn create_open_mountpoint(sim: &mut Sim, i: usize, m: &mut ConfigsMount) -> Result<DirentId> {
+    let ctx = sim.ctx();
+    let unsafe_path = mp::lexically_strip_root(&sim.rootfs, &m.destination);
+    let (d, resolved, created) = match sim.vfs.lookup(ctx, &unsafe_path, true) {
+        Ok(d) => {
+            if m.device == "tmpfs" {
+                let st = sim.vfs.stat_inode(sim.vfs.dirent_inode(d)?)?;
+                let mode = format!("mode={:04o}", st.perms());
+                sim.events.push(RuncEvent::TmpfsMode {
+                    index: i,
+                    mode: mode.clone(),
+                });
+                m.data = if m.data.is_empty() {
+                    mode
+                } else {
+                    format!("{mode},{}", m.data)
+                };
+            }
+            let resolved = mp::secure_join(&mut sim.vfs, ctx, &unsafe_path)?;
+            (d, resolved, None)
+        }
+        Err(e) if e.is(Errno::ENOENT) => {
+            let mut dst_is_file = false;
+            if m.device == "bind" {
+                let hctx = sim.host_ctx();
+                let st = sim
+                    .vfs
+                    .stat(hctx, &m.source, true)
+                    .map_err(|e| Error::msg(format!("stat {}: {e}", m.source)))?;
+                dst_is_file = st.file_type != FileType::Directory;
+            }
+            let made = if dst_is_file {
+                mp::create_in_root(&mut sim.vfs, ctx, &unsafe_path)
+                    .map(|(d, p)| (d, p, Some("file".to_string())))
+            } else {
+                mp::mkdir_all_in_root(&mut sim.vfs, ctx, &unsafe_path, 0o755)
+                    .map(|(d, p, _)| (d, p, Some("dir".to_string())))
+            };
+            made.map_err(|e| e.wrap(format_args!("make mountpoint {}", quote(&m.destination))))?
+        }
+        Err(e) => return Err(e.wrap("lookup mountpoint target")),
+    };
+    let full = join(&sim.rootfs, &resolved);
+    sim.events.push(RuncEvent::Mountpoint {
+        index: i,
+        destination: m.destination.clone(),
+        resolved: resolved.clone(),
+        created,
+    });
+    if resolved != mp::lexically_clean_path(&unsafe_path) {
+        set_entry(sim, i, |e| e.mounted_at = Some(resolved.clone()));
+    }
+    if resolved == "/" {
+        return Err(Error::msg(format!(
+            "mountpoint {} is on the top of rootfs {}",
+            quote(&full),
+            quote(&sim.rootfs)
+        )));
+    }
+    let src = proc_source(sim, m);
+    if let Some(w) = mp::check_proc_mount(&sim.rootfs, &full, &src)
+        .map_err(|e| e.wrap(format_args!("check proc-safety of {} mount", m.destination)))?
+    {
+        sim.warnings.push(w);
+    }
+    Ok(d)
+}
+
+fn proc_source(sim: &mut Sim, m: &ConfigsMount) -> ProcSource {
+    let mut src = ProcSource {
+        is_bind: m.is_bind(),
+        device: m.device.clone(),
+        source_is_procfs: false,
+        source_is_proc_root: false,
+        source: m.source.clone(),
+    };
+    if m.is_bind() {
+        let hctx = sim.host_ctx();
+        if let Ok(d) = sim.vfs.lookup(hctx, &m.source, true) {
+            if let Some((_, k)) = sim.mount_record_of(d) {
+                src.source_is_procfs = k.sb.fstype == "proc";
+                src.source_is_proc_root = sim.vfs.mount_of(d) == Some(d);
+            }
+        }
+    }
+    src
+}
+
+/// `mountPropagate`: mount(2) through the target's fd (read-write at first
+/// for tmpfs and `/dev`), then each propagation flag.
+fn mount_propagate(
+    sim: &mut Sim,
+    i: usize,
+    m: &ConfigsMount,
+    target: DirentId,
+) -> Result<DirentId> {
+    let mut flags = m.flags;
+    if m.device == "tmpfs" || mp::lexically_clean_path(&m.destination) == "/dev" {
+        flags &= !MS_RDONLY;
+    }
+    let data = m.data.clone();
+    set_entry(sim, i, |e| e.mount_data = Some(data.clone()));
+    let d = sim
+        .sys_mount(
+            Some(i),
+            &m.source,
+            target,
+            &m.destination,
+            &m.device,
+            flags,
+            &data,
+        )
+        .map_err(|e| mount_error(&m.source, &m.destination, true, flags, &data, e))?;
+    for &p in &m.propagation_flags {
+        sim.sys_mount(Some(i), "", d, &m.destination, "", p, "")
+            .map_err(|e| {
+                mount_error("", &m.destination, true, p, "", e)
+                    .wrap("change mount propagation through procfd")
+            })?;
+    }
+    Ok(d)
+}
+
+/// `mountToRootfs`.
+fn mount_to_rootfs(sim: &mut Sim, i: usize, m: &mut ConfigsMount, cgroupns: bool) -> Result<()> {
+    if m.device == "proc" || m.device == "sysfs" {
+        return mount_proc_sys(sim, i, m);
+    }
+    let target = create_open_mountpoint(sim, i, m).map_err(|e| {
+        e.wrap(format_args!(
+            "create mountpoint for {} mount",
+            m.destination
+        ))
+    })?;
+    match m.device.as_str() {
+        "tmpfs" if m.extensions & EXT_COPYUP != 0 => tmpcopyup(sim, i, m, target),
+        "bind" => {
+            let d = mount_propagate(sim, i, m, target)?;
+            if m.flags & !(MS_BIND | MS_REC | MS_REMOUNT) != 0 || m.cleared_flags != 0 {
+                let flags = m.flags | MS_BIND | MS_REMOUNT;
+                sim.events.push(RuncEvent::BindRemount {
+                    index: i,
+                    flags: stringify_mount_flags(flags),
+                });
+                sim.sys_mount(Some(i), "", d, &m.destination, "", flags, "")
+                    .map_err(|e| {
+                        mount_error("", &m.destination, true, flags, "", e)
+                            .wrap("failed to set user-requested vfs flags on bind-mount")
+                    })?;
+            }
+            if let Some(a) = m.rec_attr {
+                sim.events.push(RuncEvent::RecAttr {
+                    index: i,
+                    set: mount_attr_names(a.attr_set),
+                    clr: mount_attr_names(a.attr_clr),
+                });
+                if let Some(msrc) = sim.msrc_of_mount_root(d) {
+                    if let Some(k) = sim.kernel.mounts.get_mut(&msrc) {
+                        k.mnt_flags = kernel::apply_mount_attr(k.mnt_flags, a.attr_set, a.attr_clr);
+                    }
+                    sim.sync_ro(msrc);
+                }
+            }
+            Ok(())
+        }
+        "cgroup" => super::cgroup::mount_cgroup(sim, i, m, target, cgroupns),
+        _ => mount_propagate(sim, i, m, target).map(drop),
+    }
+}
+
+/// The `proc` / `sysfs` branch: no symlink may be the mount point.
+fn mount_proc_sys(sim: &mut Sim, i: usize, m: &ConfigsMount) -> Result<()> {
+    let mut dest = clean(&m.destination);
+    if !mp::is_lexically_in_root(&sim.rootfs, &dest) {
+        dest = join(&sim.rootfs, &dest);
+    }
+    let src = proc_source(sim, m);
+    if let Some(w) = mp::check_proc_mount(&sim.rootfs, &dest, &src)? {
+        sim.warnings.push(w);
+    }
+    // os.Lstat on the host path: intermediate symlinks resolve on the host.
+    let hctx = sim.host_ctx();
+    match sim.vfs.lookup(hctx, &dest, false) {
+        Ok(d) => {
+            let inode = sim.vfs.dirent_inode(d)?;
+            if sim.vfs.file_type(inode) != FileType::Directory {
+                return Err(Error::msg(format!(
+                    "filesystem {} must be mounted on ordinary directory",
+                    quote(&m.device)
+                )));
+            }
+        }
+        Err(e) if e.is(Errno::ENOENT) => {}
+        Err(e) => return Err(Error::msg(format!("lstat {dest}: {e}"))),
+    }
+    let ctx = sim.ctx();
+    let unsafe_path = mp::lexically_strip_root(&sim.rootfs, &dest);
+    let (d, resolved, created) = mp::mkdir_all_in_root(&mut sim.vfs, ctx, &unsafe_path, 0o755)?;
+    sim.events.push(RuncEvent::Mountpoint {
+        index: i,
+        destination: m.destination.clone(),
+        resolved: resolved.clone(),
+        created: created.then(|| "dir".to_string()),
+    });
+    if resolved != unsafe_path {
+        set_entry(sim, i, |e| e.mounted_at = Some(resolved.clone()));
+    }
+    mount_propagate(sim, i, m, d).map(drop)
+}
+
+/// `doTmpfsCopyUp`: the tmpfs is mounted on a host scratch directory, the
+/// target's entries are copied in, and it is moved onto the target.
+fn tmpcopyup(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId) -> Result<()> {
+    let hctx = sim.host_ctx();
+    let scratch = "/tmp/runctop1/runctmpdir1";
+    let sd = sim.vfs.mkdir_all(hctx, scratch, 0o700)?;
+    let tmp = mount_propagate(sim, i, m, sd).map_err(|e| e.wrap("tmpcopyup"))?;
+    let ctx = sim.ctx();
+    let tpath = sim.vfs.path_of(target, ctx.root);
+    let mut copied = Vec::new();
+    copy_dir(&mut sim.vfs, ctx, &tpath, Ctx::at(tmp), "/", &mut copied)
+        .map_err(|e| e.wrap("tmpcopyup: failed to copy"))?;
+    sim.events.push(RuncEvent::TmpCopyUp {
+        index: i,
+        entries: copied,
+    });
+    // MS_MOVE: detach from the scratch dir, attach at the target.
+    let root_inode = sim.vfs.dirent_inode(tmp)?;
+    let msrc = sim.msrc_of_mount_root(tmp);
+    let rec = msrc.and_then(|m| sim.kernel.mounts.remove(&m));
+    sim.vfs.unmount(tmp, true)?;
+    let d = sim.vfs.mount(target, root_inode)?;
+    if let (Some(m), Some(rec)) = (sim.msrc_of_mount_root(d), rec) {
+        sim.kernel.mounts.insert(m, rec);
+    }
+    sim.events.push(RuncEvent::Mount {
+        index: Some(i),
+        source: scratch.to_string(),
+        target: m.destination.clone(),
+        fstype: String::new(),
+        flags: stringify_mount_flags(MS_MOVE),
+        data: String::new(),
+        result: "ok".into(),
+        kernel: true,
+    });
+    Ok(())
+}
+
+/// Copies a directory's entries (recursively) from one context to another.
+fn copy_dir(
+    vfs: &mut Vfs,
+    from: Ctx,
+    from_path: &str,
+    to: Ctx,
+    to_path: &str,
+    copied: &mut Vec<String>,
+) -> Result<()> {
+    for e in vfs.readdir(from, from_path)? {
+        if e.name == "." || e.name == ".." {
+            continue;
+        }
+        let src = join(from_path, &e.name);
+        let dst = join(to_path, &e.name);
+        let st = vfs.stat(from, &src, false)?;
+        match e.file_type {
+            FileType::Directory => {
+                vfs.mkdir(to, &dst, st.perms())?;
+                copied.push(dst.clone());
+                copy_dir(vfs, from, &src, to, &dst, copied)?;
+            }
+            FileType::Symlink => {
+                let t = vfs.readlink(from, &src)?;
+                vfs.symlink(to, &t, &dst)?;
+                copied.push(dst);
+            }
+            FileType::Regular => {
+                let data = vfs.read_file(from, &src, crate::limits::MAX_FILE_SIZE as usize)?;
+                vfs.write_file(to, &dst, &data, false)?;
+                vfs.chmod(to, &dst, st.perms())?;
+                copied.push(dst);
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `finalizeRootfs`: tmpfs and `/dev` mounts with `MS_RDONLY` are remounted
+/// read-only now; then the read-only root.
+fn finalize_rootfs(sim: &mut Sim, config: &ContainerConfig) -> Result<()> {
+    let ctx = sim.ctx();
+    for m in &config.mounts {
+        if m.flags & MS_RDONLY == 0 {
+            continue;
+        }
+        if m.device == "tmpfs" || mp::lexically_clean_path(&m.destination) == "/dev" {
+            let flags = m.flags | MS_REMOUNT | MS_BIND | MS_RDONLY;
+            let d = sim
+                .vfs
+                .lookup(ctx, &m.destination, true)
+                .map_err(|e| mount_error("", &m.destination, false, flags, "", err_errno(e)))?;
+            sim.sys_mount(None, "", d, &m.destination, "", flags, "")
+                .map_err(|e| mount_error("", &m.destination, false, flags, "", e))?;
+            sim.events.push(RuncEvent::ReadonlyRemount {
+                destination: m.destination.clone(),
+            });
+        }
+    }
+    if config.readonlyfs {
+        let flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+        let root = sim.root.unwrap_or(sim.host);
+        sim.sys_mount(None, "", root, "/", "", flags, "")
+            .map_err(|e| {
+                mount_error("", "/", false, flags, "", e).wrap("error setting rootfs as readonly")
+            })?;
+        sim.events.push(RuncEvent::ReadonlyRoot);
+    }
+    Ok(())
+}
+
+/// The host device name a rootfs bind shows in `/proc/mounts`.
+pub fn host_device() -> &'static str {
+    HOST_DEVICE
+}
