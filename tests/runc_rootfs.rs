@@ -1,10 +1,14 @@
 //! runc's mount-namespace builder (`mountlab::engines::runc::build`):
 //! exact mount order, `/proc/mounts` lines, errors and warnings. Each
-//! expectation names the runc 76d9cf5d function (or the Linux rule) it
-//! comes from.
+//! expectation names the runc 76d9cf5d function or bats test it follows
+//! (libcontainer/rootfs_linux.go = rfs.go), or the Linux rule when the
+//! kernel decides (fs/namespace.c, fs/proc_namespace.c, mm/shmem.c).
 
-use mountlab::engines::runc::{build, RuncOptions, RuncRun};
+use mountlab::engines::runc::report::RuncEvent;
+use mountlab::engines::runc::{build, CgroupMode, RuncOptions, RuncRun};
+use mountlab::errno::Errno;
 use mountlab::scenario::{HostInput, HostNodeInput};
+use mountlab::vfs::{Ctx, FileType};
 use oci_spec::runtime::Spec;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
@@ -21,26 +25,751 @@ fn tree(v: Value) -> BTreeMap<String, HostNodeInput> {
     serde_json::from_value(v).expect("tree")
 }
 
-fn run_with(s: Value, rootfs: Value, sources: Value) -> RuncRun {
+fn run_opts(s: Value, rootfs: Value, sources: Value, opts: &RuncOptions) -> RuncRun {
     let sources: HostInput = serde_json::from_value(sources).expect("sources");
-    build(
-        &spec(s),
-        &RuncOptions::default(),
-        Some(&tree(rootfs)),
-        &sources,
-    )
+    build(&spec(s), opts, Some(&tree(rootfs)), &sources)
 }
 
-fn run(s: Value) -> RuncRun {
-    run_with(s, json!({"bin/sh": "", "etc/hostname": "c\n"}), json!({}))
+fn run_with(s: Value, rootfs: Value, sources: Value) -> RuncRun {
+    run_opts(s, rootfs, sources, &RuncOptions::default())
 }
 
+fn base_rootfs() -> Value {
+    json!({"bin/sh": "", "etc/hostname": "c\n", "tmp/": ""})
+}
+
+/// A spec with the given mounts and no masked/readonly paths.
+fn with_mounts(mounts: Value) -> Value {
+    json!({
+        "ociVersion": "1.3.0",
+        "root": {"path": "rootfs"},
+        "mounts": mounts,
+        "linux": {"namespaces": [{"type": "mount"}]}
+    })
+}
+
+fn err(r: &RuncRun) -> Option<String> {
+    r.error.as_ref().map(|e| e.to_string())
+}
+
+fn ctx(r: &RuncRun) -> Ctx {
+    Ctx::at(r.root.expect("container root"))
+}
+
+fn ls(r: &mut RuncRun, path: &str) -> Vec<String> {
+    let c = ctx(r);
+    let mut v: Vec<String> = r
+        .vfs
+        .readdir(c, path)
+        .expect("readdir")
+        .into_iter()
+        .map(|e| e.name)
+        .filter(|n| n != "." && n != "..")
+        .collect();
+    v.sort();
+    v
+}
+
+fn read(r: &mut RuncRun, path: &str) -> String {
+    let c = ctx(r);
+    String::from_utf8(r.vfs.read_file(c, path, 1 << 20).expect("read")).expect("utf8")
+}
+
+/// The mount lines below the rootfs line, for mounts the test adds.
+fn lines(r: &RuncRun) -> Vec<&str> {
+    r.proc_mounts.iter().skip(1).map(String::as_str).collect()
+}
+
+/// `runc spec`'s config (libcontainer/specconv/example.go), on a v2 host:
+/// the seven mounts in listed order, `/dev` populated (rfs.go
+/// doSetupDev), readonlyPaths then maskedPaths (standard_init_linux.go),
+/// the root made read-only (finalizeRootfs). Option texts are Linux's
+/// show_options: tmpfs prints size and a non-1777 mode, devpts uid/gid,
+/// mode and ptmxmode; strictatime drops relatime (path_mount).
 #[test]
 fn default_runc_spec() {
-    let r = run(default_spec());
-    assert_eq!(r.error.as_ref().map(|e| e.to_string()), None);
-    for l in &r.proc_mounts {
-        println!("{l}");
+    let mut r = run_with(default_spec(), base_rootfs(), json!({}));
+    assert_eq!(err(&r), None);
+    assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+    assert_eq!(r.mount_order, 7);
+    assert_eq!(
+        r.proc_mounts,
+        vec![
+            "/dev/sda1 / ext4 ro,relatime 0 0",
+            "proc /proc proc rw,relatime 0 0",
+            "tmpfs /dev tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+            "devpts /dev/pts devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666 0 0",
+            "shm /dev/shm tmpfs rw,nosuid,nodev,noexec,relatime,size=65536k 0 0",
+            "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0",
+            "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0",
+            "cgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0",
+            "proc /proc/bus proc ro,relatime 0 0",
+            "proc /proc/fs proc ro,relatime 0 0",
+            "proc /proc/irq proc ro,relatime 0 0",
+            "proc /proc/sys proc ro,relatime 0 0",
+            "proc /proc/sysrq-trigger proc ro,relatime 0 0",
+            "tmpfs /proc/acpi tmpfs ro,relatime,size=4k,nr_inodes=1 0 0",
+            "tmpfs /proc/kcore tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+            "tmpfs /proc/keys tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+            "tmpfs /proc/timer_list tmpfs rw,nosuid,size=65536k,mode=755 0 0",
+            "tmpfs /sys/firmware tmpfs ro,relatime,size=4k,nr_inodes=1 0 0",
+            "tmpfs /proc/scsi tmpfs ro,relatime,size=4k,nr_inodes=1 0 0",
+        ]
+    );
+    // maskPaths skips what the host kernel lacks (asound, latency_stats,
+    // timer_stats, sched_debug on Linux 6.x).
+    assert_eq!(
+        r.runc.masked,
+        vec![
+            "/proc/acpi",
+            "/proc/kcore",
+            "/proc/keys",
+            "/proc/timer_list",
+            "/sys/firmware",
+            "/proc/scsi"
+        ]
+    );
+    let nodes: Vec<(&str, i64, i64)> = r
+        .runc
+        .dev_nodes
+        .iter()
+        .map(|d| (d.path.as_str(), d.major, d.minor))
+        .collect();
+    assert_eq!(
+        nodes,
+        vec![
+            ("/dev/null", 1, 3),
+            ("/dev/random", 1, 8),
+            ("/dev/full", 1, 7),
+            ("/dev/tty", 5, 0),
+            ("/dev/zero", 1, 5),
+            ("/dev/urandom", 1, 9)
+        ]
+    );
+    assert_eq!(
+        ls(&mut r, "/dev"),
+        vec![
+            "core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm", "stderr",
+            "stdin", "stdout", "tty", "urandom", "zero"
+        ]
+    );
+    let c = ctx(&r);
+    assert_eq!(r.vfs.readlink(c, "/dev/ptmx").expect("ptmx"), "pts/ptmx");
+    assert_eq!(r.vfs.readlink(c, "/dev/fd").expect("fd"), "/proc/self/fd");
+    // The root is read-only (root.readonly), /dev is not.
+    let e = r
+        .vfs
+        .write_file(c, "/new", b"x", false)
+        .expect_err("ro root");
+    assert!(e.is(Errno::EROFS));
+    r.vfs
+        .write_file(c, "/dev/shm/x", b"x", false)
+        .expect("rw /dev/shm");
+    // The shell's cat /proc/mounts shows the kernel's text.
+    assert_eq!(
+        read(&mut r, "/proc/mounts"),
+        r.proc_mounts.join("\n") + "\n"
+    );
+}
+
+/// rfs.go prepareRootfs: listed order, no sort; a later parent mount hides
+/// an earlier child, and both stay in /proc/mounts (the kernel lists
+/// shadowed mounts).
+#[test]
+fn child_mount_listed_before_parent() {
+    let mut r = run_with(
+        with_mounts(json!([
+            {"destination": "/a/b", "type": "tmpfs", "source": "child"},
+            {"destination": "/a", "type": "tmpfs", "source": "parent"}
+        ])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        lines(&r),
+        vec![
+            "child /a/b tmpfs rw,relatime 0 0",
+            // /a was made (0755) for /a/b, so its mode is prepended.
+            "parent /a tmpfs rw,relatime,mode=755 0 0"
+        ]
+    );
+    assert!(ls(&mut r, "/a").is_empty());
+}
+
+/// rfs.go needsSetupDev: a bind at /dev turns the population off.
+#[test]
+fn dev_bind_is_not_populated() {
+    let mut r = run_with(
+        with_mounts(json!([
+            {"destination": "/dev", "type": "bind", "source": "/hostdev", "options": ["rbind"]}
+        ])),
+        base_rootfs(),
+        json!({"/hostdev": {"only": "x"}}),
+    );
+    assert_eq!(err(&r), None);
+    assert!(!r.runc.dev_setup);
+    assert!(r.runc.dev_nodes.is_empty());
+    assert_eq!(ls(&mut r, "/dev"), vec!["only"]);
+    assert_eq!(lines(&r), vec!["/dev/sda1 /dev ext4 rw,relatime 0 0"]);
+    // A tmpfs at /dev is populated.
+    let r = run_with(
+        with_mounts(json!([{"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert!(r.runc.dev_setup);
+    assert_eq!(r.runc.dev_nodes.len(), 6);
+}
+
+/// bats "tmpfs mount with absolute symlink" and "tmpfs mount mode=
+/// inherit": the absolute link restarts at the rootfs
+/// (createOpenMountpoint, pathrs OpenInRoot); the existing target's mode
+/// is prepended to the data (runc#4971), so /proc/mounts has mode=710.
+#[test]
+fn tmpfs_through_an_absolute_symlink() {
+    let rootfs = json!({
+        "bin/sh": "",
+        "real/conf": {"type": "dir", "mode": "0710"},
+        "conf": {"type": "symlink", "target": "/real/conf"}
+    });
+    let r = run_with(
+        with_mounts(json!([
+            {"destination": "/conf", "type": "tmpfs", "source": "tmpfs", "options": ["nodev", "nosuid"]}
+        ])),
+        rootfs,
+        json!({}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(r.mounts[0].mount_data.as_deref(), Some("mode=0710"));
+    assert_eq!(r.mounts[0].mounted_at.as_deref(), Some("/real/conf"));
+    assert_eq!(
+        lines(&r),
+        vec!["tmpfs /real/conf tmpfs rw,nosuid,nodev,relatime,mode=710 0 0"]
+    );
+}
+
+/// bats "tmpfs mount explicit mode=": the user's mode comes after the
+/// prefix and the kernel takes the last one; a missing target shows no
+/// mode (bats "mode=1777 default"), its created parents are 0755.
+#[test]
+fn tmpfs_mode_rules() {
+    let rootfs = json!({"bin/sh": "", "tmpfs": {"type": "dir", "mode": "0710"}});
+    let mut r = run_with(
+        with_mounts(json!([
+            {"destination": "/tmpfs", "type": "tmpfs", "source": "tmpfs", "options": ["rw", "mode=1500"]},
+            {"destination": "/non-existent/foo", "type": "tmpfs", "source": "tmpfs"}
+        ])),
+        rootfs,
+        json!({}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(r.mounts[0].data, "mode=1500");
+    assert_eq!(
+        r.mounts[0].mount_data.as_deref(),
+        Some("mode=0710,mode=1500")
+    );
+    assert_eq!(
+        lines(&r),
+        vec![
+            "tmpfs /tmpfs tmpfs rw,relatime,mode=1500 0 0",
+            "tmpfs /non-existent/foo tmpfs rw,relatime 0 0"
+        ]
+    );
+    let c = ctx(&r);
+    assert_eq!(r.vfs.stat(c, "/tmpfs", true).expect("stat").perms(), 0o1500);
+    assert_eq!(
+        r.vfs.stat(c, "/non-existent", true).expect("stat").perms(),
+        0o755
+    );
+    assert_eq!(ls(&mut r, "/non-existent"), vec!["foo"]);
+}
+
+/// bats "bind mount through a dangling symlink component" and "trailing
+/// dangling symlink": internal/pathrs hallucinateUnsafePath follows the
+/// links as if the missing parts existed and creates them there.
+#[test]
+fn bind_through_a_dangling_symlink() {
+    let rootfs = json!({
+        "bin/sh": "",
+        "tmp/": "",
+        "jump": {"type": "symlink", "target": "/tmp/foo/bar"},
+        "etc/hosts": {"type": "symlink", "target": "/jump/baz/hosts"}
+    });
+    let mut r = run_with(
+        with_mounts(json!([
+            {"destination": "/etc/hosts", "source": "/src/hosts", "options": ["bind"]}
+        ])),
+        rootfs,
+        json!({"/src": {"hosts": "127.0.0.1 localhost\n"}}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        r.mounts[0].mounted_at.as_deref(),
+        Some("/tmp/foo/bar/baz/hosts")
+    );
+    assert_eq!(read(&mut r, "/etc/hosts"), "127.0.0.1 localhost\n");
+    assert_eq!(
+        lines(&r),
+        vec!["/dev/sda1 /tmp/foo/bar/baz/hosts ext4 rw,relatime 0 0"]
+    );
+    // A trailing dangling link, for a file and for a directory source.
+    for source in ["/src/hosts", "/src"] {
+        let rootfs =
+            json!({"bin/sh": "", "etc/hosts": {"type": "symlink", "target": "/tmp/hosts"}});
+        let r = run_with(
+            with_mounts(
+                json!([{"destination": "/etc/hosts", "source": source, "options": ["bind"]}]),
+            ),
+            rootfs,
+            json!({"/src": {"hosts": "h\n"}}),
+        );
+        assert_eq!(err(&r), None, "{source}");
+        assert_eq!(r.mounts[0].mounted_at.as_deref(), Some("/tmp/hosts"));
     }
-    println!("{}", serde_json::to_string_pretty(&r).unwrap_or_default());
+}
+
+/// bats "/proc is a symlink" (CVE-2019-19921): mountToRootfs's proc and
+/// sysfs branch Lstats the destination; the error has no
+/// "create mountpoint" layer.
+#[test]
+fn proc_as_a_symlink() {
+    let rootfs =
+        json!({"bin/sh": "", "bad-proc/": "", "proc": {"type": "symlink", "target": "/bad-proc"}});
+    let r = run_with(
+        with_mounts(json!([{"destination": "/proc", "type": "proc", "source": "proc"}])),
+        rootfs,
+        json!({}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some(
+            "error mounting \"proc\" to rootfs at \"/proc\": filesystem \"proc\" must be mounted on ordinary directory"
+        )
+    );
+    assert_eq!(r.mount_order, 0);
+    assert_eq!(r.mounts.len(), 1);
+}
+
+/// createOpenMountpoint: nothing may be mounted at / (runc#5070).
+#[test]
+fn mount_on_root() {
+    let r = run_with(
+        with_mounts(json!([{"destination": "/", "type": "tmpfs", "source": "tmpfs"}])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some(
+            "error mounting \"tmpfs\" to rootfs at \"/\": create mountpoint for / mount: mountpoint \"/bundle/rootfs\" is on the top of rootfs \"/bundle/rootfs\""
+        )
+    );
+}
+
+/// mounts_recursive.bats: `rro` is mount_setattr(MOUNT_ATTR_RDONLY,
+/// AT_RECURSIVE) on the bind; `ro` alone is the bind remount (rfs.go
+/// mountToRootfs "bind"). Writes through a rw bind land in the source.
+#[test]
+fn rro_ro_and_rw_binds() {
+    let mut r = run_with(
+        with_mounts(json!([
+            {"destination": "/rro", "source": "/data", "options": ["rbind", "rro"]},
+            {"destination": "/ro", "source": "/data", "options": ["rbind", "ro"]},
+            {"destination": "/rw", "source": "/data", "options": ["bind"]}
+        ])),
+        base_rootfs(),
+        json!({"/data": {"f": "data\n"}}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(r.mounts[0].rec_attr_set, vec!["MOUNT_ATTR_RDONLY"]);
+    assert!(r.mounts[0].rec_attr_clr.is_empty());
+    assert_eq!(r.mounts[1].flags, vec!["MS_RDONLY", "MS_BIND", "MS_REC"]);
+    assert_eq!(
+        lines(&r),
+        vec![
+            "/dev/sda1 /rro ext4 ro,relatime 0 0",
+            "/dev/sda1 /ro ext4 ro,relatime 0 0",
+            "/dev/sda1 /rw ext4 rw,relatime 0 0"
+        ]
+    );
+    // The bind remount only comes with flags beyond MS_BIND|MS_REC.
+    let remounts: Vec<usize> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RuncEvent::BindRemount { index, .. } => Some(*index),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(remounts, vec![1]);
+    let c = ctx(&r);
+    for p in ["/rro/f", "/ro/f"] {
+        let e = r.vfs.write_file(c, p, b"x", false).expect_err(p);
+        assert!(e.is(Errno::EROFS), "{p}");
+    }
+    r.vfs
+        .write_file(c, "/rw/new", b"through\n", false)
+        .expect("rw bind");
+    let h = Ctx::at(r.host_root.expect("host"));
+    assert_eq!(
+        r.vfs.read_file(h, "/data/new", 100).expect("host file"),
+        b"through\n"
+    );
+    assert_eq!(read(&mut r, "/ro/new"), "through\n");
+}
+
+/// bats "tmpcopyup": the tmpfs gets the directory's contents, a 0777
+/// subdir stays drwxrwxrwx (rfs.go doTmpfsCopyUp).
+#[test]
+fn tmpcopyup() {
+    let rootfs = json!({
+        "bin/sh": "",
+        "dir1/dir2": {"type": "dir", "mode": "0777"},
+        "dir1/file": "kept\n"
+    });
+    let mut r = run_with(
+        with_mounts(json!([
+            {"destination": "/dir1", "type": "tmpfs", "source": "tmpfs", "options": ["tmpcopyup"]}
+        ])),
+        rootfs,
+        json!({}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(r.mounts[0].extensions, vec!["EXT_COPYUP"]);
+    assert_eq!(ls(&mut r, "/dir1"), vec!["dir2", "file"]);
+    assert_eq!(read(&mut r, "/dir1/file"), "kept\n");
+    let c = ctx(&r);
+    assert_eq!(
+        r.vfs.stat(c, "/dir1/dir2", true).expect("stat").perms(),
+        0o777
+    );
+    assert_eq!(
+        lines(&r),
+        vec!["tmpfs /dir1 tmpfs rw,relatime,mode=755 0 0"]
+    );
+    r.vfs
+        .write_file(c, "/dir1/new", b"x", false)
+        .expect("write");
+}
+
+/// mask.bats: files get /dev/null, directories a read-only tmpfs, later
+/// directories share it ("directories share tmpfs"); missing paths are
+/// skipped; masked paths need a mount namespace (validate security).
+#[test]
+fn masked_paths() {
+    let mut s = with_mounts(json!([{"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}]));
+    s["linux"]["maskedPaths"] = json!([
+        "/testdir",
+        "/testfile",
+        "/missing",
+        "/testdir2",
+        "/testdir/"
+    ]);
+    let rootfs =
+        json!({"bin/sh": "", "testdir/x": "secret", "testdir2/y": "s", "testfile": "secret"});
+    let mut r = run_with(s.clone(), rootfs.clone(), json!({}));
+    assert_eq!(err(&r), None);
+    assert_eq!(r.runc.masked, vec!["/testdir", "/testfile", "/testdir2"]);
+    assert_eq!(
+        lines(&r),
+        vec![
+            "tmpfs /dev tmpfs rw,relatime 0 0",
+            "tmpfs /testdir tmpfs ro,relatime,size=4k,nr_inodes=1 0 0",
+            "tmpfs /testfile tmpfs rw,relatime 0 0",
+            "tmpfs /testdir2 tmpfs ro,relatime,size=4k,nr_inodes=1 0 0"
+        ]
+    );
+    assert!(ls(&mut r, "/testdir").is_empty());
+    assert_eq!(read(&mut r, "/testfile"), "");
+    let c = ctx(&r);
+    let e = r
+        .vfs
+        .write_file(c, "/testdir/new", b"x", false)
+        .expect_err("ro mask");
+    assert!(e.is(Errno::EROFS));
+    let st = r.vfs.stat(c, "/testfile", true).expect("stat");
+    assert_eq!(st.file_type, FileType::CharDevice);
+    // Without a mount namespace: refused before anything is mounted.
+    s["linux"]["namespaces"] = json!([]);
+    let r = run_with(s, rootfs, json!({}));
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("unable to restrict sys entries without a private MNT namespace")
+    );
+    assert_eq!(r.mount_order, 0);
+    assert_eq!(r.mounts.len(), 1);
+}
+
+/// bats "ro tmpfs mount" / "ro /dev mount": tmpfs and /dev are mounted rw
+/// (mountPropagate) and remounted read-only in finalizeRootfs.
+#[test]
+fn deferred_readonly_remounts() {
+    let r = run_with(
+        with_mounts(json!([
+            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nosuid", "mode=755"]},
+            {"destination": "/mnt", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nodev", "nosuid", "mode=755"]}
+        ])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        lines(&r),
+        vec![
+            "tmpfs /dev tmpfs ro,nosuid,relatime,mode=755 0 0",
+            "tmpfs /mnt tmpfs ro,nosuid,nodev,relatime,mode=755 0 0"
+        ]
+    );
+    let first_mount_flags = r.events.iter().find_map(|e| match e {
+        RuncEvent::Mount {
+            index: Some(1),
+            flags,
+            ..
+        } => Some(flags.clone()),
+        _ => None,
+    });
+    assert_eq!(first_mount_flags.as_deref(), Some("MS_NOSUID|MS_NODEV"));
+    assert_eq!(r.runc.dev_nodes.len(), 6);
+}
+
+/// checkProcMount: inside /proc only the lxcfs files; the full host path
+/// is quoted.
+#[test]
+fn mounts_inside_proc() {
+    let proc = json!({"destination": "/proc", "type": "proc", "source": "proc"});
+    let r = run_with(
+        with_mounts(
+            json!([proc, {"destination": "/proc/version", "source": "/src/f", "options": ["bind"]}]),
+        ),
+        base_rootfs(),
+        json!({"/src": {"f": "x"}}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some(
+            "error mounting \"/src/f\" to rootfs at \"/proc/version\": create mountpoint for /proc/version mount: check proc-safety of /proc/version mount: \"/bundle/rootfs/proc/version\" cannot be mounted because it is inside /proc"
+        )
+    );
+    assert_eq!(r.mount_order, 1);
+    let mut r = run_with(
+        with_mounts(
+            json!([proc, {"destination": "/proc/meminfo", "source": "/src/f", "options": ["bind"]}]),
+        ),
+        base_rootfs(),
+        json!({"/src": {"f": "lxcfs\n"}}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(read(&mut r, "/proc/meminfo"), "lxcfs\n");
+    // A tmpfs over /proc itself is not of type proc.
+    let r = run_with(
+        with_mounts(json!([{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some(
+            "error mounting \"tmpfs\" to rootfs at \"/proc\": create mountpoint for /proc mount: check proc-safety of /proc mount: \"/bundle/rootfs/proc\" cannot be mounted because it is not of type proc"
+        )
+    );
+}
+
+/// What the kernel refuses (Linux, not runc): `type: bind` without a bind
+/// option reaches mount(2) as fstype "bind" (ENODEV, derived in the doc);
+/// an unknown type is ENODEV; a tmpfs over a file is ENOTDIR; tmpfs data
+/// it does not know is EINVAL. runc wraps each as a mountError.
+#[test]
+fn kernel_errors() {
+    let cases = [
+        (
+            json!({"destination": "/mnt", "type": "bind", "source": "src"}),
+            "error mounting \"src\" to rootfs at \"/mnt\": mount src=src, dst=/mnt, dstFd=/proc/thread-self/fd/7: no such device",
+        ),
+        (
+            json!({"destination": "/mnt", "type": "nosuchfs", "source": "x", "options": ["nosuid"]}),
+            "error mounting \"x\" to rootfs at \"/mnt\": mount src=x, dst=/mnt, dstFd=/proc/thread-self/fd/7, flags=MS_NOSUID: no such device",
+        ),
+        (
+            json!({"destination": "/etc/hostname", "type": "tmpfs", "source": "tmpfs"}),
+            "error mounting \"tmpfs\" to rootfs at \"/etc/hostname\": mount src=tmpfs, dst=/etc/hostname, dstFd=/proc/thread-self/fd/7, data=mode=0644: not a directory",
+        ),
+        (
+            json!({"destination": "/mnt", "type": "tmpfs", "source": "tmpfs", "options": ["defaults"]}),
+            "error mounting \"tmpfs\" to rootfs at \"/mnt\": mount src=tmpfs, dst=/mnt, dstFd=/proc/thread-self/fd/7, data=mode=0755,defaults: invalid argument",
+        ),
+    ];
+    let rootfs = json!({"bin/sh": "", "etc/hostname": "h\n", "mnt/": ""});
+    for (m, want) in cases {
+        let r = run_with(with_mounts(json!([m])), rootfs.clone(), json!({}));
+        assert_eq!(err(&r).as_deref(), Some(want));
+        let kernel_said = r
+            .events
+            .iter()
+            .any(|e| matches!(e, RuncEvent::Mount { kernel: true, result, .. } if result != "ok"));
+        assert!(kernel_said, "{want}");
+    }
+}
+
+/// createOpenMountpoint stats a missing bind target's source relative to
+/// runc's cwd, the bundle; `type: bind` counts (Device is "bind").
+#[test]
+fn bind_type_source_is_stat_in_the_bundle() {
+    let r = run_with(
+        with_mounts(json!([{"destination": "/mnt", "type": "bind", "source": "src"}])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("error mounting \"src\" to rootfs at \"/mnt\": create mountpoint for /mnt mount: stat src: no such file or directory")
+    );
+    let r = run_with(
+        with_mounts(json!([{"destination": "/mnt", "type": "bind", "source": "src"}])),
+        base_rootfs(),
+        json!({"/bundle/src": {"f": "x"}}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("error mounting \"src\" to rootfs at \"/mnt\": mount src=src, dst=/mnt, dstFd=/proc/thread-self/fd/7: no such device")
+    );
+}
+
+/// Validation (val.go mountsStrict) runs before anything is mounted; the
+/// mounts list still has every entry specconv produced.
+#[test]
+fn bind_with_data_is_refused() {
+    let r = run_with(
+        with_mounts(json!([
+            {"destination": "/a", "type": "tmpfs", "source": "tmpfs"},
+            {"destination": "/mnt", "source": "/src", "options": ["bind", "mode=755"]}
+        ])),
+        base_rootfs(),
+        json!({"/src": {"f": "x"}}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some(
+            "invalid mount &{Source:/src Destination:/mnt Device:bind Flags:4096 ClearedFlags:0 PropagationFlags:[] Data:mode=755 Relabel: RecAttr:<nil> Extensions:0 IDMapping:<nil>}: bind mounts cannot have any filesystem-specific options applied"
+        )
+    );
+    assert_eq!(r.mounts.len(), 2);
+    assert_eq!(r.mount_order, 0);
+    assert!(r.mounts.iter().all(|m| m.mount_data.is_none()));
+}
+
+/// createLibcontainerMount and mountsWarn both warn about a relative
+/// destination; it is used as /rel (LexicallyStripRoot).
+#[test]
+fn relative_destination() {
+    let r = run_with(
+        with_mounts(json!([{"destination": "rel/path", "type": "tmpfs", "source": "tmpfs"}])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        r.warnings,
+        vec![
+            "mount destination rel/path is not absolute. Support for non-absolute mount destinations will be removed in a future release.",
+            "mount &{Source:tmpfs Destination:rel/path Device:tmpfs Flags:0 ClearedFlags:0 PropagationFlags:[] Data: Relabel: RecAttr:<nil> Extensions:0 IDMapping:<nil>}: relative destination path is **deprecated**, using it as relative to /"
+        ]
+    );
+    assert_eq!(lines(&r), vec!["tmpfs /rel/path tmpfs rw,relatime 0 0"]);
+}
+
+/// bats "mount order, container bind-mount source": rbind sources inside
+/// the rootfs carry the earlier mounts with them (MS_REC copies submounts,
+/// fs/namespace.c copy_tree); the final file is a's.
+#[test]
+fn mount_order_with_container_sources() {
+    let rfs = "/bundle/rootfs";
+    let bind = |src: String, dst: String, opt: &str| json!({"source": src, "destination": dst, "type": "bind", "options": [opt, "rprivate"]});
+    let mounts = json!([
+        bind("/src/a".into(), "/mnt".into(), "bind"),
+        bind("/src/sym-b".into(), "/mnt/x".into(), "bind"),
+        bind("/src/c".into(), "/mnt/x/y".into(), "bind"),
+        bind("/src/sym-a".into(), "/mnt/x/y/z".into(), "bind"),
+        bind(
+            format!("{rfs}/mnt/x"),
+            format!("{rfs}/mnt/x/y/z/x"),
+            "rbind"
+        ),
+        bind(
+            format!("{rfs}/mnt/x/y"),
+            format!("{rfs}/mnt/x/y/z"),
+            "rbind"
+        ),
+        bind(format!("{rfs}/mnt"), format!("{rfs}/final"), "rbind"),
+    ]);
+    let sources = json!({"/src": {
+        "a/x/file": "a/x\n", "b/y/file": "b/y\n", "c/z/file": "c/z\n",
+        "sym-a": {"type": "symlink", "target": "a"},
+        "sym-b": {"type": "symlink", "target": "b"},
+        "sym-c": {"type": "symlink", "target": "c"}
+    }});
+    let rootfs = json!({"bin/sh": "", "mnt/": "", "final/": ""});
+    let mut r = run_with(with_mounts(mounts), rootfs, sources);
+    assert_eq!(err(&r), None);
+    assert_eq!(read(&mut r, "/final/x/y/z/z/x/y/z/x/file"), "a/x\n");
+}
+
+/// cgroup v1 host: a tmpfs, one bind per hierarchy, every one read-only
+/// with `ro` (bats test_ro_cgroup_mount), and the comma-joined symlinks.
+#[test]
+fn cgroup_v1_read_only() {
+    let opts = RuncOptions {
+        cgroup: CgroupMode::V1,
+        ..RuncOptions::default()
+    };
+    let mut r = run_opts(
+        with_mounts(json!([
+            {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}
+        ])),
+        base_rootfs(),
+        json!({}),
+        &opts,
+    );
+    assert_eq!(err(&r), None);
+    let ls_cg = ls(&mut r, "/sys/fs/cgroup");
+    assert!(ls_cg.contains(&"cpu".to_string()) && ls_cg.contains(&"cpu,cpuacct".to_string()));
+    let cg: Vec<&str> = lines(&r);
+    assert_eq!(
+        cg[0],
+        "tmpfs /sys/fs/cgroup tmpfs rw,nosuid,nodev,noexec,relatime,mode=755 0 0"
+    );
+    assert_eq!(cg.len(), 14);
+    for l in &cg[1..] {
+        assert!(l.contains(" cgroup ro,"), "{l}");
+    }
+    assert_eq!(
+        cg[2],
+        "cgroup /sys/fs/cgroup/cpu,cpuacct cgroup ro,nosuid,nodev,noexec,relatime,cpu,cpuacct 0 0"
+    );
+}
+
+/// The 62 real-world specs run through the builder without a panic.
+#[test]
+fn realworld_specs_do_not_panic() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/specs/realworld");
+    let dir = if dir.exists() {
+        dir
+    } else {
+        std::path::PathBuf::from("/work/shared/specs/realworld")
+    };
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).expect("realworld dir") {
+        let p = e.expect("entry").path();
+        if p.extension().and_then(|x| x.to_str()) != Some("json") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&p).expect("read");
+        let Ok(s) = serde_json::from_str::<Spec>(&text) else {
+            continue;
+        };
+        let r = build(&s, &RuncOptions::default(), None, &HostInput::new());
+        let _ = serde_json::to_string(&r).expect("serialize");
+        n += 1;
+    }
+    assert!(n >= 50, "only {n} specs parsed");
 }

@@ -31,6 +31,8 @@ pub(crate) struct Sim {
     pub vfs: Vfs,
     pub kernel: Kernel,
     pub host: DirentId,
+    /// The bundle directory (runc's cwd), once it exists.
+    pub bundle: Option<DirentId>,
     /// The rootfs as a host path (`config.Rootfs`).
     pub rootfs: String,
     /// The container's root (the rootfs bind), once made.
@@ -73,8 +75,13 @@ pub(crate) fn mount_error(
 }
 
 impl Sim {
+    /// runc's view of the host: `/`, with the bundle as the working
+    /// directory (relative sources resolve there).
     pub fn host_ctx(&self) -> Ctx {
-        Ctx::at(self.host)
+        Ctx {
+            root: self.host,
+            cwd: self.bundle.unwrap_or(self.host),
+        }
     }
 
     /// The container's context (the host's before the rootfs bind).
@@ -190,7 +197,7 @@ impl Sim {
             return Ok(target);
         }
         if flags & MS_BIND != 0 {
-            return self.sys_bind(source, target);
+            return self.sys_bind(source, target, flags & MS_REC != 0);
         }
         if flags & (MS_SHARED | MS_PRIVATE | MS_SLAVE | MS_UNBINDABLE) != 0 {
             if !is_root {
@@ -231,13 +238,39 @@ impl Sim {
 
     /// `do_loopback`: the source path (looked up on the host, following
     /// symlinks) bound at `target`; both must be directories or neither.
-    fn sys_bind(&mut self, source: &str, target: DirentId) -> Result<DirentId, Errno> {
+    fn sys_bind(&mut self, source: &str, target: DirentId, rec: bool) -> Result<DirentId, Errno> {
         if source.is_empty() {
             return Err(Errno::ENOENT);
         }
         let ctx = self.host_ctx();
         let src = self.vfs.lookup(ctx, source, true).map_err(err_errno)?;
-        self.bind_dirent(src, target)
+        // `copy_tree` runs before the copy is attached: collect the
+        // submounts first (a bind into its own source sees no copy of itself).
+        let subs = if rec {
+            self.submounts_below(src)
+        } else {
+            Vec::new()
+        };
+        let d = self.bind_dirent(src, target)?;
+        for (rel, sub_root) in subs {
+            let ctx = Ctx::at(d);
+            if let Ok(t) = self.vfs.lookup(ctx, &rel, false) {
+                self.bind_dirent(sub_root, t)?;
+            }
+        }
+        Ok(d)
+    }
+
+    /// The mounts below `src` (not its own), in mount order, as (path
+    /// relative to `src`, mount root): what `MS_REC` copies.
+    fn submounts_below(&self, src: DirentId) -> Vec<(String, DirentId)> {
+        let own = self.vfs.mount_of(src);
+        self.vfs
+            .mount_table(src)
+            .into_iter()
+            .filter(|mi| Some(mi.root) != own && mi.root != src)
+            .map(|mi| (mi.path, mi.root))
+            .collect()
     }
 
     pub fn bind_dirent(&mut self, src: DirentId, target: DirentId) -> Result<DirentId, Errno> {
@@ -325,6 +358,7 @@ pub fn build(
         vfs: Vfs::new(),
         kernel: Kernel::default(),
         host: DirentId::default(),
+        bundle: None,
         rootfs: String::new(),
         root: None,
         events: Vec::new(),
@@ -417,6 +451,9 @@ fn run(
     for (path, nodes) in sources {
         host::place_tree(&mut sim.vfs, hctx, path, Some(nodes)).map_err(at0)?;
     }
+    let bundle = sim.vfs.mkdir_all(hctx, &opts.bundle, 0o755).map_err(at0)?;
+    sim.bundle = Some(bundle);
+    let hctx = sim.host_ctx();
     // specconv, mount by mount, so the list survives a later failure.
     for (i, m) in spec
         .mounts()
