@@ -773,3 +773,209 @@ fn realworld_specs_do_not_panic() {
     }
     assert!(n >= 50, "only {n} specs parsed");
 }
+
+/// `runc spec --rootless` (ToRootless: /sys an rbind, no gid= on devpts,
+/// a user namespace): the device nodes are binds of the host's
+/// (createDevices in a user namespace), `rbind,ro` of /sys is read-only at
+/// the top only, so the host's cgroup2 copied below it stays rw, and the
+/// container's own cgroup2 stacks on it read-only. Masked files get the
+/// container's /dev/null, itself the host's.
+#[test]
+fn rootless_spec() {
+    let s: Value =
+        serde_json::from_str(include_str!("fixtures/runc/rootless_spec.json")).expect("fixture");
+    let opts = RuncOptions {
+        rootless: true,
+        ..RuncOptions::default()
+    };
+    let r = run_opts(s.clone(), base_rootfs(), json!({}), &opts);
+    assert_eq!(err(&r), None);
+    let l = lines(&r);
+    assert_eq!(
+        &l[5..9],
+        &[
+            "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0",
+            "cgroup2 /sys/fs/cgroup cgroup2 rw,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot 0 0",
+            "cgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0",
+            "udev /dev/null devtmpfs rw,nosuid,relatime,mode=755 0 0",
+        ]
+    );
+    assert!(l.contains(&"udev /proc/kcore devtmpfs rw,nosuid,relatime,mode=755 0 0"));
+    assert_eq!(
+        l[2],
+        "devpts /dev/pts devpts rw,nosuid,noexec,relatime,mode=620,ptmxmode=666 0 0"
+    );
+    // Without a cgroup namespace the kernel refuses cgroup2 (EPERM) and
+    // runc binds the host's /sys/fs/cgroup (mountCgroupV2).
+    let mut s2 = s;
+    s2["linux"]["namespaces"] = json!([{"type": "pid"}, {"type": "mount"}, {"type": "user"}]);
+    let r = run_opts(s2, base_rootfs(), json!({}), &opts);
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        lines(&r)[7],
+        "cgroup2 /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime,nsdelegate,memory_recursiveprot 0 0"
+    );
+    let refused = r.events.iter().any(|e| {
+        matches!(e, RuncEvent::Mount { fstype, result, kernel: true, .. } if fstype == "cgroup2" && result == "EPERM")
+    });
+    assert!(refused);
+}
+
+/// mounts_recursive.bats: `rbind,ro` is read-only at the top only;
+/// `rro` (and `ro,rro`) makes every mount below read-only too. The
+/// volume's submount is made by the spec itself here.
+#[test]
+fn rbind_ro_versus_rro() {
+    for (opts, sub_ro) in [
+        (json!(["rbind", "ro"]), false),
+        (json!(["rbind", "rro"]), true),
+        (json!(["rbind", "ro", "rro"]), true),
+    ] {
+        let mut r = run_with(
+            with_mounts(json!([
+                {"destination": "/vol", "type": "tmpfs", "source": "none"},
+                {"destination": "/vol/subvol", "type": "tmpfs", "source": "none"},
+                {"destination": "/mnt", "source": "/bundle/rootfs/vol", "options": opts}
+            ])),
+            base_rootfs(),
+            json!({}),
+        );
+        assert_eq!(err(&r), None);
+        let c = ctx(&r);
+        let e = r
+            .vfs
+            .write_file(c, "/mnt/foo", b"x", false)
+            .expect_err("top ro");
+        assert!(e.is(Errno::EROFS));
+        let sub = r.vfs.write_file(c, "/mnt/subvol/bar", b"x", false);
+        assert_eq!(sub.is_err(), sub_ro, "{opts}");
+        let want_sub = if sub_ro {
+            "none /mnt/subvol tmpfs ro,relatime 0 0"
+        } else {
+            "none /mnt/subvol tmpfs rw,relatime 0 0"
+        };
+        assert_eq!(lines(&r)[3], want_sub, "{opts}");
+    }
+}
+
+/// setupAndMountToRootfs: a bind source runc cannot stat is asked of its
+/// host side (open_tree), whose failure ends the run without the
+/// "error mounting" layer (process_linux.go procMountPlease).
+#[test]
+fn missing_bind_source() {
+    let rootfs = json!({"bin/sh": "", "mnt/": ""});
+    let r = run_with(
+        with_mounts(json!([{"destination": "/mnt", "source": "/nope", "options": ["bind"]}])),
+        rootfs.clone(),
+        json!({}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("failed to fulfil mount request: open_tree(OPEN_TREE_CLONE) /nope: no such file or directory")
+    );
+    assert_eq!(r.mount_order, 0);
+    // Rootless runc gets no help: createOpenMountpoint finds /mnt, the
+    // bind itself is the kernel's ENOENT.
+    let opts = RuncOptions {
+        rootless: true,
+        ..RuncOptions::default()
+    };
+    let mut s =
+        with_mounts(json!([{"destination": "/mnt", "source": "/nope", "options": ["bind"]}]));
+    s["linux"] = json!({
+        "namespaces": [{"type": "mount"}, {"type": "user"}],
+        "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+        "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]
+    });
+    let r = run_opts(s, rootfs, json!({}), &opts);
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("error mounting \"/nope\" to rootfs at \"/mnt\": mount src=/nope, dst=/mnt, dstFd=/proc/thread-self/fd/7, flags=MS_BIND: no such file or directory")
+    );
+}
+
+/// bats "setgid / + mkdirall": created directories inherit setgid
+/// (runc#4401) and keep 0755 otherwise.
+#[test]
+fn setgid_mkdirall() {
+    let rootfs = json!({"bin/sh": "", "setgid": {"type": "dir", "mode": "7755"}});
+    let r = run_with(
+        with_mounts(json!([
+            {"destination": "/setgid/a/b/c", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nodev", "nosuid"]}
+        ])),
+        rootfs,
+        json!({}),
+    );
+    assert_eq!(err(&r), None);
+    let h = Ctx::at(r.host_root.expect("host"));
+    let mut vfs = r.vfs;
+    for (p, mode) in [
+        ("/bundle/rootfs/setgid", 0o7755),
+        ("/bundle/rootfs/setgid/a", 0o2755),
+        ("/bundle/rootfs/setgid/a/b", 0o2755),
+    ] {
+        assert_eq!(vfs.stat(h, p, true).expect(p).perms(), mode, "{p}");
+    }
+}
+
+/// Creating a mount point inside procfs: Linux's vfs_mkdir gives EPERM for
+/// a directory without a mkdir operation; pathrs-lite names the path.
+#[test]
+fn mountpoint_in_procfs_is_eperm() {
+    let r = run_with(
+        with_mounts(json!([
+            {"destination": "/proc", "type": "proc", "source": "proc"},
+            {"destination": "/proc/foo", "type": "tmpfs", "source": "tmpfs"}
+        ])),
+        base_rootfs(),
+        json!({}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("error mounting \"tmpfs\" to rootfs at \"/proc/foo\": create mountpoint for /proc/foo mount: make mountpoint \"/proc/foo\": mkdirat /bundle/rootfs/proc/foo: operation not permitted")
+    );
+}
+
+/// mask.bats "directories share tmpfs" and "duplicate paths": the second
+/// and third directories are binds of the first mask tmpfs; a duplicate
+/// path is mounted once.
+#[test]
+fn masked_directories_share_one_tmpfs() {
+    let mut s = with_mounts(json!([{"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}]));
+    s["linux"]["maskedPaths"] = json!(["/testdir", "/testdir2", "/testdir3", "/testdir"]);
+    s["root"]["readonly"] = json!(true);
+    let rootfs = json!({"bin/sh": "", "testdir/": "", "testdir2/": "", "testdir3/": ""});
+    let mut r = run_with(s, rootfs, json!({}));
+    assert_eq!(err(&r), None);
+    let hows: Vec<(String, String)> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RuncEvent::MaskPath { path, how } => Some((path.clone(), how.clone())),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        hows,
+        vec![
+            ("/testdir".to_string(), "read-only tmpfs".to_string()),
+            ("/testdir2".into(), "bind of the shared mask tmpfs".into()),
+            ("/testdir3".into(), "bind of the shared mask tmpfs".into()),
+            ("/testdir".into(), "skipped: duplicate".into()),
+        ]
+    );
+    assert_eq!(
+        lines(&r)
+            .iter()
+            .filter(|l| l.contains(" /testdir "))
+            .count(),
+        1
+    );
+    assert!(ls(&mut r, "/testdir").is_empty());
+    let c = ctx(&r);
+    let e = r
+        .vfs
+        .write_file(c, "/testdir2/foo", b"x", false)
+        .expect_err("ro");
+    assert!(e.is(Errno::EROFS));
+}

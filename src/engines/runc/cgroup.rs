@@ -4,7 +4,7 @@
 use super::flags::*;
 use super::host::CGROUP_V1_HIERARCHIES;
 use super::mount::ConfigsMount;
-use super::report::{CgroupMode, RuncEvent};
+use super::report::CgroupMode;
 use super::rootfs::{mount_error, Sim};
 use crate::errno::Errno;
 use crate::error::Result;
@@ -19,9 +19,10 @@ pub(crate) fn mount_cgroup(
     m: &ConfigsMount,
     target: DirentId,
     cgroupns: bool,
+    userns: bool,
 ) -> Result<()> {
     match sim.cgroup {
-        CgroupMode::V2 => v2(sim, i, m, target, cgroupns),
+        CgroupMode::V2 => v2(sim, i, m, target, userns && !cgroupns),
         CgroupMode::V1 => v1(sim, i, m, target),
     }
 }
@@ -29,16 +30,23 @@ pub(crate) fn mount_cgroup(
 /// cgroup2 with the mount's own flags and data; in a user namespace
 /// without a cgroup namespace the kernel refuses (EPERM) and runc binds the
 /// host's `/sys/fs/cgroup` instead.
-fn v2(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId, cgroupns: bool) -> Result<()> {
+fn v2(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId, refused: bool) -> Result<()> {
     let data = m.data.clone();
     if let Some(e) = sim.entries.get_mut(i) {
         e.mount_data = Some(data.clone());
     }
-    let r = if sim.rootless && !cgroupns {
-        sim.events.push(RuncEvent::NotModelled {
-            what: "EPERM for cgroup2 in a user namespace without cgroupns (the kernel's rule)"
-                .into(),
-        });
+    let r = if refused {
+        // The kernel: in a user namespace, cgroup2 needs a cgroup namespace
+        // that namespace owns (cgroup_get_tree's ns_capable check).
+        sim.kernel_refusal(
+            i,
+            &m.source,
+            &m.destination,
+            "cgroup2",
+            m.flags,
+            &data,
+            Errno::EPERM,
+        );
         Err(Errno::EPERM)
     } else {
         sim.sys_mount(

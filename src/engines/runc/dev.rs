@@ -98,12 +98,13 @@ fn create_device_node(sim: &mut Sim, d: &DevNode, bind: bool) -> Result<()> {
     let path = mp::secure_join(&mut sim.vfs, ctx, &d.path)?;
     let (dir, name) = path.rsplit_once('/').unwrap_or(("", &path));
     let dir = if dir.is_empty() { "/" } else { dir };
-    let (dd, _, _) = mp::mkdir_all_in_root(&mut sim.vfs, ctx, dir, 0o755).map_err(|e| {
-        e.wrap(format_args!(
-            "mkdir parent of device inode {}",
-            quote(&d.path)
-        ))
-    })?;
+    let (dd, _, _) =
+        mp::mkdir_all_in_root(&mut sim.vfs, ctx, &sim.rootfs, dir, 0o755).map_err(|e| {
+            e.wrap(format_args!(
+                "mkdir parent of device inode {}",
+                quote(&d.path)
+            ))
+        })?;
     let full = join(dir, name);
     if bind {
         // A user namespace may not mknod: an empty file, then a bind of the
@@ -162,6 +163,7 @@ fn symlink_in_root(sim: &mut Sim, target: &str, path: &str) -> Result<()> {
     mp::mkdir_all_in_root(
         &mut sim.vfs,
         ctx,
+        &sim.rootfs,
         if dir.is_empty() { "/" } else { dir },
         0o755,
     )?;

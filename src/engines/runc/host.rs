@@ -146,16 +146,29 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
     let host = Ctx::at(root);
     host_dir(vfs, host, "/tmp")?;
     vfs.chmod(host, "/tmp", 0o1777)?;
-    let dev = host_dir(vfs, host, "/dev")?;
+    // The host's /dev: a devtmpfs ("udev", as on systemd hosts) with the
+    // nodes a user-namespaced runc bind-mounts (the VFS has no tty device:
+    // the pty multiplexer stands in for /dev/tty).
+    let dev = linuxfs::new_root(vfs, "devtmpfs", "udev", "", 0o755);
     for (name, device) in [
         ("null", Device::Null),
         ("zero", Device::Zero),
         ("full", Device::Full),
         ("random", Device::Random),
         ("urandom", Device::URandom),
+        ("tty", Device::Ptmx),
     ] {
         vfs.plain_create(dev, name, 0o666, Node::CharDev(device))?;
     }
+    host_mount(
+        vfs,
+        kernel,
+        host,
+        "/dev",
+        dev,
+        sb("udev", "devtmpfs", ",mode=755"),
+        MS_NOSUID | MS_RELATIME,
+    )?;
     let proc = linuxfs::instantiate(vfs, &plain_fs("proc"), "proc", "")?;
     let pflags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
     host_mount(

@@ -121,10 +121,13 @@ pub fn secure_join(vfs: &mut Vfs, ctx: Ctx, unsafe_path: &str) -> Result<String>
 
 /// `pathrs.MkdirAllInRoot(root, path, 0o755)`: the hallucinated path's
 /// missing directories created with `perms` (setgid inherited from the
-/// parent, as Linux does for a setgid directory).
+/// parent, as Linux does for a setgid directory). `root_name` is the
+/// rootfs's host path, which pathrs-lite's errors name
+/// (gopathrs/mkdir_linux.go `MkdirAllHandle`).
 pub fn mkdir_all_in_root(
     vfs: &mut Vfs,
     ctx: Ctx,
+    root_name: &str,
     unsafe_path: &str,
     perms: u32,
 ) -> Result<(DirentId, String, bool)> {
@@ -137,13 +140,31 @@ pub fn mkdir_all_in_root(
             Ok(d) => {
                 let inode = vfs.dirent_inode(d)?;
                 if !vfs.is_dir(inode) {
-                    return Err(Errno::ENOTDIR.into());
+                    let name = format!("{}{next}", root_name.trim_end_matches('/'));
+                    return Err(Error::with_errno(
+                        Errno::ENOTDIR,
+                        format!(
+                            "cannot create subdirectories in {}: {}",
+                            crate::gostr::quote(&name),
+                            Errno::ENOTDIR
+                        ),
+                    ));
                 }
             }
             Err(e) if e.is(Errno::ENOENT) => {
                 let parent = vfs.stat(ctx, &cur, true)?;
                 let setgid = parent.perms() & 0o2000;
-                vfs.mkdir(ctx, &next, perms)?;
+                // Linux: a directory without a mkdir operation (procfs,
+                // sysfs, devpts, mqueue) gives EPERM (vfs_mkdir); the VFS
+                // says EACCES for these.
+                vfs.mkdir(ctx, &next, perms).map_err(|e| {
+                    let errno = match e.errno() {
+                        Some(Errno::EACCES) | None => Errno::EPERM,
+                        Some(x) => x,
+                    };
+                    let name = format!("{}{next}", root_name.trim_end_matches('/'));
+                    Error::with_errno(errno, format!("mkdirat {name}: {errno}"))
+                })?;
                 if setgid != 0 {
                     vfs.chmod(ctx, &next, perms | setgid)?;
                 }
@@ -158,7 +179,12 @@ pub fn mkdir_all_in_root(
 
 /// `pathrs.CreateInRoot(root, path, O_CREAT|O_EXCL|O_NOFOLLOW, 0o644)`:
 /// the parent made with `MkdirAllInRoot`, then an empty file.
-pub fn create_in_root(vfs: &mut Vfs, ctx: Ctx, unsafe_path: &str) -> Result<(DirentId, String)> {
+pub fn create_in_root(
+    vfs: &mut Vfs,
+    ctx: Ctx,
+    root_name: &str,
+    unsafe_path: &str,
+) -> Result<(DirentId, String)> {
     let path = secure_join(vfs, ctx, unsafe_path)?;
     let (dir, name) = match path.rsplit_once('/') {
         Some((d, n)) if !n.is_empty() => (if d.is_empty() { "/" } else { d }, n),
@@ -169,7 +195,7 @@ pub fn create_in_root(vfs: &mut Vfs, ctx: Ctx, unsafe_path: &str) -> Result<(Dir
             )))
         }
     };
-    mkdir_all_in_root(vfs, ctx, dir, 0o755)?;
+    mkdir_all_in_root(vfs, ctx, root_name, dir, 0o755)?;
     let full = join(dir, name);
     if vfs.lookup(ctx, &full, false).is_ok() {
         return Err(Errno::EEXIST.into());

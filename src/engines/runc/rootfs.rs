@@ -40,7 +40,6 @@ pub(crate) struct Sim {
     pub events: Vec<RuncEvent>,
     pub warnings: Vec<String>,
     pub cgroup: CgroupMode,
-    pub rootless: bool,
     pub entries: Vec<MountEntry>,
     pub state: RuncState,
     /// `linux.devices` with a path, for `createDevices`.
@@ -299,6 +298,21 @@ impl Sim {
         Ok(d)
     }
 
+    /// The kernel refusing a mount(2) before any filesystem work.
+    #[allow(clippy::too_many_arguments)]
+    pub fn kernel_refusal(
+        &mut self,
+        i: usize,
+        source: &str,
+        target: &str,
+        fstype: &str,
+        flags: u64,
+        data: &str,
+        errno: Errno,
+    ) {
+        self.kernel_event(Some(i), source, target, fstype, flags, data, &Err(errno));
+    }
+
     /// An event for a bind made from a dirent (no path lookup).
     pub fn kernel_bind_event(&mut self, source: &str, target: &str, flags: u64) {
         self.events.push(RuncEvent::Mount {
@@ -364,7 +378,6 @@ pub fn build(
         events: Vec::new(),
         warnings: Vec::new(),
         cgroup: opts.cgroup,
-        rootless: opts.rootless,
         entries: Vec::new(),
         state: RuncState::default(),
         spec_devices: spec_devices(spec),
@@ -530,9 +543,13 @@ fn prepare_root(sim: &mut Sim, config: &ContainerConfig) -> Result<()> {
 fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::Result<(), Failed> {
     prepare_root(sim, config).map_err(|e| (e.wrap("error preparing rootfs"), 0))?;
     let cgroupns = config.contains_ns("cgroup");
+    let userns = config.contains_ns("user");
     for i in 0..config.mounts.len() {
         let mut m = config.mounts[i].clone();
-        if let Err(e) = mount_to_rootfs(sim, i, &mut m, cgroupns) {
+        if let Err(e) = want_source_file(sim, &m, config.rootless_euid) {
+            return Err((e, i));
+        }
+        if let Err(e) = mount_to_rootfs(sim, i, &mut m, cgroupns, userns) {
             let e = e.wrap(format_args!(
                 "error mounting {} to rootfs at {}",
                 quote(&m.source),
@@ -559,6 +576,43 @@ fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::R
         })?;
     }
     Ok(())
+}
+
+/// `setupAndMountToRootfs`: a bind whose source the container cannot
+/// stat (and every id-mapped mount) asks runc's host side for an
+/// open_tree(2) fd; the host side's failure ends the run there
+/// (process_linux.go `procMountPlease`: `failed to fulfil mount request`),
+/// without the `error mounting` layer.
+fn want_source_file(sim: &mut Sim, m: &ConfigsMount, rootless: bool) -> Result<()> {
+    let mut want = m.is_id_mapped();
+    let hctx = sim.host_ctx();
+    if m.is_bind() && !rootless && sim.vfs.stat(hctx, &m.source, true).is_err() {
+        want = true;
+    }
+    if !want {
+        return Ok(());
+    }
+    if rootless {
+        return Err(Error::msg(
+            "cannot fulfil mount requests as a rootless user",
+        ));
+    }
+    match sim.vfs.stat(hctx, &m.source, true) {
+        Ok(_) => {
+            sim.events.push(RuncEvent::NotModelled {
+                what: format!(
+                    "open_tree(OPEN_TREE_CLONE) of {} and its id-mapping (mounted as a plain bind)",
+                    m.source
+                ),
+            });
+            Ok(())
+        }
+        Err(e) => Err(Error::with_errno(
+            e.errno().unwrap_or(Errno::ENOENT),
+            format!("open_tree(OPEN_TREE_CLONE) {}: {e}", m.source),
+        )
+        .wrap("failed to fulfil mount request")),
+    }
 }
 
 fn set_entry(sim: &mut Sim, i: usize, f: impl FnOnce(&mut MountEntry)) {
@@ -601,10 +655,10 @@ fn create_open_mountpoint(sim: &mut Sim, i: usize, m: &mut ConfigsMount) -> Resu
                 dst_is_file = st.file_type != FileType::Directory;
             }
             let made = if dst_is_file {
-                mp::create_in_root(&mut sim.vfs, ctx, &unsafe_path)
+                mp::create_in_root(&mut sim.vfs, ctx, &sim.rootfs, &unsafe_path)
                     .map(|(d, p)| (d, p, Some("file".to_string())))
             } else {
-                mp::mkdir_all_in_root(&mut sim.vfs, ctx, &unsafe_path, 0o755)
+                mp::mkdir_all_in_root(&mut sim.vfs, ctx, &sim.rootfs, &unsafe_path, 0o755)
                     .map(|(d, p, _)| (d, p, Some("dir".to_string())))
             };
             made.map_err(|e| e.wrap(format_args!("make mountpoint {}", quote(&m.destination))))?
@@ -693,7 +747,13 @@ fn mount_propagate(
 }
 
 /// `mountToRootfs`.
-fn mount_to_rootfs(sim: &mut Sim, i: usize, m: &mut ConfigsMount, cgroupns: bool) -> Result<()> {
+fn mount_to_rootfs(
+    sim: &mut Sim,
+    i: usize,
+    m: &mut ConfigsMount,
+    cgroupns: bool,
+    userns: bool,
+) -> Result<()> {
     if m.device == "proc" || m.device == "sysfs" {
         return mount_proc_sys(sim, i, m);
     }
@@ -725,16 +785,22 @@ fn mount_to_rootfs(sim: &mut Sim, i: usize, m: &mut ConfigsMount, cgroupns: bool
                     set: mount_attr_names(a.attr_set),
                     clr: mount_attr_names(a.attr_clr),
                 });
-                if let Some(msrc) = sim.msrc_of_mount_root(d) {
-                    if let Some(k) = sim.kernel.mounts.get_mut(&msrc) {
-                        k.mnt_flags = kernel::apply_mount_attr(k.mnt_flags, a.attr_set, a.attr_clr);
+                // AT_RECURSIVE: the bind and every mount below it.
+                let mut roots = vec![d];
+                roots.extend(sim.submounts_below(d).into_iter().map(|(_, r)| r));
+                for root in roots {
+                    if let Some(msrc) = sim.msrc_of_mount_root(root) {
+                        if let Some(k) = sim.kernel.mounts.get_mut(&msrc) {
+                            k.mnt_flags =
+                                kernel::apply_mount_attr(k.mnt_flags, a.attr_set, a.attr_clr);
+                        }
+                        sim.sync_ro(msrc);
                     }
-                    sim.sync_ro(msrc);
                 }
             }
             Ok(())
         }
-        "cgroup" => super::cgroup::mount_cgroup(sim, i, m, target, cgroupns),
+        "cgroup" => super::cgroup::mount_cgroup(sim, i, m, target, cgroupns, userns),
         _ => mount_propagate(sim, i, m, target).map(drop),
     }
 }
@@ -766,7 +832,8 @@ fn mount_proc_sys(sim: &mut Sim, i: usize, m: &ConfigsMount) -> Result<()> {
     }
     let ctx = sim.ctx();
     let unsafe_path = mp::lexically_strip_root(&sim.rootfs, &dest);
-    let (d, resolved, created) = mp::mkdir_all_in_root(&mut sim.vfs, ctx, &unsafe_path, 0o755)?;
+    let (d, resolved, created) =
+        mp::mkdir_all_in_root(&mut sim.vfs, ctx, &sim.rootfs, &unsafe_path, 0o755)?;
     sim.events.push(RuncEvent::Mountpoint {
         index: i,
         destination: m.destination.clone(),
