@@ -103,6 +103,9 @@ fn default_runc_spec() {
             "mqueue /dev/mqueue mqueue rw,nosuid,nodev,noexec,relatime 0 0",
             "sysfs /sys sysfs ro,nosuid,nodev,noexec,relatime 0 0",
             "cgroup /sys/fs/cgroup cgroup2 ro,nosuid,nodev,noexec,relatime 0 0",
+            // process.terminal: the pty peer bound on /dev/console
+            // (mountConsole), before finalizeRootfs.
+            "devpts /dev/console devpts rw,nosuid,noexec,relatime,gid=5,mode=620,ptmxmode=666 0 0",
             "proc /proc/bus proc ro,relatime 0 0",
             "proc /proc/fs proc ro,relatime 0 0",
             "proc /proc/irq proc ro,relatime 0 0",
@@ -149,10 +152,11 @@ fn default_runc_spec() {
     assert_eq!(
         ls(&mut r, "/dev"),
         vec![
-            "core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm", "stderr",
-            "stdin", "stdout", "tty", "urandom", "zero"
+            "console", "core", "fd", "full", "mqueue", "null", "ptmx", "pts", "random", "shm",
+            "stderr", "stdin", "stdout", "tty", "urandom", "zero"
         ]
     );
+    assert_eq!(ls(&mut r, "/dev/pts"), vec!["0", "ptmx"]);
     let c = ctx(&r);
     assert_eq!(r.vfs.readlink(c, "/dev/ptmx").expect("ptmx"), "pts/ptmx");
     assert_eq!(r.vfs.readlink(c, "/dev/fd").expect("fd"), "/proc/self/fd");
@@ -978,4 +982,77 @@ fn masked_directories_share_one_tmpfs() {
         .write_file(c, "/testdir2/foo", b"x", false)
         .expect_err("ro");
     assert!(e.is(Errno::EROFS));
+}
+
+/// setupConsole needs the container's devpts: safeAllocPty opens
+/// /dev/pts/ptmx, and a /dev/pts that is not devpts fails checkPtmxHandle.
+#[test]
+fn terminal_needs_devpts() {
+    let mut s = with_mounts(json!([{"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}]));
+    s["process"] =
+        json!({"terminal": true, "cwd": "/", "args": ["sh"], "user": {"uid": 0, "gid": 0}});
+    let r = run_with(s.clone(), base_rootfs(), json!({}));
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("open /dev/pts/ptmx: no such file or directory")
+    );
+    assert_eq!(r.mount_order, 1);
+    s["mounts"] = json!([
+        {"destination": "/dev", "type": "tmpfs", "source": "tmpfs"},
+        {"destination": "/dev/pts", "type": "tmpfs", "source": "tmpfs"}
+    ]);
+    let rootfs = json!({"bin/sh": "", "dev/pts/ptmx": ""});
+    let r = run_with(s, rootfs, json!({}));
+    // A tmpfs at /dev/pts hides the rootfs's file: still ENOENT.
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("open /dev/pts/ptmx: no such file or directory")
+    );
+}
+
+/// prepareRoot and rootfsParentMountPropagation: `/` becomes rslave, the
+/// nearest mount above the rootfs private (EINVAL until a mount root is
+/// reached: the kernel's do_change_type), the rootfs is bound onto itself;
+/// a shared root propagation is applied after pivot_root.
+#[test]
+fn root_propagation() {
+    let mut s = with_mounts(json!([]));
+    s["linux"]["rootfsPropagation"] = json!("shared");
+    let r = run_with(s, base_rootfs(), json!({}));
+    assert_eq!(err(&r), None);
+    let calls: Vec<(String, String, String)> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RuncEvent::Mount {
+                target,
+                flags,
+                result,
+                ..
+            } => Some((target.clone(), flags.clone(), result.clone())),
+            _ => None,
+        })
+        .collect();
+    let want = [
+        ("/", "MS_SHARED", "ok"),
+        ("/bundle/rootfs", "MS_PRIVATE", "EINVAL"),
+        ("/bundle", "MS_PRIVATE", "EINVAL"),
+        ("/", "MS_PRIVATE", "ok"),
+        ("/bundle/rootfs", "MS_BIND|MS_REC", "ok"),
+        ("/", "MS_SHARED", "ok"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(calls, want);
+}
+
+/// specconv createDevices: a device type other than p, c, u, b.
+#[test]
+fn invalid_device_type() {
+    let mut s = with_mounts(json!([]));
+    s["linux"]["devices"] = json!([{"path": "/dev/x", "type": "a", "major": 1, "minor": 1}]);
+    let r = run_with(s, base_rootfs(), json!({}));
+    assert_eq!(err(&r).as_deref(), Some("invalid device type \"a\""));
 }

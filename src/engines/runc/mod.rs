@@ -10,7 +10,7 @@
 //! The mount-namespace builder ([`rootfs::build`]):
 //! * [`rootfs`]: `prepareRootfs`, `mountToRootfs`, `finalizeRootfs`;
 //! * [`mountpoint`]: `createOpenMountpoint`, securejoin, `checkProcMount`;
-//! * [`dev`]: `/dev` setup; [`mask`]: `readonlyPaths`, `maskedPaths`;
+//! * [`dev`]: `/dev` setup; [`console`]: `/dev/console`; [`mask`]: `readonlyPaths`, `maskedPaths`;
 //! * [`cgroup`]: the `cgroup` type on v2 and v1 hosts;
 //! * [`kernel`]: what Linux decides (mount(2), `/proc/mounts`);
 //! * [`linuxfs`], [`host`]: the Linux filesystems and the host;
@@ -18,6 +18,7 @@
 
 pub mod cgroup;
 pub mod config;
+pub mod console;
 pub mod dev;
 pub mod flags;
 pub mod host;

@@ -97,7 +97,7 @@ impl Sim {
     }
 
     /// The kernel record of the mount a dirent is on.
-    fn mount_record_of(&self, d: DirentId) -> Option<(crate::vfs::MsrcId, KernelMount)> {
+    pub fn mount_record_of(&self, d: DirentId) -> Option<(crate::vfs::MsrcId, KernelMount)> {
         let root = self.vfs.mount_of(d)?;
         let m = self.msrc_of_mount_root(root)?;
         self.kernel.mounts.get(&m).map(|k| (m, k.clone()))
@@ -492,6 +492,17 @@ fn run(
         no_pivot_root: opts.no_pivot,
         rootless_euid: opts.rootless,
     };
+    // specconv createDevices: only p, c, u and b name a device node.
+    if let Some(d) = sim
+        .spec_devices
+        .iter()
+        .find(|d| !matches!(d.typ.as_str(), "p" | "c" | "u" | "b"))
+    {
+        return Err(at0(Error::msg(format!(
+            "invalid device type {}",
+            quote(&d.typ)
+        ))));
+    }
     let (mut config, _) = create_config(&opts.bundle, spec, create).map_err(at0)?;
     sim.rootfs = config.rootfs.clone();
     if spec.root().is_some() {
@@ -509,6 +520,14 @@ fn run(
     sim.warnings.extend(warns);
     prepare_rootfs(sim, &mut config)?;
     let n = config.mounts.len();
+    let terminal = spec
+        .process()
+        .as_ref()
+        .and_then(|p| p.terminal())
+        .unwrap_or(false);
+    if terminal {
+        super::console::setup_console(sim).map_err(|e| (e, n))?;
+    }
     finalize_rootfs(sim, &config).map_err(|e| (e, n))?;
     super::mask::readonly_paths(sim, &config).map_err(|e| (e, n))?;
     super::mask::mask_paths(sim, &config).map_err(|e| (e, n))?;
@@ -526,6 +545,7 @@ fn prepare_root(sim: &mut Sim, config: &ContainerConfig) -> Result<()> {
     let host = sim.host;
     sim.sys_mount(None, "", host, "/", "", flag, "")
         .map_err(|e| mount_error("", "/", false, flag, "", e))?;
+    rootfs_parent_mount_propagation(sim, config.root_propagation)?;
     let hctx = sim.host_ctx();
     let rootfs = sim.rootfs.clone();
     let d = sim.vfs.lookup(hctx, &rootfs, true)?;
@@ -538,6 +558,40 @@ fn prepare_root(sim: &mut Sim, config: &ContainerConfig) -> Result<()> {
         rootfs,
     });
     Ok(())
+}
+
+/// `rootfsParentMountPropagation`: the nearest mount above the rootfs is
+/// made private (slave if the root propagation has slave), trying each
+/// parent directory while the kernel says EINVAL (not a mount root).
+fn rootfs_parent_mount_propagation(sim: &mut Sim, root_propagation: u64) -> Result<()> {
+    let flags = if root_propagation & MS_SLAVE != 0 {
+        MS_SLAVE
+    } else {
+        MS_PRIVATE
+    };
+    let hctx = sim.host_ctx();
+    let mut path = sim.rootfs.clone();
+    loop {
+        let d = sim.vfs.lookup(hctx, &path, true)?;
+        match sim.sys_mount(None, "", d, &path, "", flags, "") {
+            Ok(_) => return Ok(()),
+            Err(Errno::EINVAL) if path != "/" => {
+                path = match path.rsplit_once('/') {
+                    Some(("", _)) | None => "/".to_string(),
+                    Some((p, _)) => p.to_string(),
+                };
+            }
+            Err(e) => {
+                return Err(Error::with_errno(
+                    e,
+                    format!(
+                        "remount-propagation dst={path}, flags={}: {e}",
+                        stringify_mount_flags(flags)
+                    ),
+                ))
+            }
+        }
+    }
 }
 
 fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::Result<(), Failed> {
