@@ -48,6 +48,18 @@ fn with_mounts(mounts: Value) -> Value {
     })
 }
 
+/// A run of `mounts` on the base rootfs that must succeed.
+fn run_mounts(mounts: Value) -> RuncRun {
+    let r = run_with(with_mounts(mounts), base_rootfs(), json!({}));
+    assert_eq!(err(&r), None);
+    r
+}
+
+/// The error of a run of `mounts` on the base rootfs.
+fn mounts_error(mounts: Value) -> Option<String> {
+    err(&run_with(with_mounts(mounts), base_rootfs(), json!({})))
+}
+
 fn err(r: &RuncRun) -> Option<String> {
     r.error.as_ref().map(|e| e.to_string())
 }
@@ -181,15 +193,10 @@ fn default_runc_spec() {
 /// shadowed mounts).
 #[test]
 fn child_mount_listed_before_parent() {
-    let mut r = run_with(
-        with_mounts(json!([
-            {"destination": "/a/b", "type": "tmpfs", "source": "child"},
-            {"destination": "/a", "type": "tmpfs", "source": "parent"}
-        ])),
-        base_rootfs(),
-        json!({}),
-    );
-    assert_eq!(err(&r), None);
+    let mut r = run_mounts(json!([
+        {"destination": "/a/b", "type": "tmpfs", "source": "child"},
+        {"destination": "/a", "type": "tmpfs", "source": "parent"}
+    ]));
     assert_eq!(
         lines(&r),
         vec![
@@ -358,13 +365,8 @@ fn proc_as_a_symlink() {
 /// createOpenMountpoint: nothing may be mounted at / (runc#5070).
 #[test]
 fn mount_on_root() {
-    let r = run_with(
-        with_mounts(json!([{"destination": "/", "type": "tmpfs", "source": "tmpfs"}])),
-        base_rootfs(),
-        json!({}),
-    );
     assert_eq!(
-        err(&r).as_deref(),
+        mounts_error(json!([{"destination": "/", "type": "tmpfs", "source": "tmpfs"}])).as_deref(),
         Some(
             "error mounting \"tmpfs\" to rootfs at \"/\": create mountpoint for / mount: mountpoint \"/bundle/rootfs\" is on the top of rootfs \"/bundle/rootfs\""
         )
@@ -509,15 +511,10 @@ fn masked_paths() {
 /// (mountPropagate) and remounted read-only in finalizeRootfs.
 #[test]
 fn deferred_readonly_remounts() {
-    let r = run_with(
-        with_mounts(json!([
-            {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nosuid", "mode=755"]},
-            {"destination": "/mnt", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nodev", "nosuid", "mode=755"]}
-        ])),
-        base_rootfs(),
-        json!({}),
-    );
-    assert_eq!(err(&r), None);
+    let r = run_mounts(json!([
+        {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nosuid", "mode=755"]},
+        {"destination": "/mnt", "type": "tmpfs", "source": "tmpfs", "options": ["ro", "nodev", "nosuid", "mode=755"]}
+    ]));
     assert_eq!(
         lines(&r),
         vec![
@@ -666,12 +663,7 @@ fn bind_with_data_is_refused() {
 /// destination; it is used as /rel (LexicallyStripRoot).
 #[test]
 fn relative_destination() {
-    let r = run_with(
-        with_mounts(json!([{"destination": "rel/path", "type": "tmpfs", "source": "tmpfs"}])),
-        base_rootfs(),
-        json!({}),
-    );
-    assert_eq!(err(&r), None);
+    let r = run_mounts(json!([{"destination": "rel/path", "type": "tmpfs", "source": "tmpfs"}]));
     assert_eq!(
         r.warnings,
         vec![

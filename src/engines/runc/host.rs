@@ -169,7 +169,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         sb("udev", "devtmpfs", ",mode=755"),
         MS_NOSUID | MS_RELATIME,
     )?;
-    let proc = linuxfs::instantiate(vfs, &plain_fs("proc"), "proc", "")?;
+    let proc = linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("proc"), "proc", "")?;
     let pflags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
     host_mount(
         vfs,
@@ -180,7 +180,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         sb("proc", "proc", ""),
         pflags,
     )?;
-    let sys = linuxfs::instantiate(vfs, &plain_fs("sysfs"), "sysfs", "")?;
+    let sys = linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("sysfs"), "sysfs", "")?;
     host_mount(
         vfs,
         kernel,
@@ -192,7 +192,8 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
     )?;
     match cgroup {
         CgroupMode::V2 => {
-            let cg = linuxfs::instantiate(vfs, &plain_fs("cgroup2"), "cgroup2", "")?;
+            let cg =
+                linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("cgroup2"), "cgroup2", "")?;
             host_mount(
                 vfs,
                 kernel,
@@ -237,17 +238,6 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         }
     }
     Ok(root)
-}
-
-fn plain_fs(fstype: &str) -> super::kernel::NewFs {
-    super::kernel::NewFs {
-        fstype: fstype.to_string(),
-        fs_opts: String::new(),
-        root_mode: 0o755,
-        ptmx_mode: 0,
-        uid: 0,
-        gid: 0,
-    }
 }
 
 /// Writes a file's whole content through the VFS (for `/proc/self/mounts`).

@@ -118,6 +118,20 @@ pub struct NewFs {
     pub gid: u32,
 }
 
+impl NewFs {
+    /// An instance with no options (the host's own pseudo filesystems).
+    pub fn plain(fstype: &str) -> NewFs {
+        NewFs {
+            fstype: fstype.to_string(),
+            fs_opts: String::new(),
+            root_mode: 0o755,
+            ptmx_mode: 0,
+            uid: 0,
+            gid: 0,
+        }
+    }
+}
+
 /// Splits mount data as `parse_monolithic` / `generic_parse_monolithic`
 /// does: comma-separated `key[=value]`, empty items skipped.
 fn options(data: &str) -> impl Iterator<Item = (&str, Option<&str>)> {
@@ -195,14 +209,7 @@ pub const FILESYSTEMS: &[&str] = &[
 /// EINVAL for an option the filesystem does not take.
 pub fn new_fs(fstype: &str, data: &str) -> Result<(NewFs, u64), Errno> {
     let mut sb_flags = 0u64;
-    let mut fs = NewFs {
-        fstype: fstype.to_string(),
-        fs_opts: String::new(),
-        root_mode: 0o755,
-        ptmx_mode: 0,
-        uid: 0,
-        gid: 0,
-    };
+    let mut fs = NewFs::plain(fstype);
     let mut rest: Vec<(&str, Option<&str>)> = Vec::new();
     for (k, v) in options(data) {
         match sb_flag_key(k) {
