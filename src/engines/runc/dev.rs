@@ -196,3 +196,33 @@ fn setup_dev_symlinks(sim: &mut Sim) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engines::runc::mount::ConfigsMount;
+
+    fn config(source: &str, destination: &str) -> ContainerConfig {
+        ContainerConfig {
+            mounts: vec![ConfigsMount {
+                device: "bind".into(),
+                source: source.into(),
+                destination: destination.into(),
+                ..ConfigsMount::default()
+            }],
+            ..ContainerConfig::default()
+        }
+    }
+
+    /// Ports rootfs_linux_test.go's `TestNeedsSetupDev*`: only the
+    /// destination (cleaned) of a "bind" device matters.
+    #[test]
+    fn needs_setup_dev_like_runc() {
+        assert!(!needs_setup_dev(&config("/dev", "/dev")));
+        assert!(!needs_setup_dev(&config("/devx", "/dev")));
+        assert!(needs_setup_dev(&config("/dev", "/devx")));
+        assert!(needs_setup_dev(&config("/devx", "/devx")));
+        assert!(!needs_setup_dev(&config("/x", "/dev/")));
+        assert!(needs_setup_dev(&config("/x", "dev")));
+    }
+}

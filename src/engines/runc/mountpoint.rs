@@ -226,12 +226,18 @@ pub struct ProcSource {
     /// statfs type is PROC_SUPER_MAGIC, and the source's inode number.
     pub source_is_procfs: bool,
     pub source_is_proc_root: bool,
+    /// The source's inode number (the warning prints it).
+    pub source_ino: u64,
     pub source: String,
 }
 
 /// `checkProcMount(rootfs, dest, m)`: `dest` is a host path with symlinks
 /// resolved. `Ok(Some(warning))` for a procfs bind that is not the root.
 pub fn check_proc_mount(rootfs: &str, dest: &str, m: &ProcSource) -> Result<Option<String>> {
+    // filepath.Rel cleans both sides; the messages print `dest` as given.
+    let given = dest;
+    let dest = clean(dest);
+    let dest = dest.as_str();
     let proc_path = join(rootfs, "/proc");
     let rel = |base: &str| -> Option<String> {
         if dest == base {
@@ -248,8 +254,8 @@ pub fn check_proc_mount(rootfs: &str, dest: &str, m: &ProcSource) -> Result<Opti
                 if m.source_is_procfs {
                     if !m.source_is_proc_root {
                         return Ok(Some(format!(
-                            "bind-mount {dest} (source {}) is of type procfs but is not the root of a procfs (inode 0). Future versions of runc might block this configuration -- please report an issue to <https://github.com/opencontainers/runc> if you see this warning.",
-                            m.source
+                            "bind-mount {given} (source {}) is of type procfs but is not the root of a procfs (inode {}). Future versions of runc might block this configuration -- please report an issue to <https://github.com/opencontainers/runc> if you see this warning.",
+                            m.source, m.source_ino
                         )));
                     }
                     return Ok(None);
@@ -259,7 +265,7 @@ pub fn check_proc_mount(rootfs: &str, dest: &str, m: &ProcSource) -> Result<Opti
             }
             Err(Error::msg(format!(
                 "{} cannot be mounted because it is not of type proc",
-                crate::gostr::quote(dest)
+                crate::gostr::quote(given)
             )))
         }
         Some(_) => {
@@ -268,7 +274,7 @@ pub fn check_proc_mount(rootfs: &str, dest: &str, m: &ProcSource) -> Result<Opti
             }
             Err(Error::msg(format!(
                 "{} cannot be mounted because it is inside /proc",
-                crate::gostr::quote(dest)
+                crate::gostr::quote(given)
             )))
         }
     }
@@ -277,6 +283,67 @@ pub fn check_proc_mount(rootfs: &str, dest: &str, m: &ProcSource) -> Result<Opti
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn src(device: &str, is_bind: bool, procfs: bool, proc_root: bool) -> ProcSource {
+        ProcSource {
+            is_bind,
+            device: device.into(),
+            source_is_procfs: procfs,
+            source_is_proc_root: proc_root,
+            source_ino: if proc_root { 1 } else { 4026531841 },
+            source: "/proc/self".into(),
+        }
+    }
+
+    /// Ports rootfs_linux_test.go's `TestCheck*` (checkProcMount).
+    #[test]
+    fn check_proc_mount_like_runc() {
+        let ok = |dest: &str, m: &ProcSource| check_proc_mount("/rootfs", dest, m).is_ok();
+        // TestCheckMountDestInProc: a bind inside /proc.
+        assert!(!ok("/rootfs/proc/sys", &src("bind", true, true, false)));
+        // TestCheckProcMountOnProc: a proc mount on /proc/ (trailing slash).
+        assert!(ok("/rootfs/proc/", &src("proc", false, false, false)));
+        // TestCheckBindMountOnProc: a procfs bind on /proc (a warning).
+        let w = check_proc_mount("/rootfs", "/rootfs/proc/", &src("bind", true, true, false));
+        assert!(
+            matches!(w, Ok(Some(ref t)) if t.starts_with("bind-mount /rootfs/proc/ (source /proc/self) is of type procfs but is not the root of a procfs (inode 4026531841)."))
+        );
+        // TestCheckTrickyMountOnProc: overlay on /proc.
+        assert_eq!(
+            check_proc_mount(
+                "/rootfs",
+                "/rootfs/proc/",
+                &src("overlay", false, false, false)
+            )
+            .map_err(|e| e.to_string()),
+            Err("\"/rootfs/proc/\" cannot be mounted because it is not of type proc".to_string())
+        );
+        // TestCheckTrickyBindMountOnProc: a bind of /sys typed proc.
+        assert!(!ok("/rootfs/proc/", &src("proc", true, false, false)));
+        // TestCheckMountDestInSys, TestCheckMountDestFalsePositive.
+        assert!(ok(
+            "/rootfs//sys/fs/cgroup",
+            &src("tmpfs", false, false, false)
+        ));
+        assert!(ok(
+            "/rootfs/sysfiles/fs/cgroup",
+            &src("tmpfs", false, false, false)
+        ));
+        // TestCheckMountDestNsLastPid, TestCheckCryptoFipsEnabled.
+        assert!(ok(
+            "/rootfs/proc/sys/kernel/ns_last_pid",
+            &src("fuse.lxcfs", false, false, false)
+        ));
+        assert!(ok(
+            "/rootfs/proc/sys/crypto/fips_enabled",
+            &src("tmpfs", false, false, false)
+        ));
+        // A procfs root bind on /proc: no warning.
+        assert!(matches!(
+            check_proc_mount("/rootfs", "/rootfs/proc", &src("bind", true, true, true)),
+            Ok(None)
+        ));
+    }
 
     #[test]
     fn strip_root_like_pathrs() {

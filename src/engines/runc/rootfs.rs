@@ -751,6 +751,7 @@ fn proc_source(sim: &mut Sim, m: &ConfigsMount) -> ProcSource {
         device: m.device.clone(),
         source_is_procfs: false,
         source_is_proc_root: false,
+        source_ino: 0,
         source: m.source.clone(),
     };
     if m.is_bind() {
@@ -759,6 +760,16 @@ fn proc_source(sim: &mut Sim, m: &ConfigsMount) -> ProcSource {
             if let Some((_, k)) = sim.mount_record_of(d) {
                 src.source_is_procfs = k.sb.fstype == "proc";
                 src.source_is_proc_root = sim.vfs.mount_of(d) == Some(d);
+                // Linux gives the procfs root inode 1 (PROC_ROOT_INO).
+                src.source_ino = if src.source_is_proc_root {
+                    1
+                } else {
+                    sim.vfs
+                        .dirent_inode(d)
+                        .ok()
+                        .and_then(|i| sim.vfs.stat_inode(i).ok())
+                        .map_or(0, |st| st.ino)
+                };
             }
         }
     }
