@@ -1048,3 +1048,110 @@ fn invalid_device_type() {
     let r = run_with(s, base_rootfs(), json!({}));
     assert_eq!(err(&r).as_deref(), Some("invalid device type \"a\""));
 }
+
+/// In a user namespace the inherited mounts are locked (the kernel's
+/// lock_mnt_tree, can_change_locked_flags): the bind remount fails with
+/// EPERM and runc retries with the source's locked flags (mountToRootfs
+/// "bind"), unless the user clears a locked flag or changes the atime.
+#[test]
+fn locked_flags_in_a_user_namespace() {
+    let userns = |opts: Value| {
+        let mut s =
+            with_mounts(json!([{"destination": "/mnt", "source": "/dev", "options": opts}]));
+        s["linux"] = json!({
+            "namespaces": [{"type": "mount"}, {"type": "user"}],
+            "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+            "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]
+        });
+        let o = RuncOptions {
+            rootless: true,
+            ..RuncOptions::default()
+        };
+        run_opts(s, base_rootfs(), json!({}), &o)
+    };
+    let r = userns(json!(["rbind", "ro"]));
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        lines(&r)[0],
+        "udev /mnt devtmpfs ro,nosuid,relatime,mode=755 0 0"
+    );
+    let results: Vec<String> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RuncEvent::Mount {
+                index: Some(0),
+                flags,
+                result,
+                ..
+            } => Some(format!("{flags} {result}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        results,
+        vec![
+            // mountPropagate passes all the flags; do_loopback ignores them.
+            "MS_RDONLY|MS_BIND|MS_REC ok",
+            "MS_RDONLY|MS_REMOUNT|MS_BIND|MS_REC EPERM",
+            "MS_RDONLY|MS_NOSUID|MS_REMOUNT|MS_BIND|MS_REC|MS_RELATIME ok"
+        ]
+    );
+    assert_eq!(
+        err(&userns(json!(["bind", "suid"]))).as_deref(),
+        Some("error mounting \"/dev\" to rootfs at \"/mnt\": failed to set user-requested vfs flags on bind-mount: cannot clear locked flags MS_NOSUID: mount dst=/mnt, dstFd=/proc/thread-self/fd/7, flags=MS_REMOUNT|MS_BIND: operation not permitted")
+    );
+    assert_eq!(
+        err(&userns(json!(["bind", "noatime"]))).as_deref(),
+        Some("error mounting \"/dev\" to rootfs at \"/mnt\": failed to set user-requested vfs flags on bind-mount: cannot change locked atime flags MS_RELATIME: mount dst=/mnt, dstFd=/proc/thread-self/fd/7, flags=MS_REMOUNT|MS_NOATIME|MS_BIND: operation not permitted")
+    );
+    // Without a user namespace nothing is locked.
+    let r =
+        run_mounts(json!([{"destination": "/mnt", "source": "/dev", "options": ["bind", "suid"]}]));
+    assert_eq!(lines(&r)[0], "udev /mnt devtmpfs rw,relatime,mode=755 0 0");
+}
+
+/// setReadonly in a user namespace: the rootfs's mount (here a nosuid
+/// devtmpfs: the bundle is under the host's /dev) has nosuid locked, so the
+/// plain read-only remount is EPERM and the retry adds statfs's flags.
+#[test]
+fn readonly_root_with_locked_flags() {
+    let mut s = with_mounts(json!([]));
+    s["root"]["readonly"] = json!(true);
+    s["linux"] = json!({
+        "namespaces": [{"type": "mount"}, {"type": "user"}],
+        "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+        "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]
+    });
+    let o = RuncOptions {
+        rootless: true,
+        bundle: "/dev/bundle".into(),
+        ..RuncOptions::default()
+    };
+    let r = run_opts(s, base_rootfs(), json!({}), &o);
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        r.proc_mounts[0],
+        "udev / devtmpfs ro,nosuid,relatime,mode=755 0 0"
+    );
+    let root_remounts: Vec<String> = r
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RuncEvent::Mount {
+                target,
+                flags,
+                result,
+                ..
+            } if target == "/" && flags.contains("MS_REMOUNT") => Some(format!("{flags} {result}")),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        root_remounts,
+        vec![
+            "MS_RDONLY|MS_REMOUNT|MS_BIND EPERM",
+            "MS_RDONLY|MS_NOSUID|MS_REMOUNT|MS_BIND ok"
+        ]
+    );
+}

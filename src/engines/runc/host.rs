@@ -110,9 +110,8 @@ fn host_mount(
         kernel.mounts.insert(
             m,
             KernelMount {
-                sb,
-                mnt_flags,
                 propagation: vec![MS_SHARED],
+                ..KernelMount::new(sb, mnt_flags)
             },
         );
     }
@@ -137,9 +136,8 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         kernel.mounts.insert(
             m,
             KernelMount {
-                sb: sb(HOST_DEVICE, "ext4", ""),
-                mnt_flags: MS_RELATIME,
                 propagation: vec![MS_SHARED],
+                ..KernelMount::new(sb(HOST_DEVICE, "ext4", ""), MS_RELATIME)
             },
         );
     }

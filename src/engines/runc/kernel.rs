@@ -48,6 +48,57 @@ pub struct KernelMount {
     pub mnt_flags: u64,
     /// Propagation changes applied, in order (mountinfo would show them).
     pub propagation: Vec<u64>,
+    /// `MNT_LOCK_*`: the flags (RDONLY, NODEV, NOSUID, NOEXEC) a less
+    /// privileged user namespace may not clear, and whether the atime
+    /// flags are locked too (`lock_mnt_tree` when a mount namespace is
+    /// created inside a user namespace).
+    pub locked: u64,
+    pub atime_locked: bool,
+}
+
+/// The flags `lock_mnt_tree` locks.
+const LOCKABLE: u64 = MS_RDONLY | MS_NODEV | MS_NOSUID | MS_NOEXEC;
+/// `MNT_ATIME_MASK`.
+const ATIME_MASK: u64 = MS_NOATIME | MS_NODIRATIME | MS_RELATIME;
+
+impl KernelMount {
+    /// A mount with no propagation changes and nothing locked.
+    pub fn new(sb: Superblock, mnt_flags: u64) -> KernelMount {
+        KernelMount {
+            sb,
+            mnt_flags,
+            propagation: Vec::new(),
+            locked: 0,
+            atime_locked: false,
+        }
+    }
+
+    /// `lock_mnt_tree` for this mount.
+    pub fn lock(&mut self) {
+        self.locked = self.mnt_flags & LOCKABLE;
+        self.atime_locked = true;
+    }
+
+    /// `can_change_locked_flags(mnt, new)`.
+    pub fn can_change_locked_flags(&self, new: u64) -> bool {
+        if self.locked & !new & LOCKABLE != 0 {
+            return false;
+        }
+        !(self.atime_locked && self.mnt_flags & ATIME_MASK != new & ATIME_MASK)
+    }
+
+    /// statfs(2)'s `f_flags` as runc's `statfsToMountFlags` turns them
+    /// back into `MS_*` (no atime flag at all means MS_STRICTATIME).
+    pub fn statfs_mount_flags(&self) -> u64 {
+        let mut f = self.mnt_flags
+            & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME)
+            | self.mnt_flags & (MS_RELATIME | MS_NOSYMFOLLOW)
+            | self.sb.sb_flags & (MS_RDONLY | MS_SYNCHRONOUS | MS_MANDLOCK);
+        if f & (MS_NOATIME | MS_RELATIME | MS_STRICTATIME) == 0 {
+            f |= MS_STRICTATIME;
+        }
+        f
+    }
 }
 
 /// The kernel's records, keyed by the VFS mount source of each mount.

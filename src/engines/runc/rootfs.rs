@@ -177,7 +177,11 @@ impl Sim {
             }
             let m = self.msrc_of_mount_root(target).ok_or(Errno::EINVAL)?;
             if let Some(k) = self.kernel.mounts.get_mut(&m) {
-                k.mnt_flags = kernel::remount_mnt_flags(k.mnt_flags, flags);
+                let new = kernel::remount_mnt_flags(k.mnt_flags, flags);
+                if !k.can_change_locked_flags(new) {
+                    return Err(Errno::EPERM);
+                }
+                k.mnt_flags = new;
             }
             self.sync_ro(m);
             return Ok(target);
@@ -219,16 +223,15 @@ impl Sim {
         if let Some(m) = self.msrc_of_mount_root(d) {
             self.kernel.mounts.insert(
                 m,
-                KernelMount {
-                    sb: kernel::Superblock {
+                KernelMount::new(
+                    kernel::Superblock {
                         devname: source.to_string(),
                         fstype: fs.fstype.clone(),
                         sb_flags: kernel::sb_flags_for(flags, sb_data),
                         fs_opts: fs.fs_opts.clone(),
                     },
-                    mnt_flags: kernel::mnt_flags_for(flags),
-                    propagation: Vec::new(),
-                },
+                    kernel::mnt_flags_for(flags),
+                ),
             );
             self.sync_ro(m);
         }
@@ -595,6 +598,13 @@ fn rootfs_parent_mount_propagation(sim: &mut Sim, root_propagation: u64) -> Resu
 }
 
 fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::Result<(), Failed> {
+    if config.contains_ns("user") {
+        // The container's mount namespace is made inside its user
+        // namespace: every mount it inherits is locked (lock_mnt_tree).
+        for k in sim.kernel.mounts.values_mut() {
+            k.lock();
+        }
+    }
     prepare_root(sim, config).map_err(|e| (e.wrap("error preparing rootfs"), 0))?;
     let cgroupns = config.contains_ns("cgroup");
     let userns = config.contains_ns("user");
@@ -833,16 +843,8 @@ fn mount_to_rootfs(
         "bind" => {
             let d = mount_propagate(sim, i, m, target)?;
             if m.flags & !(MS_BIND | MS_REC | MS_REMOUNT) != 0 || m.cleared_flags != 0 {
-                let flags = m.flags | MS_BIND | MS_REMOUNT;
-                sim.events.push(RuncEvent::BindRemount {
-                    index: i,
-                    flags: stringify_mount_flags(flags),
-                });
-                sim.sys_mount(Some(i), "", d, &m.destination, "", flags, "")
-                    .map_err(|e| {
-                        mount_error("", &m.destination, true, flags, "", e)
-                            .wrap("failed to set user-requested vfs flags on bind-mount")
-                    })?;
+                bind_remount(sim, i, m, d)
+                    .map_err(|e| e.wrap("failed to set user-requested vfs flags on bind-mount"))?;
             }
             if let Some(a) = m.rec_attr {
                 sim.events.push(RuncEvent::RecAttr {
@@ -868,6 +870,56 @@ fn mount_to_rootfs(
         "cgroup" => super::cgroup::mount_cgroup(sim, i, m, target, cgroupns, userns),
         _ => mount_propagate(sim, i, m, target).map(drop),
     }
+}
+
+/// `mntLockFlags` / `mntAtimeFlags` (rfs.go).
+const MNT_ATIME_FLAGS: u64 = MS_NOATIME | MS_RELATIME | MS_STRICTATIME | MS_NODIRATIME;
+const MNT_LOCK_FLAGS: u64 = MS_RDONLY | MS_NODEV | MS_NOEXEC | MS_NOSUID | MNT_ATIME_FLAGS;
+
+/// The bind's `MS_BIND|MS_REMOUNT` with the user's flags; when the kernel
+/// refuses (locked flags in a user namespace), the source's locked flags
+/// are added and it is retried, unless the user asked to clear one or to
+/// change a locked atime.
+fn bind_remount(sim: &mut Sim, i: usize, m: &ConfigsMount, d: DirentId) -> Result<()> {
+    let mut flags = m.flags | MS_BIND | MS_REMOUNT;
+    sim.events.push(RuncEvent::BindRemount {
+        index: i,
+        flags: stringify_mount_flags(flags),
+    });
+    let first = match sim.sys_mount(Some(i), "", d, &m.destination, "", flags, "") {
+        Ok(_) => return Ok(()),
+        Err(e) => mount_error("", &m.destination, true, flags, "", e),
+    };
+    let hctx = sim.host_ctx();
+    let src = sim
+        .vfs
+        .lookup(hctx, &m.source, true)
+        .map_err(|e| Error::msg(format!("statfs {}: {e}", m.source)))?;
+    let src_flags = sim
+        .mount_record_of(src)
+        .map_or(0, |(_, k)| k.statfs_mount_flags());
+    let cannot_clear = src_flags & m.cleared_flags & MNT_LOCK_FLAGS;
+    if cannot_clear != 0 {
+        return Err(first.wrap(format_args!(
+            "cannot clear locked flags {}",
+            stringify_mount_flags(cannot_clear)
+        )));
+    }
+    if m.flags & MNT_ATIME_FLAGS != 0 && m.flags & MNT_ATIME_FLAGS != src_flags & MNT_ATIME_FLAGS {
+        return Err(first.wrap(format_args!(
+            "cannot change locked atime flags {}",
+            stringify_mount_flags(src_flags & MNT_ATIME_FLAGS)
+        )));
+    }
+    flags |= src_flags & MNT_LOCK_FLAGS;
+    sim.sys_mount(Some(i), "", d, &m.destination, "", flags, "")
+        .map(drop)
+        .map_err(|e| {
+            mount_error("", &m.destination, true, flags, "", e).wrap(format_args!(
+                "remount with locked flags {} re-applied",
+                stringify_mount_flags(src_flags & MNT_LOCK_FLAGS)
+            ))
+        })
 }
 
 /// The `proc` / `sysfs` branch: no symlink may be the mount point.
@@ -1010,15 +1062,39 @@ fn finalize_rootfs(sim: &mut Sim, config: &ContainerConfig) -> Result<()> {
         }
     }
     if config.readonlyfs {
-        let flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
-        let root = sim.root.unwrap_or(sim.host);
-        sim.sys_mount(None, "", root, "/", "", flags, "")
-            .map_err(|e| {
-                mount_error("", "/", false, flags, "", e).wrap("error setting rootfs as readonly")
-            })?;
+        set_readonly(sim).map_err(|e| e.wrap("error setting rootfs as readonly"))?;
         sim.events.push(RuncEvent::ReadonlyRoot);
     }
     Ok(())
+}
+
+/// `setReadonly`: a read-only bind remount of `/`; if the kernel refuses,
+/// again with statfs(2)'s `f_flags` added as they are (so ST_RELATIME,
+/// 0x1000, lands on MS_BIND's bit and relatime comes back as the default).
+fn set_readonly(sim: &mut Sim) -> Result<()> {
+    let mut flags = MS_BIND | MS_REMOUNT | MS_RDONLY;
+    let root = sim.root.unwrap_or(sim.host);
+    if sim.sys_mount(None, "", root, "/", "", flags, "").is_ok() {
+        return Ok(());
+    }
+    let st = sim
+        .mount_record_of(root)
+        .map_or(0, |(_, k)| k.statfs_mount_flags());
+    let same_bits = MS_RDONLY
+        | MS_NOSUID
+        | MS_NODEV
+        | MS_NOEXEC
+        | MS_SYNCHRONOUS
+        | MS_MANDLOCK
+        | MS_NOATIME
+        | MS_NODIRATIME;
+    flags |= st & same_bits;
+    if st & MS_RELATIME != 0 {
+        flags |= 0x1000; // ST_RELATIME
+    }
+    sim.sys_mount(None, "", root, "/", "", flags, "")
+        .map(drop)
+        .map_err(|e| mount_error("", "/", false, flags, "", e))
 }
 
 /// The host device name a rootfs bind shows in `/proc/mounts`.
