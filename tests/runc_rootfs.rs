@@ -710,6 +710,32 @@ fn mount_order_with_container_sources() {
     assert_eq!(read(&mut r, "/final/x/y/z/z/x/y/z/x/file"), "a/x\n");
 }
 
+/// cgroup v1 host with a cgroup namespace: real cgroup mounts per
+/// hierarchy (mountCgroupV1), read-only with `ro`.
+#[test]
+fn cgroup_v1_with_cgroupns() {
+    let opts = RuncOptions {
+        cgroup: CgroupMode::V1,
+        ..RuncOptions::default()
+    };
+    let mut s = with_mounts(json!([
+        {"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["nosuid", "noexec", "nodev", "relatime", "ro"]}
+    ]));
+    s["linux"]["namespaces"] = json!([{"type": "mount"}, {"type": "cgroup"}]);
+    let r = run_opts(s, base_rootfs(), json!({}), &opts);
+    assert_eq!(err(&r), None);
+    let l = lines(&r);
+    assert_eq!(l.len(), 14);
+    assert_eq!(
+        l[2],
+        "cgroup /sys/fs/cgroup/cpu,cpuacct cgroup ro,nosuid,nodev,noexec,relatime,cpu,cpuacct 0 0"
+    );
+    assert_eq!(
+        l[13],
+        "systemd /sys/fs/cgroup/systemd cgroup ro,nosuid,nodev,noexec,relatime,name=systemd 0 0"
+    );
+}
+
 /// cgroup v1 host: a tmpfs, one bind per hierarchy, every one read-only
 /// with `ro` (bats test_ro_cgroup_mount), and the comma-joined symlinks.
 #[test]
@@ -804,8 +830,9 @@ fn rootless_spec() {
     // Without a cgroup namespace the kernel refuses cgroup2 (EPERM) and
     // runc binds the host's /sys/fs/cgroup (mountCgroupV2).
     let mut s2 = s;
-    s2["linux"]["namespaces"] = json!([{"type": "pid"}, {"type": "mount"}, {"type": "user"}]);
-    let r = run_opts(s2, base_rootfs(), json!({}), &opts);
+    s2["linux"]["namespaces"] =
+        json!([{"type": "pid"}, {"type": "ipc"}, {"type": "mount"}, {"type": "user"}]);
+    let r = run_opts(s2.clone(), base_rootfs(), json!({}), &opts);
     assert_eq!(err(&r), None);
     assert_eq!(
         lines(&r)[7],
@@ -815,6 +842,20 @@ fn rootless_spec() {
         matches!(e, RuncEvent::Mount { fstype, result, kernel: true, .. } if fstype == "cgroup2" && result == "EPERM")
     });
     assert!(refused);
+    // The kernel's mount_capable: sysfs needs a network namespace of the
+    // user namespace's own (why ToRootless makes /sys an rbind), mqueue an
+    // ipc namespace.
+    let mut s3 = s2.clone();
+    s3["mounts"][5] = json!({"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]});
+    assert_eq!(
+        err(&run_opts(s3, base_rootfs(), json!({}), &opts)).as_deref(),
+        Some("error mounting \"sysfs\" to rootfs at \"/sys\": mount src=sysfs, dst=/sys, dstFd=/proc/thread-self/fd/7, flags=MS_RDONLY|MS_NOSUID|MS_NODEV|MS_NOEXEC: operation not permitted")
+    );
+    s2["linux"]["namespaces"] = json!([{"type": "pid"}, {"type": "mount"}, {"type": "user"}]);
+    assert_eq!(
+        err(&run_opts(s2, base_rootfs(), json!({}), &opts)).as_deref(),
+        Some("error mounting \"mqueue\" to rootfs at \"/dev/mqueue\": mount src=mqueue, dst=/dev/mqueue, dstFd=/proc/thread-self/fd/7, flags=MS_NOSUID|MS_NODEV|MS_NOEXEC: operation not permitted")
+    );
 }
 
 /// mounts_recursive.bats: `rbind,ro` is read-only at the top only;

@@ -19,46 +19,30 @@ pub(crate) fn mount_cgroup(
     m: &ConfigsMount,
     target: DirentId,
     cgroupns: bool,
-    userns: bool,
 ) -> Result<()> {
     match sim.cgroup {
-        CgroupMode::V2 => v2(sim, i, m, target, userns && !cgroupns),
-        CgroupMode::V1 => v1(sim, i, m, target),
+        CgroupMode::V2 => v2(sim, i, m, target),
+        CgroupMode::V1 => v1(sim, i, m, target, cgroupns),
     }
 }
 
 /// cgroup2 with the mount's own flags and data; in a user namespace
 /// without a cgroup namespace the kernel refuses (EPERM) and runc binds the
 /// host's `/sys/fs/cgroup` instead.
-fn v2(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId, refused: bool) -> Result<()> {
+fn v2(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId) -> Result<()> {
     let data = m.data.clone();
     if let Some(e) = sim.entries.get_mut(i) {
         e.mount_data = Some(data.clone());
     }
-    let r = if refused {
-        // The kernel: in a user namespace, cgroup2 needs a cgroup namespace
-        // that namespace owns (cgroup_get_tree's ns_capable check).
-        sim.kernel_refusal(
-            i,
-            &m.source,
-            &m.destination,
-            "cgroup2",
-            m.flags,
-            &data,
-            Errno::EPERM,
-        );
-        Err(Errno::EPERM)
-    } else {
-        sim.sys_mount(
-            Some(i),
-            &m.source,
-            target,
-            &m.destination,
-            "cgroup2",
-            m.flags,
-            &data,
-        )
-    };
+    let r = sim.sys_mount(
+        Some(i),
+        &m.source,
+        target,
+        &m.destination,
+        "cgroup2",
+        m.flags,
+        &data,
+    );
     match r {
         Ok(_) => Ok(()),
         Err(e) if e == Errno::EPERM || e == Errno::EBUSY => {
@@ -93,9 +77,10 @@ fn v2(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId, refused: bool
 }
 
 /// A tmpfs (`mode=755`, nosuid/nodev/noexec) at the destination, one
-/// bind per host hierarchy (with the mount's flags), and symlinks for the
+/// bind per host hierarchy (with the mount's flags) or, with a cgroup
+/// namespace, one real cgroup mount per hierarchy, and symlinks for the
 /// comma-joined ones.
-fn v1(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId) -> Result<()> {
+fn v1(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId, cgroupns: bool) -> Result<()> {
     let data = "mode=755";
     if let Some(e) = sim.entries.get_mut(i) {
         e.mount_data = Some(data.to_string());
@@ -117,6 +102,20 @@ fn v1(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId) -> Result<()>
         let dst = join(&base, h);
         let src = format!("/sys/fs/cgroup/{h}");
         let d = sim.vfs.mkdir(ctx, &dst, 0o755)?;
+        if cgroupns {
+            let mut flags = DEFAULT_MOUNT_FLAGS;
+            if m.flags & MS_RDONLY != 0 {
+                flags |= MS_RDONLY;
+            }
+            let (source, data) = if *h == "systemd" {
+                ("systemd", "name=systemd")
+            } else {
+                ("cgroup", *h)
+            };
+            sim.sys_mount(Some(i), source, d, &dst, "cgroup", flags, data)
+                .map_err(|e| mount_error(source, &dst, true, flags, data, e))?;
+            continue;
+        }
         let flags = MS_BIND | MS_REC | m.flags;
         let b = sim
             .sys_mount(Some(i), &src, d, &dst, "bind", flags, "")

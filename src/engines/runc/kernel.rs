@@ -212,6 +212,22 @@ fn sb_flag_key(key: &str) -> Option<(bool, u64)> {
     })
 }
 
+/// `mount_capable` inside a user namespace: only `FS_USERNS_MOUNT`
+/// filesystems, and those tied to a namespace need one the container's
+/// user namespace owns (procfs: pid, sysfs: network, mqueue: ipc, cgroup:
+/// cgroup; `fc->user_ns` of each).
+pub fn userns_may_mount(fstype: &str, owned: &[String]) -> bool {
+    let needs = match fstype {
+        "tmpfs" | "devpts" => return true,
+        "proc" => "pid",
+        "sysfs" => "network",
+        "mqueue" => "ipc",
+        "cgroup" | "cgroup2" => "cgroup",
+        _ => return false,
+    };
+    owned.iter().any(|n| n == needs)
+}
+
 /// `memparse`: a number with an optional k/m/g/t/p/e suffix.
 fn memparse(v: &str) -> Option<u64> {
     let (num, mult) = match v.chars().last()? {
@@ -274,6 +290,7 @@ pub fn new_fs(fstype: &str, data: &str) -> Result<(NewFs, u64), Errno> {
         "devpts" => devpts(&mut fs, &rest)?,
         "proc" => proc(&mut fs, &rest)?,
         "cgroup2" => cgroup2(&mut fs, &rest)?,
+        "cgroup" => cgroup1(&mut fs, &rest)?,
         // No parameters at all: any key is "Unknown parameter".
         "sysfs" | "mqueue" if rest.is_empty() => {}
         "sysfs" | "mqueue" => return Err(Errno::EINVAL),
@@ -413,6 +430,52 @@ fn cgroup2(fs: &mut NewFs, opts: &[(&str, Option<&str>)]) -> Result<(), Errno> {
             }
             _ => return Err(Errno::EINVAL),
         }
+    }
+    fs.fs_opts = s;
+    Ok(())
+}
+
+/// The v1 controllers a legacy host has (`cgroup1_parse_param`).
+const CGROUP1_CONTROLLERS: &[&str] = &[
+    "blkio",
+    "cpu",
+    "cpuacct",
+    "cpuset",
+    "devices",
+    "freezer",
+    "hugetlb",
+    "memory",
+    "misc",
+    "net_cls",
+    "net_prio",
+    "perf_event",
+    "pids",
+    "rdma",
+];
+
+/// `cgroup1_parse_param` / `cgroup1_show_options`: controllers in the
+/// kernel's subsystem order, then `name=`.
+fn cgroup1(fs: &mut NewFs, opts: &[(&str, Option<&str>)]) -> Result<(), Errno> {
+    let mut ctrls: Vec<&str> = Vec::new();
+    let mut name = None;
+    for &(k, v) in opts {
+        match (k, v) {
+            ("name", Some(n)) => name = Some(n),
+            ("none" | "xattr" | "noprefix", None) => {}
+            (c, None) if CGROUP1_CONTROLLERS.contains(&c) => ctrls.push(c),
+            _ => return Err(Errno::EINVAL),
+        }
+    }
+    if ctrls.is_empty() && name.is_none() {
+        return Err(Errno::EINVAL);
+    }
+    let mut s = String::new();
+    for c in CGROUP1_CONTROLLERS.iter().filter(|c| ctrls.contains(c)) {
+        s.push(',');
+        s.push_str(c);
+    }
+    if let Some(n) = name {
+        s.push_str(&format!(",name={n}"));
     }
     fs.fs_opts = s;
     Ok(())

@@ -58,6 +58,7 @@ pub fn instantiate(vfs: &mut Vfs, fs: &NewFs, devname: &str, data: &str) -> Resu
         "proc" => proc(vfs, devname, data),
         "sysfs" => sysfs(vfs, devname, data),
         "cgroup2" => cgroup_dir(vfs, "cgroup2", devname, data, CGROUP2_FILES),
+        "cgroup" => cgroup_dir(vfs, "cgroup", devname, data, CGROUP1_FILES),
         _ => Ok(new_root(vfs, &fs.fstype, devname, data, 0o1777)),
     }
 }

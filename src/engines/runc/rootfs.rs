@@ -42,6 +42,9 @@ pub(crate) struct Sim {
     pub cgroup: CgroupMode,
     pub entries: Vec<MountEntry>,
     pub state: RuncState,
+    /// With a user namespace: the namespaces the container creates (and so
+    /// owns); `None` without one.
+    pub userns_owned: Option<Vec<String>>,
     /// `linux.devices` with a path, for `createDevices`.
     pub spec_devices: Vec<super::report::DevNode>,
 }
@@ -212,8 +215,13 @@ impl Sim {
             }
             return Ok(target);
         }
-        // do_new_mount.
+        // do_new_mount: the type, its options, then mount_capable.
         let (fs, sb_data) = kernel::new_fs(fstype, data)?;
+        if let Some(owned) = &self.userns_owned {
+            if !kernel::userns_may_mount(&fs.fstype, owned) {
+                return Err(Errno::EPERM);
+            }
+        }
         let tinode = self.vfs.dirent_inode(target).map_err(|_| Errno::ENOENT)?;
         if !self.vfs.is_dir(tinode) {
             return Err(Errno::ENOTDIR);
@@ -301,21 +309,6 @@ impl Sim {
         Ok(d)
     }
 
-    /// The kernel refusing a mount(2) before any filesystem work.
-    #[allow(clippy::too_many_arguments)]
-    pub fn kernel_refusal(
-        &mut self,
-        i: usize,
-        source: &str,
-        target: &str,
-        fstype: &str,
-        flags: u64,
-        data: &str,
-        errno: Errno,
-    ) {
-        self.kernel_event(Some(i), source, target, fstype, flags, data, &Err(errno));
-    }
-
     /// An event for a bind made from a dirent (no path lookup).
     pub fn kernel_bind_event(&mut self, source: &str, target: &str, flags: u64) {
         self.events.push(RuncEvent::Mount {
@@ -384,6 +377,7 @@ pub fn build(
         entries: Vec::new(),
         state: RuncState::default(),
         spec_devices: spec_devices(spec),
+        userns_owned: None,
     };
     let (error, mount_order) = match run(&mut sim, spec, opts, rootfs, sources) {
         Ok(n) => (None, n),
@@ -599,6 +593,14 @@ fn rootfs_parent_mount_propagation(sim: &mut Sim, root_propagation: u64) -> Resu
 
 fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::Result<(), Failed> {
     if config.contains_ns("user") {
+        sim.userns_owned = Some(
+            config
+                .namespaces
+                .iter()
+                .filter(|n| n.path.is_empty())
+                .map(|n| n.typ.clone())
+                .collect(),
+        );
         // The container's mount namespace is made inside its user
         // namespace: every mount it inherits is locked (lock_mnt_tree).
         for k in sim.kernel.mounts.values_mut() {
@@ -607,13 +609,12 @@ fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::R
     }
     prepare_root(sim, config).map_err(|e| (e.wrap("error preparing rootfs"), 0))?;
     let cgroupns = config.contains_ns("cgroup");
-    let userns = config.contains_ns("user");
     for i in 0..config.mounts.len() {
         let mut m = config.mounts[i].clone();
         if let Err(e) = want_source_file(sim, &m, config.rootless_euid) {
             return Err((e, i));
         }
-        if let Err(e) = mount_to_rootfs(sim, i, &mut m, cgroupns, userns) {
+        if let Err(e) = mount_to_rootfs(sim, i, &mut m, cgroupns) {
             let e = e.wrap(format_args!(
                 "error mounting {} to rootfs at {}",
                 quote(&m.source),
@@ -822,13 +823,7 @@ fn mount_propagate(
 }
 
 /// `mountToRootfs`.
-fn mount_to_rootfs(
-    sim: &mut Sim,
-    i: usize,
-    m: &mut ConfigsMount,
-    cgroupns: bool,
-    userns: bool,
-) -> Result<()> {
+fn mount_to_rootfs(sim: &mut Sim, i: usize, m: &mut ConfigsMount, cgroupns: bool) -> Result<()> {
     if m.device == "proc" || m.device == "sysfs" {
         return mount_proc_sys(sim, i, m);
     }
@@ -867,7 +862,7 @@ fn mount_to_rootfs(
             }
             Ok(())
         }
-        "cgroup" => super::cgroup::mount_cgroup(sim, i, m, target, cgroupns, userns),
+        "cgroup" => super::cgroup::mount_cgroup(sim, i, m, target, cgroupns),
         _ => mount_propagate(sim, i, m, target).map(drop),
     }
 }
