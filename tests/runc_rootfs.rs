@@ -1196,3 +1196,43 @@ fn readonly_root_with_locked_flags() {
         ]
     );
 }
+
+/// createDevices: `linux.devices` follow the defaults, a same-path entry
+/// replaces a default; in a user namespace each node is a bind of the
+/// host's (bindMountDeviceNode), so a node the host lacks is ENOENT.
+#[test]
+fn spec_devices() {
+    let mut s = with_mounts(json!([{"destination": "/dev", "type": "tmpfs", "source": "tmpfs"}]));
+    s["linux"]["devices"] = json!([
+        {"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229, "fileMode": 438},
+        {"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 384}
+    ]);
+    let r = run_with(s.clone(), base_rootfs(), json!({}));
+    assert_eq!(err(&r), None);
+    let nodes: Vec<(&str, i64, &str)> = r
+        .runc
+        .dev_nodes
+        .iter()
+        .map(|d| (d.path.as_str(), d.minor, d.mode.as_str()))
+        .collect();
+    assert_eq!(
+        nodes,
+        vec![
+            ("/dev/null", 3, "0600"),
+            ("/dev/random", 8, "0666"),
+            ("/dev/full", 7, "0666"),
+            ("/dev/tty", 0, "0666"),
+            ("/dev/zero", 5, "0666"),
+            ("/dev/urandom", 9, "0666"),
+            ("/dev/fuse", 229, "0666")
+        ]
+    );
+    s["linux"]["namespaces"] = json!([{"type": "mount"}, {"type": "user"}]);
+    s["linux"]["uidMappings"] = json!([{"containerID": 0, "hostID": 1000, "size": 1}]);
+    s["linux"]["gidMappings"] = json!([{"containerID": 0, "hostID": 1000, "size": 1}]);
+    let r = run_with(s, base_rootfs(), json!({}));
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("configuring container /dev: error creating device nodes: mount src=/dev/fuse, dst=/bundle/rootfs/dev/fuse, dstFd=/proc/thread-self/fd/7, flags=MS_BIND: no such file or directory")
+    );
+}

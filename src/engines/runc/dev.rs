@@ -117,10 +117,20 @@ fn create_device_node(sim: &mut Sim, d: &DevNode, bind: bool) -> Result<()> {
         }
         let target = sim.vfs.lookup(ctx, &full, false)?;
         let src = d.path.clone();
-        sim.sys_mount(None, &src, target, &full, "bind", super::flags::MS_BIND, "")
-            .map_err(|e| {
-                super::rootfs::mount_error(&src, &full, true, super::flags::MS_BIND, "", e)
-            })?;
+        // bindMountDeviceNode names the target by its host path.
+        let shown = join(&sim.rootfs, &full);
+        sim.sys_mount(
+            None,
+            &src,
+            target,
+            &shown,
+            "bind",
+            super::flags::MS_BIND,
+            "",
+        )
+        .map_err(|e| {
+            super::rootfs::mount_error(&src, &shown, true, super::flags::MS_BIND, "", e)
+        })?;
         return Ok(());
     }
     let typ = d.typ.chars().next().unwrap_or('c');
