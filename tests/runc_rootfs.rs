@@ -1236,3 +1236,67 @@ fn spec_devices() {
         Some("configuring container /dev: error creating device nodes: mount src=/dev/fuse, dst=/bundle/rootfs/dev/fuse, dstFd=/proc/thread-self/fd/7, flags=MS_BIND: no such file or directory")
     );
 }
+
+/// `/proc/self/mountinfo` (fs/proc_namespace.c show_mountinfo): the root
+/// inside the filesystem (a masked file shows the /dev tmpfs's `/null`),
+/// per-mount options before ` - `, superblock options after, and the
+/// propagation fields: after prepareRoot's rslave, host mounts bound in
+/// receive from their host peer group (`master:N`); the host's `/` was
+/// made private, so the rootfs and binds from it carry none; `rshared`
+/// makes a new group, `runbindable` refuses a later bind (EINVAL).
+#[test]
+fn mountinfo_and_propagation() {
+    let mut s = default_spec();
+    let extra = json!([
+        {"destination": "/hostdev", "source": "/dev", "options": ["rbind"]},
+        {"destination": "/shared", "source": "/src", "options": ["rbind", "rshared"]},
+        {"destination": "/unbindable", "source": "/src", "options": ["bind", "runbindable"]}
+    ]);
+    if let (Some(m), Some(x)) = (s["mounts"].as_array_mut(), extra.as_array()) {
+        m.extend(x.iter().cloned());
+    }
+    let r = run_with(s.clone(), base_rootfs(), json!({"/src": {"f": "x"}}));
+    assert_eq!(err(&r), None);
+    let mi = &r.mountinfo;
+    assert_eq!(
+        mi[0],
+        "6 1 8:1 /bundle/rootfs / ro,relatime - ext4 /dev/sda1 rw"
+    );
+    assert_eq!(
+        mi[2],
+        "8 6 0:25 / /dev rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755"
+    );
+    assert_eq!(
+        mi[8],
+        "14 6 0:20 / /hostdev rw,nosuid,relatime master:2 - devtmpfs udev rw,mode=755"
+    );
+    assert_eq!(
+        mi[9],
+        "15 6 8:1 /src /shared rw,relatime shared:6 - ext4 /dev/sda1 rw"
+    );
+    assert_eq!(
+        mi[10],
+        "16 6 8:1 /src /unbindable rw,relatime unbindable - ext4 /dev/sda1 rw"
+    );
+    assert!(mi.contains(
+        &"24 7 0:25 /null /proc/kcore rw,nosuid - tmpfs tmpfs rw,size=65536k,mode=755".to_string()
+    ));
+    let c = ctx(&r);
+    let mut vfs = r.vfs;
+    let text = vfs
+        .read_file(c, "/proc/self/mountinfo", 1 << 20)
+        .expect("mountinfo");
+    assert_eq!(
+        String::from_utf8_lossy(&text),
+        r.mountinfo.join("\n") + "\n"
+    );
+    // A bind of an unbindable mount: EINVAL from do_loopback.
+    if let Some(m) = s["mounts"].as_array_mut() {
+        m.push(json!({"destination": "/again", "source": "/bundle/rootfs/unbindable", "options": ["bind"]}));
+    }
+    let r = run_with(s, base_rootfs(), json!({"/src": {"f": "x"}}));
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("error mounting \"/bundle/rootfs/unbindable\" to rootfs at \"/again\": mount src=/bundle/rootfs/unbindable, dst=/again, dstFd=/proc/thread-self/fd/7, flags=MS_BIND: invalid argument")
+    );
+}

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 
 /// The device the simulated host's root filesystem is on.
 pub const HOST_DEVICE: &str = "/dev/sda1";
+/// Its numbers (sda1).
+const HOST_DISK_DEV: (u32, u32) = (8, 1);
 
 /// The v1 hierarchies of a legacy host (the mount point names under
 /// `/sys/fs/cgroup`), as a systemd host has them.
@@ -100,17 +102,20 @@ fn host_mount(
     host: Ctx,
     path: &str,
     root: InodeId,
-    sb: Superblock,
+    (devname, fstype, fs_opts): (&str, &str, &str),
     mnt_flags: u64,
 ) -> Result<()> {
+    let sb = sb(kernel, devname, fstype, fs_opts);
     let target = vfs.mkdir_all(host, path, 0o755)?;
     let d = vfs.mount(target, root)?;
     let msrc = vfs.inode(vfs.dirent_inode(d)?).map(|i| i.msrc);
     if let Some(m) = msrc {
+        // systemd makes every host mount shared, each its own peer group.
+        let shared = Some(kernel.new_group());
         kernel.mounts.insert(
             m,
             KernelMount {
-                propagation: vec![MS_SHARED],
+                shared,
                 ..KernelMount::new(sb, mnt_flags)
             },
         );
@@ -118,12 +123,17 @@ fn host_mount(
     Ok(())
 }
 
-fn sb(devname: &str, fstype: &str, fs_opts: &str) -> Superblock {
+fn sb(kernel: &mut Kernel, devname: &str, fstype: &str, fs_opts: &str) -> Superblock {
     Superblock {
         devname: devname.to_string(),
         fstype: fstype.to_string(),
         sb_flags: 0,
         fs_opts: fs_opts.to_string(),
+        dev: if fstype == "ext4" {
+            HOST_DISK_DEV
+        } else {
+            kernel.anon_dev()
+        },
     }
 }
 
@@ -133,13 +143,11 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
     let root_inode = linuxfs::new_root(vfs, "ext4", HOST_DEVICE, "", 0o755);
     let root = vfs.create_namespace(root_inode)?;
     if let Some(m) = vfs.inode(root_inode).map(|i| i.msrc) {
-        kernel.mounts.insert(
-            m,
-            KernelMount {
-                propagation: vec![MS_SHARED],
-                ..KernelMount::new(sb(HOST_DEVICE, "ext4", ""), MS_RELATIME)
-            },
-        );
+        let rec = KernelMount {
+            shared: Some(kernel.new_group()),
+            ..KernelMount::new(sb(kernel, HOST_DEVICE, "ext4", ""), MS_RELATIME)
+        };
+        kernel.mounts.insert(m, rec);
     }
     let host = Ctx::at(root);
     host_dir(vfs, host, "/tmp")?;
@@ -164,7 +172,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         host,
         "/dev",
         dev,
-        sb("udev", "devtmpfs", ",mode=755"),
+        ("udev", "devtmpfs", ",mode=755"),
         MS_NOSUID | MS_RELATIME,
     )?;
     let proc = linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("proc"), "proc", "")?;
@@ -175,7 +183,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         host,
         "/proc",
         proc,
-        sb("proc", "proc", ""),
+        ("proc", "proc", ""),
         pflags,
     )?;
     let sys = linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("sysfs"), "sysfs", "")?;
@@ -185,7 +193,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         host,
         "/sys",
         sys,
-        sb("sysfs", "sysfs", ""),
+        ("sysfs", "sysfs", ""),
         pflags,
     )?;
     match cgroup {
@@ -198,7 +206,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
                 host,
                 "/sys/fs/cgroup",
                 cg,
-                sb("cgroup2", "cgroup2", ",nsdelegate,memory_recursiveprot"),
+                ("cgroup2", "cgroup2", ",nsdelegate,memory_recursiveprot"),
                 pflags,
             )?;
         }
@@ -211,7 +219,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
                 host,
                 "/sys/fs/cgroup",
                 t,
-                sb("tmpfs", "tmpfs", ",mode=755"),
+                ("tmpfs", "tmpfs", ",mode=755"),
                 tflags,
             )?;
             for h in CGROUP_V1_HIERARCHIES {
@@ -229,7 +237,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
                     host,
                     &format!("/sys/fs/cgroup/{h}"),
                     cg,
-                    sb("cgroup", "cgroup", &opts),
+                    ("cgroup", "cgroup", &opts),
                     pflags,
                 )?;
             }

@@ -37,6 +37,9 @@ pub struct Superblock {
     pub fstype: String,
     pub sb_flags: u64,
     pub fs_opts: String,
+    /// The device numbers mountinfo prints: the host disk's, or an
+    /// anonymous `0:N` for the pseudo filesystems (`get_anon_bdev`).
+    pub dev: (u32, u32),
 }
 
 /// One mount: a superblock seen through per-mount flags.
@@ -46,8 +49,14 @@ pub struct KernelMount {
     /// `MNT_*` as `MS_*` bits (RDONLY, NOSUID, NODEV, NOEXEC, NOATIME,
     /// NODIRATIME, RELATIME, NOSYMFOLLOW).
     pub mnt_flags: u64,
-    /// Propagation changes applied, in order (mountinfo would show them).
-    pub propagation: Vec<u64>,
+    /// The path inside the filesystem this mount shows (`/` for a new
+    /// mount, the source's path for a bind): mountinfo's fourth field.
+    pub root: String,
+    /// Peer group of a shared mount, and the group a slave receives from
+    /// (mountinfo's `shared:N`, `master:N`); `unbindable` likewise.
+    pub shared: Option<u32>,
+    pub master: Option<u32>,
+    pub unbindable: bool,
     /// `MNT_LOCK_*`: the flags (RDONLY, NODEV, NOSUID, NOEXEC) a less
     /// privileged user namespace may not clear, and whether the atime
     /// flags are locked too (`lock_mnt_tree` when a mount namespace is
@@ -67,7 +76,10 @@ impl KernelMount {
         KernelMount {
             sb,
             mnt_flags,
-            propagation: Vec::new(),
+            root: "/".to_string(),
+            shared: None,
+            master: None,
+            unbindable: false,
             locked: 0,
             atime_locked: false,
         }
@@ -105,6 +117,60 @@ impl KernelMount {
 #[derive(Clone, Debug, Default)]
 pub struct Kernel {
     pub mounts: HashMap<MsrcId, KernelMount>,
+    /// The last anonymous device minor and peer group id handed out.
+    last_anon: u32,
+    last_group: u32,
+}
+
+/// The first anonymous minor the simulated kernel hands out (a booted
+/// host has used the ones below for its own early mounts).
+const FIRST_ANON_MINOR: u32 = 20;
+
+impl Kernel {
+    /// `get_anon_bdev`: the next `0:N`.
+    pub fn anon_dev(&mut self) -> (u32, u32) {
+        self.last_anon = self.last_anon.max(FIRST_ANON_MINOR - 1) + 1;
+        (0, self.last_anon)
+    }
+
+    /// A new peer group id (`mnt_alloc_group_id`).
+    pub fn new_group(&mut self) -> u32 {
+        self.last_group += 1;
+        self.last_group
+    }
+
+    /// `do_change_type` on one mount (fs/pnode.c `change_mnt_propagation`):
+    /// shared joins a new group unless already shared; slave receives from
+    /// the group it was in (the host's copy stays its peer); private and
+    /// unbindable leave both.
+    pub fn change_type(&mut self, msrc: MsrcId, flag: u64) {
+        let group = if flag & MS_SHARED != 0 {
+            match self.mounts.get(&msrc) {
+                Some(k) if k.shared.is_none() => Some(self.new_group()),
+                _ => None,
+            }
+        } else {
+            None
+        };
+        let Some(k) = self.mounts.get_mut(&msrc) else {
+            return;
+        };
+        if flag & MS_SHARED != 0 {
+            if let Some(g) = group {
+                k.shared = Some(g);
+            }
+            k.unbindable = false;
+        } else if flag & MS_SLAVE != 0 {
+            if let Some(g) = k.shared.take() {
+                k.master = Some(g);
+            }
+            k.unbindable = false;
+        } else if flag & (MS_PRIVATE | MS_UNBINDABLE) != 0 {
+            k.shared = None;
+            k.master = None;
+            k.unbindable = flag & MS_UNBINDABLE != 0;
+        }
+    }
 }
 
 /// `path_mount`'s per-mount flags for a new mount: relatime unless noatime,
@@ -497,10 +563,8 @@ pub fn mangle(s: &str) -> String {
     out
 }
 
-/// `show_vfsmnt`: `<dev> <path> <type> <rw|ro><sb opts><mnt opts><fs opts> 0 0`.
-pub fn proc_mounts_line(path: &str, m: &KernelMount) -> String {
-    let ro = m.mnt_flags & MS_RDONLY != 0 || m.sb.sb_flags & MS_RDONLY != 0;
-    let mut opts = String::from(if ro { "ro" } else { "rw" });
+/// `show_sb_opts`.
+fn sb_opts(m: &KernelMount, out: &mut String) {
     for (bit, name) in [
         (MS_SYNCHRONOUS, ",sync"),
         (MS_DIRSYNC, ",dirsync"),
@@ -508,22 +572,17 @@ pub fn proc_mounts_line(path: &str, m: &KernelMount) -> String {
         (MS_LAZYTIME, ",lazytime"),
     ] {
         if m.sb.sb_flags & bit != 0 {
-            opts.push_str(name);
+            out.push_str(name);
         }
     }
-    for (bit, name) in [
-        (MS_NOSUID, ",nosuid"),
-        (MS_NODEV, ",nodev"),
-        (MS_NOEXEC, ",noexec"),
-        (MS_NOATIME, ",noatime"),
-        (MS_NODIRATIME, ",nodiratime"),
-        (MS_RELATIME, ",relatime"),
-        (MS_NOSYMFOLLOW, ",nosymfollow"),
-    ] {
-        if m.mnt_flags & bit != 0 {
-            opts.push_str(name);
-        }
-    }
+}
+
+/// `show_vfsmnt`: `<dev> <path> <type> <rw|ro><sb opts><mnt opts><fs opts> 0 0`.
+pub fn proc_mounts_line(path: &str, m: &KernelMount) -> String {
+    let ro = m.mnt_flags & MS_RDONLY != 0 || m.sb.sb_flags & MS_RDONLY != 0;
+    let mut opts = String::from(if ro { "ro" } else { "rw" });
+    sb_opts(m, &mut opts);
+    mnt_opts(m, &mut opts);
     opts.push_str(&m.sb.fs_opts);
     let dev = if m.sb.devname.is_empty() {
         "none"
@@ -537,6 +596,65 @@ pub fn proc_mounts_line(path: &str, m: &KernelMount) -> String {
         mangle(&m.sb.fstype),
         opts
     )
+}
+
+/// `show_mountinfo`: `<id> <parent> <maj>:<min> <root> <path> <mnt opts>
+/// [shared:N] [master:N] [unbindable] - <type> <dev> <sb opts>`.
+pub fn mountinfo_line(id: u64, parent: u64, path: &str, m: &KernelMount) -> String {
+    let mut mnt = String::from(if m.mnt_flags & MS_RDONLY != 0 {
+        "ro"
+    } else {
+        "rw"
+    });
+    mnt_opts(m, &mut mnt);
+    let mut optional = String::new();
+    if let Some(g) = m.shared {
+        optional.push_str(&format!(" shared:{g}"));
+    }
+    if let Some(g) = m.master {
+        optional.push_str(&format!(" master:{g}"));
+    }
+    if m.unbindable {
+        optional.push_str(" unbindable");
+    }
+    let mut sbo = String::from(if m.sb.sb_flags & MS_RDONLY != 0 {
+        "ro"
+    } else {
+        "rw"
+    });
+    sb_opts(m, &mut sbo);
+    sbo.push_str(&m.sb.fs_opts);
+    let dev = if m.sb.devname.is_empty() {
+        "none"
+    } else {
+        &m.sb.devname
+    };
+    format!(
+        "{id} {parent} {}:{} {} {} {mnt}{optional} - {} {} {sbo}",
+        m.sb.dev.0,
+        m.sb.dev.1,
+        mangle(&m.root),
+        mangle(path),
+        mangle(&m.sb.fstype),
+        mangle(dev),
+    )
+}
+
+/// `show_mnt_opts`.
+fn mnt_opts(m: &KernelMount, opts: &mut String) {
+    for (bit, name) in [
+        (MS_NOSUID, ",nosuid"),
+        (MS_NODEV, ",nodev"),
+        (MS_NOEXEC, ",noexec"),
+        (MS_NOATIME, ",noatime"),
+        (MS_NODIRATIME, ",nodiratime"),
+        (MS_RELATIME, ",relatime"),
+        (MS_NOSYMFOLLOW, ",nosymfollow"),
+    ] {
+        if m.mnt_flags & bit != 0 {
+            opts.push_str(name);
+        }
+    }
 }
 
 /// The superblock flags a new mount takes from mount(2)'s flags.

@@ -199,6 +199,8 @@ pub struct RuncRun {
     pub runc: RuncState,
     /// The container's `/proc/mounts`, in the kernel's format.
     pub proc_mounts: Vec<String>,
+    /// The container's `/proc/self/mountinfo`, in the kernel's format.
+    pub mountinfo: Vec<String>,
 }
 
 impl std::fmt::Debug for RuncRun {

@@ -210,8 +210,12 @@ impl Sim {
                 return Err(Errno::EINVAL);
             }
             let m = self.msrc_of_mount_root(target).ok_or(Errno::EINVAL)?;
-            if let Some(k) = self.kernel.mounts.get_mut(&m) {
-                k.propagation.push(flags);
+            let mut all = vec![m];
+            if flags & MS_REC != 0 {
+                all.extend(self.vfs.submounts(m));
+            }
+            for msrc in all {
+                self.kernel.change_type(msrc, flags);
             }
             return Ok(target);
         }
@@ -227,20 +231,23 @@ impl Sim {
             return Err(Errno::ENOTDIR);
         }
         let root = linuxfs::instantiate(&mut self.vfs, &fs, source, data).map_err(err_errno)?;
+        let parent_shared = self.parent_is_shared(target);
         let d = self.vfs.mount(target, root).map_err(err_errno)?;
         if let Some(m) = self.msrc_of_mount_root(d) {
-            self.kernel.mounts.insert(
-                m,
-                KernelMount::new(
-                    kernel::Superblock {
-                        devname: source.to_string(),
-                        fstype: fs.fstype.clone(),
-                        sb_flags: kernel::sb_flags_for(flags, sb_data),
-                        fs_opts: fs.fs_opts.clone(),
-                    },
-                    kernel::mnt_flags_for(flags),
-                ),
-            );
+            let sb = kernel::Superblock {
+                devname: source.to_string(),
+                fstype: fs.fstype.clone(),
+                sb_flags: kernel::sb_flags_for(flags, sb_data),
+                fs_opts: fs.fs_opts.clone(),
+                dev: self.kernel.anon_dev(),
+            };
+            let mut rec = KernelMount::new(sb, kernel::mnt_flags_for(flags));
+            if parent_shared {
+                // attach_recursive_mnt: a mount under a shared parent is
+                // shared too, in a new group.
+                rec.shared = Some(self.kernel.new_group());
+            }
+            self.kernel.mounts.insert(m, rec);
             self.sync_ro(m);
         }
         Ok(d)
@@ -263,12 +270,43 @@ impl Sim {
         };
         let d = self.bind_dirent(src, target)?;
         for (rel, sub_root) in subs {
+            // copy_tree skips unbindable submounts.
+            if self
+                .mount_record_of(sub_root)
+                .is_some_and(|(_, k)| k.unbindable)
+            {
+                continue;
+            }
             let ctx = Ctx::at(d);
             if let Ok(t) = self.vfs.lookup(ctx, &rel, false) {
                 self.bind_dirent(sub_root, t)?;
             }
         }
         Ok(d)
+    }
+
+    /// Whether the mount `target` is on is shared (a new mount there joins
+    /// propagation).
+    fn parent_is_shared(&self, target: DirentId) -> bool {
+        self.mount_record_of(target)
+            .is_some_and(|(_, k)| k.shared.is_some())
+    }
+
+    /// The container's `/proc/self/mountinfo` lines.
+    pub fn mountinfo(&self) -> Vec<String> {
+        let Some(root) = self.root else {
+            return Vec::new();
+        };
+        self.vfs
+            .mount_table(root)
+            .iter()
+            .filter_map(|mi| {
+                self.kernel
+                    .mounts
+                    .get(&mi.msrc)
+                    .map(|k| kernel::mountinfo_line(mi.id, mi.parent_id, &mi.path, k))
+            })
+            .collect()
     }
 
     /// The mounts below `src` (not its own), in mount order, as (path
@@ -289,21 +327,29 @@ impl Sim {
         if self.vfs.is_dir(sinode) != self.vfs.is_dir(tinode) {
             return Err(Errno::ENOTDIR);
         }
-        let (_, rec) = self.mount_record_of(src).ok_or(Errno::EINVAL)?;
+        let (_, mut rec) = self.mount_record_of(src).ok_or(Errno::EINVAL)?;
+        if rec.unbindable {
+            return Err(Errno::EINVAL);
+        }
+        // clone_mnt: the copy shows the source's path inside its
+        // filesystem, joins a shared source's peer group and keeps its
+        // master; attaching under a shared parent makes it shared too.
+        if let Some(mroot) = self.vfs.mount_of(src) {
+            let rel = self.vfs.full_name(src, mroot).0;
+            rec.root = join(&rec.root, &rel);
+        }
+        let parent_shared = self.parent_is_shared(target);
         let flags = MountSourceFlags::default();
         let root = self
             .vfs
             .new_bind_root(sinode, &rec.sb.fstype, &rec.sb.devname, flags)
             .map_err(err_errno)?;
         let d = self.vfs.mount(target, root).map_err(err_errno)?;
+        if parent_shared && rec.shared.is_none() {
+            rec.shared = Some(self.kernel.new_group());
+        }
         if let Some(m) = self.msrc_of_mount_root(d) {
-            self.kernel.mounts.insert(
-                m,
-                KernelMount {
-                    propagation: Vec::new(),
-                    ..rec
-                },
-            );
+            self.kernel.mounts.insert(m, rec);
             self.sync_ro(m);
         }
         Ok(d)
@@ -384,7 +430,9 @@ pub fn build(
         Err((e, n)) => (Some(e), n),
     };
     let proc_mounts = sim.proc_mounts();
-    fill_proc_mounts(&mut sim, &proc_mounts);
+    let mountinfo = sim.mountinfo();
+    fill_proc_file(&mut sim, "1/mounts", &proc_mounts);
+    fill_proc_file(&mut sim, "1/mountinfo", &mountinfo);
     RuncRun {
         root: sim.root,
         host_root: Some(sim.host),
@@ -395,13 +443,15 @@ pub fn build(
         mount_order,
         runc: sim.state,
         proc_mounts,
+        mountinfo,
         vfs: sim.vfs,
     }
 }
 
-/// Writes the kernel's text into every procfs's `1/mounts` the container
-/// sees, so `cat /proc/mounts` in the shell shows it.
-fn fill_proc_mounts(sim: &mut Sim, lines: &[String]) {
+/// Writes the kernel's text into `file` (`1/mounts`, `1/mountinfo`) of
+/// every procfs the container sees, so `cat /proc/mounts` in the shell
+/// shows it.
+fn fill_proc_file(sim: &mut Sim, file: &str, lines: &[String]) {
     let Some(root) = sim.root else { return };
     let mut text = lines.join("\n");
     if !text.is_empty() {
@@ -411,7 +461,7 @@ fn fill_proc_mounts(sim: &mut Sim, lines: &[String]) {
         if mi.fs_name != "proc" {
             continue;
         }
-        let path = join(&mi.path, "1/mounts");
+        let path = join(&mi.path, file);
         let ctx = Ctx::at(root);
         if let Ok(d) = sim.vfs.lookup(ctx, &path, false) {
             if let Ok(i) = sim.vfs.dirent_inode(d) {
@@ -626,8 +676,18 @@ fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::R
     }
     let n = config.mounts.len();
     super::dev::setup_dev(sim, config).map_err(|e| (e.wrap("configuring container /dev"), n))?;
+    // The jail: pivot_root with a mount namespace, MS_MOVE with
+    // --no-pivot, chroot without one. The container's view is the same
+    // tree in each; the old root's detach is not modelled.
+    let jail = if config.no_pivot_root {
+        "msMoveRoot (MS_MOVE of the rootfs onto /, then chroot)"
+    } else if config.contains_ns("mount") {
+        "pivot_root (the old root detached)"
+    } else {
+        "chroot (no mount namespace: the mounts above were made in the host's)"
+    };
     sim.events.push(RuncEvent::NotModelled {
-        what: "prestart/createContainer hooks, pivot_root, /dev/console".into(),
+        what: format!("prestart and createContainer hooks; {jail}"),
     });
     if config.root_propagation != 0 && config.root_propagation & (MS_PRIVATE | MS_SLAVE) == 0 {
         let root = sim.root.unwrap_or(sim.host);
