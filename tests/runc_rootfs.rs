@@ -789,8 +789,19 @@ fn realworld_specs_do_not_panic() {
         let Ok(s) = serde_json::from_str::<Spec>(&text) else {
             continue;
         };
-        let r = build(&s, &RuncOptions::default(), None, &HostInput::new());
-        let _ = serde_json::to_string(&r).expect("serialize");
+        for (rootless, cgroup) in [
+            (false, CgroupMode::V2),
+            (true, CgroupMode::V2),
+            (false, CgroupMode::V1),
+        ] {
+            let opts = RuncOptions {
+                rootless,
+                cgroup,
+                ..RuncOptions::default()
+            };
+            let r = build(&s, &opts, None, &HostInput::new());
+            let _ = serde_json::to_string(&r).expect("serialize");
+        }
         n += 1;
     }
     assert!(n >= 50, "only {n} specs parsed");
