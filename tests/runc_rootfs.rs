@@ -1311,3 +1311,22 @@ fn mountinfo_and_propagation() {
         Some("error mounting \"/bundle/rootfs/unbindable\" to rootfs at \"/again\": mount src=/bundle/rootfs/unbindable, dst=/again, dstFd=/proc/thread-self/fd/7, flags=MS_BIND: invalid argument")
     );
 }
+
+/// An id-mapped bind (`idmap` with mount mappings): runc asks its host
+/// side for an open_tree fd; the kernel prints `idmapped` among the
+/// mount's options (show_mnt_opts).
+#[test]
+fn idmapped_bind() {
+    let mut s = with_mounts(json!([{
+        "destination": "/mnt", "source": "/src", "options": ["bind", "idmap"],
+        "uidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}],
+        "gidMappings": [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    }]));
+    s["linux"]["namespaces"] = json!([{"type": "mount"}]);
+    let r = run_with(s, base_rootfs(), json!({"/src": {"f": "x"}}));
+    assert_eq!(err(&r), None);
+    assert_eq!(
+        lines(&r),
+        vec!["/dev/sda1 /mnt ext4 rw,relatime,idmapped 0 0"]
+    );
+}

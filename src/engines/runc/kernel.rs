@@ -63,6 +63,8 @@ pub struct KernelMount {
     /// created inside a user namespace).
     pub locked: u64,
     pub atime_locked: bool,
+    /// An id-mapped mount (mount_setattr MOUNT_ATTR_IDMAP): `,idmapped`.
+    pub idmapped: bool,
 }
 
 /// The flags `lock_mnt_tree` locks.
@@ -82,6 +84,7 @@ impl KernelMount {
             unbindable: false,
             locked: 0,
             atime_locked: false,
+            idmapped: false,
         }
     }
 
@@ -654,6 +657,9 @@ fn mnt_opts(m: &KernelMount, opts: &mut String) {
         if m.mnt_flags & bit != 0 {
             opts.push_str(name);
         }
+    }
+    if m.idmapped {
+        opts.push_str(",idmapped");
     }
 }
 

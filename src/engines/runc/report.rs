@@ -203,6 +203,20 @@ pub struct RuncRun {
     pub mountinfo: Vec<String>,
 }
 
+impl RuncRun {
+    /// The container's view (root and working directory at its `/`), for
+    /// the shell and the tree; `None` when setup failed before the rootfs
+    /// bind.
+    pub fn container_ctx(&self) -> Option<crate::vfs::Ctx> {
+        self.root.map(crate::vfs::Ctx::at)
+    }
+
+    /// The host's view.
+    pub fn host_ctx(&self) -> Option<crate::vfs::Ctx> {
+        self.host_root.map(crate::vfs::Ctx::at)
+    }
+}
+
 impl std::fmt::Debug for RuncRun {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("RuncRun")

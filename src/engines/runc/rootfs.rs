@@ -726,7 +726,8 @@ fn want_source_file(sim: &mut Sim, m: &ConfigsMount, rootless: bool) -> Result<(
         Ok(_) => {
             sim.events.push(RuncEvent::NotModelled {
                 what: format!(
-                    "open_tree(OPEN_TREE_CLONE) of {} and its id-mapping (mounted as a plain bind)",
+                    "open_tree(OPEN_TREE_CLONE) of {} (mounted as a plain bind; an id-mapping is \
+                     shown, not applied to file ownership)",
                     m.source
                 ),
             });
@@ -897,6 +898,14 @@ fn mount_to_rootfs(sim: &mut Sim, i: usize, m: &mut ConfigsMount, cgroupns: bool
         "tmpfs" if m.extensions & EXT_COPYUP != 0 => tmpcopyup(sim, i, m, target),
         "bind" => {
             let d = mount_propagate(sim, i, m, target)?;
+            if m.is_id_mapped() {
+                if let Some(k) = sim
+                    .msrc_of_mount_root(d)
+                    .and_then(|msrc| sim.kernel.mounts.get_mut(&msrc))
+                {
+                    k.idmapped = true;
+                }
+            }
             if m.flags & !(MS_BIND | MS_REC | MS_REMOUNT) != 0 || m.cleared_flags != 0 {
                 bind_remount(sim, i, m, d)
                     .map_err(|e| e.wrap("failed to set user-requested vfs flags on bind-mount"))?;
