@@ -5,7 +5,7 @@ use super::flags::*;
 use super::host::CGROUP_V1_HIERARCHIES;
 use super::mount::ConfigsMount;
 use super::report::CgroupMode;
-use super::rootfs::{mount_error, Sim};
+use super::sim::{mount_error, Sim};
 use crate::errno::Errno;
 use crate::error::Result;
 use crate::vfs::{join, DirentId};

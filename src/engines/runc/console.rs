@@ -7,7 +7,7 @@
 use super::flags::MS_BIND;
 use super::kernel::Superblock;
 use super::report::RuncEvent;
-use super::rootfs::{mount_error, Sim};
+use super::sim::{mount_error, Sim};
 use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::vfs::{Ctx, Device, Node, OpenFlags};

@@ -5,7 +5,7 @@
 use super::config::ContainerConfig;
 use super::mountpoint::{self as mp, lexically_clean_path};
 use super::report::{DevNode, RuncEvent};
-use super::rootfs::Sim;
+use super::sim::Sim;
 use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::gostr::quote;
@@ -128,9 +128,7 @@ fn create_device_node(sim: &mut Sim, d: &DevNode, bind: bool) -> Result<()> {
             super::flags::MS_BIND,
             "",
         )
-        .map_err(|e| {
-            super::rootfs::mount_error(&src, &shown, true, super::flags::MS_BIND, "", e)
-        })?;
+        .map_err(|e| super::sim::mount_error(&src, &shown, true, super::flags::MS_BIND, "", e))?;
         return Ok(());
     }
     let typ = d.typ.chars().next().unwrap_or('c');

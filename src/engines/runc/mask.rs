@@ -6,7 +6,7 @@ use super::config::ContainerConfig;
 use super::flags::*;
 use super::mountpoint::lexically_clean_path;
 use super::report::RuncEvent;
-use super::rootfs::{mount_error, Sim};
+use super::sim::{mount_error, Sim};
 use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::gostr::quote;

@@ -8,7 +8,9 @@
 //! * [`validate`]: `Validate`'s mount-related checks.
 //!
 //! The mount-namespace builder ([`rootfs::build`]):
-//! * [`rootfs`]: `prepareRootfs`, `mountToRootfs`, `finalizeRootfs`;
+//! * [`rootfs`]: the pipeline (`prepareRootfs`, `finalizeRootfs`);
+//! * [`mount_to_rootfs`]: `mountToRootfs` per mount type;
+//! * [`sim`]: the mount namespace and mount(2);
 //! * [`mountpoint`]: `createOpenMountpoint`, securejoin, `checkProcMount`;
 //! * [`dev`]: `/dev` setup; [`console`]: `/dev/console`; [`mask`]: `readonlyPaths`, `maskedPaths`;
 //! * [`cgroup`]: the `cgroup` type on v2 and v1 hosts;
@@ -26,9 +28,11 @@ pub mod kernel;
 pub mod linuxfs;
 pub mod mask;
 pub mod mount;
+pub mod mount_to_rootfs;
 pub mod mountpoint;
 pub mod report;
 pub mod rootfs;
+pub mod sim;
 pub mod specconv;
 pub mod validate;
 
