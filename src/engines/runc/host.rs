@@ -175,7 +175,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         ("udev", "devtmpfs", ",mode=755"),
         MS_NOSUID | MS_RELATIME,
     )?;
-    let proc = linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("proc"), "proc", "")?;
+    let proc = linuxfs::instantiate(vfs, &super::fsparams::NewFs::plain("proc"), "proc", "")?;
     let pflags = MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RELATIME;
     host_mount(
         vfs,
@@ -186,7 +186,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         ("proc", "proc", ""),
         pflags,
     )?;
-    let sys = linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("sysfs"), "sysfs", "")?;
+    let sys = linuxfs::instantiate(vfs, &super::fsparams::NewFs::plain("sysfs"), "sysfs", "")?;
     host_mount(
         vfs,
         kernel,
@@ -198,8 +198,12 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
     )?;
     match cgroup {
         CgroupMode::V2 => {
-            let cg =
-                linuxfs::instantiate(vfs, &super::kernel::NewFs::plain("cgroup2"), "cgroup2", "")?;
+            let cg = linuxfs::instantiate(
+                vfs,
+                &super::fsparams::NewFs::plain("cgroup2"),
+                "cgroup2",
+                "",
+            )?;
             host_mount(
                 vfs,
                 kernel,

@@ -8,7 +8,7 @@
 //! `fs/cgroup`. They are not gVisor's filesystems (`crate::fs`), whose
 //! procfs has only the files gVisor's mount tooling reads.
 
-use super::kernel::NewFs;
+use super::fsparams::NewFs;
 use crate::error::Result;
 use crate::vfs::{Device, DirCreate, InodeId, MountSourceFlags, Node, Vfs};
 use std::collections::BTreeMap;
@@ -77,7 +77,7 @@ fn proc(vfs: &mut Vfs, devname: &str, data: &str) -> Result<InodeId> {
     vfs.plain_create(root, "self", 0o777, Node::Symlink("1".into()))?;
     vfs.plain_create(root, "thread-self", 0o777, Node::Symlink("1/task/1".into()))?;
     vfs.plain_create(root, "mounts", 0o777, Node::Symlink("self/mounts".into()))?;
-    let filesystems: String = super::kernel::FILESYSTEMS
+    let filesystems: String = super::fsparams::FILESYSTEMS
         .iter()
         .map(|f| match *f {
             "ext4" => format!("\t{f}\n"),

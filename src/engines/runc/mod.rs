@@ -14,7 +14,8 @@
 //! * [`mountpoint`]: `createOpenMountpoint`, securejoin, `checkProcMount`;
 //! * [`dev`]: `/dev` setup; [`console`]: `/dev/console`; [`mask`]: `readonlyPaths`, `maskedPaths`;
 //! * [`cgroup`]: the `cgroup` type on v2 and v1 hosts;
-//! * [`kernel`]: what Linux decides (mount(2), `/proc/mounts`);
+//! * [`kernel`]: what Linux decides (mount flags, propagation, `/proc/mounts`);
+//! * [`fsparams`]: the filesystem types and their mount options;
 //! * [`linuxfs`], [`host`]: the Linux filesystems and the host;
 //! * [`report`]: [`RuncRun`] and its parts.
 
@@ -23,6 +24,7 @@ pub mod config;
 pub mod console;
 pub mod dev;
 pub mod flags;
+pub mod fsparams;
 pub mod host;
 pub mod kernel;
 pub mod linuxfs;

@@ -209,9 +209,9 @@ impl Sim {
             return Ok(target);
         }
         // do_new_mount: the type, its options, then mount_capable.
-        let (fs, sb_data) = kernel::new_fs(fstype, data)?;
+        let (fs, sb_data) = super::fsparams::new_fs(fstype, data)?;
         if let Some(owned) = &self.userns_owned {
-            if !kernel::userns_may_mount(&fs.fstype, owned) {
+            if !super::fsparams::userns_may_mount(&fs.fstype, owned) {
                 return Err(Errno::EPERM);
             }
         }
