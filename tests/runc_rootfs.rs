@@ -55,6 +55,15 @@ fn run_mounts(mounts: Value) -> RuncRun {
     r
 }
 
+/// A run of `mounts` on the base rootfs with the host file `/src/f`.
+fn run_src(mounts: Value) -> RuncRun {
+    run_with(
+        with_mounts(mounts),
+        base_rootfs(),
+        json!({"/src": {"f": "x"}}),
+    )
+}
+
 /// The error of a run of `mounts` on the base rootfs.
 fn mounts_error(mounts: Value) -> Option<String> {
     err(&run_with(with_mounts(mounts), base_rootfs(), json!({})))
@@ -85,6 +94,32 @@ fn ls(r: &mut RuncRun, path: &str) -> Vec<String> {
 fn read(r: &mut RuncRun, path: &str) -> String {
     let c = ctx(r);
     String::from_utf8(r.vfs.read_file(c, path, 1 << 20).expect("read")).expect("utf8")
+}
+
+/// The mount(2) calls of a run as (mount index, target, "FLAGS result").
+fn mount_calls(r: &RuncRun) -> Vec<(Option<usize>, String, String)> {
+    r.events
+        .iter()
+        .filter_map(|e| match e {
+            RuncEvent::Mount {
+                index,
+                target,
+                flags,
+                result,
+                ..
+            } => Some((*index, target.clone(), format!("{flags} {result}"))),
+            _ => None,
+        })
+        .collect()
+}
+
+/// `linux` with a mount namespace and a user namespace mapping root to 1000.
+fn userns_linux() -> Value {
+    json!({
+        "namespaces": [{"type": "mount"}, {"type": "user"}],
+        "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
+        "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]
+    })
 }
 
 /// The mount lines below the rootfs line, for mounts the test adds.
@@ -539,12 +574,8 @@ fn deferred_readonly_remounts() {
 #[test]
 fn mounts_inside_proc() {
     let proc = json!({"destination": "/proc", "type": "proc", "source": "proc"});
-    let r = run_with(
-        with_mounts(
-            json!([proc, {"destination": "/proc/version", "source": "/src/f", "options": ["bind"]}]),
-        ),
-        base_rootfs(),
-        json!({"/src": {"f": "x"}}),
+    let r = run_src(
+        json!([proc, {"destination": "/proc/version", "source": "/src/f", "options": ["bind"]}]),
     );
     assert_eq!(
         err(&r).as_deref(),
@@ -563,13 +594,8 @@ fn mounts_inside_proc() {
     assert_eq!(err(&r), None);
     assert_eq!(read(&mut r, "/proc/meminfo"), "lxcfs\n");
     // A tmpfs over /proc itself is not of type proc.
-    let r = run_with(
-        with_mounts(json!([{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}])),
-        base_rootfs(),
-        json!({}),
-    );
     assert_eq!(
-        err(&r).as_deref(),
+        mounts_error(json!([{"destination": "/proc", "type": "tmpfs", "source": "tmpfs"}])).as_deref(),
         Some(
             "error mounting \"tmpfs\" to rootfs at \"/proc\": create mountpoint for /proc mount: check proc-safety of /proc mount: \"/bundle/rootfs/proc\" cannot be mounted because it is not of type proc"
         )
@@ -640,14 +666,10 @@ fn bind_type_source_is_stat_in_the_bundle() {
 /// mounts list still has every entry specconv produced.
 #[test]
 fn bind_with_data_is_refused() {
-    let r = run_with(
-        with_mounts(json!([
-            {"destination": "/a", "type": "tmpfs", "source": "tmpfs"},
-            {"destination": "/mnt", "source": "/src", "options": ["bind", "mode=755"]}
-        ])),
-        base_rootfs(),
-        json!({"/src": {"f": "x"}}),
-    );
+    let r = run_src(json!([
+        {"destination": "/a", "type": "tmpfs", "source": "tmpfs"},
+        {"destination": "/mnt", "source": "/src", "options": ["bind", "mode=755"]}
+    ]));
     assert_eq!(
         err(&r).as_deref(),
         Some(
@@ -930,11 +952,7 @@ fn missing_bind_source() {
     };
     let mut s =
         with_mounts(json!([{"destination": "/mnt", "source": "/nope", "options": ["bind"]}]));
-    s["linux"] = json!({
-        "namespaces": [{"type": "mount"}, {"type": "user"}],
-        "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
-        "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]
-    });
+    s["linux"] = userns_linux();
     let r = run_opts(s, rootfs, json!({}), &opts);
     assert_eq!(
         err(&r).as_deref(),
@@ -970,16 +988,11 @@ fn setgid_mkdirall() {
 /// a directory without a mkdir operation; pathrs-lite names the path.
 #[test]
 fn mountpoint_in_procfs_is_eperm() {
-    let r = run_with(
-        with_mounts(json!([
+    assert_eq!(
+        mounts_error(json!([
             {"destination": "/proc", "type": "proc", "source": "proc"},
             {"destination": "/proc/foo", "type": "tmpfs", "source": "tmpfs"}
-        ])),
-        base_rootfs(),
-        json!({}),
-    );
-    assert_eq!(
-        err(&r).as_deref(),
+        ])).as_deref(),
         Some("error mounting \"tmpfs\" to rootfs at \"/proc/foo\": create mountpoint for /proc/foo mount: make mountpoint \"/proc/foo\": mkdirat /bundle/rootfs/proc/foo: operation not permitted")
     );
 }
@@ -1064,30 +1077,21 @@ fn root_propagation() {
     s["linux"]["rootfsPropagation"] = json!("shared");
     let r = run_with(s, base_rootfs(), json!({}));
     assert_eq!(err(&r), None);
-    let calls: Vec<(String, String, String)> = r
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            RuncEvent::Mount {
-                target,
-                flags,
-                result,
-                ..
-            } => Some((target.clone(), flags.clone(), result.clone())),
-            _ => None,
-        })
+    let calls: Vec<(String, String)> = mount_calls(&r)
+        .into_iter()
+        .map(|(_, target, call)| (target, call))
         .collect();
     let want = [
-        ("/", "MS_SHARED", "ok"),
-        ("/bundle/rootfs", "MS_PRIVATE", "EINVAL"),
-        ("/bundle", "MS_PRIVATE", "EINVAL"),
-        ("/", "MS_PRIVATE", "ok"),
-        ("/bundle/rootfs", "MS_BIND|MS_REC", "ok"),
-        ("/", "MS_SHARED", "ok"),
+        ("/", "MS_SHARED ok"),
+        ("/bundle/rootfs", "MS_PRIVATE EINVAL"),
+        ("/bundle", "MS_PRIVATE EINVAL"),
+        ("/", "MS_PRIVATE ok"),
+        ("/bundle/rootfs", "MS_BIND|MS_REC ok"),
+        ("/", "MS_SHARED ok"),
     ];
-    let want: Vec<(String, String, String)> = want
+    let want: Vec<(String, String)> = want
         .iter()
-        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
     assert_eq!(calls, want);
 }
@@ -1110,11 +1114,7 @@ fn locked_flags_in_a_user_namespace() {
     let userns = |opts: Value| {
         let mut s =
             with_mounts(json!([{"destination": "/mnt", "source": "/dev", "options": opts}]));
-        s["linux"] = json!({
-            "namespaces": [{"type": "mount"}, {"type": "user"}],
-            "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
-            "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]
-        });
+        s["linux"] = userns_linux();
         let o = RuncOptions {
             rootless: true,
             ..RuncOptions::default()
@@ -1127,18 +1127,10 @@ fn locked_flags_in_a_user_namespace() {
         lines(&r)[0],
         "udev /mnt devtmpfs ro,nosuid,relatime,mode=755 0 0"
     );
-    let results: Vec<String> = r
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            RuncEvent::Mount {
-                index: Some(0),
-                flags,
-                result,
-                ..
-            } => Some(format!("{flags} {result}")),
-            _ => None,
-        })
+    let results: Vec<String> = mount_calls(&r)
+        .into_iter()
+        .filter(|(index, _, _)| *index == Some(0))
+        .map(|(_, _, call)| call)
         .collect();
     assert_eq!(
         results,
@@ -1170,11 +1162,7 @@ fn locked_flags_in_a_user_namespace() {
 fn readonly_root_with_locked_flags() {
     let mut s = with_mounts(json!([]));
     s["root"]["readonly"] = json!(true);
-    s["linux"] = json!({
-        "namespaces": [{"type": "mount"}, {"type": "user"}],
-        "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
-        "gidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}]
-    });
+    s["linux"] = userns_linux();
     let o = RuncOptions {
         rootless: true,
         bundle: "/dev/bundle".into(),
@@ -1186,18 +1174,10 @@ fn readonly_root_with_locked_flags() {
         r.proc_mounts[0],
         "udev / devtmpfs ro,nosuid,relatime,mode=755 0 0"
     );
-    let root_remounts: Vec<String> = r
-        .events
-        .iter()
-        .filter_map(|e| match e {
-            RuncEvent::Mount {
-                target,
-                flags,
-                result,
-                ..
-            } if target == "/" && flags.contains("MS_REMOUNT") => Some(format!("{flags} {result}")),
-            _ => None,
-        })
+    let root_remounts: Vec<String> = mount_calls(&r)
+        .into_iter()
+        .filter(|(_, target, call)| target == "/" && call.contains("MS_REMOUNT"))
+        .map(|(_, _, call)| call)
         .collect();
     assert_eq!(
         root_remounts,

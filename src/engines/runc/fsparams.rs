@@ -286,23 +286,15 @@ fn cgroup2(fs: &mut NewFs, opts: &[(&str, Option<&str>)]) -> Result<(), Errno> {
     Ok(())
 }
 
-/// The v1 controllers a legacy host has (`cgroup1_parse_param`).
-const CGROUP1_CONTROLLERS: &[&str] = &[
-    "blkio",
-    "cpu",
-    "cpuacct",
-    "cpuset",
-    "devices",
-    "freezer",
-    "hugetlb",
-    "memory",
-    "misc",
-    "net_cls",
-    "net_prio",
-    "perf_event",
-    "pids",
-    "rdma",
-];
+/// The v1 controllers the host kernel has, in its subsystem order: those
+/// of the host's hierarchies (`name=systemd` is a named hierarchy, not a
+/// controller).
+fn cgroup1_controllers() -> impl Iterator<Item = &'static str> {
+    super::host::CGROUP_V1_HIERARCHIES
+        .iter()
+        .flat_map(|h| h.split(','))
+        .filter(|c| *c != "systemd")
+}
 
 /// `cgroup1_parse_param` / `cgroup1_show_options`: controllers in the
 /// kernel's subsystem order, then `name=`.
@@ -313,7 +305,7 @@ fn cgroup1(fs: &mut NewFs, opts: &[(&str, Option<&str>)]) -> Result<(), Errno> {
         match (k, v) {
             ("name", Some(n)) => name = Some(n),
             ("none" | "xattr" | "noprefix", None) => {}
-            (c, None) if CGROUP1_CONTROLLERS.contains(&c) => ctrls.push(c),
+            (c, None) if cgroup1_controllers().any(|k| k == c) => ctrls.push(c),
             _ => return Err(Errno::EINVAL),
         }
     }
@@ -321,7 +313,7 @@ fn cgroup1(fs: &mut NewFs, opts: &[(&str, Option<&str>)]) -> Result<(), Errno> {
         return Err(Errno::EINVAL);
     }
     let mut s = String::new();
-    for c in CGROUP1_CONTROLLERS.iter().filter(|c| ctrls.contains(c)) {
+    for c in cgroup1_controllers().filter(|c| ctrls.contains(c)) {
         s.push(',');
         s.push_str(c);
     }

@@ -283,18 +283,22 @@ impl Sim {
 
     /// The container's `/proc/self/mountinfo` lines.
     pub fn mountinfo(&self) -> Vec<String> {
+        self.container_mount_lines(|mi, k| kernel::mountinfo_line(mi.id, mi.parent_id, &mi.path, k))
+    }
+
+    /// One line per mount the container sees, in mount order (the mount
+    /// table the VFS keeps, with the kernel's record of each).
+    fn container_mount_lines(
+        &self,
+        line: impl Fn(&crate::vfs::MountInfo, &KernelMount) -> String,
+    ) -> Vec<String> {
         let Some(root) = self.root else {
             return Vec::new();
         };
         self.vfs
             .mount_table(root)
             .iter()
-            .filter_map(|mi| {
-                self.kernel
-                    .mounts
-                    .get(&mi.msrc)
-                    .map(|k| kernel::mountinfo_line(mi.id, mi.parent_id, &mi.path, k))
-            })
+            .filter_map(|mi| self.kernel.mounts.get(&mi.msrc).map(|k| line(mi, k)))
             .collect()
     }
 
@@ -367,19 +371,7 @@ impl Sim {
 
     /// The container's `/proc/mounts` lines.
     pub fn proc_mounts(&self) -> Vec<String> {
-        let Some(root) = self.root else {
-            return Vec::new();
-        };
-        self.vfs
-            .mount_table(root)
-            .iter()
-            .filter_map(|mi| {
-                self.kernel
-                    .mounts
-                    .get(&mi.msrc)
-                    .map(|k| kernel::proc_mounts_line(&mi.path, k))
-            })
-            .collect()
+        self.container_mount_lines(|mi, k| kernel::proc_mounts_line(&mi.path, k))
     }
 }
 
