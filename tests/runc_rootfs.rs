@@ -1310,3 +1310,21 @@ fn idmapped_bind() {
         vec!["/dev/sda1 /mnt ext4 rw,relatime,idmapped 0 0"]
     );
 }
+
+/// The end of prepareRootfs: `/dev/null` must be the real device
+/// (reOpenDevNull), and the process's cwd is created (os.MkdirAll, 0755).
+#[test]
+fn dev_null_check_and_cwd() {
+    let mut s = with_mounts(json!([]));
+    s["process"] = json!({"cwd": "/work/dir", "args": ["sh"], "user": {"uid": 0, "gid": 0}});
+    let mut r = run_with(s.clone(), base_rootfs(), json!({}));
+    assert_eq!(err(&r), None);
+    assert_eq!(ls(&mut r, "/work"), vec!["dir"]);
+    // A regular file at /dev/null survives mknod's EEXIST, then fails.
+    let rootfs = json!({"bin/sh": "", "dev/null": "not a device"});
+    let r = run_with(s, rootfs, json!({}));
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("error reopening /dev/null inside container: can't reopen /dev/null: container's /dev/null is invalid")
+    );
+}

@@ -190,7 +190,12 @@ fn run(
         .map_err(at0)?
     };
     sim.warnings.extend(warns);
-    prepare_rootfs(sim, &mut config)?;
+    let cwd = spec
+        .process()
+        .as_ref()
+        .map(|p| p.cwd().to_string_lossy().into_owned())
+        .unwrap_or_default();
+    prepare_rootfs(sim, &mut config, &cwd)?;
     let n = config.mounts.len();
     let terminal = spec
         .process()
@@ -266,7 +271,11 @@ fn rootfs_parent_mount_propagation(sim: &mut Sim, root_propagation: u64) -> Resu
     }
 }
 
-fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::Result<(), Failed> {
+fn prepare_rootfs(
+    sim: &mut Sim,
+    config: &mut ContainerConfig,
+    cwd: &str,
+) -> std::result::Result<(), Failed> {
     if config.contains_ns("user") {
         sim.userns_owned = Some(
             config
@@ -324,6 +333,32 @@ fn prepare_rootfs(sim: &mut Sim, config: &mut ContainerConfig) -> std::result::R
                 n,
             )
         })?;
+    }
+    if super::dev::needs_setup_dev(config) {
+        reopen_dev_null(sim)
+            .map_err(|e| (e.wrap("error reopening /dev/null inside container"), n))?;
+    }
+    if !cwd.is_empty() {
+        // os.MkdirAll inside the jail: symlinks resolve in the container.
+        let ctx = sim.ctx();
+        sim.vfs
+            .mkdir_all(ctx, cwd, 0o755)
+            .map_err(|e| (Error::msg(format!("mkdir {cwd}: {e}")), n))?;
+    }
+    Ok(())
+}
+
+/// `reOpenDevNull`: the container's `/dev/null` must be the real one
+/// (char 1:3, `verifyDevNull`).
+fn reopen_dev_null(sim: &mut Sim) -> Result<()> {
+    let ctx = sim.ctx();
+    let st = sim
+        .vfs
+        .stat(ctx, "/dev/null", true)
+        .map_err(|e| Error::msg(format!("open /dev/null: {e}")))?;
+    if st.file_type != crate::vfs::FileType::CharDevice || (st.rdev_major, st.rdev_minor) != (1, 3)
+    {
+        return Err(Error::msg("container's /dev/null is invalid").wrap("can't reopen /dev/null"));
     }
     Ok(())
 }
