@@ -1328,3 +1328,33 @@ fn dev_null_check_and_cwd() {
         Some("error reopening /dev/null inside container: can't reopen /dev/null: container's /dev/null is invalid")
     );
 }
+
+/// CreateLibcontainerConfig refuses a spec without `root` before it
+/// converts any mount, so no mount is listed.
+#[test]
+fn root_must_be_specified() {
+    let mut s = with_mounts(json!([{"destination": "/a", "type": "tmpfs", "source": "tmpfs"}]));
+    if let Some(o) = s.as_object_mut() {
+        o.remove("root");
+    }
+    let r = run_with(s, base_rootfs(), json!({}));
+    assert_eq!(err(&r).as_deref(), Some("root must be specified"));
+    assert!(r.mounts.is_empty());
+    assert!(r.root.is_none());
+}
+
+/// validate.rootfs: the rootfs may not be reached through a symlink.
+#[test]
+fn rootfs_through_a_symlink() {
+    let mut s = with_mounts(json!([]));
+    s["root"]["path"] = json!("link");
+    let r = run_with(
+        s,
+        base_rootfs(),
+        json!({"/bundle": {"link": {"type": "symlink", "target": "/real"}}, "/real": {}}),
+    );
+    assert_eq!(
+        err(&r).as_deref(),
+        Some("invalid rootfs: not an absolute path, or a symlink")
+    );
+}

@@ -139,6 +139,10 @@ fn run(
     let bundle = sim.vfs.mkdir_all(hctx, &opts.bundle, 0o755).map_err(at0)?;
     sim.bundle = Some(bundle);
     let hctx = sim.host_ctx();
+    // CreateLibcontainerConfig checks the root before converting a mount.
+    if spec.root().is_none() {
+        return Err(at0(Error::msg("root must be specified")));
+    }
     // specconv, mount by mount, so the list survives a later failure.
     for (i, m) in spec
         .mounts()
