@@ -350,12 +350,18 @@ fn tmpcopyup(sim: &mut Sim, i: usize, m: &ConfigsMount, target: DirentId) -> Res
     let hctx = sim.host_ctx();
     let scratch = "/tmp/runctop1/runctmpdir1";
     let sd = sim.vfs.mkdir_all(hctx, scratch, 0o700)?;
-    let tmp = mount_propagate(sim, i, m, sd).map_err(|e| e.wrap("tmpcopyup"))?;
+    // mountPropagate's error comes back as it is (no tmpcopyup prefix).
+    let tmp = mount_propagate(sim, i, m, sd)?;
     let ctx = sim.ctx();
     let tpath = sim.vfs.path_of(target, ctx.root);
     let mut copied = Vec::new();
-    copy_dir(&mut sim.vfs, ctx, &tpath, Ctx::at(tmp), "/", &mut copied)
-        .map_err(|e| e.wrap("tmpcopyup: failed to copy"))?;
+    copy_dir(&mut sim.vfs, ctx, &tpath, Ctx::at(tmp), "/", &mut copied).map_err(|e| {
+        e.wrap(format_args!(
+            "tmpcopyup: failed to copy {} to {} ({scratch})",
+            m.destination,
+            super::sim::DST_FD_STANDIN
+        ))
+    })?;
     sim.events.push(RuncEvent::TmpCopyUp {
         index: i,
         entries: copied,
