@@ -1358,3 +1358,29 @@ fn rootfs_through_a_symlink() {
         Some("invalid rootfs: not an absolute path, or a symlink")
     );
 }
+
+/// devtmpfs is one superblock (devtmpfs_get_tree): a container mount of it
+/// is the host's /dev, so runc's /dev setup writes into the host's; in a
+/// user namespace the kernel refuses it (not FS_USERNS_MOUNT).
+#[test]
+fn devtmpfs_is_the_hosts() {
+    let m = json!([{"destination": "/dev", "type": "devtmpfs", "source": "devtmpfs"}]);
+    let r = run_mounts(m.clone());
+    assert_eq!(
+        lines(&r),
+        vec!["devtmpfs /dev devtmpfs rw,relatime,mode=755 0 0"]
+    );
+    let h = r.host_ctx().expect("host");
+    let mut vfs = r.vfs;
+    assert_eq!(vfs.readlink(h, "/dev/ptmx").expect("host ptmx"), "pts/ptmx");
+    let mut s = with_mounts(m);
+    s["linux"] = userns_linux();
+    let o = RuncOptions {
+        rootless: true,
+        ..RuncOptions::default()
+    };
+    assert_eq!(
+        err(&run_opts(s, base_rootfs(), json!({}), &o)).as_deref(),
+        Some("error mounting \"devtmpfs\" to rootfs at \"/dev\": mount src=devtmpfs, dst=/dev, dstFd=/proc/thread-self/fd/7: operation not permitted")
+    );
+}

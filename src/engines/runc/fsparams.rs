@@ -138,6 +138,9 @@ pub fn new_fs(fstype: &str, data: &str) -> Result<(NewFs, u64), Errno> {
     }
     match fstype {
         "tmpfs" => tmpfs(&mut fs, &rest)?,
+        // devtmpfs parses as tmpfs (shmem_init_fs_context) but then hands
+        // out its one superblock: the options change nothing.
+        "devtmpfs" => tmpfs(&mut fs, &rest)?,
         "devpts" => devpts(&mut fs, &rest)?,
         "proc" => proc(&mut fs, &rest)?,
         "cgroup2" => cgroup2(&mut fs, &rest)?,

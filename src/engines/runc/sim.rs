@@ -219,6 +219,9 @@ impl Sim {
         if !self.vfs.is_dir(tinode) {
             return Err(Errno::ENOTDIR);
         }
+        if fs.fstype == "devtmpfs" {
+            return self.mount_devtmpfs(source, target, flags);
+        }
         let root = linuxfs::instantiate(&mut self.vfs, &fs, source, data).map_err(err_errno)?;
         let parent_shared = self.parent_is_shared(target);
         let d = self.vfs.mount(target, root).map_err(err_errno)?;
@@ -234,6 +237,43 @@ impl Sim {
             if parent_shared {
                 // attach_recursive_mnt: a mount under a shared parent is
                 // shared too, in a new group.
+                rec.shared = Some(self.kernel.new_group());
+            }
+            self.kernel.mounts.insert(m, rec);
+            self.sync_ro(m);
+        }
+        Ok(d)
+    }
+
+    /// devtmpfs is a singleton (`devtmpfs_get_tree`): a new mount of it is
+    /// the host's `/dev` superblock again, under the given device name.
+    fn mount_devtmpfs(
+        &mut self,
+        source: &str,
+        target: DirentId,
+        flags: u64,
+    ) -> Result<DirentId, Errno> {
+        let hctx = self.host_ctx();
+        let dev = self.vfs.lookup(hctx, "/dev", true).map_err(err_errno)?;
+        let (_, host) = self
+            .mount_record_of(dev)
+            .filter(|(_, k)| k.sb.fstype == "devtmpfs")
+            .ok_or(Errno::ENODEV)?;
+        let root_dirent = self.vfs.mount_of(dev).ok_or(Errno::ENODEV)?;
+        let inode = self.vfs.dirent_inode(root_dirent).map_err(err_errno)?;
+        let root = self
+            .vfs
+            .new_bind_root(inode, "devtmpfs", source, MountSourceFlags::default())
+            .map_err(err_errno)?;
+        let parent_shared = self.parent_is_shared(target);
+        let d = self.vfs.mount(target, root).map_err(err_errno)?;
+        if let Some(m) = self.msrc_of_mount_root(d) {
+            let sb = kernel::Superblock {
+                devname: source.to_string(),
+                ..host.sb
+            };
+            let mut rec = KernelMount::new(sb, kernel::mnt_flags_for(flags));
+            if parent_shared {
                 rec.shared = Some(self.kernel.new_group());
             }
             self.kernel.mounts.insert(m, rec);
