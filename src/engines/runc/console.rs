@@ -92,9 +92,8 @@ fn mount_console(sim: &mut Sim, ctx: Ctx) -> Result<()> {
         Err(e) => return Err(e.wrap("create /dev/console mount target")),
     };
     let peer = sim.vfs.lookup(ctx, "/dev/pts/0", false)?;
-    let r = sim.bind_dirent(peer, target);
-    sim.kernel_bind_event("/dev/pts/0", "/dev/console", MS_BIND);
-    r.map_err(|e| mount_error("/dev/pts/0", "/dev/console", true, MS_BIND, "", e))?;
+    sim.bind_fd("/dev/pts/0", peer, target, "/dev/console", MS_BIND)
+        .map_err(|e| mount_error("/dev/pts/0", "/dev/console", true, MS_BIND, "", e))?;
     sim.events.push(RuncEvent::NotModelled {
         what: "the pty's master side (sent to --console-socket) and setctty".into(),
     });

@@ -43,9 +43,8 @@ fn readonly_path(sim: &mut Sim, p: &str) -> Result<bool> {
         Err(e) => return Err(mount_error(p, p, false, flags, "", errno_of(&e))),
     };
     let d = sim
-        .bind_dirent(src, src)
+        .bind_fd(p, src, src, p, flags)
         .map_err(|e| mount_error(p, p, false, flags, "", e))?;
-    sim.kernel_bind_event(p, p, flags);
     let keep = sim.mnt_flags_of(d) & (MS_NOSUID | MS_NODEV | MS_NOEXEC);
     let flags = keep | MS_BIND | MS_REMOUNT | MS_RDONLY;
     sim.sys_mount(None, p, d, p, "", flags, "")
@@ -95,15 +94,13 @@ pub(crate) fn mask_paths(sim: &mut Sim, config: &ContainerConfig) -> Result<()> 
         let is_dir = sim.vfs.is_dir(sim.vfs.dirent_inode(d)?);
         let (how, r) = if !is_dir {
             let r = sim
-                .bind_dirent(dev_null, d)
+                .bind_fd("/dev/null", dev_null, d, path, MS_BIND)
                 .map_err(|e| mount_error("", path, true, MS_BIND, "", e));
-            sim.kernel_bind_event("/dev/null", path, MS_BIND);
             ("bind of /dev/null", r.map(drop))
         } else if let Some(src) = shared {
             let r = sim
-                .bind_dirent(src, d)
+                .bind_fd("(shared mask tmpfs)", src, d, path, MS_BIND)
                 .map_err(|e| mount_error("", path, true, MS_BIND, "", e));
-            sim.kernel_bind_event("(shared mask tmpfs)", path, MS_BIND);
             ("bind of the shared mask tmpfs", r.map(drop))
         } else {
             let data = "nr_blocks=1,nr_inodes=1";

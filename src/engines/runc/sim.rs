@@ -290,6 +290,11 @@ impl Sim {
         }
         let ctx = self.host_ctx();
         let src = self.vfs.lookup(ctx, source, true).map_err(err_errno)?;
+        self.bind_tree(src, target, rec)
+    }
+
+    /// A bind of the mount tree at `src` (with its submounts when `rec`).
+    fn bind_tree(&mut self, src: DirentId, target: DirentId, rec: bool) -> Result<DirentId, Errno> {
         // `copy_tree` runs before the copy is attached: collect the
         // submounts first (a bind into its own source sees no copy of itself).
         let subs = if rec {
@@ -312,6 +317,21 @@ impl Sim {
             }
         }
         Ok(d)
+    }
+
+    /// A bind from an open file (`mountViaFds` with a source fd: masks,
+    /// the console, read-only paths), logged like any mount(2).
+    pub fn bind_fd(
+        &mut self,
+        source_name: &str,
+        src: DirentId,
+        target: DirentId,
+        target_name: &str,
+        flags: u64,
+    ) -> Result<DirentId, Errno> {
+        let r = self.bind_tree(src, target, flags & MS_REC != 0);
+        self.kernel_event(None, source_name, target_name, "", flags, "", &r);
+        r
     }
 
     /// Whether the mount `target` is on is shared (a new mount there joins
@@ -386,20 +406,6 @@ impl Sim {
             self.sync_ro(m);
         }
         Ok(d)
-    }
-
-    /// An event for a bind made from a dirent (no path lookup).
-    pub fn kernel_bind_event(&mut self, source: &str, target: &str, flags: u64) {
-        self.events.push(RuncEvent::Mount {
-            index: None,
-            source: source.to_string(),
-            target: target.to_string(),
-            fstype: String::new(),
-            flags: stringify_mount_flags(flags),
-            data: String::new(),
-            result: "ok".into(),
-            kernel: true,
-        });
     }
 
     /// The per-mount flags of the mount whose root is `d` (statfs's view).
