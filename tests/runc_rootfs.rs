@@ -1384,3 +1384,29 @@ fn devtmpfs_is_the_hosts() {
         Some("error mounting \"devtmpfs\" to rootfs at \"/dev\": mount src=devtmpfs, dst=/dev, dstFd=/proc/thread-self/fd/7: operation not permitted")
     );
 }
+
+/// The shell works on the built namespace: `cat /proc/mounts` prints the
+/// kernel's lines, writes obey the read-only root, `ls -l /dev` shows the
+/// nodes (the integrator's views read the same VFS).
+#[test]
+fn shell_on_the_container() {
+    let mut r = run_with(default_spec(), base_rootfs(), json!({}));
+    assert_eq!(err(&r), None);
+    let root = r.root.expect("root");
+    let mut cwd = root;
+    let mut sh = |vfs: &mut mountlab::vfs::Vfs, line: &str| {
+        let task = mountlab::shell::Task {
+            root,
+            cwd: &mut cwd,
+            env: &[],
+            wd: "/",
+        };
+        mountlab::shell::run(vfs, task, line)
+    };
+    let out = sh(&mut r.vfs, "cat /proc/mounts");
+    assert_eq!(out.output, r.proc_mounts.join("\n") + "\n");
+    let out = sh(&mut r.vfs, "touch /x");
+    assert_eq!(out.errno.as_deref(), Some("EROFS"));
+    let out = sh(&mut r.vfs, "ls /dev/pts");
+    assert_eq!(out.output, "0\nptmx\n");
+}
