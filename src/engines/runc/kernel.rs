@@ -254,18 +254,44 @@ fn sb_opts(m: &KernelMount, out: &mut String) {
     }
 }
 
-/// `show_vfsmnt`: `<dev> <path> <type> <rw|ro><sb opts><mnt opts><fs opts> 0 0`.
-pub fn proc_mounts_line(path: &str, m: &KernelMount) -> String {
+/// The options field of `show_vfsmnt`: `<rw|ro><sb opts><mnt opts><fs opts>`.
+pub fn proc_mounts_options(m: &KernelMount) -> String {
     let ro = m.mnt_flags & MS_RDONLY != 0 || m.sb.sb_flags & MS_RDONLY != 0;
     let mut opts = String::from(if ro { "ro" } else { "rw" });
     sb_opts(m, &mut opts);
     mnt_opts(m, &mut opts);
     opts.push_str(&m.sb.fs_opts);
-    let dev = if m.sb.devname.is_empty() {
+    opts
+}
+
+/// The device name `/proc/mounts` prints (`none` when none was given).
+pub fn devname(m: &KernelMount) -> &str {
+    if m.sb.devname.is_empty() {
         "none"
     } else {
         &m.sb.devname
-    };
+    }
+}
+
+/// The propagation fields mountinfo prints, as words.
+pub fn propagation_words(m: &KernelMount) -> Vec<String> {
+    let mut v = Vec::new();
+    if let Some(g) = m.shared {
+        v.push(format!("shared:{g}"));
+    }
+    if let Some(g) = m.master {
+        v.push(format!("master:{g}"));
+    }
+    if m.unbindable {
+        v.push("unbindable".to_string());
+    }
+    v
+}
+
+/// `show_vfsmnt`: `<dev> <path> <type> <rw|ro><sb opts><mnt opts><fs opts> 0 0`.
+pub fn proc_mounts_line(path: &str, m: &KernelMount) -> String {
+    let opts = proc_mounts_options(m);
+    let dev = devname(m);
     format!(
         "{} {} {} {} 0 0",
         mangle(dev),
@@ -284,16 +310,10 @@ pub fn mountinfo_line(id: u64, parent: u64, path: &str, m: &KernelMount) -> Stri
         "rw"
     });
     mnt_opts(m, &mut mnt);
-    let mut optional = String::new();
-    if let Some(g) = m.shared {
-        optional.push_str(&format!(" shared:{g}"));
-    }
-    if let Some(g) = m.master {
-        optional.push_str(&format!(" master:{g}"));
-    }
-    if m.unbindable {
-        optional.push_str(" unbindable");
-    }
+    let optional: String = propagation_words(m)
+        .iter()
+        .map(|w| format!(" {w}"))
+        .collect();
     let mut sbo = String::from(if m.sb.sb_flags & MS_RDONLY != 0 {
         "ro"
     } else {
@@ -301,11 +321,7 @@ pub fn mountinfo_line(id: u64, parent: u64, path: &str, m: &KernelMount) -> Stri
     });
     sb_opts(m, &mut sbo);
     sbo.push_str(&m.sb.fs_opts);
-    let dev = if m.sb.devname.is_empty() {
-        "none"
-    } else {
-        &m.sb.devname
-    };
+    let dev = devname(m);
     format!(
         "{id} {parent} {}:{} {} {} {mnt}{optional} - {} {} {sbo}",
         m.sb.dev.0,

@@ -109,6 +109,24 @@ pub struct RuncState {
     pub readonly: Vec<String>,
 }
 
+/// One mount the container sees, as the kernel keeps it (what its
+/// `/proc/mounts` and mountinfo lines say, structured for a tree view).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct RuncMountRow {
+    pub id: u64,
+    pub parent_id: u64,
+    /// The mount point, seen from the container's root.
+    pub path: String,
+    pub source: String,
+    pub fstype: String,
+    /// `/proc/mounts`'s options field.
+    pub options: String,
+    /// The path inside the filesystem the mount shows.
+    pub root: String,
+    /// `shared:N`, `master:N`, `unbindable`.
+    pub propagation: Vec<String>,
+}
+
 /// One decision. `kernel: true` marks what Linux, not runc, decided.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
@@ -201,6 +219,8 @@ pub struct RuncRun {
     pub proc_mounts: Vec<String>,
     /// The container's `/proc/self/mountinfo`, in the kernel's format.
     pub mountinfo: Vec<String>,
+    /// The same mounts, structured (mount order; `parent_id` nests them).
+    pub table: Vec<RuncMountRow>,
 }
 
 impl RuncRun {

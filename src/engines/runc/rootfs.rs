@@ -56,6 +56,7 @@ pub fn build(
     };
     let proc_mounts = sim.proc_mounts();
     let mountinfo = sim.mountinfo();
+    let table = sim.table();
     fill_proc_file(&mut sim, "1/mounts", &proc_mounts);
     fill_proc_file(&mut sim, "1/mountinfo", &mountinfo);
     RuncRun {
@@ -69,6 +70,7 @@ pub fn build(
         runc: sim.state,
         proc_mounts,
         mountinfo,
+        table,
         vfs: sim.vfs,
     }
 }

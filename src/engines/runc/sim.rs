@@ -343,22 +343,22 @@ impl Sim {
 
     /// The container's `/proc/self/mountinfo` lines.
     pub fn mountinfo(&self) -> Vec<String> {
-        self.container_mount_lines(|mi, k| kernel::mountinfo_line(mi.id, mi.parent_id, &mi.path, k))
+        self.container_mounts(|mi, k| kernel::mountinfo_line(mi.id, mi.parent_id, &mi.path, k))
     }
 
-    /// One line per mount the container sees, in mount order (the mount
+    /// One item per mount the container sees, in mount order (the mount
     /// table the VFS keeps, with the kernel's record of each).
-    fn container_mount_lines(
+    fn container_mounts<T>(
         &self,
-        line: impl Fn(&crate::vfs::MountInfo, &KernelMount) -> String,
-    ) -> Vec<String> {
+        item: impl Fn(&crate::vfs::MountInfo, &KernelMount) -> T,
+    ) -> Vec<T> {
         let Some(root) = self.root else {
             return Vec::new();
         };
         self.vfs
             .mount_table(root)
             .iter()
-            .filter_map(|mi| self.kernel.mounts.get(&mi.msrc).map(|k| line(mi, k)))
+            .filter_map(|mi| self.kernel.mounts.get(&mi.msrc).map(|k| item(mi, k)))
             .collect()
     }
 
@@ -415,9 +415,23 @@ impl Sim {
             .map_or(0, |k| k.mnt_flags)
     }
 
+    /// The container's mounts, structured.
+    pub fn table(&self) -> Vec<super::report::RuncMountRow> {
+        self.container_mounts(|mi, k| super::report::RuncMountRow {
+            id: mi.id,
+            parent_id: mi.parent_id,
+            path: mi.path.clone(),
+            source: kernel::devname(k).to_string(),
+            fstype: k.sb.fstype.clone(),
+            options: kernel::proc_mounts_options(k),
+            root: k.root.clone(),
+            propagation: kernel::propagation_words(k),
+        })
+    }
+
     /// The container's `/proc/mounts` lines.
     pub fn proc_mounts(&self) -> Vec<String> {
-        self.container_mount_lines(|mi, k| kernel::proc_mounts_line(&mi.path, k))
+        self.container_mounts(|mi, k| kernel::proc_mounts_line(&mi.path, k))
     }
 }
 
