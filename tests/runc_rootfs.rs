@@ -1410,3 +1410,63 @@ fn shell_on_the_container() {
     let out = sh(&mut r.vfs, "ls /dev/pts");
     assert_eq!(out.output, "0\nptmx\n");
 }
+
+/// mounts_recursive.bats "check rbind,r*atime mounts": the atime
+/// attributes apply to the bind and its submounts alike (setRecAttr,
+/// mount_setattr's MOUNT_ATTR__ATIME rule); the volume and its submount
+/// are made by the spec itself here.
+#[test]
+fn recursive_atime_attributes() {
+    let mut mounts = vec![
+        json!({"destination": "/vol", "type": "tmpfs", "source": "none"}),
+        json!({"destination": "/vol/subvol", "type": "tmpfs", "source": "none"}),
+    ];
+    let cases = [
+        ("/mnt1", "ratime", "rw,relatime,"),
+        ("/mnt2", "rnoatime", "rw,noatime,"),
+        ("/mnt3", "rstrictatime", "rw,mode=755"),
+        ("/mnt4", "rnostrictatime", "rw,relatime,"),
+        ("/mnt5", "rrelatime", "rw,relatime,"),
+        ("/mnt6", "rnorelatime", "rw,relatime,"),
+    ];
+    for (dst, opt, _) in cases {
+        mounts.push(
+            json!({"destination": dst, "source": "/bundle/rootfs/vol", "options": ["rbind", opt]}),
+        );
+    }
+    let r = run_mounts(Value::Array(mounts));
+    let options = |path: &str| {
+        r.table
+            .iter()
+            .find(|t| t.path == path)
+            .map(|t| t.options.clone())
+            .unwrap_or_default()
+    };
+    for (dst, opt, want) in cases {
+        assert!(
+            options(dst).starts_with(want),
+            "{dst} {opt}: {}",
+            options(dst)
+        );
+        let sub = format!("{dst}/subvol");
+        assert!(
+            options(&sub).starts_with(want),
+            "{sub} {opt}: {}",
+            options(&sub)
+        );
+    }
+}
+
+/// mounts_propagation.bats "rootfsPropagation shared": findmnt shows `/`
+/// shared.
+#[test]
+fn rootfs_propagation_shared() {
+    let mut s = with_mounts(json!([]));
+    s["linux"]["rootfsPropagation"] = json!("shared");
+    let r = run_with(s, base_rootfs(), json!({}));
+    assert_eq!(err(&r), None);
+    let root = r.table.first().expect("root row");
+    assert_eq!(root.path, "/");
+    assert_eq!(root.propagation.len(), 1);
+    assert!(root.propagation[0].starts_with("shared:"));
+}
