@@ -6,10 +6,11 @@ use super::flags::{extension_names, mount_attr_names, mount_flag_names, propagat
 use super::mount::ConfigsMount;
 use crate::error::Error;
 use crate::vfs::{DirentId, Vfs};
-use serde::{Serialize, Serializer};
+use serde::{Deserialize, Serialize, Serializer};
 
-/// The host's cgroup layout (`cgroups.IsCgroup2UnifiedMode`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+/// The host's cgroup layout (`cgroups.IsCgroup2UnifiedMode`): `"v2"` or
+/// `"v1"` in a config.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum CgroupMode {
     /// A unified (cgroup2-only) host: the default.
@@ -19,8 +20,10 @@ pub enum CgroupMode {
     V1,
 }
 
-/// How runc is run.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How runc is run; deserializes from `{"rootless": …, "bundle": …,
+/// "cgroup": "v2"|"v1", "no_pivot": …}` with every key optional.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct RuncOptions {
     /// `runc --rootless` (a non-zero euid).
     pub rootless: bool,
@@ -245,5 +248,26 @@ impl std::fmt::Debug for RuncRun {
             .field("mount_order", &self.mount_order)
             .field("proc_mounts", &self.proc_mounts)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_from_config_keys() {
+        let o: RuncOptions =
+            serde_json::from_str(r#"{"cgroup": "v1", "rootless": true}"#).unwrap_or_default();
+        assert_eq!(
+            o,
+            RuncOptions {
+                rootless: true,
+                bundle: "/bundle".into(),
+                cgroup: CgroupMode::V1,
+                no_pivot: false
+            }
+        );
+        assert!(serde_json::from_str::<RuncOptions>(r#"{"cgroup": "v3"}"#).is_err());
     }
 }
