@@ -183,9 +183,7 @@ fn run(
     }
     let (mut config, _) = create_config(&opts.bundle, spec, create).map_err(at0)?;
     sim.rootfs = config.rootfs.clone();
-    if spec.root().is_some() {
-        host::place_tree(&mut sim.vfs, hctx, &config.rootfs, rootfs).map_err(at0)?;
-    }
+    host::place_tree(&mut sim.vfs, hctx, &config.rootfs, rootfs).map_err(at0)?;
     let warns = {
         let vfs = &mut sim.vfs;
         validate(&config, |p| {
