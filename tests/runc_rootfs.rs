@@ -1417,9 +1417,11 @@ fn shell_on_the_container() {
 /// are made by the spec itself here.
 #[test]
 fn recursive_atime_attributes() {
+    // mode=755 gives each tmpfs an option after the atime word, like the
+    // bats volume's.
     let mut mounts = vec![
-        json!({"destination": "/vol", "type": "tmpfs", "source": "none"}),
-        json!({"destination": "/vol/subvol", "type": "tmpfs", "source": "none"}),
+        json!({"destination": "/vol", "type": "tmpfs", "source": "none", "options": ["mode=755"]}),
+        json!({"destination": "/vol/subvol", "type": "tmpfs", "source": "none", "options": ["mode=755"]}),
     ];
     let cases = [
         ("/mnt1", "ratime", "rw,relatime,"),
