@@ -223,20 +223,31 @@ impl Sim {
             return self.mount_devtmpfs(source, target, flags);
         }
         let root = linuxfs::instantiate(&mut self.vfs, &fs, source, data).map_err(err_errno)?;
+        let sb = kernel::Superblock {
+            devname: source.to_string(),
+            fstype: fs.fstype.clone(),
+            sb_flags: kernel::sb_flags_for(flags, sb_data),
+            fs_opts: fs.fs_opts.clone(),
+            dev: self.kernel.anon_dev(),
+        };
+        self.attach_new(target, root, sb, flags)
+    }
+
+    /// Attaches a new mount of `sb` (root inode `root`) at `target`: a
+    /// mount under a shared parent is shared too, in a new group
+    /// (attach_recursive_mnt).
+    fn attach_new(
+        &mut self,
+        target: DirentId,
+        root: crate::vfs::InodeId,
+        sb: kernel::Superblock,
+        flags: u64,
+    ) -> Result<DirentId, Errno> {
         let parent_shared = self.parent_is_shared(target);
         let d = self.vfs.mount(target, root).map_err(err_errno)?;
         if let Some(m) = self.msrc_of_mount_root(d) {
-            let sb = kernel::Superblock {
-                devname: source.to_string(),
-                fstype: fs.fstype.clone(),
-                sb_flags: kernel::sb_flags_for(flags, sb_data),
-                fs_opts: fs.fs_opts.clone(),
-                dev: self.kernel.anon_dev(),
-            };
             let mut rec = KernelMount::new(sb, kernel::mnt_flags_for(flags));
             if parent_shared {
-                // attach_recursive_mnt: a mount under a shared parent is
-                // shared too, in a new group.
                 rec.shared = Some(self.kernel.new_group());
             }
             self.kernel.mounts.insert(m, rec);
@@ -265,21 +276,11 @@ impl Sim {
             .vfs
             .new_bind_root(inode, "devtmpfs", source, MountSourceFlags::default())
             .map_err(err_errno)?;
-        let parent_shared = self.parent_is_shared(target);
-        let d = self.vfs.mount(target, root).map_err(err_errno)?;
-        if let Some(m) = self.msrc_of_mount_root(d) {
-            let sb = kernel::Superblock {
-                devname: source.to_string(),
-                ..host.sb
-            };
-            let mut rec = KernelMount::new(sb, kernel::mnt_flags_for(flags));
-            if parent_shared {
-                rec.shared = Some(self.kernel.new_group());
-            }
-            self.kernel.mounts.insert(m, rec);
-            self.sync_ro(m);
-        }
-        Ok(d)
+        let sb = kernel::Superblock {
+            devname: source.to_string(),
+            ..host.sb
+        };
+        self.attach_new(target, root, sb, flags)
     }
 
     /// `do_loopback`: the source path (looked up on the host, following
