@@ -18,6 +18,14 @@
 //! * [`fsparams`]: the filesystem types and their mount options;
 //! * [`linuxfs`], [`host`]: the Linux filesystems and the host;
 //! * [`report`]: [`RuncRun`] and its parts.
+//!
+//! Calling it: `build(&spec, &RuncOptions::default(), host.get("/"), &sources)`
+//! with the scenario's rootfs tree (`None`: the default rootfs) and the
+//! bind sources (host path -> tree). The [`RuncRun`] holds the VFS (host
+//! and container in one namespace; [`RuncRun::container_ctx`] is the
+//! container's view for the shell and tree), the events, runc's warnings
+//! and error, `mounts` as specconv produced them, `mount_order`, the
+//! `/proc/mounts` and mountinfo lines, and the structured `table`.
 
 pub mod cgroup;
 pub mod config;
