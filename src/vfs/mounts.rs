@@ -337,3 +337,53 @@ impl Vfs {
             .any(|f| self.is_descendant_of(f.dirent, d))
     }
 }
+
+impl Vfs {
+    /// A Linux bind mount's root (`mount --bind`, fs/namespace.c
+    /// `do_loopback`), for the runc engine: a new mount source with its own
+    /// `flags` over the very inodes below `source`, so reads show the
+    /// source's files and writes land in them, while a read-only bind is
+    /// EROFS without touching the source. Built as an upper-only overlay
+    /// (no lower: nothing is ever copied up); a source that is itself such a
+    /// bind is unwrapped, so binds of binds share the same inodes.
+    pub fn new_bind_root(
+        &mut self,
+        source: InodeId,
+        fs_name: &str,
+        device: &str,
+        flags: MountSourceFlags,
+    ) -> Result<InodeId> {
+        let source = match self.overlay_entry(source) {
+            Some(super::OverlayEntry {
+                upper: Some(u),
+                lower: None,
+                ..
+            }) => u,
+            Some(_) => return Err(Errno::EINVAL.into()),
+            None => source,
+        };
+        let src_msrc = self.ino(source)?.msrc;
+        let msrc = self.msrcs.insert(super::MountSource::new(
+            fs_name,
+            device,
+            "",
+            flags,
+            super::MsrcKind::Overlay {
+                upper: src_msrc,
+                lower: src_msrc,
+            },
+        ));
+        let entry = super::OverlayEntry {
+            upper: Some(source),
+            lower: None,
+            lower_exists: false,
+        };
+        Ok(self.alloc_inode(msrc, 0, super::Node::Overlay(entry)))
+    }
+
+    /// Sets a mount source's flags (a Linux remount changes them in place).
+    pub fn set_mount_flags(&mut self, msrc: MsrcId, flags: MountSourceFlags) -> Result<()> {
+        self.msrcs.get_mut(msrc).ok_or(Errno::ESTALE)?.flags = flags;
+        Ok(())
+    }
+}
