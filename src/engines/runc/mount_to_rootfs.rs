@@ -8,7 +8,7 @@ use super::flags::*;
 use super::kernel;
 use super::mount::ConfigsMount;
 use super::mountpoint::{self as mp, ProcSource};
-use super::report::{MountEntry, RuncEvent};
+use super::report::{RuncEvent, RuncMountEntry};
 use super::sim::{mount_error, Sim};
 use crate::errno::Errno;
 use crate::error::{Error, Result};
@@ -53,7 +53,7 @@ pub(crate) fn want_source_file(sim: &mut Sim, m: &ConfigsMount, rootless: bool) 
     }
 }
 
-fn set_entry(sim: &mut Sim, i: usize, f: impl FnOnce(&mut MountEntry)) {
+fn set_entry(sim: &mut Sim, i: usize, f: impl FnOnce(&mut RuncMountEntry)) {
     if let Some(e) = sim.entries.get_mut(i) {
         f(e);
     }

@@ -49,7 +49,7 @@ impl Default for RuncOptions {
 /// One entry of `mounts`: a `configs.Mount` with its flags named, plus
 /// what mounting it did.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct MountEntry {
+pub struct RuncMountEntry {
     pub destination: String,
     pub source: String,
     pub device: String,
@@ -68,10 +68,10 @@ pub struct MountEntry {
     pub mounted_at: Option<String>,
 }
 
-impl MountEntry {
-    pub fn from_config(m: &ConfigsMount) -> MountEntry {
+impl RuncMountEntry {
+    pub fn from_config(m: &ConfigsMount) -> RuncMountEntry {
         let (set, clr) = m.rec_attr.map_or((0, 0), |a| (a.attr_set, a.attr_clr));
-        MountEntry {
+        RuncMountEntry {
             destination: m.destination.clone(),
             source: m.source.clone(),
             device: m.device.clone(),
@@ -214,7 +214,7 @@ pub struct RuncRun {
     pub warnings: Vec<String>,
     #[serde(serialize_with = "serialize_error")]
     pub error: Option<Error>,
-    pub mounts: Vec<MountEntry>,
+    pub mounts: Vec<RuncMountEntry>,
     /// How many of `mounts` were mounted.
     pub mount_order: usize,
     pub runc: RuncState,

@@ -11,7 +11,7 @@ use super::host;
 use super::kernel::Kernel;
 use super::mount_to_rootfs::{mount_to_rootfs, want_source_file};
 use super::mountpoint as mp;
-use super::report::{MountEntry, RuncEvent, RuncOptions, RuncRun, RuncState};
+use super::report::{RuncEvent, RuncMountEntry, RuncOptions, RuncRun, RuncState};
 use super::sim::{err_errno, mount_error, Sim};
 use super::specconv::{create_libcontainer_mount, wrap_invalid_mount};
 use super::validate::validate;
@@ -161,7 +161,7 @@ fn run(
                     destination: cm.destination.clone(),
                     device: cm.device.clone(),
                 });
-                sim.entries.push(MountEntry::from_config(&cm));
+                sim.entries.push(RuncMountEntry::from_config(&cm));
             }
             Err(e) => return Err(at0(wrap_invalid_mount(m, e))),
         }

@@ -7,7 +7,7 @@
 use super::flags::*;
 use super::kernel::{self, Kernel, KernelMount};
 use super::linuxfs;
-use super::report::{CgroupMode, DevNode, MountEntry, RuncEvent, RuncState};
+use super::report::{CgroupMode, DevNode, RuncEvent, RuncMountEntry, RuncState};
 use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::vfs::{join, Ctx, DirentId, MountSourceFlags, Vfs};
@@ -29,7 +29,7 @@ pub(crate) struct Sim {
     pub events: Vec<RuncEvent>,
     pub warnings: Vec<String>,
     pub cgroup: CgroupMode,
-    pub entries: Vec<MountEntry>,
+    pub entries: Vec<RuncMountEntry>,
     pub state: RuncState,
     /// With a user namespace: the namespaces the container creates (and so
     /// owns); `None` without one.

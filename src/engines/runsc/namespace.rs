@@ -35,7 +35,7 @@ use super::mount_point::{make_mount_point, MadePoint};
 use super::options::{parse_mount_options, root_gofer_data, MountFlags};
 use super::prepare::{prepare_mounts, FdQueue, PreparedMount};
 use super::proc_mounts::{proc_mounts, GoferData, MountRecord};
-use super::report::{flag_names, hint_facts, MountEntry, Overlay2Facts, RunscFacts};
+use super::report::{flag_names, hint_facts, Overlay2Facts, RunscFacts, RunscMountEntry};
 use super::validate::{validate_spec, SpecFacts};
 use super::vfs_glue::{create_in, msrc_of, set_fs_name, set_owner_mode, set_read_only};
 use super::{devfs, fsname, tmpfs};
@@ -65,7 +65,7 @@ pub struct RunscRun {
     /// The setup error, with runsc's text (fatal where runsc panics).
     pub error: Option<Error>,
     /// The mounts set up, in mount order (those before a failure).
-    pub mounts: Vec<MountEntry>,
+    pub mounts: Vec<RunscMountEntry>,
     pub runsc: RunscFacts,
     /// What `/proc/mounts` prints for each filesystem.
     pub records: Vec<MountRecord>,
@@ -268,7 +268,7 @@ pub struct ContainerSetup {
     pub log: Log,
     pub warnings: Vec<String>,
     pub error: Option<Error>,
-    pub mounts: Vec<MountEntry>,
+    pub mounts: Vec<RunscMountEntry>,
     pub runsc: RunscFacts,
     pub records: Vec<MountRecord>,
     pub root_path: String,
@@ -290,7 +290,7 @@ struct Builder {
     log: Log,
     events: Vec<RunscEvent>,
     records: Vec<MountRecord>,
-    mounts: Vec<MountEntry>,
+    mounts: Vec<RunscMountEntry>,
     facts: RunscFacts,
     root: Option<DirentId>,
     root_path: String,
@@ -659,7 +659,7 @@ impl Builder {
             lower_data: data.clone(),
         };
         self.record(made.inode, &made, flags);
-        self.mounts.push(MountEntry {
+        self.mounts.push(RunscMountEntry {
             destination: "/".into(),
             fs: made.fs_name,
             source: self.root_path.clone(),
@@ -983,7 +983,7 @@ impl Builder {
         });
         let msrc = msrc_of(&self.vfs, made.inode).ok_or(Errno::ESTALE)?;
         self.record(made.inode, &made, *f);
-        self.mounts.push(MountEntry {
+        self.mounts.push(RunscMountEntry {
             destination: dest.clone(),
             fs: made.fs_name,
             source: mount.source.clone(),
@@ -1107,7 +1107,7 @@ impl Builder {
                 fs_options: ctrl.to_string(),
             };
             self.record(dir, &made, MountFlags::default());
-            self.mounts.push(MountEntry {
+            self.mounts.push(RunscMountEntry {
                 destination: destination.clone(),
                 fs: "cgroup".into(),
                 source: String::new(),

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 
 /// One mount, in mount order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct MountEntry {
+pub struct RunscMountEntry {
     /// The destination as runsc mounted it (a gofer bind's is the
     /// host-resolved one).
     pub destination: String,
@@ -130,6 +130,6 @@ pub struct RunscSummary {
     pub warnings: Vec<String>,
     pub proc_mounts: Vec<String>,
     pub decisions: Vec<super::events::RunscEvent>,
-    pub mounts: Vec<MountEntry>,
+    pub mounts: Vec<RunscMountEntry>,
     pub runsc: RunscFacts,
 }
