@@ -6,7 +6,85 @@
 //! `"errno": "ENOENT"` without parsing text.
 
 use crate::errno::Errno;
+use serde::Serialize;
 use std::fmt;
+
+/// One step of a JSON path: an object key or an array index. On the wire
+/// a key is a string and an index a number (`["spec","mounts",0]`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Seg {
+    Key(String),
+    Index(usize),
+}
+
+/// A JSON path into an input. It prints as `serde_path_to_error` prints
+/// one (`spec.mounts[0].options`), and as `(root)` when empty, so every
+/// input error's text reads the same whether serde or our checks found it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct JsonPath(pub Vec<Seg>);
+
+impl JsonPath {
+    /// The path one key further down.
+    pub fn key(&self, k: impl Into<String>) -> JsonPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Key(k.into()));
+        p
+    }
+
+    /// The path one array index further down.
+    pub fn index(&self, i: usize) -> JsonPath {
+        let mut p = self.clone();
+        p.0.push(Seg::Index(i));
+        p
+    }
+
+    /// `serde_path_to_error`'s path, appended to this one (an enum variant
+    /// reads as a key, an unknown segment as `?`, as its `Display` does).
+    pub fn join_serde(&self, tail: &serde_path_to_error::Path) -> JsonPath {
+        use serde_path_to_error::Segment;
+        let mut p = self.clone();
+        for s in tail.iter() {
+            p.0.push(match s {
+                Segment::Seq { index } => Seg::Index(*index),
+                Segment::Map { key } => Seg::Key(key.clone()),
+                Segment::Enum { variant } => Seg::Key(variant.clone()),
+                Segment::Unknown => Seg::Key("?".into()),
+            });
+        }
+        p
+    }
+
+    pub fn is_root(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl fmt::Display for JsonPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0.is_empty() {
+            return f.write_str("(root)");
+        }
+        for (i, s) in self.0.iter().enumerate() {
+            match s {
+                Seg::Index(n) => write!(f, "[{n}]")?,
+                Seg::Key(k) if i == 0 => f.write_str(k)?,
+                Seg::Key(k) => write!(f, ".{k}")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where in its input an input error sits: the JSON path at fault, or
+/// for a JSON syntax error the 1-based line and column.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct InputAt {
+    pub path: Option<JsonPath>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+}
 
 /// An error with gVisor's exact text.
 #[derive(Clone, PartialEq, Eq)]
@@ -15,6 +93,8 @@ pub struct Error {
     /// `None` means the text is the errno's own text (no allocation on hot paths).
     text: Option<Box<str>>,
     fatal: bool,
+    /// For an input error, where it sits (the text names it too).
+    input: Option<Box<InputAt>>,
 }
 
 /// The crate-wide result type.
@@ -27,7 +107,40 @@ impl Error {
             errno: None,
             text: Some(text.into().into_boxed_str()),
             fatal: false,
+            input: None,
         }
+    }
+
+    /// An input error at `path`: the text is `<path>: <text>`, the path is
+    /// kept beside it.
+    pub fn input(path: JsonPath, text: impl fmt::Display) -> Error {
+        Error::msg(format!("{path}: {text}")).at_path(path)
+    }
+
+    /// Marks this error as the input's fault at `path`, its text unchanged
+    /// (the text already names the path).
+    pub fn at_path(mut self, path: JsonPath) -> Error {
+        self.input = Some(Box::new(InputAt {
+            path: Some(path),
+            line: None,
+            column: None,
+        }));
+        self
+    }
+
+    /// Marks this error as a syntax error of the input at a position.
+    pub fn at_position(mut self, line: usize, column: usize) -> Error {
+        self.input = Some(Box::new(InputAt {
+            path: None,
+            line: Some(line),
+            column: Some(column),
+        }));
+        self
+    }
+
+    /// Where in the input this error sits, if it is an input error.
+    pub fn input_at(&self) -> Option<&InputAt> {
+        self.input.as_deref()
     }
 
     /// A message that still carries an errno (for example a wrapped `syscall.Errno`).
@@ -36,6 +149,7 @@ impl Error {
             errno: Some(errno),
             text: Some(text.into().into_boxed_str()),
             fatal: false,
+            input: None,
         }
     }
 
@@ -45,6 +159,7 @@ impl Error {
             errno: None,
             text: Some(text.into().into_boxed_str()),
             fatal: true,
+            input: None,
         }
     }
 
@@ -55,6 +170,7 @@ impl Error {
             errno: self.errno,
             text: Some(text.into_boxed_str()),
             fatal: self.fatal,
+            input: self.input,
         }
     }
 
@@ -80,6 +196,7 @@ impl From<Errno> for Error {
             errno: Some(errno),
             text: None,
             fatal: false,
+            input: None,
         }
     }
 }

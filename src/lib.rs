@@ -14,6 +14,7 @@ pub mod gostr;
 pub mod limits;
 pub mod p9;
 pub mod playground;
+pub mod report;
 pub mod scenario;
 pub mod shell;
 pub mod tree;

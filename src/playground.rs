@@ -4,10 +4,10 @@
 //! gVisor's source, per-connection 9P logs with frames in hex, and a session
 //! that records every step run so it can be shared and replayed.
 
-use crate::engines::runsc2018::boot::{BootConfig, FileAccess, SpecView};
+use crate::engines::runsc2018::boot::{BootConfig, FileAccess};
 use crate::engines::runsc2018::loader::{Loader as Engine, Report, StepReport};
-use crate::error::Error;
-use crate::scenario::{AddContainer, HostInput, Scenario, Step};
+use crate::error::{Error, JsonPath, Seg};
+use crate::scenario::{is_bare, parse_add_container, parse_json, parse_step, Scenario, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -34,17 +34,52 @@ pub fn apply(config: &mut BootConfig, o: &Overrides) -> Result<(), Error> {
     Ok(())
 }
 
-/// Where an input error sits, for the editor's inline marker.
+/// An input error as the page shows it: the engine's text unchanged, and
+/// where it sits, typed (no re-parsing of the text).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct InputError {
     /// The engine's message, e.g. `spec.mounts[0].options: invalid type: ...`.
     pub message: String,
-    /// The JSON path at fault as it appears in the text the user wrote
-    /// (`mounts[0].options` for a bare spec), when the engine named one.
-    pub path: Option<String>,
+    /// The JSON path at fault in the text the user wrote, as keys and
+    /// indices (`["mounts", 0, "options"]` for a bare spec, whose `spec`
+    /// the user did not write); `None` when the error names no path or
+    /// the root.
+    pub path: Option<JsonPath>,
+    /// The same path as text (`mounts[0].options`), for a caption.
+    pub location: Option<String>,
+    /// The message without the path it begins with (the whole message
+    /// when it names none).
+    pub detail: String,
     /// 1-based line and column, for JSON syntax errors.
     pub line: Option<usize>,
     pub column: Option<usize>,
+}
+
+impl InputError {
+    /// The page's view of an engine error; `bare` says the user's text is
+    /// a bare spec, so paths drop their leading `spec`.
+    pub fn of(e: &Error, bare: bool) -> InputError {
+        let message = e.to_string();
+        let at = e.input_at();
+        let full = at.and_then(|a| a.path.clone()).filter(|p| !p.is_root());
+        let detail = full
+            .as_ref()
+            .and_then(|p| message.strip_prefix(&format!("{p}: ")))
+            .unwrap_or(&message)
+            .to_string();
+        let path = full.map(|p| match p.0.split_first() {
+            Some((Seg::Key(k), rest)) if bare && k == "spec" => JsonPath(rest.to_vec()),
+            _ => p,
+        });
+        InputError {
+            location: path.as_ref().map(ToString::to_string),
+            path,
+            detail,
+            line: at.and_then(|a| a.line),
+            column: at.and_then(|a| a.column),
+            message,
+        }
+    }
 }
 
 /// What the page needs to know about a text before simulating it.
@@ -56,49 +91,9 @@ pub struct Analysis {
     pub bare: bool,
     /// The scenario's own config (defaults for a bare spec).
     pub config: Option<BootConfig>,
+    /// The scenario's `config.engine`.
+    pub engine: Option<crate::engines::Engine>,
     pub steps: usize,
-}
-
-pub fn is_bare(v: &Value) -> bool {
-    v.as_object()
-        .is_some_and(|o| o.contains_key("ociVersion") && !o.contains_key("spec"))
-}
-
-/// Splits an engine input error into message, JSON path and position.
-pub fn locate_error(message: &str, bare: bool) -> InputError {
-    let mut out = InputError {
-        message: message.to_string(),
-        ..InputError::default()
-    };
-    if let Some(rest) = message.strip_prefix("invalid JSON: ") {
-        // serde_json: "... at line 3 column 5"
-        if let Some(at) = rest.rfind(" at line ") {
-            let tail = &rest[at + " at line ".len()..];
-            let mut it = tail.split(" column ");
-            out.line = it.next().and_then(|l| l.trim().parse().ok());
-            out.column = it.next().and_then(|c| c.trim().parse().ok());
-        }
-        return out;
-    }
-    let Some((head, _)) = message.split_once(": ") else {
-        return out;
-    };
-    let looks_like_path = !head.is_empty()
-        && head
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "_.[]-?".contains(c));
-    if !looks_like_path || head == "(root)" {
-        return out;
-    }
-    let path = if bare {
-        head.strip_prefix("spec.")
-            .or_else(|| (head == "spec").then_some(""))
-            .unwrap_or(head)
-    } else {
-        head
-    };
-    out.path = Some(path.to_string());
-    out
 }
 
 /// Checks a spec or scenario text without simulating it.
@@ -112,16 +107,24 @@ pub fn analyze_text(text: &str) -> Analysis {
             error: None,
             bare,
             config: Some(s.config),
+            engine: Some(s.engine),
             steps: s.steps.len(),
         },
         Err(e) => Analysis {
             ok: false,
-            error: Some(locate_error(&e.to_string(), bare)),
+            error: Some(InputError::of(&e, bare)),
             bare,
             config: None,
+            engine: None,
             steps: 0,
         },
     }
+}
+
+/// The config a scenario without one runs with (runsc's command-line
+/// defaults), for the page's controls.
+pub fn default_config() -> BootConfig {
+    BootConfig::default()
 }
 
 /// A gVisor source location for a function named in the decision log.
@@ -161,6 +164,13 @@ pub fn source_ref_of(function: &str) -> Option<SourceRef> {
 pub struct MessageDto {
     pub seq: u64,
     pub tag: u16,
+    /// The request's message name (`Twalk`), from its type byte.
+    pub name: &'static str,
+    /// The reply's message name (`Rwalk`, `Rlerror`).
+    pub reply_name: &'static str,
+    /// True when a frame's hex is cut to the log's limit (the sizes are
+    /// the whole frames').
+    pub truncated: bool,
     pub request: String,
     pub reply: String,
     pub errno: Option<u32>,
@@ -199,6 +209,15 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
+/// The name of a frame's message type (`size[4] type[1] …`), `?` for a
+/// type no message has.
+fn message_name(frame: &[u8]) -> &'static str {
+    frame
+        .get(4)
+        .and_then(|&ty| crate::p9::messages::Message::name_of(ty))
+        .unwrap_or("?")
+}
+
 /// Every gofer connection of a sandbox with its decoded messages.
 pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
     let mut out = Vec::new();
@@ -224,6 +243,10 @@ pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
                     .map(|e| MessageDto {
                         seq: e.seq,
                         tag: e.tag,
+                        name: message_name(e.request_bytes()),
+                        reply_name: message_name(e.reply_bytes()),
+                        truncated: e.request_bytes().len() < e.request_size
+                            || e.reply_bytes().len() < e.reply_size,
                         request: e.request(),
                         reply: e.reply(),
                         errno: e.errno,
@@ -264,11 +287,23 @@ pub struct View {
     pub cli_notes: Vec<String>,
 }
 
+/// What kind of step a result is of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StepKind {
+    Sh,
+    Exec,
+    Add,
+    Destroy,
+    /// A replayed step that is not a valid scenario step (its error is in
+    /// the report); it is not run and not recorded.
+    Invalid,
+}
+
 /// What one step did, for the terminal and the containers panel.
 #[derive(Clone, Debug, Serialize)]
 pub struct StepResult {
-    /// `sh`, `exec`, `add` or `destroy`.
-    pub kind: String,
+    pub kind: StepKind,
     pub container: Option<String>,
     /// The command line for `sh`.
     pub line: Option<String>,
@@ -306,8 +341,7 @@ impl Playground {
         let mut scenario = Scenario::from_json(text)?;
         apply(&mut scenario.config, o)?;
         let engine = Engine::from_scenario(&scenario)?;
-        let mut base: Value =
-            serde_json::from_str(text).map_err(|e| Error::msg(format!("invalid JSON: {e}")))?;
+        let mut base: Value = parse_json("", text)?;
         if is_bare(&base) {
             base = serde_json::json!({ "spec": base });
         }
@@ -366,14 +400,14 @@ impl Playground {
     fn record(
         &mut self,
         step: Value,
-        kind: &str,
+        kind: StepKind,
         container: Option<&str>,
         line: Option<&str>,
         r: StepReport,
     ) -> StepResult {
         self.steps.push(step);
         StepResult {
-            kind: kind.to_string(),
+            kind,
             container: container.map(str::to_string),
             line: line.map(str::to_string),
             report: r,
@@ -391,7 +425,7 @@ impl Playground {
             obj.insert("container".into(), Value::String(c.to_string()));
         }
         let failed = r.output.is_none() && !r.ok;
-        let res = self.record(step, "sh", cid, Some(line), r);
+        let res = self.record(step, StepKind::Sh, cid, Some(line), r);
         if failed {
             return Err(step_error(&res.report));
         }
@@ -399,66 +433,44 @@ impl Playground {
     }
 
     /// Adds a child container from a spec (or a scenario-shaped object with
-    /// `spec`, `host`, `gofer_fds`) and optional host JSON.
+    /// `spec`, `host`, `gofer_fds`) and optional host JSON. The container is
+    /// parsed by the scenario's own parser ([`parse_add_container`]), so the
+    /// button accepts what a scenario file accepts.
     pub fn add(
         &mut self,
         cid: &str,
         spec_json: &str,
         host_json: Option<&str>,
     ) -> Result<StepResult, Error> {
-        let v: Value = serde_json::from_str(spec_json)
-            .map_err(|e| Error::msg(format!("container spec: invalid JSON: {e}")))?;
-        let (spec_v, mut host_v, fds_v) = match v.as_object() {
-            Some(o) if o.contains_key("spec") => (
-                o.get("spec").cloned().unwrap_or(Value::Null),
-                o.get("host").cloned(),
-                o.get("gofer_fds").cloned(),
-            ),
-            _ => (v, None, None),
+        let v = parse_json("container spec: ", spec_json)?;
+        let mut add = match v {
+            Value::Object(o) if o.contains_key("spec") => {
+                let mut add = serde_json::Map::new();
+                for key in ["spec", "host", "gofer_fds"] {
+                    if let Some(x) = o.get(key).filter(|x| !x.is_null()) {
+                        add.insert(key.into(), x.clone());
+                    }
+                }
+                add
+            }
+            v => serde_json::Map::from_iter([("spec".to_string(), v)]),
         };
         if let Some(h) = host_json.map(str::trim).filter(|h| !h.is_empty()) {
-            host_v = Some(
-                serde_json::from_str(h)
-                    .map_err(|e| Error::msg(format!("container host: invalid JSON: {e}")))?,
-            );
-        }
-        let spec: oci_spec::runtime::Spec = serde_path_to_error::deserialize(spec_v.clone())
-            .map_err(|e| Error::msg(format!("container spec: {}: {}", e.path(), e.inner())))?;
-        let host: Option<HostInput> = match &host_v {
-            Some(h) if !h.is_null() => {
-                Some(serde_path_to_error::deserialize(h.clone()).map_err(|e| {
-                    Error::msg(format!("container host: {}: {}", e.path(), e.inner()))
-                })?)
+            let h = parse_json("container host: ", h)?;
+            if h.is_null() {
+                add.remove("host");
+            } else {
+                add.insert("host".into(), h);
             }
-            _ => None,
-        };
-        let gofer_fds: Option<Vec<i32>> = match &fds_v {
-            Some(f) if !f.is_null() => Some(
-                serde_json::from_value(f.clone())
-                    .map_err(|e| Error::msg(format!("container gofer_fds: {e}")))?,
-            ),
-            _ => None,
-        };
-        let a = AddContainer {
-            cid: cid.to_string(),
-            spec: SpecView::from_oci(&spec),
-            host,
-            gofer_fds: gofer_fds.clone(),
-        };
+        }
+        add.insert("cid".into(), Value::String(cid.to_string()));
+        let add = Value::Object(add);
+        let a = parse_add_container(&JsonPath::default(), add.clone())?;
         let r = self.engine.run_step(&Step::AddContainer(a));
-        let mut add = serde_json::json!({ "cid": cid, "spec": spec_v });
-        if let Some(obj) = add.as_object_mut() {
-            if let Some(h) = host_v.filter(|h| !h.is_null()) {
-                obj.insert("host".into(), h);
-            }
-            if let Some(f) = fds_v.filter(|f| !f.is_null()) {
-                obj.insert("gofer_fds".into(), f);
-            }
-        }
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "add": add } }),
-            "add",
+            StepKind::Add,
             Some(cid),
             None,
             r,
@@ -477,7 +489,7 @@ impl Playground {
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "destroy": cid } }),
-            "destroy",
+            StepKind::Destroy,
             Some(cid),
             None,
             r,
@@ -488,27 +500,59 @@ impl Playground {
         Ok(res)
     }
 
-    /// Runs one scenario step given as JSON (replaying a shared URL). Step
-    /// failures are results here, not errors, so a replay continues.
-    pub fn step(&mut self, step_json: &str) -> Result<StepResult, Error> {
-        let step: Value = serde_json::from_str(step_json)
-            .map_err(|e| Error::msg(format!("step: invalid JSON: {e}")))?;
-        let wrapper =
-            serde_json::json!({ "spec": { "ociVersion": "1.0.0" }, "steps": [step.clone()] });
-        let parsed = Scenario::from_json(&wrapper.to_string())?;
-        let Some(s) = parsed.steps.into_iter().next() else {
-            return Err(Error::msg("step: nothing to run"));
-        };
+    /// Runs one scenario step given as JSON value, parsed as the scenario's
+    /// `steps[i]` (its index in the exported scenario). Step failures are
+    /// results, not errors, so a replay continues; only a step that is not
+    /// a valid step is an error.
+    pub fn run_step_value(&mut self, step: Value) -> Result<StepResult, Error> {
+        let at = JsonPath::default()
+            .key("steps")
+            .index(self.engine.steps.len());
+        let s = parse_step(&at, step.clone())?;
         let (kind, container, line) = match &s {
-            Step::Sh { line, container } => ("sh", container.clone(), Some(line.clone())),
+            Step::Sh { line, container } => (StepKind::Sh, container.clone(), Some(line.clone())),
             Step::Exec {
                 container, argv0, ..
-            } => ("exec", container.clone(), Some(argv0.clone())),
-            Step::AddContainer(a) => ("add", Some(a.cid.clone()), None),
-            Step::DestroyContainer(c) => ("destroy", Some(c.clone()), None),
+            } => (StepKind::Exec, container.clone(), Some(argv0.clone())),
+            Step::AddContainer(a) => (StepKind::Add, Some(a.cid.clone()), None),
+            Step::DestroyContainer(c) => (StepKind::Destroy, Some(c.clone()), None),
         };
         let r = self.engine.run_step(&s);
         Ok(self.record(step, kind, container.as_deref(), line.as_deref(), r))
+    }
+
+    /// Runs one scenario step given as JSON text.
+    pub fn step(&mut self, step_json: &str) -> Result<StepResult, Error> {
+        let step = parse_json("step: ", step_json)?;
+        self.run_step_value(step)
+    }
+
+    /// Runs steps as `mountlab run` runs a scenario's (after a runsc panic
+    /// none runs), one result per step: a step that is not a valid step
+    /// gives a result of kind `invalid` with its error, is not run and is
+    /// not recorded.
+    pub fn replay(&mut self, steps: &[Value]) -> Vec<StepResult> {
+        steps
+            .iter()
+            .map(|v| {
+                self.run_step_value(v.clone())
+                    .unwrap_or_else(|e| StepResult {
+                        kind: StepKind::Invalid,
+                        container: None,
+                        line: None,
+                        report: StepReport::failed(&e),
+                    })
+            })
+            .collect()
+    }
+
+    /// [`Playground::replay`] of a JSON array of steps.
+    pub fn replay_json(&mut self, steps_json: &str) -> Result<Vec<StepResult>, Error> {
+        let v = parse_json("steps: ", steps_json)?;
+        let Value::Array(steps) = v else {
+            return Err(Error::msg("steps: expected an array of scenario steps"));
+        };
+        Ok(self.replay(&steps))
     }
 
     /// The scenario with every step run so far appended (what `mountlab run`

@@ -3,9 +3,12 @@
 //! path of any error.
 
 use crate::engines::runsc2018::boot::{BootConfig, FileAccess, SpecView};
-use crate::error::{Error, Result};
+use crate::engines::Engine;
+use crate::error::{Error, JsonPath, Result};
 use crate::limits;
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// One host node as a scenario writes it.
@@ -42,6 +45,8 @@ struct ConfigInput {
     overlay: Option<bool>,
     #[serde(default)]
     file_access: Option<String>,
+    #[serde(default)]
+    engine: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -58,8 +63,9 @@ struct AddContainerInput {
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ContainerOpInput {
+    /// Parsed by [`parse_add_container`], the Add-container button's parser too.
     #[serde(default)]
-    add: Option<AddContainerInput>,
+    add: Option<Value>,
     #[serde(default)]
     destroy: Option<String>,
 }
@@ -108,8 +114,9 @@ struct ScenarioInput {
     host: Option<HostInput>,
     #[serde(default)]
     gofer_fds: Option<Vec<i32>>,
+    /// Each parsed by [`parse_step`], the page's replay parser too.
     #[serde(default)]
-    steps: Vec<StepInput>,
+    steps: Vec<Value>,
 }
 
 /// A child container to add.
@@ -143,6 +150,8 @@ pub enum Step {
 /// A validated scenario.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scenario {
+    /// `config.engine`: which engine runs the scenario.
+    pub engine: Engine,
     pub spec: SpecView,
     pub config: BootConfig,
     pub host: Option<HostInput>,
@@ -168,25 +177,22 @@ impl Scenario {
                 MAX_SCENARIO_BYTES,
             ));
         }
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| Error::msg(format!("invalid JSON: {e}")))?;
+        let value: Value = parse_json("", text)?;
         let kind = match &value {
-            serde_json::Value::Object(_) => None,
-            serde_json::Value::Array(_) => Some("an array"),
-            serde_json::Value::String(_) => Some("a string"),
-            serde_json::Value::Number(_) => Some("a number"),
-            serde_json::Value::Bool(_) => Some("a boolean"),
-            serde_json::Value::Null => Some("null"),
+            Value::Object(_) => None,
+            Value::Array(_) => Some("an array"),
+            Value::String(_) => Some("a string"),
+            Value::Number(_) => Some("a number"),
+            Value::Bool(_) => Some("a boolean"),
+            Value::Null => Some("null"),
         };
         if let Some(kind) = kind {
-            return Err(Error::msg(format!(
-                "(root): expected an object (a scenario or an OCI spec), found {kind}"
-            )));
+            return Err(Error::input(
+                JsonPath::default(),
+                format!("expected an object (a scenario or an OCI spec), found {kind}"),
+            ));
         }
-        let bare = value
-            .as_object()
-            .is_some_and(|o| o.contains_key("ociVersion") && !o.contains_key("spec"));
-        let mut value = if bare {
+        let mut value = if is_bare(&value) {
             serde_json::json!({ "spec": value })
         } else {
             value
@@ -194,109 +200,74 @@ impl Scenario {
         if let Some(spec) = value.get_mut("spec") {
             crate::engines::runsc2018::boot::fill_go_zero_values(spec);
         }
-        if let Some(steps) = value
-            .get_mut("steps")
-            .and_then(serde_json::Value::as_array_mut)
-        {
-            for step in steps {
-                if let Some(spec) = step.pointer_mut("/container/add/spec") {
-                    crate::engines::runsc2018::boot::fill_go_zero_values(spec);
-                }
-            }
-        }
-        let input: ScenarioInput = serde_path_to_error::deserialize(value).map_err(|e| {
-            let path = e.path().to_string();
-            Error::msg(format!(
-                "{}: {}",
-                if path == "." {
-                    "(root)".to_string()
-                } else {
-                    path
-                },
-                e.inner()
-            ))
-        })?;
+        let input: ScenarioInput = deserialize_at(&JsonPath::default(), value)?;
         Scenario::validate(input)
     }
 
     fn validate(input: ScenarioInput) -> Result<Scenario> {
+        let root = JsonPath::default();
+        // The steps' own shapes first: serde found them before the
+        // config's values when the steps were parsed with the scenario.
+        let steps_at = root.key("steps");
+        let step_inputs = input
+            .steps
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| deserialize_at::<StepInput>(&steps_at.index(i), v))
+            .collect::<Result<Vec<_>>>()?;
+        let config_at = root.key("config");
+        let engine = match &input.config.engine {
+            None => Engine::default(),
+            Some(name) => Engine::parse(name)
+                .map_err(|e| e.wrap("config.engine").at_path(config_at.key("engine")))?,
+        };
         let mut config = BootConfig {
             overlay: input.config.overlay.unwrap_or(false),
             ..BootConfig::default()
         };
         if let Some(fa) = &input.config.file_access {
-            config.file_access = FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
+            config.file_access = FileAccess::parse(fa).map_err(|e| {
+                e.wrap("config.file_access")
+                    .at_path(config_at.key("file_access"))
+            })?;
         }
-        if input.steps.len() > limits::MAX_STEPS {
+        if step_inputs.len() > limits::MAX_STEPS {
             return Err(limits::exceeded(
                 "steps",
-                input.steps.len(),
+                step_inputs.len(),
                 "steps",
                 "MAX_STEPS",
                 limits::MAX_STEPS,
-            ));
+            )
+            .at_path(steps_at));
         }
-        check_gofer_fds("gofer_fds", input.gofer_fds.as_deref())?;
-        check_host("host", input.host.as_ref())?;
+        let fds_at = root.key("gofer_fds");
+        check_gofer_fds(&fds_at, input.gofer_fds.as_deref())?;
+        check_host(&root.key("host"), input.host.as_ref())?;
         let spec = SpecView::from_oci(&input.spec);
-        spec.check_limits("spec")?;
+        spec.check_limits(&root.key("spec"))?;
         let mut containers = 0usize;
-        let mut steps = Vec::with_capacity(input.steps.len());
-        for (i, s) in input.steps.into_iter().enumerate() {
-            let at = |msg: &str| Error::msg(format!("steps[{i}]: {msg}"));
-            let step = match (s.container, s.exec, s.sh) {
-                (Some(ContainerField::Op(op)), None, None) => match (op.add, op.destroy) {
-                    (Some(a), None) => {
-                        containers += 1;
-                        if containers > limits::MAX_CONTAINERS {
-                            return Err(limits::exceeded(
-                                format!("steps[{i}].container.add"),
-                                containers,
-                                "containers",
-                                "MAX_CONTAINERS",
-                                limits::MAX_CONTAINERS,
-                            ));
-                        }
-                        let at = format!("steps[{i}].container.add");
-                        let spec = SpecView::from_oci(&a.spec);
-                        spec.check_limits(&format!("{at}.spec"))?;
-                        check_gofer_fds(&format!("{at}.gofer_fds"), a.gofer_fds.as_deref())?;
-                        check_host(&format!("{at}.host"), a.host.as_ref())?;
-                        Step::AddContainer(AddContainer {
-                            cid: a.cid,
-                            spec,
-                            host: a.host,
-                            gofer_fds: a.gofer_fds,
-                        })
-                    }
-                    (None, Some(cid)) => Step::DestroyContainer(cid),
-                    _ => return Err(at("container needs exactly one of \"add\" or \"destroy\"")),
-                },
-                (None, Some(e), None) => Step::Exec {
-                    argv0: e.argv0,
-                    env: e.env,
-                    wd: e.wd,
-                    container: e.container,
-                },
-                (cid, None, Some(line)) => {
-                    let container = match cid {
-                        None => None,
-                        Some(ContainerField::Cid(c)) => Some(c),
-                        Some(ContainerField::Op(_)) => {
-                            return Err(at("\"container\" beside \"sh\" must be a container id"))
-                        }
-                    };
-                    Step::Sh { line, container }
+        let mut steps = Vec::with_capacity(step_inputs.len());
+        for (i, s) in step_inputs.into_iter().enumerate() {
+            let at = steps_at.index(i);
+            if matches!(&s.container, Some(ContainerField::Op(op)) if op.add.is_some()) {
+                containers += 1;
+                if containers > limits::MAX_CONTAINERS {
+                    let add_at = at.key("container").key("add");
+                    return Err(limits::exceeded(
+                        &add_at,
+                        containers,
+                        "containers",
+                        "MAX_CONTAINERS",
+                        limits::MAX_CONTAINERS,
+                    )
+                    .at_path(add_at));
                 }
-                _ => {
-                    return Err(at(
-                        "a step needs exactly one of \"container\", \"exec\" or \"sh\"",
-                    ))
-                }
-            };
-            steps.push(step);
+            }
+            steps.push(step_of(&at, s)?);
         }
         Ok(Scenario {
+            engine,
             spec,
             config,
             host: input.host,
@@ -306,16 +277,104 @@ impl Scenario {
     }
 }
 
+/// Whether a JSON value is a bare OCI spec (an object with `ociVersion`
+/// and no `spec` key) rather than a scenario.
+pub fn is_bare(v: &Value) -> bool {
+    v.as_object()
+        .is_some_and(|o| o.contains_key("ociVersion") && !o.contains_key("spec"))
+}
+
+/// JSON text, or `<what>invalid JSON: …` with the line and column kept.
+pub fn parse_json(what: &str, text: &str) -> Result<Value> {
+    serde_json::from_str(text).map_err(|e| {
+        Error::msg(format!("{what}invalid JSON: {e}")).at_position(e.line(), e.column())
+    })
+}
+
+/// Deserializes `value`, found at `at` in the input; an error names the
+/// whole path (`steps[0].exec.argv: unknown field …`) and keeps it.
+fn deserialize_at<T: DeserializeOwned>(at: &JsonPath, value: Value) -> Result<T> {
+    serde_path_to_error::deserialize(value).map_err(|e| {
+        let path = at.join_serde(e.path());
+        Error::input(path, e.inner())
+    })
+}
+
+/// One scenario step, given as JSON at `at` (`steps[i]`). The page's
+/// replay and `runStep` parse their steps here, as scenario files do.
+pub fn parse_step(at: &JsonPath, value: Value) -> Result<Step> {
+    let s: StepInput = deserialize_at(at, value)?;
+    step_of(at, s)
+}
+
+fn step_of(at: &JsonPath, s: StepInput) -> Result<Step> {
+    let here = |msg: &str| Error::input(at.clone(), msg);
+    Ok(match (s.container, s.exec, s.sh) {
+        (Some(ContainerField::Op(op)), None, None) => match (op.add, op.destroy) {
+            (Some(a), None) => {
+                Step::AddContainer(parse_add_container(&at.key("container").key("add"), a)?)
+            }
+            (None, Some(cid)) => Step::DestroyContainer(cid),
+            _ => {
+                return Err(here(
+                    "container needs exactly one of \"add\" or \"destroy\"",
+                ))
+            }
+        },
+        (None, Some(e), None) => Step::Exec {
+            argv0: e.argv0,
+            env: e.env,
+            wd: e.wd,
+            container: e.container,
+        },
+        (cid, None, Some(line)) => {
+            let container = match cid {
+                None => None,
+                Some(ContainerField::Cid(c)) => Some(c),
+                Some(ContainerField::Op(_)) => {
+                    return Err(here("\"container\" beside \"sh\" must be a container id"))
+                }
+            };
+            Step::Sh { line, container }
+        }
+        _ => {
+            return Err(here(
+                "a step needs exactly one of \"container\", \"exec\" or \"sh\"",
+            ))
+        }
+    })
+}
+
+/// A child container to add (`{"cid", "spec", "host", "gofer_fds"}`), found
+/// at `at` in the input. The one parser of an added container: scenario
+/// steps and the page's Add-container button both use it, so a spec Go
+/// would accept (no `process.user`, say) is accepted by both.
+pub fn parse_add_container(at: &JsonPath, mut value: Value) -> Result<AddContainer> {
+    if let Some(spec) = value.get_mut("spec") {
+        crate::engines::runsc2018::boot::fill_go_zero_values(spec);
+    }
+    let a: AddContainerInput = deserialize_at(at, value)?;
+    let spec = SpecView::from_oci(&a.spec);
+    spec.check_limits(&at.key("spec"))?;
+    check_gofer_fds(&at.key("gofer_fds"), a.gofer_fds.as_deref())?;
+    check_host(&at.key("host"), a.host.as_ref())?;
+    Ok(AddContainer {
+        cid: a.cid,
+        spec,
+        host: a.host,
+        gofer_fds: a.gofer_fds,
+    })
+}
+
 /// At most [`limits::MAX_GOFER_FDS`] FDs.
-fn check_gofer_fds(at: &str, fds: Option<&[i32]>) -> Result<()> {
+fn check_gofer_fds(at: &JsonPath, fds: Option<&[i32]>) -> Result<()> {
     match fds {
-        Some(f) if f.len() > limits::MAX_GOFER_FDS => Err(limits::exceeded(
-            at,
-            f.len(),
-            "FDs",
-            "MAX_GOFER_FDS",
-            limits::MAX_GOFER_FDS,
-        )),
+        Some(f) if f.len() > limits::MAX_GOFER_FDS => {
+            Err(
+                limits::exceeded(at, f.len(), "FDs", "MAX_GOFER_FDS", limits::MAX_GOFER_FDS)
+                    .at_path(at.clone()),
+            )
+        }
         _ => Ok(()),
     }
 }
@@ -323,32 +382,40 @@ fn check_gofer_fds(at: &str, fds: Option<&[i32]>) -> Result<()> {
 /// Host-tree paths and symlink targets within the path limits, and free
 /// of NUL (no host file name or target can hold one: the gofer and the
 /// shell would refuse them later, far from the input's mistake).
-pub fn check_host(at: &str, host: Option<&HostInput>) -> Result<()> {
-    let nul = |path: String, what: &str| {
+pub fn check_host(at: &JsonPath, host: Option<&HostInput>) -> Result<()> {
+    let nul = |path: JsonPath, what: &str| {
         Error::with_errno(
             crate::errno::Errno::EINVAL,
-            format!("{}: a {what} cannot contain NUL", path.escape_debug()),
+            format!(
+                "{}: a {what} cannot contain NUL",
+                path.to_string().escape_debug()
+            ),
         )
+        .at_path(path)
     };
+    let check_path =
+        |path: JsonPath, p: &str| limits::check_path(&path, p).map_err(|e| e.at_path(path.clone()));
     for (attach, nodes) in host.into_iter().flatten() {
+        let attach_at = at.key(attach.as_str());
         if attach.contains('\0') {
-            return Err(nul(format!("{at}.{attach}"), "host-tree name"));
+            return Err(nul(attach_at, "host-tree name"));
         }
-        limits::check_path(format!("{at}.{attach}"), attach)?;
+        check_path(attach_at.clone(), attach)?;
         for (rel, node) in nodes {
+            let rel_at = attach_at.key(rel.as_str());
             if rel.contains('\0') {
-                return Err(nul(format!("{at}.{attach}.{rel}"), "host-tree name"));
+                return Err(nul(rel_at, "host-tree name"));
             }
-            let path = format!("{attach}/{rel}");
-            limits::check_path(format!("{at}.{attach}.{rel}"), &path)?;
+            check_path(rel_at.clone(), &format!("{attach}/{rel}"))?;
             if let HostNodeInput::Typed(TypedHostNode {
                 target: Some(t), ..
             }) = node
             {
+                let target_at = rel_at.key("target");
                 if t.contains('\0') {
-                    return Err(nul(format!("{at}.{attach}.{rel}.target"), "symlink target"));
+                    return Err(nul(target_at, "symlink target"));
                 }
-                limits::check_path(format!("{at}.{attach}.{rel}.target"), t)?;
+                check_path(target_at, t)?;
             }
         }
     }

@@ -2,31 +2,12 @@
 //! gofer FD and decision, nested by mount parent. The CLI prints it
 //! findmnt-style; the playground draws it.
 
-use crate::engines::runsc2018::boot::{Decision, Layer};
+use crate::engines::runsc2018::boot::Decision;
 use crate::engines::runsc2018::loader::Loader;
-use crate::vfs::{FastMap, MountSourceFlags};
-use serde::Serialize;
+use crate::vfs::FastMap;
 use std::fmt::Write;
 
-/// One mount in the tree.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct MountNode {
-    pub id: u64,
-    pub parent_id: u64,
-    /// The mount point in the sandbox-global namespace.
-    pub path: String,
-    /// What `/proc/mounts` prints (`overlayfs` when layered).
-    pub fs_name: String,
-    pub flags: MountSourceFlags,
-    /// Top first.
-    pub layers: Vec<Layer>,
-    pub gofer_fd: Option<i32>,
-    /// The container this mount belongs to (`None` for the root container).
-    pub container: Option<String>,
-    /// Index into the report's decisions.
-    pub decision: Option<usize>,
-    pub children: Vec<MountNode>,
-}
+pub use crate::report::MountNode;
 
 /// Builds the tree of the whole namespace.
 ///
@@ -50,6 +31,7 @@ pub fn mount_tree(sb: &Loader) -> Option<MountNode> {
                 path: m.path.clone(),
                 fs_name: m.fs_name.clone(),
                 flags: m.flags,
+                flags_label: m.flags.to_string(),
                 layers: d.map(|d| d.layers.clone()).unwrap_or_default(),
                 gofer_fd: d.and_then(|d| d.gofer_fd),
                 container: d.and_then(|d| d.container.clone()),
@@ -194,28 +176,11 @@ fn walk(n: &MountNode, prefix: &str, last: bool, top: bool, rows: &mut Vec<[Stri
     } else {
         format!("{prefix}{}", if last { "└─" } else { "├─" })
     };
-    let mut opts = if n.flags.read_only {
-        "ro".to_string()
-    } else {
-        "rw".to_string()
-    };
-    if n.flags.no_atime {
-        opts.push_str(",noatime");
-    }
-    let layers: Vec<String> = n
-        .layers
-        .iter()
-        .map(|l| match (l.role.as_str(), l.fs.as_str()) {
-            ("lower", "ramfs") => format!("stubs[{}]", l.detail),
-            ("upper", fs) => format!("{fs} upper"),
-            (_, "9p") => format!("9p {}", l.detail),
-            (_, fs) => fs.to_string(),
-        })
-        .collect();
+    let layers: Vec<&str> = n.layers.iter().map(|l| l.label.as_str()).collect();
     rows.push([
         format!("{branch}{}", n.path),
         n.fs_name.clone(),
-        opts,
+        n.flags_label.clone(),
         n.gofer_fd.map(|f| format!("fd {f}")).unwrap_or_default(),
         layers.join(" > "),
     ]);
@@ -242,15 +207,14 @@ pub fn render_decisions(decisions: &[Decision]) -> String {
             Some(c) => format!("[{c}] "),
             None => String::new(),
         };
-        let origin = match (d.origin, d.spec_index) {
-            (crate::engines::runsc2018::boot::Origin::Spec, Some(i)) => format!("spec.mounts[{i}]"),
-            (o, _) => format!("{o:?}").to_lowercase(),
-        };
-        let mut head = format!("{who}{} ({origin}, type {:?}", d.destination, d.typ);
+        let mut head = format!(
+            "{who}{} ({}, type {:?}",
+            d.destination, d.origin_label, d.typ
+        );
         if !d.source.is_empty() {
             let _ = write!(head, ", source {:?}", d.source);
         }
-        let _ = write!(head, "): {:?}", d.outcome);
+        let _ = write!(head, "): {}", d.outcome_label);
         if let Some(fs) = &d.shown_as {
             let _ = write!(head, " as {fs}");
         }

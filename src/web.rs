@@ -9,7 +9,9 @@
 
 use crate::engines::runsc2018::boot::Decision;
 use crate::error::Error;
-use crate::playground::{analyze_text, ninep_connections, source_ref_of, Overrides, Playground};
+use crate::playground::{
+    analyze_text, default_config, ninep_connections, source_ref_of, Overrides, Playground,
+};
 use serde::Serialize;
 use std::sync::Once;
 use wasm_bindgen::prelude::*;
@@ -75,6 +77,13 @@ fn overrides_from(js: JsValue) -> JsResult<Overrides> {
 pub fn analyze(text: JsValue) -> JsResult<JsValue> {
     install_panic_hook();
     to_js(&analyze_text(&str_arg(&text, "analyze: text")?))
+}
+
+/// `defaultConfig()`: the config a scenario without one runs with
+/// (`{overlay: false, file_access: "exclusive"}`), for the page's controls.
+#[wasm_bindgen(js_name = defaultConfig)]
+pub fn default_config_js() -> JsResult<JsValue> {
+    to_js(&default_config())
 }
 
 /// `sourceRef("mountSubmount")`: where in gVisor a function lives, or null.
@@ -185,6 +194,15 @@ impl Sandbox {
     pub fn run_step(&mut self, step_json: JsValue) -> JsResult<JsValue> {
         let step_json = str_arg(&step_json, "runStep: step")?;
         let r = self.s.step(&step_json).map_err(js_err)?;
+        to_js(&r)
+    }
+
+    /// `replay(stepsJson)`: runs a JSON array of scenario steps as
+    /// `mountlab run` would, one result per step (an invalid step is a
+    /// result of kind `invalid`; after a runsc panic none runs).
+    pub fn replay(&mut self, steps_json: JsValue) -> JsResult<JsValue> {
+        let steps_json = str_arg(&steps_json, "replay: steps")?;
+        let r = self.s.replay_json(&steps_json).map_err(js_err)?;
         to_js(&r)
     }
 

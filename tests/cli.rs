@@ -41,12 +41,12 @@ fn preview_runc_spec_default() {
         out,
         "\
 TARGET                   FSTYPE     OPTIONS  GOFER  LAYERS (top first)
-/                        overlayfs  rw       fd 3   9p / > stubs[tmp dev dev/pts proc dev/mqueue sys sys/fs/cgroup __runsc_containers__ dev sys proc tmp]
+/                        overlayfs  rw       fd 3   9p / > stub dirs [tmp dev dev/pts proc dev/mqueue sys sys/fs/cgroup __runsc_containers__ dev sys proc tmp]
 ├─/tmp                   tmpfs      rw              tmpfs
-├─/dev                   overlayfs  rw              devtmpfs > stubs[pts mqueue]
+├─/dev                   overlayfs  rw              devtmpfs > stub dirs [pts mqueue]
 │ └─/dev/pts             devpts     rw              devpts
 ├─/proc                  proc       rw              proc
-├─/sys                   overlayfs  rw              sysfs > stubs[fs/cgroup]
+├─/sys                   overlayfs  rw              sysfs > stub dirs [fs/cgroup]
 └─/__runsc_containers__  tmpfs      rw              tmpfs
 "
     );
@@ -106,12 +106,12 @@ fn preview_docker_default() {
         out,
         "\
 TARGET                   FSTYPE     OPTIONS  GOFER  LAYERS (top first)
-/                        overlayfs  rw       fd 3   9p / > stubs[tmp dev dev/pts proc sys sys/fs/cgroup dev/mqueue etc/resolv.conf etc/hostname etc/hosts __runsc_containers__ dev sys proc tmp]
+/                        overlayfs  rw       fd 3   9p / > stub dirs [tmp dev dev/pts proc sys sys/fs/cgroup dev/mqueue etc/resolv.conf etc/hostname etc/hosts __runsc_containers__ dev sys proc tmp]
 ├─/tmp                   tmpfs      rw              tmpfs
-├─/dev                   overlayfs  rw              devtmpfs > stubs[pts mqueue]
+├─/dev                   overlayfs  rw              devtmpfs > stub dirs [pts mqueue]
 │ └─/dev/pts             devpts     rw              devpts
 ├─/proc                  proc       rw              proc
-├─/sys                   overlayfs  rw              sysfs > stubs[fs/cgroup]
+├─/sys                   overlayfs  rw              sysfs > stub dirs [fs/cgroup]
 ├─/etc/resolv.conf       9p         rw       fd 4   9p /etc/resolv.conf
 ├─/etc/hostname          9p         rw       fd 5   9p /etc/hostname
 ├─/etc/hosts             9p         rw       fd 6   9p /etc/hosts
@@ -496,5 +496,102 @@ fn unknown_or_missing_subcommand_exits_2() {
     assert!(out.stdout.is_empty());
     for cmd in ["preview", "run", "serve-9p", "bench"] {
         assert!(err.contains(cmd), "{cmd}: {err}");
+    }
+}
+
+/// The words the CLI prints about flags, layers, origins and outcomes
+/// for the playground's default preset are the page's: every label in the
+/// page's view (tree nodes, layers, decisions) is printed verbatim at its
+/// place by `preview` (tree and decisions), no other spelling of those
+/// facts is, and `render.js` makes none of its own.
+#[test]
+fn cli_and_page_print_the_same_labels_for_the_default_preset() {
+    let preset = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/presets/docker-default.json");
+    let preset = preset.to_str().expect("utf-8 path");
+    let page = mountlab::playground::Playground::build(
+        &std::fs::read_to_string(preset).expect("preset"),
+        None,
+        None,
+    )
+    .expect("the default preset builds")
+    .view_dto();
+    let tree = text(&mountlab(&["preview", preset]).stdout);
+    let decisions = text(&mountlab(&["preview", preset, "--format", "decisions"]).stdout);
+
+    // The tree: one row per mount, depth first, with the node's flags and
+    // its layers' labels, top first.
+    fn nodes(n: &mountlab::report::MountNode, out: &mut Vec<mountlab::report::MountNode>) {
+        out.push(n.clone());
+        for c in &n.children {
+            nodes(c, out);
+        }
+    }
+    let mut all = Vec::new();
+    nodes(page.tree.as_ref().expect("a tree"), &mut all);
+    let rows: Vec<&str> = tree.lines().skip(1).collect();
+    assert_eq!(rows.len(), all.len(), "{tree}");
+    let mut labels = Vec::new();
+    for (row, n) in rows.iter().zip(&all) {
+        let layers: Vec<&str> = n.layers.iter().map(|l| l.label.as_str()).collect();
+        assert!(
+            row.contains(&format!("  {}  ", n.flags_label)),
+            "{row:?} lacks {:?}",
+            n.flags_label
+        );
+        assert!(row.ends_with(&layers.join(" > ")), "{row:?} vs {layers:?}");
+        labels.push(n.flags_label.clone());
+        labels.extend(layers.iter().map(|l| l.to_string()));
+    }
+    // The decisions: one head line per decision, in order, naming its
+    // origin and outcome by the page's labels.
+    let heads: Vec<&str> = decisions
+        .lines()
+        .filter(|l| !l.starts_with("    "))
+        .collect();
+    assert_eq!(heads.len(), page.report.decisions.len(), "{decisions}");
+    for (head, d) in heads.iter().zip(&page.report.decisions) {
+        assert!(
+            head.contains(&format!("({}, type ", d.origin_label)),
+            "{head:?} lacks {:?}",
+            d.origin_label
+        );
+        assert!(
+            head.contains(&format!("): {}", d.outcome_label)),
+            "{head:?} lacks {:?}",
+            d.outcome_label
+        );
+        labels.extend(d.flags_label.clone());
+        labels.extend(d.layers.iter().map(|l| l.label.clone()));
+    }
+    let cli = format!("{tree}{decisions}");
+    for l in &labels {
+        assert!(cli.contains(l.as_str()), "the CLI never prints {l:?}");
+    }
+    // No other spelling of the same facts: the enums' own names and the
+    // words each front used to make up.
+    for other in [
+        "stubs[",
+        "stub dirs]",
+        "childcontainersdir",
+        "child_containers_dir",
+        "(mandatory,",
+        "(root,",
+        "Mounted",
+        "Dropped",
+        "Ignored",
+        "NotReached",
+        "not_reached",
+    ] {
+        assert!(!cli.contains(other), "the CLI prints {other:?}:\n{cli}");
+    }
+    let render = std::fs::read_to_string(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("www/src/render.js"),
+    )
+    .expect("render.js");
+    for made_up in ["'stub dirs'", "added by", "'not reached'", "? 'ro' : 'rw'"] {
+        assert!(
+            !render.contains(made_up),
+            "render.js makes its own label {made_up}"
+        );
     }
 }

@@ -2,9 +2,8 @@
 //! `web.rs`, tested without a browser.
 
 use mountlab::engines::runsc2018::loader::Loader;
-use mountlab::playground::{
-    analyze_text, locate_error, ninep_connections, source_ref_of, Playground,
-};
+use mountlab::error::{JsonPath, Seg};
+use mountlab::playground::{analyze_text, ninep_connections, source_ref_of, Playground, StepKind};
 use mountlab::scenario::Scenario;
 
 const SPEC: &str = r#"{"ociVersion":"1.0.0","root":{"path":"r"},
@@ -17,7 +16,7 @@ fn analyze_names_the_path_and_the_position() {
     let bad = r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x","options":"ro"}]}"#;
     let a = analyze_text(bad);
     let e = a.error.unwrap();
-    assert_eq!(e.path.as_deref(), Some("mounts[0].options"));
+    assert_eq!(e.location.as_deref(), Some("mounts[0].options"));
     assert!(
         e.message
             .starts_with("spec.mounts[0].options: invalid type"),
@@ -27,7 +26,152 @@ fn analyze_names_the_path_and_the_position() {
     let a = analyze_text("{\n  \"spec\": \n}");
     let e = a.error.unwrap();
     assert_eq!((e.line, e.column), (Some(3), Some(1)));
-    assert_eq!(locate_error("(root): expected an object", false).path, None);
+    assert_eq!(e.path, None);
+    let e = analyze_text("[1]").error.unwrap();
+    assert_eq!((e.path, e.location), (None, None));
+    assert_eq!(
+        e.detail,
+        "(root): expected an object (a scenario or an OCI spec), found an array"
+    );
+}
+
+fn key(k: &str) -> Seg {
+    Seg::Key(k.to_string())
+}
+
+/// The page gets the path as keys and indices, typed from serde or from
+/// our own checks, beside the unchanged text; a bare spec's path is the
+/// one its text has (no `spec`).
+#[test]
+fn input_errors_carry_the_path_typed_beside_the_text() {
+    let scenario = r#"{"spec":{"ociVersion":"1.0.0","mounts":[{"destination":"/x","type":"tmpfs","options":"ro"}]}}"#;
+    let e = analyze_text(scenario).error.unwrap();
+    assert_eq!(
+        e.path,
+        Some(JsonPath(vec![
+            key("spec"),
+            key("mounts"),
+            Seg::Index(0),
+            key("options")
+        ]))
+    );
+    assert_eq!(
+        serde_json::to_value(&e).unwrap()["path"],
+        serde_json::json!(["spec", "mounts", 0, "options"])
+    );
+    assert_eq!(e.location.as_deref(), Some("spec.mounts[0].options"));
+    assert_eq!(e.detail, "invalid type: string \"ro\", expected a sequence");
+    assert_eq!(format!("{}: {}", e.location.unwrap(), e.detail), e.message);
+    // Our own checks, not serde's, say where too.
+    let cases: &[(&str, serde_json::Value, &str)] = &[
+        (
+            r#"{"spec":{"ociVersion":"1"},"config":{"file_access":"weird"}}"#,
+            serde_json::json!(["config", "file_access"]),
+            "config.file_access: invalid file access type \"weird\"",
+        ),
+        (
+            r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runc"}}"#,
+            serde_json::json!(["config", "engine"]),
+            "config.engine: engine \"runc\" is not available (known: runsc-2018)",
+        ),
+        (
+            r#"{"spec":{"ociVersion":"1"},"steps":[{"sh":"ls"},{"sh":"ls","exec":{"argv0":"x"}}]}"#,
+            serde_json::json!(["steps", 1]),
+            "steps[1]: a step needs exactly one of \"container\", \"exec\" or \"sh\"",
+        ),
+        (
+            r#"{"spec":{"ociVersion":"1"},"steps":[{"container":{"add":{"cid":"c","spec":{"ociVersion":"1","mounts":[{"destination":"/x","options":"ro"}]}}}}]}"#,
+            serde_json::json!(["steps", 0, "container", "add", "spec", "mounts", 0, "options"]),
+            "steps[0].container.add.spec.mounts[0].options: invalid type: string \"ro\", expected a sequence",
+        ),
+        (
+            r#"{"spec":{"ociVersion":"1"},"host":{"/":{"a\u0000b":"x"}}}"#,
+            serde_json::json!(["host", "/", "a\u{0}b"]),
+            "host./.a\\0b: a host-tree name cannot contain NUL",
+        ),
+    ];
+    for (text, path, message) in cases {
+        let e = analyze_text(text).error.unwrap();
+        assert_eq!(&e.message, message);
+        assert_eq!(&serde_json::to_value(&e.path).unwrap(), path, "{message}");
+    }
+    let bare = r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x","options":"ro"}]}"#;
+    let e = analyze_text(bare).error.unwrap();
+    assert_eq!(
+        serde_json::to_value(&e.path).unwrap(),
+        serde_json::json!(["mounts", 0, "options"])
+    );
+    assert!(e.message.starts_with("spec.mounts[0].options: "));
+}
+
+/// The Add-container button parses with the scenario's parser: a child
+/// spec without `process.user` (Go's zero value) is accepted by both.
+#[test]
+fn add_container_accepts_what_a_scenario_step_accepts() {
+    let child = r#"{"ociVersion":"1.0.0","root":{"path":"c"},"process":{"args":["sh"],"cwd":"/"}}"#;
+    let scenario = format!(
+        r#"{{"spec":{{"ociVersion":"1.0.0"}},"steps":[{{"container":{{"add":{{"cid":"c1","spec":{child}}}}}}}]}}"#
+    );
+    let s = Scenario::from_json(&scenario).unwrap();
+    let from_file = Loader::from_scenario(&s).unwrap().report();
+    assert!(from_file.steps[0].ok, "{:?}", from_file.steps[0]);
+    let mut p = Playground::build(r#"{"ociVersion":"1.0.0"}"#, None, None).unwrap();
+    let r = p.add("c1", child, None).unwrap();
+    assert_eq!(r.report, from_file.steps[0]);
+    // And a bad child spec names its path the same way in both.
+    let bad = r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x","options":"ro"}]}"#;
+    let e = p.add("c2", bad, None).unwrap_err();
+    assert_eq!(
+        e.to_string(),
+        "spec.mounts[0].options: invalid type: string \"ro\", expected a sequence"
+    );
+}
+
+/// `replay` runs steps as a scenario file runs them: failures are results,
+/// an invalid step is a result of kind `invalid`, and after a runsc panic
+/// nothing runs.
+#[test]
+fn replay_gives_a_result_per_step_and_stops_after_a_panic() {
+    let mut p = Playground::build(SPEC, None, None).unwrap();
+    let steps = serde_json::json!([
+        {"sh": "ls /data"},
+        {"bogus": 1},
+        {"container": {"destroy": "ghost"}},
+        {"container": {"add": {"cid": "c1", "spec": {"ociVersion": "1.0.0",
+            "mounts": [{"destination": "/b", "type": "bind", "source": "/h"}]}, "gofer_fds": [20]}}},
+        {"sh": "ls /"}
+    ]);
+    let r = p.replay(steps.as_array().unwrap());
+    let kinds: Vec<StepKind> = r.iter().map(|x| x.kind).collect();
+    assert_eq!(
+        kinds,
+        [
+            StepKind::Sh,
+            StepKind::Invalid,
+            StepKind::Destroy,
+            StepKind::Add,
+            StepKind::Sh
+        ]
+    );
+    assert!(r[0].report.ok);
+    assert_eq!(
+        r[1].report.error.as_deref(),
+        Some("steps[1].bogus: unknown field `bogus`, expected one of `container`, `exec`, `sh`")
+    );
+    assert_eq!(
+        r[2].report.error.as_deref(),
+        Some("unknown container \"ghost\"")
+    );
+    assert!(r[3].report.fatal, "{:?}", r[3].report);
+    assert_eq!(
+        r[4].report.error.as_deref(),
+        Some("not run: runsc panicked in steps[2]")
+    );
+    // The invalid step is not recorded; the export replays the same.
+    assert_eq!(p.steps().len(), 4);
+    let exported = serde_json::to_string(&p.scenario_value()).unwrap();
+    let again = Loader::from_scenario(&Scenario::from_json(&exported).unwrap()).unwrap();
+    assert_eq!(again.report().steps, p.engine().report().steps);
 }
 
 #[test]
@@ -114,4 +258,28 @@ fn ninep_connections_are_per_gofer_with_hex_frames() {
     assert!(first.request.starts_with("Tversion"), "{}", first.request);
     // size[4] type[1]=100 (Tversion) tag[2]=0xffff, little endian.
     assert_eq!(&first.request_hex[8..14], "64ffff");
+    // The names come from the type bytes, not from cutting summaries.
+    assert_eq!((first.name, first.reply_name), ("Tversion", "Rversion"));
+    assert!(!first.truncated);
+    for m in conns.iter().flat_map(|c| &c.messages) {
+        assert_eq!(m.request.split(' ').next(), Some(m.name), "{}", m.request);
+        assert_eq!(m.reply.split(' ').next(), Some(m.reply_name), "{}", m.reply);
+    }
+}
+
+/// A big write's request frame is kept cut; the DTO says so.
+#[test]
+fn a_cut_frame_is_marked_truncated() {
+    let mut s = Playground::build(SPEC, None, Some("shared")).unwrap();
+    let big = "x".repeat(2_000);
+    let r = s.run_line(&format!("write /data/big {big}"), None).unwrap();
+    assert!(r.report.ok, "{:?}", r.report);
+    let conns = ninep_connections(s.engine());
+    let cut: Vec<&str> = conns
+        .iter()
+        .flat_map(|c| &c.messages)
+        .filter(|m| m.truncated)
+        .map(|m| m.name)
+        .collect();
+    assert!(cut.contains(&"Twrite"), "{cut:?}");
 }

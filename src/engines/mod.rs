@@ -12,3 +12,54 @@
 pub mod runc;
 pub mod runsc;
 pub mod runsc2018;
+
+use crate::error::{Error, Result};
+use crate::gostr::quote;
+use serde::Serialize;
+
+/// The engines a scenario may name in `config.engine`. Adding one adds a
+/// variant here, its name in [`Engine::ALL`] and an arm in
+/// [`run_scenario`]; nothing inside another engine changes.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize)]
+pub enum Engine {
+    /// gVisor 82719be4's `runsc` (`runsc/boot/fs.go`), the port this crate
+    /// began with.
+    #[default]
+    #[serde(rename = "runsc-2018")]
+    Runsc2018,
+}
+
+impl Engine {
+    /// Every engine that can run a scenario today, by name.
+    pub const ALL: &'static [Engine] = &[Engine::Runsc2018];
+
+    /// The name scenarios, the CLI's `--engine` and reports use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Engine::Runsc2018 => "runsc-2018",
+        }
+    }
+
+    /// The engine called `name`; names of engines that are not built yet
+    /// (`runsc`, `runc`) are refused like any other.
+    pub fn parse(name: &str) -> Result<Engine> {
+        Engine::ALL
+            .iter()
+            .copied()
+            .find(|e| e.name() == name)
+            .ok_or_else(|| {
+                let known: Vec<&str> = Engine::ALL.iter().map(|e| e.name()).collect();
+                Error::msg(format!(
+                    "engine {} is not available (known: {})",
+                    quote(name),
+                    known.join(", ")
+                ))
+            })
+    }
+}
+
+impl std::fmt::Display for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

@@ -168,7 +168,12 @@ fn input_errors_are_errors_naming_the_path() {
         .map_err(JsValue::from)
         .expect("analyze");
     assert_eq!(get(&a, "ok").as_bool(), Some(false));
-    assert_eq!(s(&get(&a, "error"), "path"), "mounts[0]");
+    let err = get(&a, "error");
+    assert_eq!(s(&err, "location"), "mounts[0]");
+    let path: Array = get(&err, "path").into();
+    assert_eq!(path.length(), 2);
+    assert_eq!(path.get(0).as_string().as_deref(), Some("mounts"));
+    assert_eq!(path.get(1).as_f64(), Some(0.0));
     let a = analyze(js("{\n  \"spec\": ,\n}"))
         .map_err(JsValue::from)
         .expect("analyze");

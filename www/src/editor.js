@@ -53,21 +53,6 @@ export function createEditor(parent, onChange) {
   };
 }
 
-// "spec.mounts[0].options" -> ["spec", "mounts", 0, "options"]
-export function parsePath(path) {
-  const out = [];
-  for (const part of path.split('.')) {
-    const m = part.match(/^([^[]*)((?:\[\d+\])*)$/);
-    if (!m) {
-      out.push(part);
-      continue;
-    }
-    if (m[1]) out.push(m[1]);
-    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
-  }
-  return out;
-}
-
 const VALUE = new Set(['Object', 'Array', 'String', 'Number', 'True', 'False', 'Null']);
 
 function children(node) {
@@ -76,8 +61,9 @@ function children(node) {
   return out;
 }
 
-// Finds the text range of the value at `err.path`, else of the deepest
-// ancestor found; for syntax errors uses line/column.
+// Finds the text range of the value at `err.path` (the engine's keys and
+// indices, e.g. ["mounts", 0, "options"]), else of the deepest ancestor
+// found; for syntax errors uses line/column.
 function locate(state, err) {
   const doc = state.doc;
   const whole = { from: 0, to: Math.min(doc.length, doc.line(1).to) };
@@ -86,13 +72,13 @@ function locate(state, err) {
     const from = Math.min(line.from + Math.max((err.column || 1) - 1, 0), line.to);
     return { from: Math.max(0, Math.min(from, doc.length - 1)), to: Math.min(Math.max(from + 1, line.to), doc.length) };
   }
-  if (err.path == null) return whole;
+  if (!Array.isArray(err.path)) return whole;
   const tree = syntaxTree(state);
   let node = children(tree.topNode).find((n) => VALUE.has(n.name));
   if (!node) return whole;
   let mark = node;
   let markName = null;
-  for (const seg of parsePath(err.path)) {
+  for (const seg of err.path) {
     if (typeof seg === 'number' && node.name === 'Array') {
       const vals = children(node).filter((n) => VALUE.has(n.name));
       if (!vals[seg]) break;

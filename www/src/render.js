@@ -29,16 +29,8 @@ const FS_CLASS = {
 };
 export const fsClass = (fs) => FS_CLASS[fs] || 'fs-other';
 
-function flagText(f) {
-  if (!f) return '';
-  return (f.read_only ? 'ro' : 'rw') + (f.no_atime ? ',noatime' : '');
-}
-
-function layerLabel(l) {
-  if (l.fs === 'ramfs') return 'stub dirs';
-  if (l.fs === '9p') return `9p ${l.detail || ''}`.trim();
-  return l.fs;
-}
+// Every word about flags, layers, origins and outcomes comes from the
+// engine (`*_label`, `label`), so the page and the CLI say the same.
 
 function layerStack(layers) {
   if (!layers || layers.length < 1) return null;
@@ -53,7 +45,7 @@ function layerStack(layers) {
           title: `${l.role}: ${l.fs}${l.detail ? ` — ${l.detail}` : ''}`,
         },
         h('span', { class: 'role' }, l.role),
-        h('span', { class: 'lname' }, layerLabel(l)),
+        h('span', { class: 'lname' }, l.label),
       ),
     ),
   );
@@ -95,7 +87,7 @@ export function renderTree(root, node, { selected, onSelect, stale }) {
         { class: 'node-main' },
         h('span', { class: 'path' }, name),
         h('span', { class: `chip ${fsClass(n.fs_name)}` }, n.fs_name),
-        h('span', { class: `chip flag${n.flags.read_only ? ' ro' : ''}` }, flagText(n.flags)),
+        h('span', { class: `chip flag${n.flags.read_only ? ' ro' : ''}` }, n.flags_label),
         n.gofer_fd != null
           ? h('span', { class: 'chip fd', title: 'gofer connection FD (rfdno/wfdno)' }, `fd ${n.gofer_fd}`)
           : null,
@@ -115,29 +107,6 @@ export function renderTree(root, node, { selected, onSelect, stale }) {
     return li;
   };
   root.append(h('ul', { class: 'tree-root', role: 'group' }, walk(node, 0)));
-}
-
-const OUTCOME = {
-  mounted: 'mounted',
-  dropped: 'dropped by compileMounts',
-  ignored: 'ignored (unknown type)',
-  failed: 'failed',
-  not_reached: 'not reached',
-};
-
-export function originText(d) {
-  switch (d.origin) {
-    case 'spec':
-      return `spec.mounts[${d.spec_index}]`;
-    case 'mandatory':
-      return 'added by compileMounts';
-    case 'child_containers_dir':
-      return 'added by createMountNamespace';
-    case 'root':
-      return 'spec.root';
-    default:
-      return d.origin;
-  }
 }
 
 export function renderUnmounted(root, decisions, onPick) {
@@ -163,7 +132,7 @@ export function renderUnmounted(root, decisions, onPick) {
             },
             h('span', { class: 'path' }, d.destination),
             h('span', { class: 'chip' }, d.type || '—'),
-            h('span', { class: 'why' }, OUTCOME[d.outcome] || d.outcome),
+            h('span', { class: 'why' }, d.outcome_label),
             d.container ? h('span', { class: 'chip cid' }, d.container) : null,
           ),
         ),
@@ -183,7 +152,7 @@ export function renderDetails(root, d, node, sourceRef) {
     return;
   }
   const rows = [
-    ['from', originText(d)],
+    ['from', d.origin_label],
     ['type', d.type],
     ['source', d.source || '""'],
     ['options', d.options.length ? d.options.join(', ') : '—'],
@@ -193,7 +162,7 @@ export function renderDetails(root, d, node, sourceRef) {
     ],
     ['device', d.device],
     ['data', d.data || (d.fs_name ? '""' : null)],
-    ['flags', d.flags ? flagText(d.flags) : null],
+    ['flags', d.flags_label],
     ['gofer fd', d.gofer_fd],
     ['attach point', d.attach_point],
     ['stubs', d.stubs.length ? d.stubs.join('  ') : null],
@@ -206,7 +175,7 @@ export function renderDetails(root, d, node, sourceRef) {
         'div',
         { class: 'detail-head' },
         h('h3', {}, d.mount_path || d.destination),
-        h('span', { class: `chip outcome-${d.outcome}` }, OUTCOME[d.outcome] || d.outcome),
+        h('span', { class: `chip outcome-${d.outcome}` }, d.outcome_label),
       ),
       d.error ? h('p', { class: 'detail-error' }, d.error) : null,
       h(
@@ -280,7 +249,7 @@ export function renderRestore(root, restore) {
           {},
           h('td', {}, h('span', { class: `chip ${fsClass(fs)}` }, fs)),
           h('td', {}, m.dev),
-          h('td', {}, flagText(m.flags)),
+          h('td', {}, m.flags_label),
           h('td', { class: 'mono' }, m.data || '""'),
         ),
       );
@@ -313,9 +282,9 @@ export function renderDecisionLog(root, decisions, onPick) {
             h('td', {}, i),
             h('td', {}, d.container || 'root'),
             h('td', { class: 'mono' }, d.destination),
-            h('td', {}, originText(d)),
+            h('td', {}, d.origin_label),
             h('td', {}, d.type),
-            h('td', {}, h('span', { class: `chip outcome-${d.outcome}` }, d.outcome)),
+            h('td', {}, h('span', { class: `chip outcome-${d.outcome}` }, d.outcome_label)),
             h('td', {}, d.gofer_fd ?? ''),
           ),
         ),

@@ -271,8 +271,9 @@ pub fn setup_gofer(
     fds: Option<&[i32]>,
     first_fd: i32,
 ) -> Result<GoferSetup> {
-    spec.check_limits("spec")?;
-    crate::scenario::check_host("host", host_input)?;
+    let root = crate::error::JsonPath::default();
+    spec.check_limits(&root.key("spec"))?;
+    crate::scenario::check_host(&root.key("host"), host_input)?;
     check_fd_limit(fds)?;
     let host = build_host(host_input)?;
     setup_gofer_on(spec, host, fds, first_fd)
@@ -281,7 +282,7 @@ pub fn setup_gofer(
 /// The spec and FD limits `setup_gofer` enforces before it touches
 /// anything (the host input's are checked as it is parsed).
 pub fn check_setup_limits(spec: &SpecView, fds: Option<&[i32]>) -> Result<()> {
-    spec.check_limits("spec")?;
+    spec.check_limits(&crate::error::JsonPath::default().key("spec"))?;
     check_fd_limit(fds)
 }
 

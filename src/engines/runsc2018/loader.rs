@@ -17,7 +17,6 @@ use crate::p9::log::LogEntry;
 use crate::scenario::{AddContainer, HostInput, Scenario, Step};
 use crate::shell::{self, ShellOutput, Task};
 use crate::vfs::{Ctx, DirentId, MountInfo, Vfs};
-use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// A child container.
@@ -33,76 +32,7 @@ pub struct Container {
     pub destroyed: bool,
 }
 
-/// The restore environment as the report shows it.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct RestoreReport {
-    pub mount_sources: BTreeMap<String, Vec<crate::engines::runsc2018::boot::MountArgs>>,
-    pub fds_consumed: Vec<i32>,
-    pub error: Option<String>,
-    pub fatal: bool,
-}
-
-/// One host node in the report.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct HostNodeReport {
-    #[serde(rename = "type")]
-    pub typ: String,
-    pub mode: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub target: Option<String>,
-    /// For a file with several names: the first name of the same inode,
-    /// where its content is printed (once per inode, not once per name).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub hardlink: Option<String>,
-}
-
-/// What one step did.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct StepReport {
-    pub ok: bool,
-    pub error: Option<String>,
-    pub errno: Option<String>,
-    pub fatal: bool,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub output: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub fds_consumed: Option<Vec<i32>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proc_mounts: Option<Vec<String>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub filename: Option<String>,
-}
-
-impl StepReport {
-    fn failed(e: &Error) -> StepReport {
-        StepReport {
-            ok: false,
-            error: Some(e.to_string()),
-            errno: e.errno().map(|x| x.symbol()),
-            fatal: e.is_fatal(),
-            ..StepReport::default()
-        }
-    }
-}
-
-/// The report `mountlab run` prints.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Report {
-    pub ok: bool,
-    pub error: Option<String>,
-    pub fatal: bool,
-    pub mount_order: Vec<String>,
-    pub fds_consumed: Vec<i32>,
-    pub warnings: Vec<String>,
-    pub proc_mounts: Vec<String>,
-    pub mountinfo: Vec<String>,
-    pub restore: RestoreReport,
-    pub decisions: Vec<Decision>,
-    pub host: BTreeMap<String, BTreeMap<String, HostNodeReport>>,
-    pub steps: Vec<StepReport>,
-}
+pub use crate::report::{HostNodeReport, Report, RestoreReport, StepReport};
 
 /// A simulated sandbox.
 pub struct Loader {
@@ -122,6 +52,9 @@ pub struct Loader {
     pub started: std::collections::BTreeSet<String>,
     pub steps: Vec<StepReport>,
     pub restore: RestoreReport,
+    /// Where runsc panicked (`root container setup`, `steps[3]`): a panic
+    /// kills the sandbox, so no step after it runs.
+    panicked_in: Option<String>,
     next_fd: i32,
     /// Bytes of step output recorded so far, against `MAX_REPORT_BYTES`.
     report_bytes: usize,
@@ -187,6 +120,7 @@ impl Loader {
             started: std::collections::BTreeSet::new(),
             steps: Vec::new(),
             restore: RestoreReport::default(),
+            panicked_in: None,
             next_fd,
             report_bytes: 0,
         };
@@ -198,30 +132,18 @@ impl Loader {
         }
         sb.fds_consumed = dispenser.consumed().to_vec();
         annotate(&mut sb.rec.decisions, None, &notes);
+        if sb.setup_error.as_ref().is_some_and(Error::is_fatal) {
+            sb.panicked_in = Some("root container setup".to_string());
+        }
         sb
     }
 
     /// Builds a sandbox from a scenario and runs its steps.
     pub fn from_scenario(s: &Scenario) -> Result<Loader> {
         let mut sb = Loader::new(&s.spec, s.config, s.host.as_ref(), s.gofer_fds.as_deref())?;
-        // A runsc panic kills the sandbox: nothing after it runs.
-        let mut dead = sb
-            .setup_error
-            .as_ref()
-            .filter(|e| e.is_fatal())
-            .map(|_| "root container setup".to_string());
-        for (i, step) in s.steps.iter().enumerate() {
-            if let Some(at) = &dead {
-                sb.steps.push(StepReport {
-                    ok: false,
-                    error: Some(format!("not run: runsc panicked in {at}")),
-                    ..StepReport::default()
-                });
-                continue;
-            }
-            if sb.record_step(step) {
-                dead = Some(format!("steps[{i}]"));
-            }
+        for step in &s.steps {
+            let r = sb.step_report(step);
+            sb.steps.push(r);
         }
         Ok(sb)
     }
@@ -259,18 +181,26 @@ impl Loader {
     /// Runs one step and records its report; returns a copy for the caller
     /// (the playground shows it).
     pub fn run_step(&mut self, step: &Step) -> StepReport {
-        let r = self.execute_step(step);
+        let r = self.step_report(step);
         self.steps.push(r.clone());
         r
     }
 
-    /// Runs one step and records its report without copying it; says
-    /// whether runsc would have panicked in it.
-    fn record_step(&mut self, step: &Step) -> bool {
+    /// The report of the next step (`steps[i]`, i the steps recorded so
+    /// far): run, or not run after a runsc panic, which kills the sandbox.
+    fn step_report(&mut self, step: &Step) -> StepReport {
+        if let Some(at) = &self.panicked_in {
+            return StepReport {
+                ok: false,
+                error: Some(format!("not run: runsc panicked in {at}")),
+                ..StepReport::default()
+            };
+        }
         let r = self.execute_step(step);
-        let fatal = r.fatal;
-        self.steps.push(r);
-        fatal
+        if r.fatal {
+            self.panicked_in = Some(format!("steps[{}]", self.steps.len()));
+        }
+        r
     }
 
     fn execute_step(&mut self, step: &Step) -> StepReport {
@@ -634,6 +564,7 @@ impl Loader {
             .unwrap_or_default();
         let ok = self.setup_error.is_none() && steps.iter().all(|s| s.ok);
         Report {
+            engine: crate::engines::Engine::Runsc2018,
             ok,
             error: self.setup_error.as_ref().map(Error::to_string),
             fatal: self.setup_error.as_ref().is_some_and(Error::is_fatal)
@@ -643,7 +574,7 @@ impl Loader {
             warnings: self.rec.warnings.clone(),
             proc_mounts: lines(&mounts_text(&table)),
             mountinfo: lines(&mountinfo_text(&table)),
-            restore: self.restore.clone(),
+            restore: Some(self.restore.clone()),
             decisions: self.rec.decisions.clone(),
             host: self.host_report(),
             steps,

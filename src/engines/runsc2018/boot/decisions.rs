@@ -7,130 +7,26 @@ use super::describe;
 use super::MountSpec;
 use crate::gostr::quote;
 use crate::vfs::{DirentId, InodeId, MountSourceFlags, Vfs};
-use serde::Serialize;
 use std::borrow::Cow;
 
-/// Where a compiled mount came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    /// `spec.Mounts[index]`.
-    Spec,
-    /// Added by `compileMounts` (`/dev`, `/dev/pts`, `/proc`, `/sys`, `/tmp`).
-    Mandatory,
-    /// `/__runsc_containers__`, added by `createMountNamespace`.
-    ChildContainersDir,
-    /// The container's root filesystem (`createRootMount`).
-    Root,
-}
+pub use crate::report::{Decision, Layer, LayerRole, Origin, Outcome, Reason};
 
-/// What became of a mount.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Outcome {
-    /// Mounted in the namespace.
-    Mounted,
-    /// Dropped by `compileMounts` (`IsSupportedDevMount` false).
-    Dropped,
-    /// Skipped by `mountSubmount` (unknown filesystem type).
-    Ignored,
-    /// Mounting failed; setup stopped here.
-    Failed,
-    /// Setup stopped before reaching this mount.
-    NotReached,
-}
-
-/// One layer of a mount's inode stack, top first.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Layer {
-    /// `overlay`, `upper` or `lower`.
-    pub role: String,
-    /// The filesystem: `tmpfs`, `9p`, `ramfs` (stubs), `proc`, ...
-    pub fs: String,
-    /// For stub layers, the stub directories; for 9p, the attach point.
-    pub detail: String,
-}
-
-/// One reason, with the gVisor function that produced it. Most texts are
-/// fixed, so they are borrowed rather than allocated per mount.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Reason {
-    pub function: &'static str,
-    pub text: Cow<'static, str>,
-}
-
-/// The log entry of one mount.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct Decision {
-    /// The container id, or `None` for the root container.
-    pub container: Option<String>,
-    pub origin: Origin,
-    /// Index into `spec.mounts` for spec mounts.
-    pub spec_index: Option<usize>,
-    pub destination: String,
-    #[serde(rename = "type")]
-    pub typ: String,
-    pub source: String,
-    pub options: Vec<String>,
-    pub outcome: Outcome,
-    /// The filesystem mounted (`none` becomes `sysfs`, `bind` becomes `9p`).
-    pub fs_name: Option<String>,
-    pub device: Option<String>,
-    pub data: Option<String>,
-    pub flags: Option<MountSourceFlags>,
-    pub gofer_fd: Option<i32>,
-    pub attach_point: Option<String>,
-    /// Stub directories laid under this mount (`subtargets`).
-    pub stubs: Vec<String>,
-    /// The inode stack, top first.
-    pub layers: Vec<Layer>,
-    pub mount_id: Option<u64>,
-    /// The mount point in the sandbox-global namespace.
-    pub mount_path: Option<String>,
-    /// What `/proc/mounts` prints as the filesystem (`overlayfs` when layered).
-    pub shown_as: Option<String>,
-    pub reasons: Vec<Reason>,
-    pub error: Option<String>,
-}
-
-impl Decision {
-    pub fn new(
-        container: Option<&str>,
-        origin: Origin,
-        spec_index: Option<usize>,
-        m: &MountSpec,
-    ) -> Decision {
-        Decision {
-            container: container.map(str::to_string),
-            origin,
-            spec_index,
-            destination: m.destination.clone(),
-            typ: m.typ.clone(),
-            source: m.source.clone(),
-            options: m.options.clone(),
-            outcome: Outcome::NotReached,
-            fs_name: None,
-            device: None,
-            data: None,
-            flags: None,
-            gofer_fd: None,
-            attach_point: None,
-            stubs: Vec::new(),
-            layers: Vec::new(),
-            mount_id: None,
-            mount_path: None,
-            shown_as: None,
-            reasons: Vec::new(),
-            error: None,
-        }
-    }
-
-    pub fn reason(&mut self, function: &'static str, text: impl Into<Cow<'static, str>>) {
-        self.reasons.push(Reason {
-            function,
-            text: text.into(),
-        });
-    }
+/// A planned decision for a compiled mount.
+fn decision_of(
+    container: Option<&str>,
+    origin: Origin,
+    spec_index: Option<usize>,
+    m: &MountSpec,
+) -> Decision {
+    Decision::planned(
+        container,
+        origin,
+        spec_index,
+        &m.destination,
+        &m.typ,
+        &m.source,
+        &m.options,
+    )
 }
 
 /// What the port of one fs.go function tells the log, at the place of the
@@ -250,7 +146,7 @@ impl Recorder {
             source: root_path.to_string(),
             options: Vec::new(),
         };
-        let d = Decision::new(self.container.as_deref(), Origin::Root, None, &root);
+        let d = decision_of(self.container.as_deref(), Origin::Root, None, &root);
         self.begin(d);
     }
 
@@ -259,7 +155,7 @@ impl Recorder {
     pub fn plan(&mut self, mounts: &[CompiledMount]) -> usize {
         let first = self.decisions.len();
         for c in mounts {
-            let d = Decision::new(self.container.as_deref(), c.origin, c.spec_index, &c.mount);
+            let d = decision_of(self.container.as_deref(), c.origin, c.spec_index, &c.mount);
             self.decisions.push(d);
         }
         first
@@ -289,7 +185,7 @@ impl Recorder {
     /// The current mount failed with `e`; setup stops here.
     pub fn failed(&mut self, e: crate::Error) -> crate::Error {
         if let Some(d) = self.current() {
-            d.outcome = Outcome::Failed;
+            d.set_outcome(Outcome::Failed);
             d.error = Some(e.to_string());
         }
         e
@@ -300,8 +196,8 @@ impl Recorder {
         const GMNO: &str = "getMountNameAndOptions";
         match e {
             Event::DevMountIgnored { index, mount } => {
-                let mut d = Decision::new(self.container.as_deref(), Origin::Spec, Some(index), mount);
-                d.outcome = Outcome::Dropped;
+                let mut d = decision_of(self.container.as_deref(), Origin::Spec, Some(index), mount);
+                d.set_outcome(Outcome::Dropped);
                 self.begin(d);
                 self.note("specutils.IsSupportedDevMount", "the sandbox provides this device path itself (devtmpfs/devpts), so the spec mount is dropped");
                 self.warn(
@@ -323,7 +219,7 @@ impl Recorder {
             Event::UnknownType { typ } => {
                 self.warn(GMNO, format!("ignoring unknown filesystem type {}", quote(typ)));
                 if let Some(d) = self.current() {
-                    d.outcome = Outcome::Ignored;
+                    d.set_outcome(Outcome::Ignored);
                 }
             }
             Event::Mounting { fs_name, device, flags, data, fd } => {
@@ -332,7 +228,7 @@ impl Recorder {
                     d.fs_name = Some(fs_name.to_string());
                     d.device = Some(device.to_string());
                     d.data = Some(data.to_string());
-                    d.flags = Some(flags);
+                    d.set_flags(flags);
                     if fs_name == "9p" {
                         d.attach_point = Some(d.destination.clone());
                     }
@@ -360,7 +256,7 @@ impl Recorder {
                 }
                 d.mount_path = Some(path);
                 d.mount_id = describe::mount_id_of(vfs, mount);
-                d.outcome = Outcome::Mounted;
+                d.set_outcome(Outcome::Mounted);
             }
             Event::RootMounted { vfs, inode, fd, stubs, overlay } => {
                 self.root_mounted(vfs, inode, fd, stubs, overlay);
@@ -418,7 +314,7 @@ impl Recorder {
             d.fs_name = Some(m.fs_name.clone());
             d.device = Some(m.device.clone());
             d.data = Some(m.data.clone());
-            d.flags = Some(m.flags);
+            d.set_flags(m.flags);
             d.attach_point = describe::attach_point(m).map(str::to_string);
         }
         d.gofer_fd = Some(fd);
@@ -429,7 +325,7 @@ impl Recorder {
             ),
         );
         d.reason("createRootMount", "the root is overlaid on a ramfs stub tree (lower) so every mount point exists, even on a read-only root");
-        if d.layers.first().is_some_and(|l| l.role == "upper") {
+        if d.layers.first().is_some_and(|l| l.role == LayerRole::Upper) {
             d.reason(
                 "addOverlay",
                 "--overlay: writes to / go to a tmpfs upper and never reach the gofer",
@@ -441,7 +337,7 @@ impl Recorder {
             );
         }
         d.shown_as = describe::shown_as(vfs, inode);
-        d.outcome = Outcome::Mounted;
+        d.set_outcome(Outcome::Mounted);
         d.mount_path = Some("/".into());
     }
 }

@@ -4,7 +4,7 @@
 //! filesystem, `addSubmountOverlay`'s ramfs stubs), what `/proc/mounts`
 //! shows the mount as, and its mount id.
 
-use super::decisions::Layer;
+use super::decisions::{Layer, LayerRole};
 use crate::vfs::{DirentId, InodeId, MountSource, MsrcKind, Node, Vfs};
 
 /// The device prefix `mountDevice` gives 9p mounts (fs.go:401); what
@@ -57,9 +57,13 @@ pub fn describe_layers(vfs: &Vfs, inode: InodeId, stubs: &[String], typ: &str) -
     stack(vfs, inode)
         .into_iter()
         .map(|(role, m)| match role {
-            Role::Upper => layer("upper", m, upper_name(m, typ)),
-            Role::Mount => layer("mount", m, attach_point(m).unwrap_or_default().into()),
-            Role::Stubs => layer("lower", m, stubs.join(" ")),
+            Role::Upper => Layer::new(LayerRole::Upper, &m.fs_name, upper_name(m, typ)),
+            Role::Mount => Layer::new(
+                LayerRole::Mount,
+                &m.fs_name,
+                attach_point(m).unwrap_or_default().into(),
+            ),
+            Role::Stubs => Layer::new(LayerRole::Lower, &m.fs_name, stubs.join(" ")),
         })
         .collect()
 }
@@ -111,24 +115,16 @@ fn upper_name(m: &MountSource, typ: &str) -> String {
     }
 }
 
-fn layer(role: &str, m: &MountSource, detail: String) -> Layer {
-    Layer {
-        role: role.into(),
-        fs: m.fs_name.clone(),
-        detail,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::engines::runsc2018::boot::{add_overlay, add_submount_overlay};
     use crate::vfs::MountSourceFlags;
 
-    fn roles(layers: &[Layer]) -> Vec<(&str, &str, &str)> {
+    fn roles(layers: &[Layer]) -> Vec<(LayerRole, &str, &str)> {
         layers
             .iter()
-            .map(|l| (l.role.as_str(), l.fs.as_str(), l.detail.as_str()))
+            .map(|l| (l.role, l.fs.as_str(), l.detail.as_str()))
             .collect()
     }
 
@@ -145,9 +141,9 @@ mod tests {
         assert_eq!(
             roles(&describe_layers(&vfs, top, &stubs, "bind")),
             [
-                ("upper", "tmpfs", "some-name-upper"),
-                ("mount", "tmpfs", ""),
-                ("lower", "ramfs", "a a b/c"),
+                (LayerRole::Upper, "tmpfs", "some-name-upper"),
+                (LayerRole::Mount, "tmpfs", ""),
+                (LayerRole::Lower, "ramfs", "a a b/c"),
             ]
         );
         assert_eq!(shown_as(&vfs, top).as_deref(), Some("overlayfs"));
@@ -155,7 +151,7 @@ mod tests {
         assert!(has_stubs(&vfs, top) && !has_stubs(&vfs, mount));
         assert_eq!(
             roles(&describe_layers(&vfs, mount, &[], "tmpfs")),
-            [("mount", "tmpfs", "")]
+            [(LayerRole::Mount, "tmpfs", "")]
         );
         assert_eq!(
             mounted_source(&vfs, top).map(|m| m.fs_name.as_str()),

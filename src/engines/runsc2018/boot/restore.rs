@@ -18,7 +18,20 @@ use std::collections::BTreeMap;
 pub struct MountArgs {
     pub dev: String,
     pub flags: MountSourceFlags,
+    /// The flags as the views print them.
+    pub flags_label: String,
     pub data: String,
+}
+
+impl MountArgs {
+    pub fn new(dev: String, flags: MountSourceFlags, data: String) -> MountArgs {
+        MountArgs {
+            dev,
+            flags,
+            flags_label: flags.to_string(),
+            data,
+        }
+    }
 }
 
 /// `fs.RestoreEnvironment.MountSources`, keyed by filesystem name.
@@ -40,11 +53,11 @@ fn add_restore_mount(
     if r.fs_name.is_empty() {
         return Ok(());
     }
-    let args = MountArgs {
-        dev: mount_device(m),
-        flags: mount_flags(&m.options, rec),
-        data: r.opts.join(","),
-    };
+    let args = MountArgs::new(
+        mount_device(m),
+        mount_flags(&m.options, rec),
+        r.opts.join(","),
+    );
     renv.mount_sources.entry(r.fs_name).or_default().push(args);
     Ok(())
 }
@@ -68,11 +81,7 @@ pub fn create_restore_environment(
     renv.mount_sources
         .entry("9p".into())
         .or_default()
-        .push(MountArgs {
-            dev: ROOT_DEVICE.into(),
-            flags,
-            data: opts.join(","),
-        });
+        .push(MountArgs::new(ROOT_DEVICE.into(), flags, opts.join(",")));
     for c in compile_mounts(&spec.mounts, rec) {
         add_restore_mount(conf, &mut renv, &c.mount, fds, rec)?;
     }

@@ -96,19 +96,23 @@ impl SpecView {
     /// The input limits of a spec ([`crate::limits`]): at most
     /// `MAX_MOUNTS` mounts, each destination within `MAX_PATH_BYTES` and
     /// `MAX_PATH_DEPTH`. `at` is the spec's JSON path (`spec`).
-    pub fn check_limits(&self, at: &str) -> Result<()> {
+    /// Errors keep the JSON path at fault (`at` is the spec's own).
+    pub fn check_limits(&self, at: &crate::error::JsonPath) -> Result<()> {
         use crate::limits;
+        let mounts = at.key("mounts");
         if self.mounts.len() > limits::MAX_MOUNTS {
             return Err(limits::exceeded(
-                format!("{at}.mounts"),
+                &mounts,
                 self.mounts.len(),
                 "mounts",
                 "MAX_MOUNTS",
                 limits::MAX_MOUNTS,
-            ));
+            )
+            .at_path(mounts));
         }
         for (i, m) in self.mounts.iter().enumerate() {
-            limits::check_path(format!("{at}.mounts[{i}].destination"), &m.destination)?;
+            let dest = mounts.index(i).key("destination");
+            limits::check_path(&dest, &m.destination).map_err(|e| e.at_path(dest.clone()))?;
         }
         Ok(())
     }
