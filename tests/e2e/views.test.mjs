@@ -3,10 +3,10 @@
 // inspector picks, and the stale tree of an input error.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeShare, decodeShare } from '../../www/src/share.js';
-import { start, shot, repo } from './harness.mjs';
+import { start, shot, repo, artifacts } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -41,7 +41,8 @@ test("a share link replays failing steps with the engine's results, and Reset fo
   assert.match(out, /# cat \/nope\ncat: \/nope: no such file or directory\n/);
   assert.match(out, /\nstarted container c1\n/);
   assert.match(out, /failed to start container c1: failed to create new process: create directory "c1": file exists/);
-  assert.match(out, /unknown field `bogus`/);
+  // The engine's replay names the step in the scenario's own numbering.
+  assert.match(out, /\nsteps\[3\]\.bogus: unknown field `bogus`, expected one of `container`, `exec`, `sh`\n/);
   assert.match(out, /# ls \/__runsc_containers__\nc1\n/);
   await shot(page, '10-replay-failures');
   // Reset: no container, a fresh terminal, and a link with no steps.
@@ -55,6 +56,28 @@ test("a share link replays failing steps with the engine's results, and Reset fo
   await page.waitForFunction((h) => location.hash !== h, replayed);
   const shared = await decodeShare(await page.evaluate(() => location.hash));
   assert.deepEqual(shared.steps, []);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('Start container takes a child spec the scenario format takes (no process.user)', async () => {
+  const page = await env.page();
+  const spec = { ...child, process: { args: ['sh'], cwd: '/' } };
+  const file = join(artifacts, 'child-without-user.json');
+  writeFileSync(file, JSON.stringify(spec));
+  await page.getByTestId('container-id').fill('nouser');
+  await page.getByTestId('container-spec-file').setInputFiles(file);
+  await page.getByTestId('container-submit').click();
+  await page.locator('[data-testid=container-list] [data-cid=nouser]').waitFor();
+  assert.equal(await page.locator('#container-error').isVisible(), false);
+  assert.match(await terminal(page), /started container nouser/);
+  // A bad child spec is refused with the JSON path, as a scenario file's would be.
+  writeFileSync(file, JSON.stringify({ ...spec, mounts: [{ destination: '/x', type: 'tmpfs', options: 'ro' }] }));
+  await page.getByTestId('container-id').fill('bad');
+  await page.getByTestId('container-spec-file').setInputFiles(file);
+  await page.getByTestId('container-submit').click();
+  await page.locator('#container-error:not([hidden])').waitFor();
+  assert.match(await page.locator('#container-error').textContent(), /spec\.mounts\[0\]\.options: invalid type/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

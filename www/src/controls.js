@@ -2,6 +2,7 @@
 // --file-access, Reset steps, the view tabs, and Share link / Download.
 import { C } from './ansi.js';
 import { $, readFile } from './dom.js';
+import { defaultConfig } from './engine.js';
 import { h } from './render.js';
 import { presets, presetText } from './presets.js';
 import { load as loadScenario, resetSteps, simulate } from './session.js';
@@ -164,9 +165,10 @@ export async function openShared(hash) {
   presetSel.value = '';
   term.clear();
   term.writeln(`${C.dim}replaying a shared session: ${p.steps.length} step(s)${C.reset}`);
+  const d = defaultConfig();
   const results =
     load(p.scenario, {
-      config: { overlay: !!p.overlay, file_access: p.file_access || 'exclusive' },
+      config: { overlay: p.overlay ?? d.overlay, file_access: p.file_access || d.file_access },
       steps: p.steps || [],
     }) || [];
   printReplay(results);

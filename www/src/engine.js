@@ -2,9 +2,9 @@
 // started (see vite.config.mjs; without that, in vite dev, init() fetches it
 // itself), and the guard that turns a trap (a Rust panic) into the page's
 // panic banner.
-import init, { Sandbox, analyze, sourceRef, installPanicHook } from '../pkg/mountlab.js';
+import init, { Sandbox, analyze, defaultConfig, sourceRef, installPanicHook } from '../pkg/mountlab.js';
 
-export { Sandbox, analyze, sourceRef, installPanicHook };
+export { Sandbox, analyze, defaultConfig, sourceRef, installPanicHook };
 
 export const wasmReady = init(
   globalThis.mountlabWasm ? { module_or_path: globalThis.mountlabWasm.catch(() => undefined) } : undefined,

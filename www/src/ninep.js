@@ -95,7 +95,7 @@ function drawHex(conn) {
     h(
       'div',
       { class: 'hex-title' },
-      h('strong', {}, m.request.split(' ')[0]),
+      h('strong', {}, m.name),
       ` ${m.request_size} bytes`,
       m.request_hex.length / 2 < m.request_size ? ` (first ${m.request_hex.length / 2} shown)` : '',
     ),
@@ -103,7 +103,7 @@ function drawHex(conn) {
     h(
       'div',
       { class: 'hex-title' },
-      h('strong', {}, m.reply.split(' ')[0]),
+      h('strong', {}, m.reply_name),
       ` ${m.reply_size} bytes`,
       m.reply_hex.length / 2 < m.reply_size ? ` (first ${m.reply_hex.length / 2} shown)` : '',
     ),

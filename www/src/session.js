@@ -1,7 +1,7 @@
 // The simulation: builds the engine handle from a text, replays the steps,
 // runs new ones, and hands every result to the state. The only module that
 // calls the engine's methods that change a sandbox.
-import { Sandbox, analyze, guard } from './engine.js';
+import { Sandbox, analyze, defaultConfig, guard } from './engine.js';
 import {
   state,
   batch,
@@ -39,13 +39,14 @@ export function simulate(text, { fromEditor = false, replay = null } = {}) {
       setInputError(e.message);
       return false;
     }
-    const out = [];
-    for (const step of replay ?? state.steps) {
-      try {
-        out.push(guard(() => sb.runStep(JSON.stringify(step))));
-      } catch (e) {
-        out.push({ kind: 'error', error: e.message, step });
-      }
+    let out;
+    try {
+      // The engine runs the steps as `mountlab run` does: a step it refuses
+      // or cannot read is a result too (Playground::replay).
+      out = guard(() => sb.replay(JSON.stringify(replay ?? state.steps)));
+    } catch (e) {
+      sb.free();
+      throw e;
     }
     t1 = performance.now();
     setSandbox(sb);
@@ -75,12 +76,12 @@ export function markFirstTree() {
   }
 }
 
-// A new scenario: its config (else the given one, else the engine's
-// defaults), the root selected, and `steps` replayed.
+// A new scenario: the given config, else the scenario's, else the engine's
+// default, the root selected, and `steps` replayed.
 export function load(text, { config = null, steps = [] } = {}) {
   return batch(() => {
     const a = analyze(text);
-    setConfig(config || a.config || { overlay: false, file_access: 'exclusive' });
+    setConfig(config || a.config || defaultConfig());
     setLastConfig(a.config);
     setSteps(steps);
     resetSelection();

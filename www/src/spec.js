@@ -28,7 +28,8 @@ export async function loadEditor(onChange) {
 }
 
 // The analysis of the text simulated last: its error under the editor, with
-// the line (once the editor can tell it) and the JSON path.
+// the line (once the editor can tell it) and the JSON path, both as the
+// engine tells them (InputError: `location`, and `detail` without the path).
 export function drawInputError() {
   const a = state.analysis;
   const el = $('input-error');
@@ -39,7 +40,8 @@ export function drawInputError() {
   }
   const line = real ? real.showError(a.error) : (a.error?.line ?? null);
   el.hidden = false;
-  const where = [line ? `line ${line}` : null, a.error.path ? `at ${a.error.path}` : null].filter(Boolean).join(', ');
-  const msg = a.error.path != null ? a.error.message.replace(/^[^:]*: /, '') : a.error.message;
-  el.textContent = where ? `${where}: ${msg}` : msg;
+  const where = [line ? `line ${line}` : null, a.error.location ? `at ${a.error.location}` : null]
+    .filter(Boolean)
+    .join(', ');
+  el.textContent = where ? `${where}: ${a.error.detail}` : a.error.message;
 }
