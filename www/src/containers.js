@@ -8,6 +8,11 @@ import { addContainer, destroyContainer } from './session.js';
 import { term, useContainer } from './shell.js';
 import { state, batch, select, liveContainers } from './state.js';
 
+// TODO(#14): the child's root path (ChildContainersDir + cid, fs.go's
+// createMountNamespace) is restated here and below; the engine should hand
+// it over, e.g. as `ContainerDto.root_path` in playground.rs.
+const rootPath = (cid) => `/__runsc_containers__/${cid}`;
+
 export function drawContainers() {
   const list = $('containers');
   const live = liveContainers();
@@ -23,7 +28,7 @@ export function drawContainers() {
           h(
             'span',
             { class: 'hint' },
-            ` /__runsc_containers__/${c.cid} · ${c.mounts} mounts · FDs ${c.fds_consumed.join(', ') || '—'}`,
+            ` ${rootPath(c.cid)} · ${c.mounts} mounts · FDs ${c.fds_consumed.join(', ') || '—'}`,
           ),
         ),
         h(
@@ -75,7 +80,7 @@ $('add-container').addEventListener('submit', async (e) => {
   const file = await readFile($('container-spec-file'));
   const host = await readFile($('container-host-file'));
   const spec = file ? file.text : $('container-preset').value === 'root' ? state.text : presetText(childPreset);
-  const path = `/__runsc_containers__/${cid}`;
+  const path = rootPath(cid);
   try {
     batch(() => {
       addContainer(cid, spec, host ? host.text : undefined);

@@ -8,7 +8,7 @@
 //   status.js tree.js why.js containers.js mounts.js ninep.js   the views
 //   spec.js shell.js   the editor's and the terminal's glue
 //   controls.js   the top bar, tabs, share and download
-import { Sandbox, analyze, installPanicHook, sourceRef, wasmReady } from './engine.js';
+import { Sandbox, analyze, defaultConfig, installPanicHook, sourceRef, wasmReady } from './engine.js';
 import { drawConfig, edited, loadPreset, openShared, scheduleHash } from './controls.js';
 import { drawContainers, suggestId } from './containers.js';
 import { drawMounts } from './mounts.js';
@@ -41,7 +41,7 @@ subscribe(['view'], scheduleHash);
 // ---- Hooks for the measurement harness and tests.
 window.mountlab = {
   // The raw exports, so tests can call every one of them with garbage.
-  api: { Sandbox, analyze, sourceRef },
+  api: { Sandbox, analyze, defaultConfig, sourceRef },
   timings,
   state,
   resimulate() {
