@@ -166,6 +166,12 @@ impl Scenario {
     /// and no `spec` key) taken as a scenario with defaults. Errors name the
     /// JSON path at fault.
     pub fn from_json(text: &str) -> Result<Scenario> {
+        Scenario::from_json_on(text, None)
+    }
+
+    /// [`Scenario::from_json`], run on `engine` when one is given (the
+    /// CLI's `--engine`): the file's `config.engine` is then not looked at.
+    pub fn from_json_on(text: &str, engine: Option<Engine>) -> Result<Scenario> {
         if text.len() > MAX_SCENARIO_BYTES {
             // "more than", not the length: the CLI reads at most the limit
             // plus one byte, so the length seen is not the input's size.
@@ -201,10 +207,10 @@ impl Scenario {
             crate::engines::runsc2018::boot::fill_go_zero_values(spec);
         }
         let input: ScenarioInput = deserialize_at(&JsonPath::default(), value)?;
-        Scenario::validate(input)
+        Scenario::validate(input, engine)
     }
 
-    fn validate(input: ScenarioInput) -> Result<Scenario> {
+    fn validate(input: ScenarioInput, engine: Option<Engine>) -> Result<Scenario> {
         let root = JsonPath::default();
         // The steps' own shapes first: serde found them before the
         // config's values when the steps were parsed with the scenario.
@@ -216,9 +222,10 @@ impl Scenario {
             .map(|(i, v)| deserialize_at::<StepInput>(&steps_at.index(i), v))
             .collect::<Result<Vec<_>>>()?;
         let config_at = root.key("config");
-        let engine = match &input.config.engine {
-            None => Engine::default(),
-            Some(name) => Engine::parse(name)
+        let engine = match (engine, &input.config.engine) {
+            (Some(e), _) => e,
+            (None, None) => Engine::default(),
+            (None, Some(name)) => Engine::parse(name)
                 .map_err(|e| e.wrap("config.engine").at_path(config_at.key("engine")))?,
         };
         let mut config = BootConfig {
@@ -466,6 +473,39 @@ mod tests {
             e.to_string()
                 .starts_with("spec.mounts[0]: missing field `destination`"),
             "{e}"
+        );
+    }
+
+    /// `config.engine`: runsc-2018 by default and by name; any other name,
+    /// including the engines not built yet, is refused with its path.
+    #[test]
+    fn the_engine_is_named_in_config() {
+        let s = Scenario::from_json(r#"{"spec":{"ociVersion":"1"}}"#).unwrap();
+        assert_eq!(s.engine, Engine::Runsc2018);
+        let s =
+            Scenario::from_json(r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runsc-2018"}}"#)
+                .unwrap();
+        assert_eq!(s.engine, Engine::Runsc2018);
+        for name in ["runc", "runsc", "", "RUNSC-2018"] {
+            let text = format!(r#"{{"spec":{{"ociVersion":"1"}},"config":{{"engine":"{name}"}}}}"#);
+            let e = Scenario::from_json(&text).unwrap_err();
+            assert_eq!(
+                e.to_string(),
+                format!("config.engine: engine \"{name}\" is not available (known: runsc-2018)")
+            );
+            assert_eq!(
+                e.input_at().and_then(|a| a.path.clone()),
+                Some(JsonPath::default().key("config").key("engine"))
+            );
+            // A given engine (the CLI's --engine) overrides the file's.
+            let s = Scenario::from_json_on(&text, Some(Engine::Runsc2018)).unwrap();
+            assert_eq!(s.engine, Engine::Runsc2018);
+        }
+        let e = Scenario::from_json(r#"{"spec":{"ociVersion":"1"},"config":{"engine":1}}"#)
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "config.engine: invalid type: integer `1`, expected a string"
         );
     }
 

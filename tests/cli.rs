@@ -595,3 +595,55 @@ fn cli_and_page_print_the_same_labels_for_the_default_preset() {
         );
     }
 }
+
+/// `mountlab ARGS` with `input` on standard input.
+fn mountlab_stdin(args: &[&str], input: &str) -> (Option<i32>, String, String) {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_mountlab"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("mountlab runs");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(input.as_bytes())
+        .expect("input written");
+    let out = child.wait_with_output().expect("mountlab ends");
+    (out.status.code(), text(&out.stdout), text(&out.stderr))
+}
+
+/// `config.engine` and `--engine`: runsc-2018 is the only engine so far;
+/// another name is refused by the file (exit 2, its JSON path named) and
+/// by the flag (clap's usage error), and the flag overrides the file.
+#[test]
+fn the_engine_comes_from_the_file_or_the_flag() {
+    let runc = r#"{"spec":{"ociVersion":"1.0.0"},"config":{"engine":"runc"}}"#;
+    let (code, out, err) = mountlab_stdin(&["run", "-"], runc);
+    assert_eq!(code, Some(2), "{out}");
+    assert_eq!(
+        err,
+        "mountlab: -: config.engine: engine \"runc\" is not available (known: runsc-2018)\n"
+    );
+    for cmd in ["run", "preview"] {
+        let (code, _, err) = mountlab_stdin(&[cmd, "-", "--engine", "runsc"], runc);
+        assert_eq!(code, Some(2));
+        assert!(
+            err.contains(
+                "invalid value 'runsc' for '--engine <NAME>': engine \"runsc\" is not available (known: runsc-2018)"
+            ),
+            "{err}"
+        );
+        assert!(err.contains(&format!("Usage: mountlab {cmd}")), "{err}");
+    }
+    let (code, out, err) = mountlab_stdin(&["run", "-", "--engine", "runsc-2018"], runc);
+    assert_eq!(code, Some(0), "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+    assert_eq!(report["engine"], "runsc-2018");
+    let (code, out, err) = mountlab_stdin(&["preview", "-", "--engine", "runsc-2018"], runc);
+    assert_eq!(code, Some(0), "{err}");
+    assert!(out.starts_with("TARGET "), "{out}");
+}

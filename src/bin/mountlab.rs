@@ -8,10 +8,10 @@ mod args;
 
 use args::{BenchArgs, Cli, Command, Format, PreviewArgs, RunArgs, ServeArgs};
 use mountlab::bench::{Options, Task};
-use mountlab::engines::runsc2018::loader::Loader;
+use mountlab::engines::{simulate, Engine, Simulation};
 use mountlab::p9::net::{ConnLimits, ServeConfig};
 use mountlab::scenario::Scenario;
-use mountlab::tree::{mount_tree, render_decisions, render_tree};
+use mountlab::tree::{render_decisions, render_tree};
 use std::process::ExitCode;
 
 /// mimalloc instead of glibc's malloc: a build is mostly small
@@ -79,26 +79,27 @@ fn emit_json(value: &impl serde::Serialize, pretty: bool) -> Result<(), serde_js
     }
 }
 
-fn load(path: &str) -> Result<Scenario, ExitCode> {
+/// Reads and parses a scenario; `--engine` overrides its `config.engine`.
+fn load(path: &str, engine: Option<Engine>) -> Result<Scenario, ExitCode> {
     let text = read_input(path).map_err(|e| {
         eprintln!("mountlab: {e}");
         ExitCode::from(2)
     })?;
-    Scenario::from_json(&text).map_err(|e| {
+    Scenario::from_json_on(&text, engine).map_err(|e| {
         eprintln!("mountlab: {path}: {e}");
         ExitCode::from(2)
     })
 }
 
-fn build(s: &Scenario) -> Result<Loader, ExitCode> {
-    Loader::from_scenario(s).map_err(|e| {
+fn build(s: &Scenario) -> Result<Box<dyn Simulation>, ExitCode> {
+    simulate(s).map_err(|e| {
         eprintln!("mountlab: {e}");
         ExitCode::from(2)
     })
 }
 
 fn preview(args: &PreviewArgs) -> ExitCode {
-    let mut s = match load(&args.file) {
+    let mut s = match load(&args.file, args.engine) {
         Ok(s) => s,
         Err(code) => return code,
     };
@@ -119,12 +120,7 @@ fn preview(args: &PreviewArgs) -> ExitCode {
     };
     // Only the JSON format needs the whole report (the host trees above
     // all); the others print one part of it, computed alone.
-    let table = || {
-        sb.vfs
-            .namespace_root()
-            .map(|r| sb.vfs.mount_table(r))
-            .unwrap_or_default()
-    };
+    let table = || sb.mount_table();
     match args.format {
         Format::Json => {
             let report = sb.report();
@@ -135,17 +131,17 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         }
         Format::Mounts => emit(&mountlab::fs::mounts_text(&table())),
         Format::Mountinfo => emit(&mountlab::fs::mountinfo_text(&table())),
-        Format::Decisions => emit(&render_decisions(&sb.rec.decisions)),
+        Format::Decisions => emit(&render_decisions(sb.decisions())),
         Format::Tree => {
-            if let Some(t) = mount_tree(&sb) {
+            if let Some(t) = sb.tree() {
                 emit(&render_tree(&t));
             }
         }
     }
     if args.format != Format::Json {
-        warn_all(&sb.rec.warnings);
+        warn_all(sb.warnings());
     }
-    let code = match &sb.setup_error {
+    let code = match sb.setup_error() {
         Some(e) => {
             let kind = if e.is_fatal() {
                 "runsc would panic here"
@@ -178,7 +174,7 @@ fn warn_all(warnings: &[String]) {
 }
 
 fn run(args: &RunArgs) -> ExitCode {
-    let s = match load(&args.file) {
+    let s = match load(&args.file, args.engine) {
         Ok(s) => s,
         Err(code) => return code,
     };

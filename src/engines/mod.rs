@@ -63,3 +63,37 @@ impl std::fmt::Display for Engine {
         f.write_str(self.name())
     }
 }
+
+/// What a front asks of a scenario run, whichever engine ran it. Each
+/// engine implements it for its own sandbox type.
+pub trait Simulation {
+    /// The engine that ran.
+    fn engine(&self) -> Engine;
+    /// The full report (a copy: the run lives on).
+    fn report(&self) -> crate::report::Report;
+    /// The full report, moving out what can be moved (the run is done with).
+    fn take_report(&mut self) -> crate::report::Report;
+    /// The layered mount tree, or `None` when the root is not set up.
+    fn tree(&self) -> Option<crate::report::MountNode>;
+    /// The decision log.
+    fn decisions(&self) -> &[crate::report::Decision];
+    /// The warnings the runtime would log, in order.
+    fn warnings(&self) -> &[String];
+    /// The root container's mount table at the global root.
+    fn mount_table(&self) -> Vec<crate::vfs::MountInfo>;
+    /// The root container's setup error, if setup failed.
+    fn setup_error(&self) -> Option<&Error>;
+}
+
+/// The one dispatch point: runs a scenario on the engine it names
+/// (`config.engine`, or the CLI's `--engine`).
+pub fn simulate(s: &crate::scenario::Scenario) -> Result<Box<dyn Simulation>> {
+    match s.engine {
+        Engine::Runsc2018 => Ok(Box::new(runsc2018::loader::Loader::from_scenario(s)?)),
+    }
+}
+
+/// A scenario's report, from the engine it names.
+pub fn run_scenario(s: &crate::scenario::Scenario) -> Result<crate::report::Report> {
+    simulate(s).map(|mut r| r.take_report())
+}

@@ -11,14 +11,14 @@
 
 #![allow(dead_code)]
 
-use mountlab::engines::runsc2018::loader::Loader;
+use mountlab::engines::simulate;
 use mountlab::scenario::Scenario;
 use serde_json::{Map, Value};
 
 /// The report `mountlab run` prints for a scenario text, as JSON.
 pub fn report_of_text(text: &str) -> Result<Value, String> {
     let s = Scenario::from_json(text).map_err(|e| format!("scenario does not parse: {e}"))?;
-    let sb = Loader::from_scenario(&s).map_err(|e| format!("sandbox not built: {e}"))?;
+    let sb = simulate(&s).map_err(|e| format!("sandbox not built: {e}"))?;
     serde_json::to_value(sb.report()).map_err(|e| format!("report does not serialize: {e}"))
 }
 

@@ -5,6 +5,7 @@ use clap::builder::StyledStr;
 use clap::error::{ContextKind, ContextValue};
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 use mountlab::engines::runsc2018::boot::FileAccess;
+use mountlab::engines::Engine;
 use mountlab::p9::net::ConnLimits;
 use std::path::PathBuf;
 
@@ -88,6 +89,10 @@ pub struct PreviewArgs {
     /// /proc/mounts, /proc/self/mountinfo, or runsc's decisions.
     #[arg(long, value_enum, default_value_t = Format::Tree)]
     pub format: Format,
+    /// Which engine builds the mounts (overrides the file's
+    /// config.engine): runsc-2018, the default and the only one so far.
+    #[arg(long, value_name = "NAME", value_parser = engine)]
+    pub engine: Option<Engine>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -103,6 +108,11 @@ fn file_access(s: &str) -> Result<FileAccess, String> {
     FileAccess::parse(s).map_err(|e| e.to_string())
 }
 
+/// The scenario's rule for `config.engine`, on the command line.
+fn engine(s: &str) -> Result<Engine, String> {
+    Engine::parse(s).map_err(|e| e.to_string())
+}
+
 #[derive(Debug, Args)]
 pub struct RunArgs {
     /// The scenario: a spec, a config and steps (- reads standard input).
@@ -111,6 +121,10 @@ pub struct RunArgs {
     /// Indent the JSON report.
     #[arg(long)]
     pub pretty: bool,
+    /// Which engine runs the scenario (overrides its config.engine):
+    /// runsc-2018, the default and the only one so far.
+    #[arg(long, value_name = "NAME", value_parser = engine)]
+    pub engine: Option<Engine>,
 }
 
 #[derive(Debug, Args)]

@@ -556,12 +556,16 @@ impl Loader {
         self.report_with(steps)
     }
 
-    fn report_with(&self, steps: Vec<StepReport>) -> Report {
-        let table = self
-            .vfs
+    /// The mount table at the namespace's global root (empty before setup).
+    pub fn global_mount_table(&self) -> Vec<MountInfo> {
+        self.vfs
             .namespace_root()
             .map(|r| self.vfs.mount_table(r))
-            .unwrap_or_default();
+            .unwrap_or_default()
+    }
+
+    fn report_with(&self, steps: Vec<StepReport>) -> Report {
+        let table = self.global_mount_table();
         let ok = self.setup_error.is_none() && steps.iter().all(|s| s.ok);
         Report {
             engine: crate::engines::Engine::Runsc2018,
@@ -604,4 +608,38 @@ fn annotate(decisions: &mut [Decision], cid: Option<&str>, notes: &[(usize, Stri
         }
     }
     let _ = Outcome::Mounted;
+}
+
+impl crate::engines::Simulation for Loader {
+    fn engine(&self) -> crate::engines::Engine {
+        crate::engines::Engine::Runsc2018
+    }
+
+    fn report(&self) -> Report {
+        Loader::report(self)
+    }
+
+    fn take_report(&mut self) -> Report {
+        Loader::take_report(self)
+    }
+
+    fn tree(&self) -> Option<crate::report::MountNode> {
+        crate::tree::mount_tree(self)
+    }
+
+    fn decisions(&self) -> &[Decision] {
+        &self.rec.decisions
+    }
+
+    fn warnings(&self) -> &[String] {
+        &self.rec.warnings
+    }
+
+    fn mount_table(&self) -> Vec<MountInfo> {
+        self.global_mount_table()
+    }
+
+    fn setup_error(&self) -> Option<&Error> {
+        self.setup_error.as_ref()
+    }
 }
