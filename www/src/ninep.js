@@ -92,22 +92,8 @@ function drawHex(conn) {
     return;
   }
   $('hex').replaceChildren(
-    h(
-      'div',
-      { class: 'hex-title' },
-      h('strong', {}, m.name),
-      ` ${m.request_size} bytes`,
-      m.request_hex.length / 2 < m.request_size ? ` (first ${m.request_hex.length / 2} shown)` : '',
-    ),
-    hexDump(m.request_hex),
-    h(
-      'div',
-      { class: 'hex-title' },
-      h('strong', {}, m.reply_name),
-      ` ${m.reply_size} bytes`,
-      m.reply_hex.length / 2 < m.reply_size ? ` (first ${m.reply_hex.length / 2} shown)` : '',
-    ),
-    hexDump(m.reply_hex),
+    ...frame(m.name, m.request_size, m.request_hex),
+    ...frame(m.reply_name, m.reply_size, m.reply_hex),
     h(
       'p',
       { class: 'hint legend-hex' },
@@ -119,6 +105,22 @@ function drawHex(conn) {
       ' then the message body, little-endian',
     ),
   );
+}
+
+// One frame: its message name and size, then its bytes (the log may keep
+// only the first ones: the DTO's hex is cut, its size is the whole frame's).
+function frame(name, size, hex) {
+  const shown = hex.length / 2;
+  return [
+    h(
+      'div',
+      { class: 'hex-title' },
+      h('strong', {}, name),
+      ` ${size} bytes`,
+      shown < size ? ` (first ${shown} shown)` : '',
+    ),
+    hexDump(hex),
+  ];
 }
 
 $('ninep-conn').addEventListener('change', (e) => chooseConnection(e.target.value));
