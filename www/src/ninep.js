@@ -2,7 +2,7 @@
 // the connection that just talked, and the frames of a message in hex.
 import { $ } from './dom.js';
 import { h, hexDump } from './render.js';
-import { state, chooseConnection, showConnection, markSeen, selectMessage } from './state.js';
+import { state, chooseConnection, showConnection, markSeen, seenSeq, selectMessage } from './state.js';
 
 const connKey = (c) => `${c.gofer}:${c.conn}`;
 const lastSeq = (c) => (c.messages.length ? c.messages[c.messages.length - 1].seq : -1);
@@ -16,7 +16,7 @@ export function drawNinep() {
   for (const c of conns) {
     total += c.messages.length;
     const last = lastSeq(c);
-    const prev = state.lastSeen.get(connKey(c)) ?? -1;
+    const prev = seenSeq(connKey(c));
     if (last >= 0 && last > prev && (newest == null || c.gofer > newest.gofer || last > newestSeq)) {
       newest = c;
       newestSeq = last;
@@ -43,7 +43,7 @@ export function drawNinep() {
     $('ninep-meta').textContent = 'no gofer connections';
     return;
   }
-  const seen = state.lastSeen.get(connKey(conn)) ?? -1;
+  const seen = seenSeq(connKey(conn));
   $('ninep-meta').textContent =
     `gofer ${conn.gofer} · conn ${conn.conn}${conn.dropped ? ` · ${conn.dropped} older dropped` : ''}`;
   for (const m of conn.messages) {

@@ -22,13 +22,15 @@ const s = {
   selected: '/',
   selectedDecision: null,
   // The 9P inspector: the connection shown ("gofer:conn"), whether the user
-  // picked it (else it follows the one that just talked), the message whose
-  // frames are shown, and the newest seq seen per connection.
+  // picked it (else it follows the one that just talked), and the message
+  // whose frames are shown.
   conn: null,
   connPinned: false,
   msgSeq: null,
-  lastSeen: new Map(),
 };
+// The newest message seq the 9P inspector has shown, per connection (read
+// with seenSeq).
+let seen = new Map();
 
 export const state = Object.freeze(
   Object.defineProperties(
@@ -106,7 +108,7 @@ export function setSteps(steps) {
 
 // The config controls. Only the two fields the engine takes as overrides.
 export function setConfig(config) {
-  s.config = { overlay: !!config.overlay, file_access: config.file_access };
+  s.config = Object.freeze({ overlay: !!config.overlay, file_access: config.file_access });
   notify('config');
 }
 
@@ -132,7 +134,7 @@ export function resetSelection() {
   s.selected = '/';
   s.selectedDecision = null;
   s.msgSeq = null;
-  s.lastSeen = new Map();
+  seen = new Map();
   notify('selection');
 }
 
@@ -151,7 +153,7 @@ export function showConnection(key) {
 
 // The 9P inspector has drawn: remember the newest message of each connection.
 export function markSeen(entries) {
-  for (const [key, seq] of entries) s.lastSeen.set(key, seq);
+  for (const [key, seq] of entries) seen.set(key, seq);
   s.connPinned = false;
 }
 
@@ -162,6 +164,11 @@ export function selectMessage(seq) {
 }
 
 // ---- Derived reads.
+
+// The newest message seq shown of a connection, -1 when none.
+export function seenSeq(key) {
+  return seen.get(key) ?? -1;
+}
 
 // The child containers not destroyed.
 export function liveContainers() {
