@@ -340,6 +340,14 @@ impl Playground {
     pub fn build_with(text: &str, o: &Overrides) -> Result<Playground, Error> {
         let mut scenario = Scenario::from_json(text)?;
         apply(&mut scenario.config, o)?;
+        // The page's views (9P inspector, shell) are runsc 2018's so far;
+        // not a match, so a new engine's variant needs no arm here.
+        if scenario.engine != crate::engines::Engine::Runsc2018 {
+            return Err(Error::msg(format!(
+                "config.engine: the playground runs runsc-2018 only, not {}",
+                scenario.engine
+            )));
+        }
         let engine = Engine::from_scenario(&scenario)?;
         let mut base: Value = parse_json("", text)?;
         if is_bare(&base) {

@@ -2,7 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect};
-use mountlab::web::{analyze, source_ref, Sandbox};
+use mountlab::web::{analyze, default_config_js, source_ref, Sandbox};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
 
@@ -228,4 +228,26 @@ fn fatal_setup_is_marked() {
     let report = sb.report().map_err(JsValue::from).expect("report");
     assert_eq!(get(&report, "fatal").as_bool(), Some(true));
     assert!(s(&report, "error").contains("fdDispenser out of fds"));
+}
+
+/// `replay` through the binding: one result per step, an invalid step a
+/// result of kind "invalid"; `defaultConfig` is `BootConfig::default()`.
+#[wasm_bindgen_test]
+fn replays_steps_and_gives_the_default_config() {
+    let mut sb = sandbox();
+    let r: Array = sb
+        .replay(js(r#"[{"sh":"ls /"},{"bogus":1},{"container":{"destroy":"ghost"}}]"#))
+        .map_err(JsValue::from)
+        .expect("replay")
+        .into();
+    let kinds: Vec<String> = r.iter().map(|x| s(&x, "kind")).collect();
+    assert_eq!(kinds, ["sh", "invalid", "destroy"]);
+    assert_eq!(get(&r.get(1), "ok").as_bool(), Some(false));
+    assert_eq!(s(&r.get(2), "error"), "unknown container \"ghost\"");
+    let steps: Array = sb.steps().map_err(JsValue::from).expect("steps").into();
+    assert_eq!(steps.length(), 2);
+    assert!(sb.replay(js("{}")).is_err());
+    let c = default_config_js().map_err(JsValue::from).expect("config");
+    assert_eq!(get(&c, "overlay").as_bool(), Some(false));
+    assert_eq!(s(&c, "file_access"), "exclusive");
 }
