@@ -107,6 +107,44 @@ test('picks in the decision log and the 9P inspector', async () => {
   await page.context().close();
 });
 
+test("an edited config moves the controls; a child's Terminal button and the views' targets follow it", async () => {
+  const page = await env.page();
+  const scenario = { config: { overlay: true, file_access: 'shared' }, spec: JSON.parse(docker).spec };
+  await page.locator('.cm-content').fill(JSON.stringify(scenario, null, 2));
+  await page.waitForFunction(() => document.querySelector('[data-testid=overlay-toggle]').checked);
+  assert.equal(await page.getByTestId('file-access').inputValue(), 'shared');
+  // overlay with shared file access: runsc's command line would refuse it.
+  assert.match(await page.locator('#notes').textContent(), /overlay flag is incompatible with shared file access/);
+  await page.getByTestId('container-id').fill('w1');
+  await page.getByTestId('container-submit').click();
+  await page.locator('[data-cid=w1] button', { hasText: 'Terminal' }).click();
+  assert.equal(await page.locator('#term-target').inputValue(), 'w1');
+  const before = (await terminal(page)).length;
+  await page.keyboard.type('pwd');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid=terminal-output]').textContent.length > n + 10,
+    before,
+  );
+  // The line runs in the child, and the next prompt names it.
+  assert.match((await terminal(page)).slice(before), /^pwd\n\/\nw1@sandbox # $/);
+  await page.getByRole('tab', { name: '/proc/mounts' }).click();
+  await page.selectOption('#proc-target', 'w1');
+  assert.match(
+    await page.getByTestId('proc-mounts').textContent(),
+    // The child's own table: its read-only bind, which the root does not have.
+    /^none \/shared 9p ro 0 0$/m,
+  );
+  // Destroyed, it leaves every target select.
+  await page.locator('[data-cid=w1] [data-testid=destroy-container]').click();
+  await page.locator('[data-cid=w1]').waitFor({ state: 'detached' });
+  for (const id of ['term-target', 'proc-target', 'mountinfo-target']) {
+    assert.deepEqual(await page.locator(`#${id} option`).evaluateAll((os) => os.map((o) => o.value)), ['']);
+  }
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test('an input error keeps the last tree, marked stale, until the text is fixed', async () => {
   const page = await env.page();
   const good = JSON.stringify({ ociVersion: '1.0.0', mounts: [{ destination: '/ok', type: 'tmpfs' }] }, null, 2);
