@@ -64,6 +64,8 @@ export function drawStatus() {
     chip(r.fatal ? 'fatal' : 'bad', r.fatal ? 'panic' : 'setup failed');
   } else {
     banner(null);
+    // TODO(#14): "+ 1" restates that mount_order leaves out the root mount;
+    // the report could carry the count (e.g. a `mounts` field in report.rs).
     chip('ok', `${r.mount_order.length + 1} mounts · gofer FDs ${r.fds_consumed.join(', ') || 'none'}`);
   }
   const notes = $('notes');
