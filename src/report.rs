@@ -272,11 +272,40 @@ pub struct RestoreReport {
     pub fatal: bool,
 }
 
+/// What a host node is (`p9::host::NodeKind` without its contents).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HostNodeType {
+    File,
+    Dir,
+    Symlink,
+}
+
+impl HostNodeType {
+    pub fn of(kind: &crate::p9::host::NodeKind) -> HostNodeType {
+        use crate::p9::host::NodeKind;
+        match kind {
+            NodeKind::File(_) => HostNodeType::File,
+            NodeKind::Dir(_) => HostNodeType::Dir,
+            NodeKind::Symlink(_) => HostNodeType::Symlink,
+        }
+    }
+
+    /// The wire name: `file`, `dir`, `symlink`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            HostNodeType::File => "file",
+            HostNodeType::Dir => "dir",
+            HostNodeType::Symlink => "symlink",
+        }
+    }
+}
+
 /// One host node in the report.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct HostNodeReport {
     #[serde(rename = "type")]
-    pub typ: String,
+    pub typ: HostNodeType,
     pub mode: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,

@@ -32,7 +32,7 @@ pub struct Container {
     pub destroyed: bool,
 }
 
-pub use crate::report::{HostNodeReport, Report, RestoreReport, StepReport};
+pub use crate::report::{HostNodeReport, HostNodeType, Report, RestoreReport, StepReport};
 
 /// A simulated sandbox.
 pub struct Loader {
@@ -500,35 +500,39 @@ impl Loader {
                     for (rel, info) in list {
                         let rel = if rel.is_empty() { ".".to_string() } else { rel };
                         let mut hardlink = None;
-                        let content = match gofer.host().node(info.ino).map(|n| &n.kind) {
-                            Some(crate::p9::host::NodeKind::File(b)) => {
-                                match first_name.get(&info.ino) {
-                                    Some(first) => {
-                                        hardlink = Some(first.clone());
-                                        None
-                                    }
-                                    None if b.len() > left => {
-                                        left = 0;
-                                        Some(crate::limits::truncated_marker(
-                                            "MAX_REPORT_BYTES",
-                                            MAX_REPORT_BYTES,
-                                        ))
-                                    }
-                                    None => {
-                                        left -= b.len();
-                                        Some(String::from_utf8_lossy(b).into_owned())
-                                    }
+                        // Every listed inode exists; one that did not
+                        // would have nothing to report.
+                        let Some(kind) = gofer.host().node(info.ino).map(|n| &n.kind) else {
+                            continue;
+                        };
+                        let typ = HostNodeType::of(kind);
+                        let content = match kind {
+                            crate::p9::host::NodeKind::File(b) => match first_name.get(&info.ino) {
+                                Some(first) => {
+                                    hardlink = Some(first.clone());
+                                    None
                                 }
-                            }
+                                None if b.len() > left => {
+                                    left = 0;
+                                    Some(crate::limits::truncated_marker(
+                                        "MAX_REPORT_BYTES",
+                                        MAX_REPORT_BYTES,
+                                    ))
+                                }
+                                None => {
+                                    left -= b.len();
+                                    Some(String::from_utf8_lossy(b).into_owned())
+                                }
+                            },
                             _ => None,
                         };
-                        if info.kind == "file" && hardlink.is_none() {
+                        if typ == HostNodeType::File && hardlink.is_none() {
                             first_name.insert(info.ino, rel.clone());
                         }
                         nodes.insert(
                             rel,
                             HostNodeReport {
-                                typ: info.kind.to_string(),
+                                typ,
                                 mode: format!("{:04o}", info.mode & 0o7777),
                                 content,
                                 target: info.target,
