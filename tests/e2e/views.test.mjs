@@ -107,6 +107,24 @@ test('picks in the decision log and the 9P inspector', async () => {
   await page.context().close();
 });
 
+test('a message picked on one 9P connection is not shown on the next one the inspector follows', async () => {
+  const page = await env.page();
+  await page.getByRole('tab', { name: /9P inspector/ }).click();
+  await page.locator('[data-testid=ninep-message]').nth(3).click();
+  assert.equal(await page.locator('[data-testid=ninep-message].selected').count(), 1);
+  const before = await page.locator('#ninep-meta').textContent();
+  // A started container talks on new connections; the inspector follows them.
+  await page.getByTestId('container-id').fill('web');
+  await page.getByTestId('container-spec-file').setInputFiles(join(repo, 'www/presets/child-container.json'));
+  await page.getByTestId('container-submit').click();
+  await page.locator('[data-testid=container-list] [data-cid=web]').waitFor();
+  await page.waitForFunction((b) => document.querySelector('#ninep-meta').textContent !== b, before);
+  assert.equal(await page.locator('[data-testid=ninep-message].selected').count(), 0);
+  assert.match(await page.locator('#hex').textContent(), /^Select a message/);
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
 test("an edited config moves the controls; a child's Terminal button and the views' targets follow it", async () => {
   const page = await env.page();
   const scenario = { config: { overlay: true, file_access: 'shared' }, spec: JSON.parse(docker).spec };

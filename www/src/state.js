@@ -146,8 +146,11 @@ export function chooseConnection(key) {
   notify('ninep');
 }
 
-// The 9P inspector follows a connection (no redraw: it is drawing).
+// The 9P inspector follows a connection (no redraw: it is drawing). A
+// message picked on another connection is not this one's: its seq would
+// name a message the user never clicked.
 export function showConnection(key) {
+  if (key !== s.conn) s.msgSeq = null;
   s.conn = key;
 }
 
