@@ -77,7 +77,7 @@ fn input_errors_carry_the_path_typed_beside_the_text() {
         (
             r#"{"spec":{"ociVersion":"1"},"steps":[{"sh":"ls"},{"sh":"ls","exec":{"argv0":"x"}}]}"#,
             serde_json::json!(["steps", 1]),
-            "steps[1]: a step needs exactly one of \"container\", \"exec\" or \"sh\"",
+            "steps[1]: a step needs exactly one of \"container\", \"exec\", \"sh\" or \"restore\"",
         ),
         (
             r#"{"spec":{"ociVersion":"1"},"steps":[{"container":{"add":{"cid":"c","spec":{"ociVersion":"1","mounts":[{"destination":"/x","options":"ro"}]}}}}]}"#,

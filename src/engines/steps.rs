@@ -1,0 +1,119 @@
+//! What the engines after 2018 share to run a scenario's steps and fill
+//! its report: the shell on a namespace of their VFS, the host trees as
+//! the report shows them, and `sources` for runsc 2018 (which keys its
+//! host by attach point).
+
+use crate::error::Error;
+use crate::p9::host::{HostFs, NodeKind};
+use crate::report::{HostNodeReport, HostNodeType, StepReport};
+use crate::scenario::{HostInput, Scenario};
+use crate::shell::{self, Task};
+use crate::vfs::{clean, DirentId, Vfs};
+use std::collections::BTreeMap;
+
+/// The scenario runsc 2018 runs when `sources` is given: each bind whose
+/// source `sources` names gets that tree at its attach point (the mount
+/// destination), unless `host` gives one there already. 2018's gofer
+/// serves each bind from its attach point, so this is where the source's
+/// files belong.
+pub fn sources_as_attach_points(s: &Scenario) -> Scenario {
+    let mut out = s.clone();
+    let host = out.host.get_or_insert_with(BTreeMap::new);
+    for m in &s.spec.mounts {
+        let Some(tree) = s.sources.get(&clean(&m.source)) else {
+            continue;
+        };
+        host.entry(clean(&m.destination))
+            .or_insert_with(|| tree.clone());
+    }
+    out
+}
+
+/// A step this engine does not take, with the reason.
+pub fn refused(text: impl Into<String>) -> StepReport {
+    StepReport::failed(&Error::msg(text.into()))
+}
+
+/// A shell line run as root in the namespace of `root`, `cwd` kept across
+/// lines (each container's own).
+pub fn sh(vfs: &mut Vfs, root: DirentId, cwd: &mut DirentId, line: &str) -> StepReport {
+    let out = shell::run(
+        vfs,
+        Task {
+            root,
+            cwd,
+            env: &[],
+            wd: "/",
+        },
+        line,
+    );
+    StepReport {
+        ok: out.error.is_none(),
+        error: out.error,
+        errno: out.errno,
+        fatal: false,
+        output: Some(out.output),
+        ..StepReport::default()
+    }
+}
+
+/// The host tree below `path` as the report shows it (`.` for `path`
+/// itself), each file's content once per inode, within `left` bytes of
+/// content in all.
+pub fn host_nodes(host: &HostFs, path: &str, left: &mut usize) -> BTreeMap<String, HostNodeReport> {
+    let mut nodes = BTreeMap::new();
+    let mut first_name: BTreeMap<u64, String> = BTreeMap::new();
+    let Ok(list) = host.list(path) else {
+        return nodes;
+    };
+    for (rel, info) in list {
+        let rel = if rel.is_empty() { ".".to_string() } else { rel };
+        // Every listed inode exists; one that did not would have nothing
+        // to report.
+        let Some(kind) = host.node(info.ino).map(|n| &n.kind) else {
+            continue;
+        };
+        let mut hardlink = None;
+        let content = match kind {
+            NodeKind::File(b) => match first_name.get(&info.ino) {
+                Some(first) => {
+                    hardlink = Some(first.clone());
+                    None
+                }
+                None if b.len() > *left => {
+                    *left = 0;
+                    Some(crate::limits::REPORT_BYTES.truncated_marker())
+                }
+                None => {
+                    *left -= b.len();
+                    first_name.insert(info.ino, rel.clone());
+                    Some(String::from_utf8_lossy(b).into_owned())
+                }
+            },
+            _ => None,
+        };
+        nodes.insert(
+            rel,
+            HostNodeReport {
+                typ: HostNodeType::of(kind),
+                mode: format!("{:04o}", info.mode & 0o7777),
+                content,
+                target: info.target,
+                hardlink,
+            },
+        );
+    }
+    nodes
+}
+
+/// `host["/"]` and `sources` of a scenario (or an added container), the
+/// form both builders take.
+pub fn image_and_sources(
+    host: Option<&HostInput>,
+    sources: Option<&HostInput>,
+) -> (Option<crate::engines::runsc::host::HostTree>, HostInput) {
+    (
+        host.and_then(|h| h.get("/")).cloned(),
+        sources.cloned().unwrap_or_default(),
+    )
+}
