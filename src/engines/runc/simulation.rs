@@ -42,7 +42,13 @@ impl RuncSimulation {
         };
         let (rootfs, mut sources) = image_and_sources(s.host.as_ref(), Some(&s.sources));
         for src in bind_sources(&s.oci, &opts.bundle) {
-            sources.entry(src).or_default();
+            // A path inside a given tree is that tree's to give.
+            let given = sources
+                .keys()
+                .any(|k| src == clean(k) || src.starts_with(&format!("{}/", clean(k))));
+            if !given {
+                sources.insert(src, BTreeMap::new());
+            }
         }
         let run = super::build(&s.oci, &opts, rootfs.as_ref(), &sources);
         let decisions = decisions_of(&s.oci, &run);
