@@ -89,8 +89,11 @@ pub trait Simulation {
     fn engine(&self) -> Engine;
     /// The full report (a copy: the run lives on).
     fn report(&self) -> crate::report::Report;
-    /// The full report, moving out what can be moved (the run is done with).
-    fn take_report(&mut self) -> crate::report::Report;
+    /// The full report, moving out what can be moved (the run is done
+    /// with); a copy unless the engine moves anything out.
+    fn take_report(&mut self) -> crate::report::Report {
+        self.report()
+    }
     /// The layered mount tree, or `None` when the root is not set up.
     fn tree(&self) -> Option<crate::report::MountNode>;
     /// The decision log.

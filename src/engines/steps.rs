@@ -117,3 +117,13 @@ pub fn image_and_sources(
         sources.cloned().unwrap_or_default(),
     )
 }
+
+/// A setup error no mount's decision carries goes on the root's (the
+/// first decision), so the log shows it.
+pub fn error_on_root(decisions: &mut [crate::report::Decision], e: Option<&Error>) {
+    if let (Some(e), false) = (e, decisions.iter().any(|d| d.error.is_some())) {
+        if let Some(root) = decisions.first_mut() {
+            root.error = Some(e.to_string());
+        }
+    }
+}

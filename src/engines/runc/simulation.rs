@@ -139,7 +139,7 @@ impl RuncSimulation {
         out
     }
 
-    fn report_with(&self, steps: Vec<StepReport>) -> Report {
+    fn report_with(&self, steps: &[StepReport]) -> Report {
         let error = self.run.error.as_ref();
         let ok = error.is_none() && steps.iter().all(|s| s.ok);
         Report {
@@ -165,7 +165,7 @@ impl RuncSimulation {
             restore: None,
             decisions: self.decisions.clone(),
             host: self.host.clone(),
-            steps,
+            steps: steps.to_vec(),
             mounts: Some(EngineMounts::Runc(self.run.mounts.clone())),
             runsc: None,
             runc: Some(self.run.runc.clone()),
@@ -483,11 +483,7 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, run: &RuncRun) -> Vec<Decision> 
             d.reason(function, text);
         }
     }
-    if let (Some(e), false) = (&run.error, out.iter().any(|d| d.error.is_some())) {
-        if let Some(root) = out.first_mut() {
-            root.error = Some(e.to_string());
-        }
-    }
+    steps::error_on_root(&mut out, run.error.as_ref());
     out
 }
 
@@ -497,12 +493,7 @@ impl crate::engines::Simulation for RuncSimulation {
     }
 
     fn report(&self) -> Report {
-        self.report_with(self.steps.clone())
-    }
-
-    fn take_report(&mut self) -> Report {
-        let steps = std::mem::take(&mut self.steps);
-        self.report_with(steps)
+        self.report_with(&self.steps)
     }
 
     fn tree(&self) -> Option<MountNode> {

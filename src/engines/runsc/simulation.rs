@@ -204,7 +204,7 @@ impl RunscSimulation {
         }
     }
 
-    fn report_with(&self, steps: Vec<StepReport>) -> Report {
+    fn report_with(&self, steps: &[StepReport]) -> Report {
         let (error, fatal) = match (
             &self.start_error,
             self.run.as_ref().and_then(|r| r.error.as_ref()),
@@ -237,7 +237,7 @@ impl RunscSimulation {
             restore: None,
             decisions: self.decisions.clone(),
             host: self.host_report(),
-            steps,
+            steps: steps.to_vec(),
             mounts: Some(EngineMounts::Runsc(
                 summary
                     .as_ref()
@@ -511,11 +511,7 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
             d.reason(function, text);
         }
     }
-    if let (Some(e), false) = (p.error, out.iter().any(|d| d.error.is_some())) {
-        if let Some(root) = out.first_mut() {
-            root.error = Some(e.to_string());
-        }
-    }
+    steps::error_on_root(&mut out, p.error);
     out
 }
 
@@ -525,12 +521,7 @@ impl crate::engines::Simulation for RunscSimulation {
     }
 
     fn report(&self) -> Report {
-        self.report_with(self.steps.clone())
-    }
-
-    fn take_report(&mut self) -> Report {
-        let steps = std::mem::take(&mut self.steps);
-        self.report_with(steps)
+        self.report_with(&self.steps)
     }
 
     fn tree(&self) -> Option<MountNode> {
