@@ -458,6 +458,8 @@ pub struct StepResult {
 /// every step run on it since.
 pub struct Playground {
     engine: EngineRun,
+    /// The scenario's config keys set aside for the chosen engine.
+    ignored_config: Vec<String>,
     /// How many steps the scenario itself had (they ran at build).
     scenario_steps: usize,
     /// The scenario as given (a bare spec wrapped), for export.
@@ -498,14 +500,17 @@ impl Playground {
         if let Some(obj) = base.as_object_mut() {
             let config = match scenario.engine {
                 Engine::Runsc2018 => serde_json::to_value(scenario.config).unwrap_or(Value::Null),
-                // The scenario's own keys stay; the engine is named, so
-                // the export runs on the engine it ran on.
+                // The scenario's own keys for this engine stay; the
+                // engine is named, so the export runs on the engine it
+                // ran on.
                 e => {
                     let mut c = obj
                         .get("config")
                         .and_then(Value::as_object)
                         .cloned()
                         .unwrap_or_default();
+                    // The keys set aside (another engine's) leave the export.
+                    c.retain(|k, _| e.config_keys().contains(&k.as_str()));
                     c.insert("engine".into(), Value::String(e.name().to_string()));
                     Value::Object(c)
                 }
@@ -514,6 +519,7 @@ impl Playground {
         }
         Ok(Playground {
             engine: run,
+            ignored_config: scenario.ignored_config.clone(),
             scenario_steps: scenario.steps.len(),
             base,
             steps: Vec::new(),
@@ -528,7 +534,7 @@ impl Playground {
     /// The DTO of the page's `view()`.
     pub fn view_dto(&self) -> View {
         let sim = self.engine.sim();
-        let mut cli_notes = Vec::new();
+        let mut cli_notes = self.ignored_config.clone();
         let cfg = match &self.engine {
             EngineRun::Runsc2018(l) => l.config,
             _ => BootConfig::default(),

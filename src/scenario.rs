@@ -196,6 +196,9 @@ pub struct Scenario {
     pub host: Option<HostInput>,
     /// `sources`: bind sources by host path (empty when absent).
     pub sources: HostInput,
+    /// Notes on the file's config keys set aside because another engine
+    /// than the file's runs it (`config.overlay is a key of engine …`).
+    pub ignored_config: Vec<String>,
     pub gofer_fds: Option<Vec<i32>>,
     pub steps: Vec<Step>,
 }
@@ -268,6 +271,30 @@ impl Scenario {
             (None, Some(name)) => Engine::parse(name)
                 .map_err(|e| e.wrap("config.engine").at_path(config_at.key("engine")))?,
         };
+        // Run on another engine than the file's (the CLI's --engine, the
+        // page's selector), the file's own engine's keys that the chosen
+        // one does not take are set aside, with a note, not refused.
+        let file_engine = match &named {
+            Some(name) => Engine::parse(name).ok(),
+            None => Some(Engine::default()),
+        };
+        let mut ignored_config = Vec::new();
+        if let Some(fe) = file_engine.filter(|fe| *fe != engine) {
+            let foreign: Vec<String> = config_map
+                .keys()
+                .filter(|k| {
+                    fe.config_keys().contains(&k.as_str())
+                        && !engine.config_keys().contains(&k.as_str())
+                })
+                .cloned()
+                .collect();
+            for k in foreign {
+                config_map.remove(&k);
+                ignored_config.push(format!(
+                    "config.{k} is a key of engine {fe}, ignored on engine {engine}"
+                ));
+            }
+        }
         check_config_keys(&config_at, engine, &config_map)?;
         let (config, options) = parse_engine_config(&config_at, engine, config_map)?;
         limits::STEPS
@@ -300,6 +327,7 @@ impl Scenario {
             options,
             host: input.host,
             sources: input.sources.unwrap_or_default(),
+            ignored_config,
             gofer_fds: input.gofer_fds,
             steps,
         })
@@ -674,6 +702,36 @@ mod tests {
         )
         .unwrap();
         assert!(matches!(&s.options, EngineConfig::Runc(o) if o.rootless));
+    }
+
+    /// Run on another engine than the file's, its own engine's keys are
+    /// set aside with a note; a key of a third engine is still refused.
+    #[test]
+    fn an_overriding_engine_sets_the_files_keys_aside() {
+        let text =
+            r#"{"spec":{"ociVersion":"1"},"config":{"overlay":false,"file_access":"shared"}}"#;
+        let s = Scenario::from_json_on(text, Some(Engine::Runsc)).unwrap();
+        assert_eq!(
+            s.ignored_config,
+            ["config.overlay is a key of engine runsc-2018, ignored on engine runsc"]
+        );
+        let EngineConfig::Runsc(c) = &s.options else {
+            panic!("{:?}", s.options)
+        };
+        assert_eq!(
+            c.conf.file_access,
+            crate::engines::runsc::config::FileAccessType::Shared
+        );
+        let s = Scenario::from_json_on(text, Some(Engine::Runc)).unwrap();
+        assert_eq!(s.ignored_config.len(), 2);
+        let third = r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runc","overlay2":"none"}}"#;
+        let e = Scenario::from_json_on(third, Some(Engine::Runsc2018)).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("config.overlay2: \"overlay2\" is a config key of runsc,"),
+            "{e}"
+        );
+        assert!(Scenario::from_json(text).unwrap().ignored_config.is_empty());
     }
 
     /// `sources` keys are checked as `host`'s are.

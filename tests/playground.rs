@@ -394,3 +394,28 @@ fn containers_per_engine() {
     .expect("refused");
     assert!(e.to_string().starts_with("config.overlay: "), "{e}");
 }
+
+/// The selector on a 2018 preset (its config has `overlay`): the key is
+/// set aside with a note, and the export re-parses on the chosen engine.
+#[test]
+fn switching_a_2018_preset_to_another_engine() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/www/presets/docker-default.json"
+    ))
+    .expect("preset");
+    for engine in ["runsc", "runc"] {
+        let p = on(engine, &text);
+        let v = p.view_dto();
+        assert!(
+            v.cli_notes.iter().any(|n| n
+                == &format!(
+                    "config.overlay is a key of engine runsc-2018, ignored on engine {engine}"
+                )),
+            "{:?}",
+            v.cli_notes
+        );
+        let again = Scenario::from_json(&p.scenario_value().to_string()).expect("re-parses");
+        assert_eq!(again.engine.name(), engine);
+    }
+}

@@ -85,10 +85,14 @@ fn load(path: &str, engine: Option<Engine>) -> Result<Scenario, ExitCode> {
         eprintln!("mountlab: {e}");
         ExitCode::from(2)
     })?;
-    Scenario::from_json_on(&text, engine).map_err(|e| {
+    let s = Scenario::from_json_on(&text, engine).map_err(|e| {
         eprintln!("mountlab: {path}: {e}");
         ExitCode::from(2)
-    })
+    })?;
+    for note in &s.ignored_config {
+        eprintln!("mountlab: note: {note}");
+    }
+    Ok(s)
 }
 
 fn build(s: &Scenario) -> Result<Box<dyn Simulation>, ExitCode> {
