@@ -398,6 +398,20 @@ fn destination_of(e: &RunscEvent) -> Option<&str> {
     }
 }
 
+/// A mount's inode stack, top first: an overlay is a tmpfs upper (in
+/// memory or backed by a filestore file) over the gofer's 9p lower
+/// (`configureOverlay`); anything else is the filesystem alone.
+fn layers_of(fs: &str, source: &str) -> Vec<Layer> {
+    if fs == "overlay" {
+        vec![
+            Layer::new(LayerRole::Upper, "tmpfs", String::new()),
+            Layer::new(LayerRole::Mount, "9p", source.to_string()),
+        ]
+    } else {
+        vec![Layer::new(LayerRole::Mount, fs, source.to_string())]
+    }
+}
+
 /// The decision log of one container: the root, then each mount in mount
 /// order, then the spec mounts not mounted (ignored, dropped, failed or
 /// not reached).
@@ -421,11 +435,7 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
     });
     root.mount_path = Some("/".into());
     root.shown_as = Some(p.facts.root.fs.clone());
-    root.layers = vec![Layer::new(
-        LayerRole::Mount,
-        &p.facts.root.fs,
-        p.root_path.to_string(),
-    )];
+    root.layers = layers_of(&p.facts.root.fs, p.root_path);
     root.set_outcome(if p.mounted_root {
         Outcome::Mounted
     } else {
@@ -461,7 +471,7 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
             read_only: m.ro,
             no_atime: m.flags.iter().any(|f| f == "noatime"),
         });
-        d.layers = vec![Layer::new(LayerRole::Mount, &m.fs, m.source.clone())];
+        d.layers = layers_of(&m.fs, &m.source);
         d.shown_as = Some(m.fs.clone());
         d.mount_path = Some(at);
         out.push(d);
