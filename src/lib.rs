@@ -11,6 +11,7 @@ pub mod error;
 pub mod fs;
 pub mod gosort;
 pub mod gostr;
+pub mod host_tree;
 pub mod limits;
 pub mod p9;
 pub mod playground;

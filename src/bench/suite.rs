@@ -4,9 +4,9 @@
 
 use super::gen::{create_target, generate, lookup_paths, tmpfs_deep_files, Generated, Kind};
 use crate::engines::runsc2018::boot::{BootConfig, FileAccess};
-use crate::engines::runsc2018::container_fs::build_host;
 use crate::engines::runsc2018::loader::Loader;
 use crate::error::{Error, Result};
+use crate::host_tree::build_host;
 use crate::p9::client::Client;
 use crate::p9::fsgofer::{ConnId, Gofer};
 use crate::p9::host::HostFs;

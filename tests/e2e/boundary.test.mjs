@@ -12,7 +12,7 @@ after(() => env.close());
 test('every export answers garbage with an Error, never a trap', async () => {
   const page = await env.page();
   const result = await page.evaluate(() => {
-    const { Sandbox, analyze, sourceRef } = window.mountlab.api;
+    const { Sandbox, analyze, defaultConfig, sourceRef } = window.mountlab.api;
     const garbage = [
       undefined,
       null,
@@ -46,6 +46,7 @@ test('every export answers garbage with an Error, never a trap', async () => {
         else outcomes.errors++;
       }
     };
+    call('defaultConfig', () => defaultConfig());
     for (const g of garbage) {
       call('analyze', () => analyze(g));
       call('sourceRef', () => sourceRef(g));
@@ -61,6 +62,8 @@ test('every export answers garbage with an Error, never a trap', async () => {
       call('addContainer(spec)', () => sb.addContainer(`c${Math.random().toString(36).slice(2, 8)}`, g, undefined));
       call('destroyContainer', () => sb.destroyContainer(g));
       call('runStep', () => sb.runStep(g));
+      call('replay', () => sb.replay(g));
+      call('replay([g])', () => sb.replay(JSON.stringify([g])));
       call('procMounts', () => sb.procMounts(g));
       call('mountinfo', () => sb.mountinfo(g));
     }
@@ -68,12 +71,13 @@ test('every export answers garbage with an Error, never a trap', async () => {
     const fresh = new Sandbox('{"ociVersion":"1.0.0"}', { overlay: true });
     const mounts = fresh.procMounts(undefined);
     const again = sb.run('ls /', undefined);
-    return { outcomes, traps, mounts, lsOk: again.ok };
+    return { outcomes, traps, mounts, lsOk: again.ok, config: defaultConfig() };
   });
   assert.deepEqual(result.traps, []);
   assert.ok(result.outcomes.errors > 100, `only ${result.outcomes.errors} errors`);
   assert.equal(result.mounts[0], 'none / overlayfs rw 0 0');
   assert.equal(result.lsOk, true);
+  assert.deepEqual(result.config, { overlay: false, file_access: 'exclusive' });
   assert.deepEqual(
     page.errors.filter((e) => /panic|RuntimeError|unreachable/.test(e)),
     [],

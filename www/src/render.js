@@ -220,11 +220,7 @@ export function renderRestore(root, restore) {
   root.replaceChildren();
   if (restore.error) {
     root.append(
-      h(
-        'p',
-        { class: restore.fatal ? 'detail-error' : 'detail-error' },
-        (restore.fatal ? 'runsc would panic here: ' : 'error: ') + restore.error,
-      ),
+      h('p', { class: 'detail-error' }, (restore.fatal ? 'runsc would panic here: ' : 'error: ') + restore.error),
     );
   }
   const table = h(

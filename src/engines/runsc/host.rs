@@ -9,10 +9,10 @@
 //! sources are subtrees of it, so a filestore file appears in the image or
 //! source tree that runsc creates it in.
 
-use crate::engines::runsc2018::container_fs::{build_host, DEFAULT_ROOTFS};
 use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::gostr::quote;
+use crate::host_tree::{build_host, DEFAULT_ROOTFS};
 use crate::p9::host::{HostFs, NodeKind};
 use crate::scenario::{HostNodeInput, TypedHostNode};
 use crate::vfs::clean;
@@ -61,7 +61,7 @@ fn typed(typ: &str, content: Option<&str>, mode: &str) -> HostNodeInput {
     })
 }
 
-/// The default image: `runsc2018::container_fs::DEFAULT_ROOTFS` without
+/// The default image: `host_tree::DEFAULT_ROOTFS` without
 /// its `/tmp/image-file` (which shows 2018's tmpfs hiding image files) and
 /// with the empty `dev`, `proc`, `sys` and `tmp` directories a real image
 /// has (2018 needed none: its stub overlays made mount points).

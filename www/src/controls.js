@@ -1,0 +1,177 @@
+// The controls: the preset select, opening or dropping a file, --overlay and
+// --file-access, Reset steps, the view tabs, and Share link / Download.
+import { C } from './ansi.js';
+import { $, readFile } from './dom.js';
+import { defaultConfig } from './engine.js';
+import { h } from './render.js';
+import { presets, presetText } from './presets.js';
+import { load as loadScenario, resetSteps, simulate } from './session.js';
+import { encodeShare, decodeShare } from './share.js';
+import { editor } from './spec.js';
+import { greet, printReplay, term } from './shell.js';
+import { toast } from './status.js';
+import { state, setConfig } from './state.js';
+
+const presetSel = $('preset');
+const overlayEl = $('overlay');
+const faEl = $('file-access');
+
+// The config controls show the config the next simulation uses.
+export function drawConfig() {
+  if (!state.config) return;
+  overlayEl.checked = state.config.overlay;
+  faEl.value = state.config.file_access;
+}
+
+// ---- Loading scenarios.
+// A minified file is shown pretty-printed (formatting only; the engine reads the same JSON).
+function readable(text) {
+  if (text.length < 120 || text.trimEnd().includes('\n')) return text;
+  try {
+    return `${JSON.stringify(JSON.parse(text), null, 2)}\n`;
+  } catch {
+    return text;
+  }
+}
+
+function load(text, opts) {
+  const shown = readable(text);
+  editor.setText(shown);
+  return loadScenario(shown, opts);
+}
+
+export function loadPreset(file) {
+  const text = presetText(file);
+  if (text == null) return;
+  term.clear();
+  load(text);
+  greet();
+  term.prompt();
+}
+
+function loadFile(f) {
+  presetSel.value = '';
+  term.clear();
+  load(f.text);
+  term.writeln(`${C.dim}loaded ${f.name}${C.reset}`);
+  term.prompt();
+}
+
+// An edit in the spec editor: re-simulated once typing pauses.
+let editTimer = 0;
+export function edited(text) {
+  presetSel.value = '';
+  clearTimeout(editTimer);
+  editTimer = setTimeout(() => simulate(text, { fromEditor: true }), 250);
+}
+
+presetSel.replaceChildren(
+  ...presets.map((p) => h('option', { value: p.file, title: p.description }, p.title)),
+  h('option', { value: '', disabled: true }, 'custom'),
+);
+presetSel.addEventListener('change', () => presetSel.value && loadPreset(presetSel.value));
+
+$('spec-file').addEventListener('change', async (e) => {
+  const f = await readFile(e.target);
+  if (!f) return;
+  loadFile(f);
+  e.target.value = '';
+});
+
+const pane = $('editor-pane');
+pane.addEventListener('dragover', (e) => {
+  e.preventDefault();
+  pane.classList.add('dragging');
+});
+pane.addEventListener('dragleave', (e) => {
+  if (!pane.contains(e.relatedTarget)) pane.classList.remove('dragging');
+});
+pane.addEventListener('drop', async (e) => {
+  e.preventDefault();
+  pane.classList.remove('dragging');
+  const f = e.dataTransfer.files[0];
+  if (!f) return;
+  loadFile({ name: f.name, text: await f.text() });
+});
+
+// ---- Config and steps.
+const configChanged = () => {
+  setConfig({ overlay: overlayEl.checked, file_access: faEl.value });
+  simulate(editor.text);
+};
+overlayEl.addEventListener('change', configChanged);
+faEl.addEventListener('change', configChanged);
+
+$('reset').addEventListener('click', () => {
+  term.clear();
+  resetSteps(editor.text);
+  term.prompt();
+});
+
+// ---- Tabs.
+for (const tab of document.querySelectorAll('[role=tab]')) {
+  tab.addEventListener('click', () => {
+    for (const t of document.querySelectorAll('[role=tab]')) t.setAttribute('aria-selected', String(t === tab));
+    for (const p of document.querySelectorAll('.tab-body')) p.hidden = p.dataset.panel !== tab.dataset.tab;
+  });
+}
+
+// ---- Share and download.
+async function shareUrl() {
+  const hash = await encodeShare({
+    scenario: editor.text,
+    overlay: state.config.overlay,
+    file_access: state.config.file_access,
+    steps: state.steps,
+  });
+  return `${location.origin}${location.pathname}#${hash}`;
+}
+
+// The address bar follows the session, once changes pause.
+let hashTimer = 0;
+export function scheduleHash() {
+  clearTimeout(hashTimer);
+  hashTimer = setTimeout(async () => {
+    if (!state.analysis?.ok) return;
+    history.replaceState(null, '', await shareUrl());
+  }, 400);
+}
+
+$('share').addEventListener('click', async () => {
+  const url = await shareUrl();
+  history.replaceState(null, '', url);
+  try {
+    await navigator.clipboard.writeText(url);
+    toast('Link copied: it replays this spec and every step.');
+  } catch {
+    toast('Link is in the address bar.');
+  }
+  $('share').dataset.url = url;
+});
+
+$('download').addEventListener('click', () => {
+  if (!state.sb) return;
+  const blob = new Blob([`${state.sb.scenarioJson()}\n`], { type: 'application/json' });
+  const a = h('a', { href: URL.createObjectURL(blob), download: 'scenario.json' });
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+});
+
+// Opens a share link's hash: the scenario, its config, and its steps
+// replayed in the terminal. False when the hash is no share link.
+export async function openShared(hash) {
+  const p = await decodeShare(hash);
+  if (!p) return false;
+  presetSel.value = '';
+  term.clear();
+  term.writeln(`${C.dim}replaying a shared session: ${p.steps.length} step(s)${C.reset}`);
+  const d = defaultConfig();
+  const results =
+    load(p.scenario, {
+      config: { overlay: p.overlay ?? d.overlay, file_access: p.file_access || d.file_access },
+      steps: p.steps || [],
+    }) || [];
+  printReplay(results);
+  term.prompt();
+  return true;
+}

@@ -1,0 +1,191 @@
+// The page's state, and the only module that writes it. Every other module
+// reads it through `state` (read-only: assigning to it throws) and changes it
+// through the setters below. Each setter names what changed (a topic); the
+// views subscribed to that topic redraw, once per batch of changes.
+
+const s = {
+  // The engine handle (a wasm Sandbox) of the last good simulation, its
+  // view() (report, tree, containers, 9P connections) and the steps it ran.
+  sb: null,
+  view: null,
+  steps: [],
+  // The text simulated last, what analyze() said of it, and the message of
+  // an input error the engine refused although analyze() accepted the text.
+  text: '',
+  analysis: null,
+  inputError: null,
+  // The --overlay and --file-access controls, and the scenario config seen
+  // last (an edit that changes it moves the controls).
+  config: null,
+  lastConfig: null,
+  // The mount selected in the tree, and the decision shown for it.
+  selected: '/',
+  selectedDecision: null,
+  // The 9P inspector: the connection shown ("gofer:conn"), whether the user
+  // picked it (else it follows the one that just talked), and the message
+  // whose frames are shown.
+  conn: null,
+  connPinned: false,
+  msgSeq: null,
+};
+// The newest message seq the 9P inspector has shown, per connection (read
+// with seenSeq).
+let seen = new Map();
+
+export const state = Object.freeze(
+  Object.defineProperties(
+    {},
+    Object.fromEntries(Object.keys(s).map((k) => [k, { get: () => s[k], enumerable: true }])),
+  ),
+);
+
+// ---- Subscriptions.
+const subscribers = [];
+let pending = null;
+
+// Calls `fn(topics)` after any change to one of `topics`, in the order of
+// subscription (the page draws status, tree, details, containers, views, 9P).
+export function subscribe(topics, fn) {
+  subscribers.push({ topics, fn });
+}
+
+function run(changed) {
+  for (const { topics, fn } of subscribers) if (topics.some((t) => changed.has(t))) fn(changed);
+}
+
+function notify(topic) {
+  if (pending) pending.add(topic);
+  else run(new Set([topic]));
+}
+
+// Runs `fn`, holding every redraw until it returns: each subscriber then
+// draws once, however many setters `fn` called.
+export function batch(fn) {
+  if (pending) return fn();
+  pending = new Set();
+  try {
+    return fn();
+  } finally {
+    const changed = pending;
+    pending = null;
+    if (changed.size) run(changed);
+  }
+}
+
+// ---- Setters.
+
+// A text and its analysis (clears an earlier refused input).
+export function setAnalysis(text, analysis) {
+  s.text = text;
+  s.analysis = analysis;
+  s.inputError = null;
+  notify('input');
+}
+
+// The engine refused an input analyze() accepted.
+export function setInputError(message) {
+  s.inputError = message;
+  notify('input');
+}
+
+// A new engine handle replaces the old one, which is freed.
+export function setSandbox(sb) {
+  if (s.sb && s.sb !== sb) s.sb.free();
+  s.sb = sb;
+}
+
+// What the engine shows now, and the steps it has run.
+export function setView(view, steps) {
+  s.view = view;
+  s.steps = steps;
+  notify('view');
+}
+
+// Steps to replay on the next simulation (loading a scenario, resetting).
+export function setSteps(steps) {
+  s.steps = steps;
+}
+
+// The config controls. Only the two fields the engine takes as overrides.
+export function setConfig(config) {
+  s.config = Object.freeze({ overlay: !!config.overlay, file_access: config.file_access });
+  notify('config');
+}
+
+export function setLastConfig(config) {
+  s.lastConfig = config;
+}
+
+// Selects a mount by path, with the decision to show (null: the mount's own).
+export function select(path, decision = null) {
+  s.selected = path;
+  s.selectedDecision = decision;
+  notify('selection');
+}
+
+// Selects the decision at index `i` of the report, and the mount it made.
+export function pickDecision(i) {
+  const d = s.view?.report.decisions[i];
+  select(d?.mount_path ?? null, i);
+}
+
+// A fresh scenario: the root selected, nothing seen in the 9P inspector.
+export function resetSelection() {
+  s.selected = '/';
+  s.selectedDecision = null;
+  s.msgSeq = null;
+  seen = new Map();
+  notify('selection');
+}
+
+// The user picks a 9P connection: it stays shown until the next draw.
+export function chooseConnection(key) {
+  s.conn = key;
+  s.connPinned = true;
+  s.msgSeq = null;
+  notify('ninep');
+}
+
+// The 9P inspector follows a connection (no redraw: it is drawing).
+export function showConnection(key) {
+  s.conn = key;
+}
+
+// The 9P inspector has drawn: remember the newest message of each connection.
+export function markSeen(entries) {
+  for (const [key, seq] of entries) seen.set(key, seq);
+  s.connPinned = false;
+}
+
+// The message whose frames the hex view shows.
+export function selectMessage(seq) {
+  s.msgSeq = seq;
+  notify('message');
+}
+
+// ---- Derived reads.
+
+// The newest message seq shown of a connection, -1 when none.
+export function seenSeq(key) {
+  return seen.get(key) ?? -1;
+}
+
+// The child containers not destroyed.
+export function liveContainers() {
+  return s.view ? s.view.containers.filter((c) => !c.destroyed) : [];
+}
+
+function findNode(n, path) {
+  if (!n) return null;
+  if (n.path === path) return n;
+  for (const c of n.children) {
+    const f = findNode(c, path);
+    if (f) return f;
+  }
+  return null;
+}
+
+// The selected mount's node in the tree, or null.
+export function selectedNode() {
+  return findNode(s.view?.tree, s.selected);
+}
