@@ -471,12 +471,16 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, run: &RuncRun) -> Vec<Decision> 
         }
         out.push(d);
     }
+    // The last decision mounted at each path (an index: linear in the mounts).
+    let at_path: BTreeMap<String, usize> = out
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| d.mount_path.clone().map(|p| (p, i)))
+        .collect();
     for e in &run.events {
         let (function, text) = reason_of(e);
         let target = match e {
-            RuncEvent::ReadonlyRemount { destination } => out
-                .iter()
-                .rposition(|d| d.mount_path.as_deref() == Some(clean(destination).as_str())),
+            RuncEvent::ReadonlyRemount { destination } => at_path.get(&clean(destination)).copied(),
             _ => index_of(e).map(|i| i + 1),
         };
         if let Some(d) = out.get_mut(target.unwrap_or(0)) {

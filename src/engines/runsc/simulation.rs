@@ -398,6 +398,16 @@ fn destination_of(e: &RunscEvent) -> Option<&str> {
     }
 }
 
+/// The first index queued for `key`, taken off the queue.
+fn take_first(
+    by_dest: &mut BTreeMap<String, std::collections::VecDeque<usize>>,
+    key: &str,
+) -> Option<usize> {
+    by_dest
+        .get_mut(key)
+        .and_then(std::collections::VecDeque::pop_front)
+}
+
 /// A mount's inode stack, top first: an overlay is a tmpfs upper (in
 /// memory or backed by a filestore file) over the gofer's 9p lower
 /// (`configureOverlay`); anything else is the filesystem alone.
@@ -418,6 +428,16 @@ fn layers_of(fs: &str, source: &str) -> Vec<Layer> {
 fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>) -> Vec<Decision> {
     let spec_mounts = super::mount::SpecMount::from_spec(spec).unwrap_or_default();
     let mut used = vec![false; spec_mounts.len()];
+    // Spec mounts by cleaned destination, in spec order: each mount takes
+    // the first one not taken (an index, so a spec of 100 000 mounts is
+    // not quadratic).
+    let mut by_dest: BTreeMap<String, std::collections::VecDeque<usize>> = BTreeMap::new();
+    for (i, s) in spec_mounts.iter().enumerate() {
+        by_dest
+            .entry(clean(&s.destination))
+            .or_default()
+            .push_back(i);
+    }
     let mut root = Decision::planned(
         cid,
         Origin::Root,
@@ -451,10 +471,8 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
             // The root's entry (its overlay): the root decision says it.
             continue;
         }
-        let idx = spec_mounts.iter().enumerate().position(|(i, s)| {
-            let d = clean(&s.destination);
-            !used.get(i).copied().unwrap_or(true) && (d == clean(&m.destination) || d == at)
-        });
+        let idx = take_first(&mut by_dest, &clean(&m.destination))
+            .or_else(|| take_first(&mut by_dest, &at));
         if let Some(slot) = idx.and_then(|i| used.get_mut(i)) {
             *slot = true;
         }
@@ -508,15 +526,18 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
         out.push(d);
     }
     // Each event's reason goes to the mount it names (the last decision
-    // at that path), the others to the root's.
+    // at that path, by destination or where it is mounted), the others to
+    // the root's.
+    let mut at_path: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, d) in out.iter().enumerate() {
+        at_path.insert(clean(&d.destination), i);
+        if let Some(mp) = &d.mount_path {
+            at_path.insert(mp.clone(), i);
+        }
+    }
     for e in p.events {
         let (function, text) = reason_of(e);
-        let target = destination_of(e).and_then(|dst| {
-            let dst = clean(dst);
-            out.iter().rposition(|d| {
-                clean(&d.destination) == dst || d.mount_path.as_deref() == Some(dst.as_str())
-            })
-        });
+        let target = destination_of(e).and_then(|dst| at_path.get(&clean(dst)).copied());
         if let Some(d) = out.get_mut(target.unwrap_or(0)) {
             d.reason(function, text);
         }
