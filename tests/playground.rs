@@ -405,6 +405,15 @@ fn switching_a_2018_preset_to_another_engine() {
     for engine in ["runsc", "runc"] {
         let p = on(engine, &text);
         let v = p.view_dto();
+        // The preset's host trees, keyed by attach point (2018's form),
+        // are the binds' sources on the other engines too; file sources
+        // (`"."`) included.
+        assert_eq!(v.report.error, None, "{engine}");
+        assert!(
+            v.report.mount_order.iter().any(|m| m == "/etc/resolv.conf"),
+            "{engine}: {:?}",
+            v.report.mount_order
+        );
         assert!(
             v.cli_notes.iter().any(|n| n
                 == &format!(

@@ -107,15 +107,36 @@ pub fn host_nodes(host: &HostFs, path: &str, left: &mut usize) -> BTreeMap<Strin
 }
 
 /// `host["/"]` and `sources` of a scenario (or an added container), the
-/// form both builders take.
+/// form both builders take. A bind whose source `sources` does not give
+/// but whose destination `host` keys (runsc 2018's attach-point form, as
+/// the presets write it) takes that tree as its source, so a 2018
+/// scenario shows the same files on the other engines; `absolute` makes a
+/// spec source a host path as the engine does (bundle-relative).
 pub fn image_and_sources(
+    spec: &oci_spec::runtime::Spec,
     host: Option<&HostInput>,
     sources: Option<&HostInput>,
+    absolute: impl Fn(&str) -> String,
 ) -> (Option<crate::engines::runsc::host::HostTree>, HostInput) {
-    (
-        host.and_then(|h| h.get("/")).cloned(),
-        sources.cloned().unwrap_or_default(),
-    )
+    let mut out = sources.cloned().unwrap_or_default();
+    for m in spec.mounts().as_deref().unwrap_or_default() {
+        let Some(src) = m
+            .source()
+            .as_ref()
+            .map(|p| p.to_string_lossy().into_owned())
+        else {
+            continue;
+        };
+        let dst = clean(&m.destination().to_string_lossy());
+        if src.is_empty() || dst == "/" {
+            continue;
+        }
+        let Some(tree) = host.and_then(|h| h.get(&dst)) else {
+            continue;
+        };
+        out.entry(absolute(&src)).or_insert_with(|| tree.clone());
+    }
+    (host.and_then(|h| h.get("/")).cloned(), out)
 }
 
 /// A setup error no mount's decision carries goes on the root's (the

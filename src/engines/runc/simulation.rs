@@ -40,7 +40,11 @@ impl RuncSimulation {
             EngineConfig::Runc(o) => o.clone(),
             _ => RuncOptions::default(),
         };
-        let (rootfs, mut sources) = image_and_sources(s.host.as_ref(), Some(&s.sources));
+        let bundle = opts.bundle.clone();
+        let (rootfs, mut sources) =
+            image_and_sources(&s.oci, s.host.as_ref(), Some(&s.sources), |src| {
+                absolute_in(&bundle, src)
+            });
         for src in bind_sources(&s.oci, &opts.bundle) {
             // A path inside a given tree is that tree's to give.
             let given = sources
@@ -50,6 +54,7 @@ impl RuncSimulation {
                 sources.insert(src, BTreeMap::new());
             }
         }
+        let sources = file_sources_in_parents(sources);
         let run = super::build(&s.oci, &opts, rootfs.as_ref(), &sources);
         let decisions = decisions_of(&s.oci, &run);
         let root_path = s
@@ -58,11 +63,7 @@ impl RuncSimulation {
             .as_ref()
             .map(|r| r.path().to_string_lossy().into_owned())
             .unwrap_or_default();
-        let root_path = if root_path.starts_with('/') {
-            clean(&root_path)
-        } else {
-            clean(&format!("{}/{root_path}", opts.bundle))
-        };
+        let root_path = absolute_in(&opts.bundle, &root_path);
         let mut host_paths = vec![("/".to_string(), root_path)];
         host_paths.extend(sources.keys().map(|k| (k.clone(), clean(k))));
         let mut sim = RuncSimulation {
@@ -173,6 +174,48 @@ impl RuncSimulation {
     }
 }
 
+/// Sources that are files (`{".": …}`) placed as entries of their parent
+/// directory: the host is one filesystem, and the builder places trees
+/// whose top is a directory. A name the parent's own tree gives wins.
+fn file_sources_in_parents(sources: crate::scenario::HostInput) -> crate::scenario::HostInput {
+    let mut out = crate::scenario::HostInput::new();
+    let mut files = Vec::new();
+    for (path, tree) in sources {
+        let path = clean(&path);
+        match (tree.get("."), path.rsplit_once('/')) {
+            (Some(node), Some((parent, name)))
+                if tree.len() == 1 && !name.is_empty() && is_file(node) =>
+            {
+                let parent = if parent.is_empty() { "/" } else { parent };
+                files.push((parent.to_string(), name.to_string(), node.clone()));
+            }
+            _ => {
+                out.insert(path, tree);
+            }
+        }
+    }
+    for (parent, name, node) in files {
+        out.entry(parent).or_default().entry(name).or_insert(node);
+    }
+    out
+}
+
+fn is_file(node: &crate::scenario::HostNodeInput) -> bool {
+    match node {
+        crate::scenario::HostNodeInput::Content(_) => true,
+        crate::scenario::HostNodeInput::Typed(t) => t.typ == "file",
+    }
+}
+
+/// A path runc resolves against its working directory, the bundle.
+fn absolute_in(bundle: &str, p: &str) -> String {
+    if p.starts_with('/') {
+        clean(p)
+    } else {
+        clean(&format!("{bundle}/{p}"))
+    }
+}
+
 /// The host paths of the spec's bind sources that a scenario's `sources`
 /// may leave out (each is then an empty directory): not the host's own
 /// `/proc`, `/sys` or `/dev`, which the host has.
@@ -192,11 +235,7 @@ fn bind_sources(spec: &oci_spec::runtime::Spec, bundle: &str) -> Vec<String> {
         if !bind || src.is_empty() {
             continue;
         }
-        let abs = if src.starts_with('/') {
-            clean(&src)
-        } else {
-            clean(&format!("{bundle}/{src}"))
-        };
+        let abs = absolute_in(bundle, &src);
         // The host's own filesystems, and the bundle (the rootfs is
         // placed there), are not left-out sources.
         let system = ["/proc", "/sys", "/dev", bundle]

@@ -45,7 +45,12 @@ impl RunscSimulation {
         };
         let mut sim = match settings.resolve() {
             Ok(conf) => {
-                let (image, sources) = image_and_sources(s.host.as_ref(), Some(&s.sources));
+                let (image, sources) = image_and_sources(
+                    &s.oci,
+                    s.host.as_ref(),
+                    Some(&s.sources),
+                    super::host::absolute,
+                );
                 let mut run = super::build(&s.oci, &conf, image.as_ref(), &sources);
                 let decisions = decisions_of(&s.oci, None, &container_parts(&run));
                 if let Some(root) = run.root {
@@ -184,7 +189,12 @@ impl RunscSimulation {
         let Some(run) = self.run.as_mut() else {
             return steps::refused("runsc did not start");
         };
-        let (image, sources) = image_and_sources(a.host.as_ref(), a.sources.as_ref());
+        let (image, sources) = image_and_sources(
+            &a.oci,
+            a.host.as_ref(),
+            a.sources.as_ref(),
+            super::host::absolute,
+        );
         if let Err(e) = run.add_container(&a.cid, &a.oci, image.as_ref(), &sources) {
             return StepReport::failed(&e);
         }
