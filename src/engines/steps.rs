@@ -106,6 +106,20 @@ pub fn host_nodes(host: &HostFs, path: &str, left: &mut usize) -> BTreeMap<Strin
     nodes
 }
 
+/// The spec's mounts that name a source, with it.
+pub fn sourced_mounts(
+    spec: &oci_spec::runtime::Spec,
+) -> impl Iterator<Item = (&oci_spec::runtime::Mount, String)> {
+    spec.mounts()
+        .as_deref()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|m| {
+            let src = m.source().as_ref()?.to_string_lossy().into_owned();
+            (!src.is_empty()).then_some((m, src))
+        })
+}
+
 /// `host["/"]` and `sources` of a scenario (or an added container), the
 /// form both builders take. A bind whose source `sources` does not give
 /// but whose destination `host` keys (runsc 2018's attach-point form, as
@@ -119,16 +133,9 @@ pub fn image_and_sources(
     absolute: impl Fn(&str) -> String,
 ) -> (Option<crate::engines::runsc::host::HostTree>, HostInput) {
     let mut out = sources.cloned().unwrap_or_default();
-    for m in spec.mounts().as_deref().unwrap_or_default() {
-        let Some(src) = m
-            .source()
-            .as_ref()
-            .map(|p| p.to_string_lossy().into_owned())
-        else {
-            continue;
-        };
+    for (m, src) in sourced_mounts(spec) {
         let dst = clean(&m.destination().to_string_lossy());
-        if src.is_empty() || dst == "/" {
+        if dst == "/" {
             continue;
         }
         let Some(tree) = host.and_then(|h| h.get(&dst)) else {

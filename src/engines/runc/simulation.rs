@@ -221,18 +221,11 @@ fn absolute_in(bundle: &str, p: &str) -> String {
 /// `/proc`, `/sys` or `/dev`, which the host has.
 fn bind_sources(spec: &oci_spec::runtime::Spec, bundle: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for m in spec.mounts().as_deref().unwrap_or_default() {
+    for (m, src) in steps::sourced_mounts(spec) {
         let opts = m.options().clone().unwrap_or_default();
         let bind =
             m.typ().as_deref() == Some("bind") || opts.iter().any(|o| o == "bind" || o == "rbind");
-        let Some(src) = m
-            .source()
-            .as_ref()
-            .map(|p| p.to_string_lossy().into_owned())
-        else {
-            continue;
-        };
-        if !bind || src.is_empty() {
+        if !bind {
             continue;
         }
         let abs = absolute_in(bundle, &src);
