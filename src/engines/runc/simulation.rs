@@ -45,13 +45,13 @@ impl RuncSimulation {
             image_and_sources(&s.oci, s.host.as_ref(), Some(&s.sources), |src| {
                 absolute_in(&bundle, src)
             });
+        let given: std::collections::BTreeSet<String> = sources.keys().map(|k| clean(k)).collect();
         for src in bind_sources(&s.oci, &opts.bundle) {
-            // A path inside a given tree is that tree's to give.
-            let given = sources
-                .keys()
-                .any(|k| src == clean(k) || src.starts_with(&format!("{}/", clean(k))));
-            if !given {
-                sources.insert(src, BTreeMap::new());
+            // A path inside a given tree is that tree's to give (looked up
+            // per ancestor: linear in the mounts, not quadratic).
+            let inside = ancestors(&src).any(|a| given.contains(a));
+            if !inside {
+                sources.entry(src).or_default();
             }
         }
         let sources = file_sources_in_parents(sources);
@@ -205,6 +205,15 @@ fn is_file(node: &crate::scenario::HostNodeInput) -> bool {
         crate::scenario::HostNodeInput::Content(_) => true,
         crate::scenario::HostNodeInput::Typed(t) => t.typ == "file",
     }
+}
+
+/// `p` and each directory above it, deepest first (`/a/b`, `/a`, `/`).
+fn ancestors(p: &str) -> impl Iterator<Item = &str> {
+    std::iter::successors(Some(p), |q| match q.rsplit_once('/') {
+        Some(("", "")) | None => None,
+        Some(("", _)) => Some("/"),
+        Some((parent, _)) => Some(parent),
+    })
 }
 
 /// A path runc resolves against its working directory, the bundle.
