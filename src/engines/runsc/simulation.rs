@@ -504,6 +504,17 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
         d.mount_path = Some(at);
         out.push(d);
     }
+    // What the loop below asks of every unmounted mount, computed once
+    // (the events are as many as the mounts).
+    let unknown: std::collections::BTreeSet<String> = p
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            RunscEvent::UnknownType { destination, .. } => Some(clean(destination)),
+            _ => None,
+        })
+        .collect();
+    let error_text = p.error.map(Error::to_string);
     for (i, s) in spec_mounts.iter().enumerate() {
         if used.get(i).copied().unwrap_or(true) {
             continue;
@@ -517,12 +528,10 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
             &s.source,
             s.opts(),
         );
-        let ignored = p.events.iter().any(|e| {
-            matches!(e, RunscEvent::UnknownType { destination, .. } if clean(destination) == clean(&s.destination))
-        });
-        let failed = p
-            .error
-            .filter(|e| e.to_string().contains(&crate::gostr::quote(&s.destination)));
+        let ignored = unknown.contains(&clean(&s.destination));
+        let failed = error_text
+            .as_deref()
+            .filter(|e| e.contains(&crate::gostr::quote(&s.destination)));
         let outcome = match (ignored, failed, p.error) {
             (true, _, _) => Outcome::Ignored,
             (_, Some(e), _) => {
