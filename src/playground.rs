@@ -4,9 +4,13 @@
 //! gVisor's source, per-connection 9P logs with frames in hex, and a session
 //! that records every step run so it can be shared and replayed.
 
+use crate::engines::runc::simulation::RuncSimulation;
+use crate::engines::runsc::simulation::RunscSimulation;
 use crate::engines::runsc2018::boot::{BootConfig, FileAccess};
-use crate::engines::runsc2018::loader::{Loader as Engine, Report, StepReport};
+use crate::engines::runsc2018::loader::{Loader, Report, StepReport};
+use crate::engines::{Engine, Simulation};
 use crate::error::{Error, JsonPath, Seg};
+use crate::scenario::EngineConfig;
 use crate::scenario::{is_bare, parse_add_container, parse_json, parse_step, Scenario, Step};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -18,20 +22,117 @@ pub use crate::engines::runsc2018::boot::GVISOR_COMMIT;
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Overrides {
+    /// runsc 2018's `--overlay` (the other engines ignore it).
     #[serde(default)]
     pub overlay: Option<bool>,
+    /// `--file-access` (runsc 2018 and today's runsc; runc ignores it).
     #[serde(default)]
     pub file_access: Option<String>,
+    /// The engine to run (`runsc-2018`, `runsc`, `runc`) instead of the
+    /// scenario's `config.engine`.
+    #[serde(default)]
+    pub engine: Option<String>,
 }
 
-pub fn apply(config: &mut BootConfig, o: &Overrides) -> Result<(), Error> {
+/// The page's controls over a parsed scenario: `overlay` and
+/// `file_access` where the engine has the flag.
+pub fn apply(s: &mut Scenario, o: &Overrides) -> Result<(), Error> {
     if let Some(ov) = o.overlay {
-        config.overlay = ov;
+        s.config.overlay = ov;
     }
-    if let Some(fa) = &o.file_access {
-        config.file_access = FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
+    let Some(fa) = &o.file_access else {
+        return Ok(());
+    };
+    match &mut s.options {
+        EngineConfig::Runsc2018 => {
+            s.config.file_access =
+                FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
+        }
+        EngineConfig::Runsc(c) => {
+            c.conf.file_access = crate::engines::runsc::config::FileAccessType::parse(fa)
+                .map_err(|e| e.wrap("config.file_access"))?;
+        }
+        EngineConfig::Runc(_) => {}
     }
     Ok(())
+}
+
+/// The run behind a playground, by engine.
+pub enum EngineRun {
+    Runsc2018(Box<Loader>),
+    Runsc(Box<RunscSimulation>),
+    Runc(Box<RuncSimulation>),
+}
+
+impl EngineRun {
+    /// The scenario's run on the engine it names.
+    pub fn of(s: &Scenario) -> Result<EngineRun, Error> {
+        Ok(match s.engine {
+            Engine::Runsc2018 => {
+                let s = if s.sources.is_empty() {
+                    s.clone()
+                } else {
+                    crate::engines::steps::sources_as_attach_points(s)
+                };
+                EngineRun::Runsc2018(Box::new(Loader::from_scenario(&s)?))
+            }
+            Engine::Runsc => EngineRun::Runsc(Box::new(RunscSimulation::from_scenario(s))),
+            Engine::Runc => EngineRun::Runc(Box::new(RuncSimulation::from_scenario(s))),
+        })
+    }
+
+    /// What every engine answers.
+    pub fn sim(&self) -> &dyn Simulation {
+        match self {
+            EngineRun::Runsc2018(l) => l.as_ref(),
+            EngineRun::Runsc(r) => r.as_ref(),
+            EngineRun::Runc(r) => r.as_ref(),
+        }
+    }
+
+    fn sim_mut(&mut self) -> &mut dyn Simulation {
+        match self {
+            EngineRun::Runsc2018(l) => l.as_mut(),
+            EngineRun::Runsc(r) => r.as_mut(),
+            EngineRun::Runc(r) => r.as_mut(),
+        }
+    }
+
+    /// The report (a copy).
+    pub fn report(&self) -> Report {
+        self.sim().report()
+    }
+
+    /// `/proc/self/mounts` of the root (`None`) or a child container, in
+    /// the engine's format.
+    pub fn proc_mounts(&self, cid: Option<&str>) -> Result<Vec<String>, Error> {
+        match (self, cid) {
+            (EngineRun::Runsc2018(l), _) => l.proc_mounts(cid),
+            (_, None) => Ok(self.sim().proc_mounts()),
+            (EngineRun::Runsc(r), Some(c)) => r
+                .run()
+                .and_then(|run| run.children.get(c).map(|ch| ch.proc_mounts(&run.vfs)))
+                .ok_or_else(|| Error::msg(format!("unknown container {c:?}"))),
+            (EngineRun::Runc(_), Some(c)) => Err(Error::msg(format!(
+                "unknown container {c:?}: runc runs one container"
+            ))),
+        }
+    }
+
+    /// `/proc/self/mountinfo` of the root or a child container.
+    pub fn mountinfo(&self, cid: Option<&str>) -> Result<Vec<String>, Error> {
+        match (self, cid) {
+            (EngineRun::Runsc2018(l), _) => Ok(crate::fs::mountinfo_text(&l.mount_table(cid)?)
+                .lines()
+                .map(str::to_string)
+                .collect()),
+            (_, None) => Ok(self.sim().mountinfo()),
+            (_, Some(c)) => Err(Error::msg(format!(
+                "mountinfo of container {c:?} is not modelled on engine {}",
+                self.sim().engine()
+            ))),
+        }
+    }
 }
 
 /// An input error as the page shows it: the engine's text unchanged, and
@@ -218,15 +319,49 @@ fn message_name(frame: &[u8]) -> &'static str {
         .unwrap_or("?")
 }
 
-/// Every gofer connection of a sandbox with its decoded messages.
-pub fn ninep_connections(sb: &Engine) -> Vec<ConnectionDto> {
+/// What the 9P inspector says beside the connections of each engine.
+pub fn connections_note(engine: Engine) -> Option<&'static str> {
+    match engine {
+        Engine::Runsc2018 => None,
+        Engine::Runsc => Some(
+            "today's runsc speaks LISAFS to its gofer; here the gofer is mountlab's in-memory 9P2000.L server standing in for it, so these are 9P frames, not LISAFS messages",
+        ),
+        Engine::Runc => Some("runc has no gofer: the kernel mounts directly"),
+    }
+}
+
+/// Every gofer connection of a sandbox with its decoded messages (none for
+/// runc, which has no gofer).
+pub fn ninep_connections(run: &EngineRun) -> Vec<ConnectionDto> {
+    match run {
+        EngineRun::Runsc2018(sb) => gofer_connections(&sb.vfs, |g| {
+            sb.containers
+                .values()
+                .find(|c| c.gofer == g)
+                .map(|c| c.cid.clone())
+        }),
+        EngineRun::Runsc(r) => match r.run() {
+            Some(run) => gofer_connections(&run.vfs, |g| {
+                run.children
+                    .values()
+                    .find(|c| c.gofer == g)
+                    .map(|c| c.cid.clone())
+            }),
+            None => Vec::new(),
+        },
+        EngineRun::Runc(_) => Vec::new(),
+    }
+}
+
+/// The connections of every gofer of `vfs`; `owner(g)` names the
+/// container of gofer `g` (`None` for the root container's).
+fn gofer_connections(
+    vfs: &crate::vfs::Vfs,
+    owner: impl Fn(usize) -> Option<String>,
+) -> Vec<ConnectionDto> {
     let mut out = Vec::new();
-    for (g, gofer) in sb.vfs.gofers().iter().enumerate() {
-        let container = sb
-            .containers
-            .values()
-            .find(|c| c.gofer == g)
-            .map(|c| c.cid.clone());
+    for (g, gofer) in vfs.gofers().iter().enumerate() {
+        let container = owner(g);
         let aps = gofer.attach_points();
         for (c, log) in gofer.connections().iter().zip(gofer.conn_logs()) {
             let ap = aps.get(c.attach_index);
@@ -278,10 +413,16 @@ pub struct ContainerDto {
 /// Everything the page draws after a change, in one crossing.
 #[derive(Clone, Debug, Serialize)]
 pub struct View {
+    /// The engine that ran.
+    pub engine: Engine,
     pub report: Report,
     pub tree: Option<crate::tree::MountNode>,
     pub containers: Vec<ContainerDto>,
     pub connections: Vec<ConnectionDto>,
+    /// What the 9P inspector says about this engine's gofer (its
+    /// stand-in, or that there is none).
+    pub connections_note: Option<&'static str>,
+    /// runsc 2018's config (its defaults on the other engines).
     pub config: BootConfig,
     /// Things the runsc command line would say about this config.
     pub cli_notes: Vec<String>,
@@ -295,6 +436,8 @@ pub enum StepKind {
     Exec,
     Add,
     Destroy,
+    /// Today's runsc's restore check.
+    Restore,
     /// A replayed step that is not a valid scenario step (its error is in
     /// the report); it is not run and not recorded.
     Invalid,
@@ -314,7 +457,11 @@ pub struct StepResult {
 /// A simulated sandbox: the root container set up from a scenario, plus
 /// every step run on it since.
 pub struct Playground {
-    engine: Engine,
+    engine: EngineRun,
+    /// The scenario's config keys set aside for the chosen engine.
+    ignored_config: Vec<String>,
+    /// How many steps the scenario itself had (they ran at build).
+    scenario_steps: usize,
     /// The scenario as given (a bare spec wrapped), for export.
     base: Value,
     /// Steps run through this session, as scenario steps.
@@ -333,73 +480,80 @@ impl Playground {
             &Overrides {
                 overlay,
                 file_access: file_access.map(str::to_string),
+                engine: None,
             },
         )
     }
 
     pub fn build_with(text: &str, o: &Overrides) -> Result<Playground, Error> {
-        let mut scenario = Scenario::from_json(text)?;
-        apply(&mut scenario.config, o)?;
-        // The page's views (9P inspector, shell) are runsc 2018's so far;
-        // not a match, so a new engine's variant needs no arm here.
-        if scenario.engine != crate::engines::Engine::Runsc2018 {
-            return Err(Error::msg(format!(
-                "config.engine: the playground runs runsc-2018 only, not {}",
-                scenario.engine
-            )));
-        }
-        let engine = Engine::from_scenario(&scenario)?;
+        let engine = match &o.engine {
+            Some(name) => Some(Engine::parse(name).map_err(|e| e.wrap("config.engine"))?),
+            None => None,
+        };
+        let mut scenario = Scenario::from_json_on(text, engine)?;
+        apply(&mut scenario, o)?;
+        let run = EngineRun::of(&scenario)?;
         let mut base: Value = parse_json("", text)?;
         if is_bare(&base) {
             base = serde_json::json!({ "spec": base });
         }
         if let Some(obj) = base.as_object_mut() {
-            obj.insert(
-                "config".into(),
-                serde_json::to_value(scenario.config).unwrap_or(Value::Null),
-            );
+            let config = match scenario.engine {
+                Engine::Runsc2018 => serde_json::to_value(scenario.config).unwrap_or(Value::Null),
+                // The scenario's own keys for this engine stay; the
+                // engine is named, so the export runs on the engine it
+                // ran on.
+                e => {
+                    let mut c = obj
+                        .get("config")
+                        .and_then(Value::as_object)
+                        .cloned()
+                        .unwrap_or_default();
+                    // The keys set aside (another engine's) leave the export.
+                    c.retain(|k, _| e.config_keys().contains(&k.as_str()));
+                    c.insert("engine".into(), Value::String(e.name().to_string()));
+                    Value::Object(c)
+                }
+            };
+            obj.insert("config".into(), config);
         }
         Ok(Playground {
-            engine,
+            engine: run,
+            ignored_config: scenario.ignored_config.clone(),
+            scenario_steps: scenario.steps.len(),
             base,
             steps: Vec::new(),
         })
     }
 
     /// The engine behind the handle.
-    pub fn engine(&self) -> &Engine {
+    pub fn engine(&self) -> &EngineRun {
         &self.engine
     }
 
     /// The DTO of the page's `view()`.
     pub fn view_dto(&self) -> View {
-        let cfg = self.engine.config;
-        let mut cli_notes = Vec::new();
-        if cfg.overlay && cfg.file_access == FileAccess::Shared {
+        let sim = self.engine.sim();
+        let mut cli_notes = self.ignored_config.clone();
+        let cfg = match &self.engine {
+            EngineRun::Runsc2018(l) => l.config,
+            _ => BootConfig::default(),
+        };
+        if matches!(self.engine, EngineRun::Runsc2018(_))
+            && cfg.overlay
+            && cfg.file_access == FileAccess::Shared
+        {
             cli_notes.push(
                 "runsc's command line refuses this combination: \"overlay flag is incompatible with shared file access\" (runsc/main.go); fs.go itself does not check it".to_string(),
             );
         }
         View {
-            report: self.engine.report(),
-            tree: crate::tree::mount_tree(&self.engine),
-            containers: self
-                .engine
-                .containers
-                .values()
-                .map(|c| ContainerDto {
-                    cid: c.cid.clone(),
-                    destroyed: c.destroyed,
-                    fds: c.fds.clone(),
-                    fds_consumed: c.fds_consumed.clone(),
-                    mounts: if c.destroyed {
-                        0
-                    } else {
-                        self.engine.vfs.mount_table(c.root).len()
-                    },
-                })
-                .collect(),
+            engine: sim.engine(),
+            report: sim.report(),
+            tree: sim.tree(),
+            containers: containers_of(&self.engine),
             connections: ninep_connections(&self.engine),
+            connections_note: connections_note(sim.engine()),
             config: cfg,
             cli_notes,
         }
@@ -424,7 +578,7 @@ impl Playground {
 
     /// Runs a shell line; an error only when there is no task to run it in.
     pub fn run_line(&mut self, line: &str, cid: Option<&str>) -> Result<StepResult, Error> {
-        let r = self.engine.run_step(&Step::Sh {
+        let r = self.engine.sim_mut().run_step(&Step::Sh {
             line: line.to_string(),
             container: cid.map(str::to_string),
         });
@@ -474,7 +628,7 @@ impl Playground {
         add.insert("cid".into(), Value::String(cid.to_string()));
         let add = Value::Object(add);
         let a = parse_add_container(&JsonPath::default(), add.clone())?;
-        let r = self.engine.run_step(&Step::AddContainer(a));
+        let r = self.engine.sim_mut().run_step(&Step::AddContainer(a));
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "add": add } }),
@@ -493,6 +647,7 @@ impl Playground {
     pub fn destroy(&mut self, cid: &str) -> Result<StepResult, Error> {
         let r = self
             .engine
+            .sim_mut()
             .run_step(&Step::DestroyContainer(cid.to_string()));
         let ok = r.ok;
         let res = self.record(
@@ -515,7 +670,7 @@ impl Playground {
     pub fn run_step_value(&mut self, step: Value) -> Result<StepResult, Error> {
         let at = JsonPath::default()
             .key("steps")
-            .index(self.engine.steps.len());
+            .index(self.scenario_steps + self.steps.len());
         let s = parse_step(&at, step.clone())?;
         let (kind, container, line) = match &s {
             Step::Sh { line, container } => (StepKind::Sh, container.clone(), Some(line.clone())),
@@ -524,8 +679,9 @@ impl Playground {
             } => (StepKind::Exec, container.clone(), Some(argv0.clone())),
             Step::AddContainer(a) => (StepKind::Add, Some(a.cid.clone()), None),
             Step::DestroyContainer(c) => (StepKind::Destroy, Some(c.clone()), None),
+            Step::Restore(_) => (StepKind::Restore, None, None),
         };
-        let r = self.engine.run_step(&s);
+        let r = self.engine.sim_mut().run_step(&s);
         Ok(self.record(step, kind, container.as_deref(), line.as_deref(), r))
     }
 
@@ -582,6 +738,44 @@ impl Playground {
     /// The steps run through this session, as scenario steps.
     pub fn steps(&self) -> &[Value] {
         &self.steps
+    }
+}
+
+/// The containers panel: 2018's children (kept after destroy, marked),
+/// today's runsc's pod containers; runc has none.
+fn containers_of(run: &EngineRun) -> Vec<ContainerDto> {
+    match run {
+        EngineRun::Runsc2018(sb) => sb
+            .containers
+            .values()
+            .map(|c| ContainerDto {
+                cid: c.cid.clone(),
+                destroyed: c.destroyed,
+                fds: c.fds.clone(),
+                fds_consumed: c.fds_consumed.clone(),
+                mounts: if c.destroyed {
+                    0
+                } else {
+                    sb.vfs.mount_table(c.root).len()
+                },
+            })
+            .collect(),
+        EngineRun::Runsc(r) => r
+            .run()
+            .map(|run| {
+                run.children
+                    .values()
+                    .map(|c| ContainerDto {
+                        cid: c.cid.clone(),
+                        destroyed: false,
+                        fds: Vec::new(),
+                        fds_consumed: Vec::new(),
+                        mounts: c.setup.mounts.len(),
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+        EngineRun::Runc(_) => Vec::new(),
     }
 }
 

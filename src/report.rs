@@ -367,4 +367,22 @@ pub struct Report {
     pub decisions: Vec<Decision>,
     pub host: BTreeMap<String, BTreeMap<String, HostNodeReport>>,
     pub steps: Vec<StepReport>,
+    /// The engines after 2018: one entry per mount, in mount order, in
+    /// the engine's own terms.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mounts: Option<EngineMounts>,
+    /// Today's runsc: gofer confs, the root, hints, `--overlay2`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runsc: Option<crate::engines::runsc::report::RunscFacts>,
+    /// runc: `/dev` setup, masked and read-only paths.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub runc: Option<crate::engines::runc::report::RuncState>,
+}
+
+/// The report's `mounts`, as the engine that ran lists them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum EngineMounts {
+    Runsc(Vec<crate::engines::runsc::report::RunscMountEntry>),
+    Runc(Vec<crate::engines::runc::report::RuncMountEntry>),
 }

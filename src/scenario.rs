@@ -38,15 +38,28 @@ pub struct TypedHostNode {
 /// path → node.
 pub type HostInput = BTreeMap<String, BTreeMap<String, HostNodeInput>>;
 
+/// runsc 2018's `config` keys (besides `engine`).
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConfigInput {
+struct Config2018Input {
     #[serde(default)]
     overlay: Option<bool>,
     #[serde(default)]
     file_access: Option<String>,
-    #[serde(default)]
-    engine: Option<String>,
+}
+
+/// The `config` keys runsc 2018 takes.
+pub const CONFIG_KEYS_2018: &[&str] = &["overlay", "file_access"];
+
+/// What a scenario's `config` says to the engine it names, beyond the
+/// 2018 [`BootConfig`] (which stays in [`Scenario::config`]).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub enum EngineConfig {
+    /// runsc 2018: everything is in [`Scenario::config`].
+    #[default]
+    Runsc2018,
+    Runsc(crate::engines::runsc::scenario::RunscScenarioConfig),
+    Runc(crate::engines::runc::RuncOptions),
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -56,6 +69,8 @@ struct AddContainerInput {
     spec: oci_spec::runtime::Spec,
     #[serde(default)]
     host: Option<HostInput>,
+    #[serde(default)]
+    sources: Option<HostInput>,
     #[serde(default)]
     gofer_fds: Option<Vec<i32>>,
 }
@@ -91,6 +106,12 @@ struct ExecInput {
 
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RestoreInput {
+    spec: Value,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct StepInput {
     #[serde(default)]
     container: Option<ContainerField>,
@@ -98,6 +119,8 @@ struct StepInput {
     exec: Option<ExecInput>,
     #[serde(default)]
     sh: Option<String>,
+    #[serde(default)]
+    restore: Option<RestoreInput>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -108,10 +131,14 @@ struct ScenarioInput {
     #[allow(dead_code)]
     description: Option<String>,
     spec: oci_spec::runtime::Spec,
+    /// `engine` and the named engine's keys, checked in [`Scenario::validate`].
     #[serde(default)]
-    config: ConfigInput,
+    config: serde_json::Map<String, Value>,
     #[serde(default)]
     host: Option<HostInput>,
+    /// Bind sources by host path (every engine).
+    #[serde(default)]
+    sources: Option<HostInput>,
     #[serde(default)]
     gofer_fds: Option<Vec<i32>>,
     /// Each parsed by [`parse_step`], the page's replay parser too.
@@ -124,7 +151,11 @@ struct ScenarioInput {
 pub struct AddContainer {
     pub cid: String,
     pub spec: SpecView,
+    /// The spec as given (the engines after 2018 read it whole).
+    pub oci: Box<oci_spec::runtime::Spec>,
     pub host: Option<HostInput>,
+    /// Bind sources by host path.
+    pub sources: Option<HostInput>,
     pub gofer_fds: Option<Vec<i32>>,
 }
 
@@ -145,6 +176,9 @@ pub enum Step {
         line: String,
         container: Option<String>,
     },
+    /// Today's runsc: restore the root container from a checkpoint with
+    /// this spec (`specutils.RestoreValidateSpec`).
+    Restore(Box<oci_spec::runtime::Spec>),
 }
 
 /// A validated scenario.
@@ -153,8 +187,18 @@ pub struct Scenario {
     /// `config.engine`: which engine runs the scenario.
     pub engine: Engine,
     pub spec: SpecView,
+    /// The spec as given (the engines after 2018 read it whole).
+    pub oci: Box<oci_spec::runtime::Spec>,
+    /// runsc 2018's config (its defaults for the other engines).
     pub config: BootConfig,
+    /// The other engines' config keys, parsed by their modules.
+    pub options: EngineConfig,
     pub host: Option<HostInput>,
+    /// `sources`: bind sources by host path (empty when absent).
+    pub sources: HostInput,
+    /// Notes on the file's config keys set aside because another engine
+    /// than the file's runs it (`config.overlay is a key of engine …`).
+    pub ignored_config: Vec<String>,
     pub gofer_fds: Option<Vec<i32>>,
     pub steps: Vec<Step>,
 }
@@ -216,28 +260,50 @@ impl Scenario {
             .map(|(i, v)| deserialize_at::<StepInput>(&steps_at.index(i), v))
             .collect::<Result<Vec<_>>>()?;
         let config_at = root.key("config");
-        let engine = match (engine, &input.config.engine) {
+        let mut config_map = input.config;
+        let named = match config_map.remove("engine") {
+            Some(v) => deserialize_at::<Option<String>>(&config_at.key("engine"), v)?,
+            None => None,
+        };
+        let engine = match (engine, &named) {
             (Some(e), _) => e,
             (None, None) => Engine::default(),
             (None, Some(name)) => Engine::parse(name)
                 .map_err(|e| e.wrap("config.engine").at_path(config_at.key("engine")))?,
         };
-        let mut config = BootConfig {
-            overlay: input.config.overlay.unwrap_or(false),
-            ..BootConfig::default()
+        // Run on another engine than the file's (the CLI's --engine, the
+        // page's selector), the file's own engine's keys that the chosen
+        // one does not take are set aside, with a note, not refused.
+        let file_engine = match &named {
+            Some(name) => Engine::parse(name).ok(),
+            None => Some(Engine::default()),
         };
-        if let Some(fa) = &input.config.file_access {
-            config.file_access = FileAccess::parse(fa).map_err(|e| {
-                e.wrap("config.file_access")
-                    .at_path(config_at.key("file_access"))
-            })?;
+        let mut ignored_config = Vec::new();
+        if let Some(fe) = file_engine.filter(|fe| *fe != engine) {
+            let foreign: Vec<String> = config_map
+                .keys()
+                .filter(|k| {
+                    fe.config_keys().contains(&k.as_str())
+                        && !engine.config_keys().contains(&k.as_str())
+                })
+                .cloned()
+                .collect();
+            for k in foreign {
+                config_map.remove(&k);
+                ignored_config.push(format!(
+                    "config.{k} is a key of engine {fe}, ignored on engine {engine}"
+                ));
+            }
         }
+        check_config_keys(&config_at, engine, &config_map)?;
+        let (config, options) = parse_engine_config(&config_at, engine, config_map)?;
         limits::STEPS
             .check(&steps_at, step_inputs.len())
             .map_err(|e| e.at_path(steps_at.clone()))?;
         let fds_at = root.key("gofer_fds");
         check_gofer_fds(&fds_at, input.gofer_fds.as_deref())?;
         check_host(&root.key("host"), input.host.as_ref())?;
+        check_host(&root.key("sources"), input.sources.as_ref())?;
         let spec = SpecView::from_oci(&input.spec);
         spec.check_limits(&root.key("spec"))?;
         let mut containers = 0usize;
@@ -256,12 +322,86 @@ impl Scenario {
         Ok(Scenario {
             engine,
             spec,
+            oci: Box::new(input.spec),
             config,
+            options,
             host: input.host,
+            sources: input.sources.unwrap_or_default(),
+            ignored_config,
             gofer_fds: input.gofer_fds,
             steps,
         })
     }
+}
+
+/// Every key of `config` belongs to `engine`; a key of another engine is
+/// refused naming both (`config.overlay2: …`), any other as serde would.
+fn check_config_keys(
+    at: &JsonPath,
+    engine: Engine,
+    config: &serde_json::Map<String, Value>,
+) -> Result<()> {
+    for key in config.keys() {
+        let mine = engine.config_keys();
+        if mine.contains(&key.as_str()) {
+            continue;
+        }
+        let here = at.key(key.as_str());
+        let owners: Vec<&str> = Engine::ALL
+            .iter()
+            .filter(|e| e.config_keys().contains(&key.as_str()))
+            .map(|e| e.name())
+            .collect();
+        let text = if owners.is_empty() {
+            format!(
+                "unknown field `{key}`, expected one of `engine`, {}",
+                mine.iter()
+                    .map(|k| format!("`{k}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        } else {
+            format!(
+                "{} is a config key of {}, not of engine {engine} (its keys: engine, {})",
+                crate::gostr::quote(key),
+                owners.join(", "),
+                mine.join(", ")
+            )
+        };
+        return Err(Error::input(here, text));
+    }
+    Ok(())
+}
+
+/// The named engine's config keys, parsed by its own module (2018's here).
+fn parse_engine_config(
+    at: &JsonPath,
+    engine: Engine,
+    config: serde_json::Map<String, Value>,
+) -> Result<(BootConfig, EngineConfig)> {
+    let value = Value::Object(config);
+    Ok(match engine {
+        Engine::Runsc2018 => {
+            let input: Config2018Input = deserialize_at(at, value)?;
+            let mut config = BootConfig {
+                overlay: input.overlay.unwrap_or(false),
+                ..BootConfig::default()
+            };
+            if let Some(fa) = &input.file_access {
+                config.file_access = FileAccess::parse(fa)
+                    .map_err(|e| e.wrap("config.file_access").at_path(at.key("file_access")))?;
+            }
+            (config, EngineConfig::Runsc2018)
+        }
+        Engine::Runsc => (
+            BootConfig::default(),
+            EngineConfig::Runsc(crate::engines::runsc::scenario::parse_config(at, value)?),
+        ),
+        Engine::Runc => (
+            BootConfig::default(),
+            EngineConfig::Runc(crate::engines::runc::scenario::parse_config(at, value)?),
+        ),
+    })
 }
 
 /// Whether a JSON value is a bare OCI spec (an object with `ociVersion`
@@ -280,7 +420,7 @@ pub fn parse_json(what: &str, text: &str) -> Result<Value> {
 
 /// Deserializes `value`, found at `at` in the input; an error names the
 /// whole path (`steps[0].exec.argv: unknown field …`) and keeps it.
-fn deserialize_at<T: DeserializeOwned>(at: &JsonPath, value: Value) -> Result<T> {
+pub fn deserialize_at<T: DeserializeOwned>(at: &JsonPath, value: Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = at.join_serde(e.path());
         Error::input(path, e.inner())
@@ -296,6 +436,19 @@ pub fn parse_step(at: &JsonPath, value: Value) -> Result<Step> {
 
 fn step_of(at: &JsonPath, s: StepInput) -> Result<Step> {
     let here = |msg: &str| Error::input(at.clone(), msg);
+    if let Some(r) = s.restore {
+        if s.container.is_some() || s.exec.is_some() || s.sh.is_some() {
+            return Err(here(
+                "a step needs exactly one of \"container\", \"exec\", \"sh\" or \"restore\"",
+            ));
+        }
+        let spec_at = at.key("restore").key("spec");
+        let mut v = r.spec;
+        crate::engines::runsc2018::boot::fill_go_zero_values(&mut v);
+        let spec: oci_spec::runtime::Spec = deserialize_at(&spec_at, v)?;
+        SpecView::from_oci(&spec).check_limits(&spec_at)?;
+        return Ok(Step::Restore(Box::new(spec)));
+    }
     Ok(match (s.container, s.exec, s.sh) {
         (Some(ContainerField::Op(op)), None, None) => match (op.add, op.destroy) {
             (Some(a), None) => {
@@ -326,7 +479,7 @@ fn step_of(at: &JsonPath, s: StepInput) -> Result<Step> {
         }
         _ => {
             return Err(here(
-                "a step needs exactly one of \"container\", \"exec\" or \"sh\"",
+                "a step needs exactly one of \"container\", \"exec\", \"sh\" or \"restore\"",
             ))
         }
     })
@@ -345,10 +498,13 @@ pub fn parse_add_container(at: &JsonPath, mut value: Value) -> Result<AddContain
     spec.check_limits(&at.key("spec"))?;
     check_gofer_fds(&at.key("gofer_fds"), a.gofer_fds.as_deref())?;
     check_host(&at.key("host"), a.host.as_ref())?;
+    check_host(&at.key("sources"), a.sources.as_ref())?;
     Ok(AddContainer {
         cid: a.cid,
         spec,
+        oci: Box::new(a.spec),
         host: a.host,
+        sources: a.sources,
         gofer_fds: a.gofer_fds,
     })
 }
@@ -440,7 +596,7 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "steps[0]: a step needs exactly one of \"container\", \"exec\" or \"sh\""
+            "steps[0]: a step needs exactly one of \"container\", \"exec\", \"sh\" or \"restore\""
         );
         let e = Scenario::from_json("{").unwrap_err();
         assert!(e.to_string().starts_with("invalid JSON: "), "{e}");
@@ -453,22 +609,25 @@ mod tests {
         );
     }
 
-    /// `config.engine`: runsc-2018 by default and by name; any other name,
-    /// including the engines not built yet, is refused with its path.
+    /// `config.engine`: runsc-2018 by default; each engine by name; any
+    /// other name is refused with its path.
     #[test]
     fn the_engine_is_named_in_config() {
         let s = Scenario::from_json(r#"{"spec":{"ociVersion":"1"}}"#).unwrap();
         assert_eq!(s.engine, Engine::Runsc2018);
-        let s =
-            Scenario::from_json(r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runsc-2018"}}"#)
-                .unwrap();
-        assert_eq!(s.engine, Engine::Runsc2018);
-        for name in ["runc", "runsc", "", "RUNSC-2018"] {
+        for e in Engine::ALL {
+            let text = format!(
+                r#"{{"spec":{{"ociVersion":"1"}},"config":{{"engine":"{}"}}}}"#,
+                e.name()
+            );
+            assert_eq!(Scenario::from_json(&text).unwrap().engine, *e);
+        }
+        for name in ["", "RUNSC-2018", "crun"] {
             let text = format!(r#"{{"spec":{{"ociVersion":"1"}},"config":{{"engine":"{name}"}}}}"#);
             let e = Scenario::from_json(&text).unwrap_err();
             assert_eq!(
                 e.to_string(),
-                format!("config.engine: engine \"{name}\" is not available (known: runsc-2018)")
+                format!("config.engine: engine \"{name}\" is not available (known: runsc-2018, runsc, runc)")
             );
             assert_eq!(
                 e.input_at().and_then(|a| a.path.clone()),
@@ -484,6 +643,114 @@ mod tests {
             e.to_string(),
             "config.engine: invalid type: integer `1`, expected a string"
         );
+    }
+
+    /// Each engine takes its own keys; another engine's key is refused
+    /// naming its owner, with the JSON path.
+    #[test]
+    fn config_keys_belong_to_their_engine() {
+        let err = |config: &str| {
+            let text = format!(r#"{{"spec":{{"ociVersion":"1"}},"config":{config}}}"#);
+            let e = Scenario::from_json(&text).unwrap_err();
+            (e.to_string(), e.input_at().and_then(|a| a.path.clone()))
+        };
+        assert_eq!(
+            err(r#"{"engine":"runsc","overlay":true}"#),
+            (
+                "config.overlay: \"overlay\" is a config key of runsc-2018, not of engine runsc (its keys: engine, overlay2, file_access, file_access_mounts, directfs, host_fifo, mount_cgroup_v2)".to_string(),
+                Some(JsonPath::default().key("config").key("overlay"))
+            )
+        );
+        assert_eq!(
+            err(r#"{"overlay2":"none"}"#).0,
+            "config.overlay2: \"overlay2\" is a config key of runsc, not of engine runsc-2018 (its keys: engine, overlay, file_access)"
+        );
+        assert_eq!(
+            err(r#"{"engine":"runc","file_access":"shared"}"#).0,
+            "config.file_access: \"file_access\" is a config key of runsc-2018, runsc, not of engine runc (its keys: engine, rootless, bundle, cgroup, no_pivot)"
+        );
+        assert_eq!(
+            err(r#"{"engine":"runc","weird":1}"#).0,
+            "config.weird: unknown field `weird`, expected one of `engine`, `rootless`, `bundle`, `cgroup`, `no_pivot`"
+        );
+        assert_eq!(
+            err(r#"{"engine":"runsc","file_access":"weird"}"#).0,
+            "config.file_access: invalid file access type \"weird\""
+        );
+        assert_eq!(
+            err(r#"{"engine":"runsc","directfs":"no"}"#).0,
+            "config.directfs: invalid type: string \"no\", expected a boolean"
+        );
+        assert!(err(r#"{"engine":"runc","cgroup":"v3"}"#)
+            .0
+            .starts_with("config.cgroup: unknown variant `v3`"),);
+        let s = Scenario::from_json(
+            r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runsc","overlay2":"bogus","directfs":false,"host_fifo":"open"}}"#,
+        )
+        .unwrap();
+        let EngineConfig::Runsc(c) = &s.options else {
+            panic!("{:?}", s.options)
+        };
+        assert!(!c.conf.directfs);
+        // --overlay2 is parsed when runsc starts: its error is a setup error.
+        assert_eq!(
+            c.resolve().unwrap_err().to_string(),
+            "invalid value \"bogus\" for flag -overlay2: expected format is --overlay2={mount}:{medium}[,size={size}], got \"bogus\""
+        );
+        let s = Scenario::from_json(
+            r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runc","rootless":true,"cgroup":"v1"}}"#,
+        )
+        .unwrap();
+        assert!(matches!(&s.options, EngineConfig::Runc(o) if o.rootless));
+    }
+
+    /// Run on another engine than the file's, its own engine's keys are
+    /// set aside with a note; a key of a third engine is still refused.
+    #[test]
+    fn an_overriding_engine_sets_the_files_keys_aside() {
+        let text =
+            r#"{"spec":{"ociVersion":"1"},"config":{"overlay":false,"file_access":"shared"}}"#;
+        let s = Scenario::from_json_on(text, Some(Engine::Runsc)).unwrap();
+        assert_eq!(
+            s.ignored_config,
+            ["config.overlay is a key of engine runsc-2018, ignored on engine runsc"]
+        );
+        let EngineConfig::Runsc(c) = &s.options else {
+            panic!("{:?}", s.options)
+        };
+        assert_eq!(
+            c.conf.file_access,
+            crate::engines::runsc::config::FileAccessType::Shared
+        );
+        let s = Scenario::from_json_on(text, Some(Engine::Runc)).unwrap();
+        assert_eq!(s.ignored_config.len(), 2);
+        let third = r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runc","overlay2":"none"}}"#;
+        let e = Scenario::from_json_on(third, Some(Engine::Runsc2018)).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("config.overlay2: \"overlay2\" is a config key of runsc,"),
+            "{e}"
+        );
+        assert!(Scenario::from_json(text).unwrap().ignored_config.is_empty());
+    }
+
+    /// `sources` keys are checked as `host`'s are.
+    #[test]
+    fn sources_are_checked_like_host() {
+        let e = Scenario::from_json(
+            "{\"spec\":{\"ociVersion\":\"1\"},\"sources\":{\"/h\":{\"a\\u0000b\":\"x\"}}}",
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("host-tree name cannot contain NUL"),
+            "{e}"
+        );
+        let s = Scenario::from_json(
+            r#"{"spec":{"ociVersion":"1"},"sources":{"/h":{"a":"x"}},"steps":[{"restore":{"spec":{"ociVersion":"1"}}}]}"#,
+        )
+        .unwrap();
+        assert!(s.sources.contains_key("/h"));
+        assert!(matches!(s.steps[0], Step::Restore(_)));
     }
 
     #[test]

@@ -5,6 +5,7 @@
 use crate::engines::runsc2018::boot::Decision;
 use crate::engines::runsc2018::loader::Loader;
 use crate::util::FastMap;
+use crate::vfs::{DirentId, Vfs};
 use std::fmt::Write;
 
 pub use crate::report::MountNode;
@@ -17,13 +18,21 @@ pub use crate::report::MountNode;
 /// the tree of 50 000 mounts quadratic, 37% of its `preview`).
 pub fn mount_tree(sb: &Loader) -> Option<MountNode> {
     let root = sb.vfs.namespace_root().ok()?;
-    let table = sb.vfs.mount_table(root);
-    let decisions = &sb.rec.decisions;
+    tree_of(&sb.vfs, root, &sb.rec.decisions)
+}
+
+/// The tree of the mounts seen from `root`, any engine's: each mount gets
+/// the decision recording its mount id and path, or (for an engine whose
+/// decisions carry no mount id) the last one recording its path; the
+/// root mount gets the root container's `Origin::Root` decision.
+pub fn tree_of(vfs: &Vfs, root: DirentId, decisions: &[Decision]) -> Option<MountNode> {
+    let table = vfs.mount_table(root);
     let index = DecisionIndex::new(decisions);
+    let root_id = table.first().map(|m| m.id);
     let mut nodes: Vec<MountNode> = table
         .iter()
         .map(|m| {
-            let di = index.find(&m.path, m.id);
+            let di = index.find(&m.path, m.id, root_id == Some(m.id));
             let d = di.and_then(|i| decisions.get(i));
             MountNode {
                 id: m.id,
@@ -87,6 +96,7 @@ fn sort_children(n: &mut MountNode) {
 /// container's `createRootMount` decision.
 struct DecisionIndex<'a> {
     by_mount: FastMap<(u64, &'a str), usize>,
+    by_path: FastMap<&'a str, usize>,
     root: Option<usize>,
 }
 
@@ -94,22 +104,34 @@ impl<'a> DecisionIndex<'a> {
     fn new(decisions: &'a [Decision]) -> DecisionIndex<'a> {
         let mut by_mount = FastMap::default();
         by_mount.reserve(decisions.len());
+        let mut by_path = FastMap::default();
         for (i, d) in decisions.iter().enumerate() {
-            if let (Some(id), Some(path)) = (d.mount_id, d.mount_path.as_deref()) {
-                by_mount.insert((id, path), i);
+            match (d.mount_id, d.mount_path.as_deref()) {
+                (Some(id), Some(path)) => {
+                    by_mount.insert((id, path), i);
+                }
+                (None, Some(path)) if d.outcome == crate::report::Outcome::Mounted => {
+                    by_path.insert(path, i);
+                }
+                _ => {}
             }
         }
         let root = decisions.iter().position(|d| {
             d.container.is_none() && d.origin == crate::engines::runsc2018::boot::Origin::Root
         });
-        DecisionIndex { by_mount, root }
+        DecisionIndex {
+            by_mount,
+            by_path,
+            root,
+        }
     }
 
-    fn find(&self, path: &str, id: u64) -> Option<usize> {
+    fn find(&self, path: &str, id: u64, is_root: bool) -> Option<usize> {
         self.by_mount
             .get(&(id, path))
             .copied()
-            .or(if id == 1 { self.root } else { None })
+            .or_else(|| self.by_path.get(path).copied())
+            .or(if id == 1 || is_root { self.root } else { None })
     }
 }
 

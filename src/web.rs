@@ -7,8 +7,8 @@
 //! is reported by a panic hook to `console.error` and to
 //! `globalThis.mountlabPanic(message)` when the page defines it.
 
-use crate::engines::runsc2018::boot::Decision;
 use crate::error::Error;
+use crate::playground::EngineRun;
 use crate::playground::{
     analyze_text, default_config, ninep_connections, source_ref_of, Overrides, Playground,
 };
@@ -132,15 +132,19 @@ impl Sandbox {
         to_js(&self.s.engine().report())
     }
 
+    /// The engine that ran (`runsc-2018`, `runsc`, `runc`).
+    pub fn engine(&self) -> String {
+        self.s.engine().sim().engine().name().to_string()
+    }
+
     /// The layered mount tree, or null when the root is not set up.
     pub fn tree(&self) -> JsResult<JsValue> {
-        to_js(&crate::tree::mount_tree(self.s.engine()))
+        to_js(&self.s.engine().sim().tree())
     }
 
     /// The decision log.
     pub fn decisions(&self) -> JsResult<JsValue> {
-        let d: &[Decision] = &self.s.engine().rec.decisions;
-        to_js(d)
+        to_js(self.s.engine().sim().decisions())
     }
 
     /// The 9P message log, per gofer connection.
@@ -149,9 +153,13 @@ impl Sandbox {
         to_js(&ninep_connections(self.s.engine()))
     }
 
-    /// The restore environment (`createRestoreEnvironment`).
+    /// The restore environment (runsc 2018's `createRestoreEnvironment`;
+    /// null on the other engines).
     pub fn restore(&self) -> JsResult<JsValue> {
-        to_js(&self.s.engine().restore)
+        match self.s.engine() {
+            EngineRun::Runsc2018(l) => to_js(&l.restore),
+            _ => Ok(JsValue::NULL),
+        }
     }
 
     /// Runs a shell line in the root (`cid` absent) or a child container.
@@ -216,15 +224,7 @@ impl Sandbox {
     /// `/proc/self/mountinfo` of the root or a child container.
     pub fn mountinfo(&self, cid: JsValue) -> JsResult<Vec<String>> {
         let cid = opt_str_arg(&cid, "mountinfo: container id")?;
-        let table = self
-            .s
-            .engine()
-            .mount_table(cid.as_deref())
-            .map_err(js_err)?;
-        Ok(crate::fs::mountinfo_text(&table)
-            .lines()
-            .map(str::to_string)
-            .collect())
+        self.s.engine().mountinfo(cid.as_deref()).map_err(js_err)
     }
 
     /// The steps run through this handle, as scenario steps.

@@ -263,7 +263,7 @@ fn run_bad_input_exits_2_naming_the_json_path() {
         (
             "step",
             r#"{"spec":{"ociVersion":"1.0.0"},"steps":[{"sh":"ls"},{"sh":"ls","exec":{"argv0":"x"}}]}"#,
-            ": steps[1]: a step needs exactly one of \"container\", \"exec\" or \"sh\"",
+            ": steps[1]: a step needs exactly one of \"container\", \"exec\", \"sh\" or \"restore\"",
         ),
         (
             "step-field",
@@ -606,44 +606,124 @@ fn mountlab_stdin(args: &[&str], input: &str) -> (Option<i32>, String, String) {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("mountlab runs");
-    child
+    // mountlab may exit (a usage error) before it reads its input.
+    if let Err(e) = child
         .stdin
         .take()
         .expect("stdin")
         .write_all(input.as_bytes())
-        .expect("input written");
+    {
+        assert_eq!(e.kind(), std::io::ErrorKind::BrokenPipe, "{e}");
+    }
     let out = child.wait_with_output().expect("mountlab ends");
     (out.status.code(), text(&out.stdout), text(&out.stderr))
 }
 
-/// `config.engine` and `--engine`: runsc-2018 is the only engine so far;
-/// another name is refused by the file (exit 2, its JSON path named) and
-/// by the flag (clap's usage error), and the flag overrides the file.
+/// `config.engine` and `--engine`: an unknown name is refused by the file
+/// (exit 2, its JSON path named) and by the flag (clap's usage error), and
+/// the flag overrides the file.
 #[test]
 fn the_engine_comes_from_the_file_or_the_flag() {
-    let runc = r#"{"spec":{"ociVersion":"1.0.0"},"config":{"engine":"runc"}}"#;
-    let (code, out, err) = mountlab_stdin(&["run", "-"], runc);
+    let crun =
+        r#"{"spec":{"ociVersion":"1.0.0","root":{"path":"rootfs"}},"config":{"engine":"crun"}}"#;
+    let (code, out, err) = mountlab_stdin(&["run", "-"], crun);
     assert_eq!(code, Some(2), "{out}");
     assert_eq!(
         err,
-        "mountlab: -: config.engine: engine \"runc\" is not available (known: runsc-2018)\n"
+        "mountlab: -: config.engine: engine \"crun\" is not available (known: runsc-2018, runsc, runc)\n"
     );
     for cmd in ["run", "preview"] {
-        let (code, _, err) = mountlab_stdin(&[cmd, "-", "--engine", "runsc"], runc);
+        let (code, _, err) = mountlab_stdin(&[cmd, "-", "--engine", "crun"], crun);
         assert_eq!(code, Some(2));
         assert!(
             err.contains(
-                "invalid value 'runsc' for '--engine <NAME>': engine \"runsc\" is not available (known: runsc-2018)"
+                "invalid value 'crun' for '--engine <NAME>': engine \"crun\" is not available (known: runsc-2018, runsc, runc)"
             ),
             "{err}"
         );
         assert!(err.contains(&format!("Usage: mountlab {cmd}")), "{err}");
     }
-    let (code, out, err) = mountlab_stdin(&["run", "-", "--engine", "runsc-2018"], runc);
+    for engine in ["runsc-2018", "runsc", "runc"] {
+        let (code, out, err) = mountlab_stdin(&["run", "-", "--engine", engine], crun);
+        assert_eq!(code, Some(0), "{engine}: {err}");
+        let report: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
+        assert_eq!(report["engine"], engine);
+        let (code, out, err) = mountlab_stdin(&["preview", "-", "--engine", engine], crun);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(out.starts_with("TARGET "), "{out}");
+    }
+}
+
+/// The `runc spec` default under `--engine runsc` and `--engine runc`:
+/// each prints its own `/proc/mounts` (today's runsc's options, the
+/// kernel's under runc) and the tree.
+#[test]
+fn preview_prints_each_engines_proc_mounts() {
+    let spec = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/scenarios/runc-spec-default.json"
+    ))
+    .expect("scenario");
+    let (code, out, err) = mountlab_stdin(
+        &["preview", "-", "--engine", "runsc", "--format", "mounts"],
+        &spec,
+    );
     assert_eq!(code, Some(0), "{err}");
+    // The spec's root is read-only: no overlay, the 9p root ro.
+    assert!(
+        out.starts_with("none / 9p ro,trans=fd,rfdno=3,wfdno=3,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("none /proc proc rw,dentry_cache_limit=1000 0 0\n"),
+        "{out}"
+    );
+    let (code, out, err) = mountlab_stdin(
+        &["preview", "-", "--engine", "runc", "--format", "mounts"],
+        &spec,
+    );
+    assert_eq!(code, Some(0), "{err}");
+    assert!(
+        out.starts_with("/dev/sda1 / ext4 ro,relatime 0 0\n"),
+        "{out}"
+    );
+    assert!(out.contains("\nproc /proc proc rw,relatime 0 0\n"), "{out}");
+    for engine in ["runsc", "runc"] {
+        let (code, out, err) = mountlab_stdin(&["preview", "-", "--engine", engine], &spec);
+        assert_eq!(code, Some(0), "{err}");
+        assert!(out.starts_with("TARGET "), "{out}");
+        assert!(out.contains("/dev/pts"), "{out}");
+    }
+}
+
+/// A setup error is exit status 1 with the runtime's text; 2018's flags
+/// are refused on the other engines.
+#[test]
+fn setup_errors_and_foreign_flags_per_engine() {
+    let bad = r#"{"spec":{"ociVersion":"1.0.0","root":{"path":"rootfs"}},"config":{"engine":"runsc","overlay2":"bogus"}}"#;
+    let (code, out, _) = mountlab_stdin(&["run", "-"], bad);
+    assert_eq!(code, Some(1));
     let report: serde_json::Value = serde_json::from_str(&out).expect("JSON report");
-    assert_eq!(report["engine"], "runsc-2018");
-    let (code, out, err) = mountlab_stdin(&["preview", "-", "--engine", "runsc-2018"], runc);
+    assert_eq!(
+        report["error"],
+        "invalid value \"bogus\" for flag -overlay2: expected format is --overlay2={mount}:{medium}[,size={size}], got \"bogus\""
+    );
+    let (code, _, err) = mountlab_stdin(&["preview", "-"], bad);
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: invalid value \"bogus\" for flag -overlay2"),
+        "{err}"
+    );
+    let runc = r#"{"spec":{"ociVersion":"1.0.0"},"config":{"engine":"runc"}}"#;
+    let (code, _, err) = mountlab_stdin(&["preview", "-", "--overlay"], runc);
+    assert_eq!(code, Some(2));
+    assert_eq!(err, "mountlab: --overlay and --file-access are runsc-2018's flags; engine runc takes its flags from the scenario's config\n");
+    let (code, out, err) = mountlab_stdin(&["--help"], "");
     assert_eq!(code, Some(0), "{err}");
-    assert!(out.starts_with("TARGET "), "{out}");
+    assert!(out.contains("runc"), "{out}");
+    let (_, out, _) = mountlab_stdin(&["run", "--help"], "");
+    assert!(
+        out.contains("runsc-2018 (the default), runsc (today's) or runc"),
+        "{out}"
+    );
 }

@@ -70,14 +70,19 @@ fn input_errors_carry_the_path_typed_beside_the_text() {
             "config.file_access: invalid file access type \"weird\"",
         ),
         (
-            r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runc"}}"#,
+            r#"{"spec":{"ociVersion":"1"},"config":{"engine":"crun"}}"#,
             serde_json::json!(["config", "engine"]),
-            "config.engine: engine \"runc\" is not available (known: runsc-2018)",
+            "config.engine: engine \"crun\" is not available (known: runsc-2018, runsc, runc)",
+        ),
+        (
+            r#"{"spec":{"ociVersion":"1"},"config":{"engine":"runc","overlay":true}}"#,
+            serde_json::json!(["config", "overlay"]),
+            "config.overlay: \"overlay\" is a config key of runsc-2018, not of engine runc (its keys: engine, rootless, bundle, cgroup, no_pivot)",
         ),
         (
             r#"{"spec":{"ociVersion":"1"},"steps":[{"sh":"ls"},{"sh":"ls","exec":{"argv0":"x"}}]}"#,
             serde_json::json!(["steps", 1]),
-            "steps[1]: a step needs exactly one of \"container\", \"exec\" or \"sh\"",
+            "steps[1]: a step needs exactly one of \"container\", \"exec\", \"sh\" or \"restore\"",
         ),
         (
             r#"{"spec":{"ociVersion":"1"},"steps":[{"container":{"add":{"cid":"c","spec":{"ociVersion":"1","mounts":[{"destination":"/x","options":"ro"}]}}}}]}"#,
@@ -156,7 +161,7 @@ fn replay_gives_a_result_per_step_and_stops_after_a_panic() {
     assert!(r[0].report.ok);
     assert_eq!(
         r[1].report.error.as_deref(),
-        Some("steps[1].bogus: unknown field `bogus`, expected one of `container`, `exec`, `sh`")
+        Some("steps[1].bogus: unknown field `bogus`, expected one of `container`, `exec`, `sh`, `restore`")
     );
     assert_eq!(
         r[2].report.error.as_deref(),
@@ -282,4 +287,142 @@ fn a_cut_frame_is_marked_truncated() {
         .map(|m| m.name)
         .collect();
     assert!(cut.contains(&"Twrite"), "{cut:?}");
+}
+
+/// [`SPEC`] with an `rbind` (a `type: bind` without a bind option is
+/// ENODEV under runc: the kernel has no filesystem called "bind") and a
+/// `/proc` (runc adds none, so without it there is no /proc/mounts).
+const RBIND_SPEC: &str = r#"{"ociVersion":"1.0.0","root":{"path":"r"},
+ "mounts":[{"destination":"/proc","type":"proc","source":"proc"},
+  {"destination":"/data","type":"bind","source":"/h","options":["rbind","rw"]}]}"#;
+
+fn on(engine: &str, text: &str) -> Playground {
+    Playground::build_with(
+        text,
+        &mountlab::playground::Overrides {
+            engine: Some(engine.to_string()),
+            ..Default::default()
+        },
+    )
+    .unwrap_or_else(|e| panic!("{engine}: {e}"))
+}
+
+/// The page's engine selector: the same spec on each engine; every view
+/// (report, tree, decisions, 9P inspector and its note, the shell's
+/// /proc/mounts) is that engine's.
+#[test]
+fn each_engine_runs_in_the_playground() {
+    for engine in ["runsc-2018", "runsc", "runc"] {
+        let mut p = on(engine, RBIND_SPEC);
+        let v = p.view_dto();
+        assert_eq!(v.engine.name(), engine);
+        assert_eq!(v.report.engine.name(), engine);
+        assert!(v.report.error.is_none(), "{engine}: {:?}", v.report.error);
+        let tree = v.tree.expect("a tree");
+        assert_eq!(tree.path, "/");
+        assert!(
+            tree.children.iter().any(|c| c.path == "/data"),
+            "{engine}: {tree:?}"
+        );
+        assert!(!v.report.decisions.is_empty());
+        match engine {
+            "runc" => {
+                assert!(v.connections.is_empty());
+                assert_eq!(
+                    v.connections_note,
+                    Some("runc has no gofer: the kernel mounts directly")
+                );
+            }
+            "runsc" => {
+                assert!(!v.connections.is_empty());
+                assert!(v.connections_note.is_some_and(|n| n.contains("LISAFS")));
+            }
+            _ => assert_eq!(v.connections_note, None),
+        }
+        let r = p.run_line("cat /proc/mounts", None).expect("sh runs");
+        let want: String = v
+            .report
+            .proc_mounts
+            .iter()
+            .map(|l| format!("{l}\n"))
+            .collect();
+        assert_eq!(r.report.output.as_deref(), Some(want.as_str()), "{engine}");
+        assert_eq!(
+            p.engine().proc_mounts(None).expect("proc mounts"),
+            v.report.proc_mounts
+        );
+        // The export runs on the engine it ran on.
+        let again = Scenario::from_json(&p.scenario_value().to_string()).expect("re-parses");
+        assert_eq!(again.engine.name(), engine);
+        assert_eq!(again.steps.len(), 1);
+    }
+}
+
+/// Pods on today's runsc; runc refuses a second container.
+#[test]
+fn containers_per_engine() {
+    let mut p = on("runsc", SPEC);
+    let r = p.add("c1", r#"{"ociVersion":"1.0.0","root":{"path":"r"}}"#, None);
+    assert!(r.is_ok(), "{:?}", r.err());
+    assert_eq!(p.view_dto().containers.len(), 1);
+    let lines = p.engine().proc_mounts(Some("c1")).expect("child mounts");
+    assert_eq!(
+        lines.first().map(String::as_str),
+        Some("none / overlay rw 0 0")
+    );
+    p.destroy("c1").expect("destroyed");
+    assert!(p.view_dto().containers.is_empty());
+    let mut p = on("runc", SPEC);
+    let e = p
+        .add("c1", r#"{"ociVersion":"1.0.0"}"#, None)
+        .expect_err("runc runs one container");
+    assert!(e.to_string().starts_with("runc runs one container"), "{e}");
+    let r = p
+        .step(r#"{"restore":{"spec":{"ociVersion":"1.0.0"}}}"#)
+        .expect("a step");
+    assert_eq!(r.kind, StepKind::Restore);
+    assert!(!r.report.ok);
+    // A 2018 key in a file naming runc is refused with its path.
+    let e = Playground::build(
+        r#"{"spec":{"ociVersion":"1.0.0"},"config":{"engine":"runc","overlay":true}}"#,
+        None,
+        None,
+    )
+    .err()
+    .expect("refused");
+    assert!(e.to_string().starts_with("config.overlay: "), "{e}");
+}
+
+/// The selector on a 2018 preset (its config has `overlay`): the key is
+/// set aside with a note, and the export re-parses on the chosen engine.
+#[test]
+fn switching_a_2018_preset_to_another_engine() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/www/presets/docker-default.json"
+    ))
+    .expect("preset");
+    for engine in ["runsc", "runc"] {
+        let p = on(engine, &text);
+        let v = p.view_dto();
+        // The preset's host trees, keyed by attach point (2018's form),
+        // are the binds' sources on the other engines too; file sources
+        // (`"."`) included.
+        assert_eq!(v.report.error, None, "{engine}");
+        assert!(
+            v.report.mount_order.iter().any(|m| m == "/etc/resolv.conf"),
+            "{engine}: {:?}",
+            v.report.mount_order
+        );
+        assert!(
+            v.cli_notes.iter().any(|n| n
+                == &format!(
+                    "config.overlay is a key of engine runsc-2018, ignored on engine {engine}"
+                )),
+            "{:?}",
+            v.cli_notes
+        );
+        let again = Scenario::from_json(&p.scenario_value().to_string()).expect("re-parses");
+        assert_eq!(again.engine.name(), engine);
+    }
 }

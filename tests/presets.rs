@@ -108,7 +108,9 @@ fn child_preset_adds_to_the_default_and_destroys() {
     let r = sb.add_container(&AddContainer {
         cid: "c1".into(),
         spec: child.spec.clone(),
+        oci: child.oci.clone(),
         host: child.host.clone(),
+        sources: None,
         gofer_fds: None,
     });
     assert!(r.ok, "{:?}", r.error);

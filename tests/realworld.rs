@@ -282,3 +282,62 @@ fn mountlab_run_never_panics_on_a_real_world_spec() {
     let _ = std::fs::remove_dir_all(&dir);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The same specs on today's runsc and on runc, through the scenario path
+/// (`config.engine`, a `cat /proc/mounts` step): no panic; the same four
+/// are refused by the scenario parser with the same path; every report
+/// names its engine, and where setup succeeded the shell's `/proc/mounts`
+/// is the report's, line for line (each engine's own format), except
+/// where the spec leaves no procfs file to read.
+#[test]
+fn every_real_world_spec_runs_on_runsc_and_runc() {
+    let mut problems = Vec::new();
+    let mut built = 0;
+    for path in specs() {
+        let name = name_of(&path);
+        let spec = std::fs::read_to_string(&path).expect("readable spec");
+        for engine in ["runsc", "runc"] {
+            let text = format!(
+                r#"{{"config":{{"engine":"{engine}"}},"steps":[{{"sh":"cat /proc/mounts"}}],"spec":{spec}}}"#
+            );
+            let refused = REFUSED.iter().find(|(n, _)| *n == name).map(|(_, m)| *m);
+            let s = match (Scenario::from_json(&text), refused) {
+                (Ok(s), None) => s,
+                (Err(e), Some(m)) if e.to_string() == m => continue,
+                (r, _) => {
+                    problems.push(format!("{name} on {engine}: parse {:?}", r.err()));
+                    continue;
+                }
+            };
+            let report = mountlab::engines::run_scenario(&s).expect("a simulation");
+            let v = serde_json::to_value(&report).expect("report serializes");
+            built += 1;
+            if v["engine"] != engine {
+                problems.push(format!("{name} on {engine}: engine {}", v["engine"]));
+            }
+            // No procfs under runc without a proc mount; 59 binds a host
+            // directory over /proc/1, which /proc/mounts leads into.
+            let no_proc = matches!(
+                (name, engine),
+                ("02-runtime-spec-minimal-for-start.json", "runc")
+                    | ("03-runtime-spec-minimal.json", "runc")
+                    | ("59-crun-test-proc-self-bind.json", _)
+            );
+            if report.error.is_none() && !no_proc {
+                let out = report.steps.first().and_then(|s| s.output.clone());
+                let want: String = report
+                    .proc_mounts
+                    .iter()
+                    .map(|l| format!("{l}\n"))
+                    .collect();
+                if out.as_deref() != Some(want.as_str()) {
+                    problems.push(format!(
+                        "{name} on {engine}: shell /proc/mounts {out:?} != report {want:?}"
+                    ));
+                }
+            }
+        }
+    }
+    assert_eq!(built, 2 * (62 - REFUSED.len()));
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

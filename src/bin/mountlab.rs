@@ -85,10 +85,14 @@ fn load(path: &str, engine: Option<Engine>) -> Result<Scenario, ExitCode> {
         eprintln!("mountlab: {e}");
         ExitCode::from(2)
     })?;
-    Scenario::from_json_on(&text, engine).map_err(|e| {
+    let s = Scenario::from_json_on(&text, engine).map_err(|e| {
         eprintln!("mountlab: {path}: {e}");
         ExitCode::from(2)
-    })
+    })?;
+    for note in &s.ignored_config {
+        eprintln!("mountlab: note: {note}");
+    }
+    Ok(s)
 }
 
 fn build(s: &Scenario) -> Result<Box<dyn Simulation>, ExitCode> {
@@ -103,6 +107,13 @@ fn preview(args: &PreviewArgs) -> ExitCode {
         Ok(s) => s,
         Err(code) => return code,
     };
+    if s.engine != Engine::Runsc2018 && (args.overlay || args.file_access.is_some()) {
+        eprintln!(
+            "mountlab: --overlay and --file-access are runsc-2018's flags; engine {} takes its flags from the scenario's config",
+            s.engine
+        );
+        return ExitCode::from(2);
+    }
     if args.overlay {
         s.config.overlay = true;
     }
@@ -120,7 +131,13 @@ fn preview(args: &PreviewArgs) -> ExitCode {
     };
     // Only the JSON format needs the whole report (the host trees above
     // all); the others print one part of it, computed alone.
-    let table = || sb.mount_table();
+    let text = |lines: Vec<String>| {
+        let mut t = lines.join("\n");
+        if !t.is_empty() {
+            t.push('\n');
+        }
+        t
+    };
     match args.format {
         Format::Json => {
             let report = sb.report();
@@ -129,8 +146,8 @@ fn preview(args: &PreviewArgs) -> ExitCode {
             let _ = emit_json(&report, true);
             std::mem::forget(report);
         }
-        Format::Mounts => emit(&mountlab::fs::mounts_text(&table())),
-        Format::Mountinfo => emit(&mountlab::fs::mountinfo_text(&table())),
+        Format::Mounts => emit(&text(sb.proc_mounts())),
+        Format::Mountinfo => emit(&text(sb.mountinfo())),
         Format::Decisions => emit(&render_decisions(sb.decisions())),
         Format::Tree => {
             if let Some(t) = sb.tree() {
@@ -143,10 +160,10 @@ fn preview(args: &PreviewArgs) -> ExitCode {
     }
     let code = match sb.setup_error() {
         Some(e) => {
-            let kind = if e.is_fatal() {
-                "runsc would panic here"
-            } else {
-                "error"
+            let kind = match (e.is_fatal(), sb.engine()) {
+                (true, Engine::Runc) => "runc would panic here",
+                (true, _) => "runsc would panic here",
+                (false, _) => "error",
             };
             eprintln!("{kind}: {e}");
             ExitCode::from(1)

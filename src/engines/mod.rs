@@ -12,6 +12,7 @@
 pub mod runc;
 pub mod runsc;
 pub mod runsc2018;
+pub mod steps;
 
 use crate::error::{Error, Result};
 use crate::gostr::quote;
@@ -27,21 +28,38 @@ pub enum Engine {
     #[default]
     #[serde(rename = "runsc-2018")]
     Runsc2018,
+    /// Today's runsc (gVisor 3c5eee17, `runsc/boot/vfs.go`).
+    #[serde(rename = "runsc")]
+    Runsc,
+    /// runc 76d9cf5d and the Linux kernel under it.
+    #[serde(rename = "runc")]
+    Runc,
 }
 
 impl Engine {
     /// Every engine that can run a scenario today, by name.
-    pub const ALL: &'static [Engine] = &[Engine::Runsc2018];
+    pub const ALL: &'static [Engine] = &[Engine::Runsc2018, Engine::Runsc, Engine::Runc];
 
     /// The name scenarios, the CLI's `--engine` and reports use.
     pub fn name(self) -> &'static str {
         match self {
             Engine::Runsc2018 => "runsc-2018",
+            Engine::Runsc => "runsc",
+            Engine::Runc => "runc",
         }
     }
 
-    /// The engine called `name`; names of engines that are not built yet
-    /// (`runsc`, `runc`) are refused like any other.
+    /// The scenario `config` keys this engine takes (besides `engine`);
+    /// each engine's module owns its list.
+    pub fn config_keys(self) -> &'static [&'static str] {
+        match self {
+            Engine::Runsc2018 => crate::scenario::CONFIG_KEYS_2018,
+            Engine::Runsc => runsc::scenario::CONFIG_KEYS,
+            Engine::Runc => runc::scenario::CONFIG_KEYS,
+        }
+    }
+
+    /// The engine called `name`.
     pub fn parse(name: &str) -> Result<Engine> {
         Engine::ALL
             .iter()
@@ -71,8 +89,11 @@ pub trait Simulation {
     fn engine(&self) -> Engine;
     /// The full report (a copy: the run lives on).
     fn report(&self) -> crate::report::Report;
-    /// The full report, moving out what can be moved (the run is done with).
-    fn take_report(&mut self) -> crate::report::Report;
+    /// The full report, moving out what can be moved (the run is done
+    /// with); a copy unless the engine moves anything out.
+    fn take_report(&mut self) -> crate::report::Report {
+        self.report()
+    }
     /// The layered mount tree, or `None` when the root is not set up.
     fn tree(&self) -> Option<crate::report::MountNode>;
     /// The decision log.
@@ -81,15 +102,32 @@ pub trait Simulation {
     fn warnings(&self) -> &[String];
     /// The root container's mount table at the global root.
     fn mount_table(&self) -> Vec<crate::vfs::MountInfo>;
+    /// The root container's `/proc/mounts`, in the engine's format.
+    fn proc_mounts(&self) -> Vec<String>;
+    /// The root container's `/proc/self/mountinfo`.
+    fn mountinfo(&self) -> Vec<String>;
     /// The root container's setup error, if setup failed.
     fn setup_error(&self) -> Option<&Error>;
+    /// Runs one more step and records it (the playground's terminal and
+    /// buttons); returns a copy of its report.
+    fn run_step(&mut self, step: &crate::scenario::Step) -> crate::report::StepReport;
 }
 
 /// The one dispatch point: runs a scenario on the engine it names
 /// (`config.engine`, or the CLI's `--engine`).
 pub fn simulate(s: &crate::scenario::Scenario) -> Result<Box<dyn Simulation>> {
     match s.engine {
-        Engine::Runsc2018 => Ok(Box::new(runsc2018::loader::Loader::from_scenario(s)?)),
+        Engine::Runsc2018 => {
+            if s.sources.is_empty() {
+                return Ok(Box::new(runsc2018::loader::Loader::from_scenario(s)?));
+            }
+            let s = steps::sources_as_attach_points(s);
+            Ok(Box::new(runsc2018::loader::Loader::from_scenario(&s)?))
+        }
+        Engine::Runsc => Ok(Box::new(runsc::simulation::RunscSimulation::from_scenario(
+            s,
+        ))),
+        Engine::Runc => Ok(Box::new(runc::simulation::RuncSimulation::from_scenario(s))),
     }
 }
 

@@ -15,7 +15,7 @@ pub use gofer::{
     parse_options as parse_9p_options, CachePolicy, ConnRef, GoferOptions, GoferSet, RemoteNode,
 };
 pub use options::{generic_mount_source_options, go_map};
-pub use proc::{filesystems_text, mountinfo_text, mounts_text};
+pub use proc::{filesystems_text, mountinfo_text, mounts_text, pin_text};
 pub use ramfs::make_directory_tree;
 pub use tmpfs::new_tmpfs;
 

@@ -103,3 +103,27 @@ impl Vfs {
         }
     }
 }
+
+/// Pins `file` (`1/mounts`, `1/mountinfo`) of every procfs mounted in the
+/// namespace of `root` to `lines`: an engine whose kernel prints
+/// `/proc/mounts` in another format than the 2018 sentry (today's runsc,
+/// Linux under runc) writes its own text here once its mounts are set up,
+/// so `cat /proc/mounts` in the shell shows the engine's text.
+pub fn pin_text(vfs: &mut Vfs, root: crate::vfs::DirentId, file: &str, lines: &[String]) {
+    let mut text = lines.join("\n");
+    if !text.is_empty() {
+        text.push('\n');
+    }
+    for mi in vfs.mount_table(root) {
+        if mi.fs_name != "proc" {
+            continue;
+        }
+        let path = crate::vfs::join(&mi.path, file);
+        let Ok(d) = vfs.lookup(Ctx::at(root), &path, false) else {
+            continue;
+        };
+        if let Ok(inode) = vfs.dirent_inode(d).and_then(|i| vfs.ino_mut(i)) {
+            inode.node = Node::File(text.clone().into_bytes());
+        }
+    }
+}

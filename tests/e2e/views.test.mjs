@@ -42,7 +42,10 @@ test("a share link replays failing steps with the engine's results, and Reset fo
   assert.match(out, /\nstarted container c1\n/);
   assert.match(out, /failed to start container c1: failed to create new process: create directory "c1": file exists/);
   // The engine's replay names the step in the scenario's own numbering.
-  assert.match(out, /\nsteps\[3\]\.bogus: unknown field `bogus`, expected one of `container`, `exec`, `sh`\n/);
+  assert.match(
+    out,
+    /\nsteps\[3\]\.bogus: unknown field `bogus`, expected one of `container`, `exec`, `sh`, `restore`\n/,
+  );
   assert.match(out, /# ls \/__runsc_containers__\nc1\n/);
   await shot(page, '10-replay-failures');
   // Reset: no container, a fresh terminal, and a link with no steps.

@@ -251,3 +251,33 @@ fn replays_steps_and_gives_the_default_config() {
     assert_eq!(get(&c, "overlay").as_bool(), Some(false));
     assert_eq!(s(&c, "file_access"), "exclusive");
 }
+
+/// The engine selector's seam: `new Sandbox(text, {engine})` builds each
+/// engine; its view names it, draws a tree, and the 9P inspector's note
+/// says what stands in for the gofer (or that runc has none).
+#[wasm_bindgen_test]
+fn each_engine_builds_through_the_binding() {
+    for engine in ["runsc-2018", "runsc", "runc"] {
+        let o = js_sys::Object::new();
+        Reflect::set(&o, &js("engine"), &js(engine)).expect("set");
+        let sb = Sandbox::new(js(DEFAULT), o.into())
+            .map_err(JsValue::from)
+            .unwrap_or_else(|e| panic!("{engine}: {e:?}"));
+        assert_eq!(sb.engine(), engine);
+        let view = sb.view().map_err(JsValue::from).expect("view");
+        assert_eq!(s(&view, "engine"), engine);
+        assert_eq!(s(&get(&view, "report"), "engine"), engine);
+        assert_eq!(s(&get(&view, "tree"), "path"), "/");
+        let note = s(&view, "connections_note");
+        match engine {
+            "runc" => assert_eq!(note, "runc has no gofer: the kernel mounts directly"),
+            "runsc" => assert!(note.contains("LISAFS"), "{note}"),
+            _ => assert_eq!(note, ""),
+        }
+        let mounts = sb
+            .proc_mounts(JsValue::UNDEFINED)
+            .map_err(JsValue::from)
+            .expect("mounts");
+        assert!(!mounts.is_empty(), "{engine}");
+    }
+}

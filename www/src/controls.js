@@ -15,12 +15,21 @@ import { state, setConfig } from './state.js';
 const presetSel = $('preset');
 const overlayEl = $('overlay');
 const faEl = $('file-access');
+const engineEl = $('engine');
 
-// The config controls show the config the next simulation uses.
+// The engine the next simulation runs: the selector's, else the scenario's.
+const engineOf = () => state.config?.engine || state.analysis?.engine || 'runsc-2018';
+
+// The config controls show the config the next simulation uses; the runsc
+// 2018 flags are off for the engines that do not have them.
 export function drawConfig() {
   if (!state.config) return;
   overlayEl.checked = state.config.overlay;
   faEl.value = state.config.file_access;
+  engineEl.value = state.config.engine || '';
+  const engine = engineOf();
+  overlayEl.disabled = engine !== 'runsc-2018';
+  faEl.disabled = engine === 'runc';
 }
 
 // ---- Loading scenarios.
@@ -96,11 +105,14 @@ pane.addEventListener('drop', async (e) => {
 
 // ---- Config and steps.
 const configChanged = () => {
-  setConfig({ overlay: overlayEl.checked, file_access: faEl.value });
+  setConfig({ overlay: overlayEl.checked, file_access: faEl.value, engine: engineEl.value });
   simulate(editor.text);
+  drawConfig();
 };
 overlayEl.addEventListener('change', configChanged);
 faEl.addEventListener('change', configChanged);
+// A new engine rebuilds the Sandbox with it, replaying the steps.
+engineEl.addEventListener('change', configChanged);
 
 $('reset').addEventListener('click', () => {
   term.clear();
@@ -122,6 +134,7 @@ async function shareUrl() {
     scenario: editor.text,
     overlay: state.config.overlay,
     file_access: state.config.file_access,
+    engine: state.config.engine,
     steps: state.steps,
   });
   return `${location.origin}${location.pathname}#${hash}`;
@@ -168,7 +181,7 @@ export async function openShared(hash) {
   const d = defaultConfig();
   const results =
     load(p.scenario, {
-      config: { overlay: p.overlay ?? d.overlay, file_access: p.file_access || d.file_access },
+      config: { overlay: p.overlay ?? d.overlay, file_access: p.file_access || d.file_access, engine: p.engine },
       steps: p.steps || [],
     }) || [];
   printReplay(results);

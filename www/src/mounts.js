@@ -30,7 +30,7 @@ export function drawMounts() {
   for (const id of ['proc-target', 'mountinfo-target']) fillTargets($(id), live);
   drawTables();
   const r = state.view.report;
-  renderRestore($('restore'), r.restore);
+  renderRestore($('restore'), r.restore, r.engine);
   const w = $('warnings');
   w.replaceChildren(...r.warnings.map((t) => h('li', {}, t)));
   if (!r.warnings.length) w.append(h('li', { class: 'muted' }, 'No warnings.'));

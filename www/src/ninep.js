@@ -39,13 +39,15 @@ export function drawNinep() {
   const conn = conns.find((c) => connKey(c) === state.conn);
   const rows = $('ninep-rows');
   rows.replaceChildren();
+  // What stands in for the engine's gofer, or that it has none (runc).
+  const note = state.view.connections_note;
   if (!conn) {
-    $('ninep-meta').textContent = 'no gofer connections';
+    $('ninep-meta').textContent = note || 'no gofer connections';
     return;
   }
   const seen = seenSeq(connKey(conn));
   $('ninep-meta').textContent =
-    `gofer ${conn.gofer} · conn ${conn.conn}${conn.dropped ? ` · ${conn.dropped} older dropped` : ''}`;
+    `gofer ${conn.gofer} · conn ${conn.conn}${conn.dropped ? ` · ${conn.dropped} older dropped` : ''}${note ? ` · ${note}` : ''}`;
   for (const m of conn.messages) {
     rows.append(
       h(

@@ -216,8 +216,22 @@ export function renderText(pre, lines) {
   pre.textContent = lines.join('\n') + (lines.length ? '\n' : '');
 }
 
-export function renderRestore(root, restore) {
+export function renderRestore(root, restore, engine) {
   root.replaceChildren();
+  if (!restore) {
+    // Only runsc 2018 builds a restore environment up front; today's runsc
+    // checks a restore spec in a step ({"restore": {"spec": …}}).
+    root.append(
+      h(
+        'p',
+        { class: 'hint pad' },
+        engine === 'runsc'
+          ? 'today\'s runsc checks a restore against the running spec: run a {"restore": {"spec": …}} step'
+          : `no restore environment on ${engine}`,
+      ),
+    );
+    return;
+  }
   if (restore.error) {
     root.append(
       h('p', { class: 'detail-error' }, (restore.fatal ? 'runsc would panic here: ' : 'error: ') + restore.error),

@@ -30,7 +30,8 @@ export function simulate(text, { fromEditor = false, replay = null } = {}) {
     const a = guard(() => analyze(text));
     setAnalysis(text, a);
     if (!a.ok) return false;
-    if (fromEditor && a.config && !sameConfig(a.config, state.lastConfig)) setConfig(a.config);
+    if (fromEditor && a.config && !sameConfig(a.config, state.lastConfig))
+      setConfig({ ...a.config, engine: state.config?.engine });
     setLastConfig(a.config);
     let sb;
     try {
@@ -81,7 +82,8 @@ export function markFirstTree() {
 export function load(text, { config = null, steps = [] } = {}) {
   return batch(() => {
     const a = analyze(text);
-    setConfig(config || a.config || defaultConfig());
+    // The engine selector's choice stays across scenarios.
+    setConfig({ ...(config || a.config || defaultConfig()), engine: config?.engine ?? state.config?.engine });
     setLastConfig(a.config);
     setSteps(steps);
     resetSelection();

@@ -108,7 +108,9 @@ export function setSteps(steps) {
 
 // The config controls. Only the two fields the engine takes as overrides.
 export function setConfig(config) {
-  s.config = Object.freeze({ overlay: !!config.overlay, file_access: config.file_access });
+  // `engine` only when one is chosen: absent, the scenario's own runs.
+  const engine = config.engine ? { engine: config.engine } : {};
+  s.config = Object.freeze({ overlay: !!config.overlay, file_access: config.file_access, ...engine });
   notify('config');
 }
 

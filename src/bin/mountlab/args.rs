@@ -9,8 +9,9 @@ use mountlab::engines::Engine;
 use mountlab::p9::net::ConnLimits;
 use std::path::PathBuf;
 
-/// gVisor's 2018 runsc container mount engine, rebuilt: preview what runsc
-/// would mount for an OCI spec, run scenarios, serve the gofer over 9P.
+/// Container mount engines rebuilt: gVisor's runsc of 2018 and of today,
+/// and runc: preview what each would mount for an OCI spec, run
+/// scenarios, serve the gofer over 9P.
 #[derive(Debug, Parser)]
 #[command(
     name = "mountlab",
@@ -51,10 +52,11 @@ fn subcommand_usage() -> Option<StyledStr> {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Show what runsc (2018) would mount for an OCI spec or a scenario.
+    /// Show what runsc (2018 or today's) or runc would mount for an OCI
+    /// spec or a scenario.
     ///
-    /// Exit status: 0 when the mounts were built, 1 when runsc's setup
-    /// would fail (its error on standard error), 2 for bad input.
+    /// Exit status: 0 when the mounts were built, 1 when the runtime's
+    /// setup would fail (its error on standard error), 2 for bad input.
     Preview(PreviewArgs),
     /// Run a scenario and print its report as JSON.
     ///
@@ -77,20 +79,22 @@ pub struct PreviewArgs {
     /// An OCI config.json, or a scenario file (- reads standard input).
     #[arg(value_name = "CONFIG.json")]
     pub file: String,
-    /// Run as `runsc --overlay`: a tmpfs upper over the root and every
-    /// writable bind.
+    /// Run as `runsc --overlay` (runsc-2018 only): a tmpfs upper over the
+    /// root and every writable bind.
     #[arg(long)]
     pub overlay: bool,
-    /// Run as `runsc --file-access`: exclusive or shared (the default is
-    /// the file's, else exclusive).
+    /// Run as `runsc --file-access` (runsc-2018 only; today's runsc reads
+    /// config.file_access): exclusive or shared (the default is the
+    /// file's, else exclusive).
     #[arg(long, value_name = "exclusive|shared", value_parser = file_access)]
     pub file_access: Option<FileAccess>,
     /// What to print: the mount tree, the whole report as JSON,
-    /// /proc/mounts, /proc/self/mountinfo, or runsc's decisions.
+    /// /proc/mounts (in the engine's format), /proc/self/mountinfo, or the
+    /// engine's decisions.
     #[arg(long, value_enum, default_value_t = Format::Tree)]
     pub format: Format,
     /// Which engine builds the mounts (overrides the file's
-    /// config.engine): runsc-2018, the default and the only one so far.
+    /// config.engine): runsc-2018 (the default), runsc (today's) or runc.
     #[arg(long, value_name = "NAME", value_parser = engine)]
     pub engine: Option<Engine>,
 }
@@ -122,7 +126,7 @@ pub struct RunArgs {
     #[arg(long)]
     pub pretty: bool,
     /// Which engine runs the scenario (overrides its config.engine):
-    /// runsc-2018, the default and the only one so far.
+    /// runsc-2018 (the default), runsc (today's) or runc.
     #[arg(long, value_name = "NAME", value_parser = engine)]
     pub engine: Option<Engine>,
 }

@@ -42,7 +42,9 @@ pub mod mount_to_rootfs;
 pub mod mountpoint;
 pub mod report;
 pub mod rootfs;
+pub mod scenario;
 pub mod sim;
+pub mod simulation;
 pub mod specconv;
 pub mod validate;
 

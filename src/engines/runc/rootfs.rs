@@ -19,7 +19,7 @@ use crate::errno::Errno;
 use crate::error::{Error, Result};
 use crate::gostr::quote;
 use crate::scenario::{HostInput, HostNodeInput};
-use crate::vfs::{join, Ctx, DirentId, Vfs};
+use crate::vfs::{DirentId, Vfs};
 use oci_spec::runtime::Spec;
 use std::collections::BTreeMap;
 
@@ -79,24 +79,8 @@ pub fn build(
 /// every procfs the container sees, so `cat /proc/mounts` in the shell
 /// shows it.
 fn fill_proc_file(sim: &mut Sim, file: &str, lines: &[String]) {
-    let Some(root) = sim.root else { return };
-    let mut text = lines.join("\n");
-    if !text.is_empty() {
-        text.push('\n');
-    }
-    for mi in sim.vfs.mount_table(root) {
-        if mi.fs_name != "proc" {
-            continue;
-        }
-        let path = join(&mi.path, file);
-        let ctx = Ctx::at(root);
-        if let Ok(d) = sim.vfs.lookup(ctx, &path, false) {
-            if let Ok(i) = sim.vfs.dirent_inode(d) {
-                if let Ok(inode) = sim.vfs.ino_mut(i) {
-                    inode.node = crate::vfs::Node::File(text.clone().into_bytes());
-                }
-            }
-        }
+    if let Some(root) = sim.root {
+        crate::fs::pin_text(&mut sim.vfs, root, file, lines);
     }
 }
 

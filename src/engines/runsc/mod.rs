@@ -26,6 +26,8 @@ pub mod prepare;
 pub mod proc_mounts;
 pub mod report;
 pub mod restore;
+pub mod scenario;
+pub mod simulation;
 pub mod tmpfs;
 pub mod validate;
 pub mod vfs_glue;

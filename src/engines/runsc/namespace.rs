@@ -19,8 +19,10 @@
 //! same container gets a fresh tmpfs), a mount stacked on the container
 //! root, the dev gofer, checkpoint FD re-association, and eager copy-up of
 //! an overlaid file bind (this VFS copies up lazily; reads are the same).
-//! The VFS's own `/proc/self/mounts` (what the shell's `cat` reads) keeps
-//! 2018's format; [`RunscRun::proc_mounts`] is today's.
+//! The VFS's own `/proc/self/mounts` is generated in 2018's format;
+//! [`RunscRun::proc_mounts`] is today's, and the scenario runner
+//! ([`super::simulation`]) pins it into each container's procfs so the
+//! shell's `cat /proc/mounts` prints it.
 
 use super::compile::{compile_mounts, has_mount_config, is_gofer_mount};
 use super::config::RunscConfig;

@@ -214,6 +214,9 @@ impl Loader {
                 container,
             } => self.exec(argv0, env, wd, container.as_deref()),
             Step::Sh { line, container } => self.sh(line, container.as_deref()),
+            Step::Restore(_) => StepReport::failed(&Error::msg(
+                "the restore check is a step of today's runsc (engine runsc), not of runsc-2018",
+            )),
         }
     }
 
@@ -486,50 +489,7 @@ impl Loader {
                     Some(c) => format!("{c}:{}", ap.path),
                     None => ap.path.clone(),
                 };
-                let mut nodes = BTreeMap::new();
-                let mut first_name: BTreeMap<u64, String> = BTreeMap::new();
-                if let Ok(list) = gofer.host().list(&ap.path) {
-                    for (rel, info) in list {
-                        let rel = if rel.is_empty() { ".".to_string() } else { rel };
-                        let mut hardlink = None;
-                        // Every listed inode exists; one that did not
-                        // would have nothing to report.
-                        let Some(kind) = gofer.host().node(info.ino).map(|n| &n.kind) else {
-                            continue;
-                        };
-                        let typ = HostNodeType::of(kind);
-                        let content = match kind {
-                            crate::p9::host::NodeKind::File(b) => match first_name.get(&info.ino) {
-                                Some(first) => {
-                                    hardlink = Some(first.clone());
-                                    None
-                                }
-                                None if b.len() > left => {
-                                    left = 0;
-                                    Some(crate::limits::REPORT_BYTES.truncated_marker())
-                                }
-                                None => {
-                                    left -= b.len();
-                                    Some(String::from_utf8_lossy(b).into_owned())
-                                }
-                            },
-                            _ => None,
-                        };
-                        if typ == HostNodeType::File && hardlink.is_none() {
-                            first_name.insert(info.ino, rel.clone());
-                        }
-                        nodes.insert(
-                            rel,
-                            HostNodeReport {
-                                typ,
-                                mode: format!("{:04o}", info.mode & 0o7777),
-                                content,
-                                target: info.target,
-                                hardlink,
-                            },
-                        );
-                    }
-                }
+                let nodes = crate::engines::steps::host_nodes(gofer.host(), &ap.path, &mut left);
                 out.insert(key, nodes);
             }
         }
@@ -575,6 +535,9 @@ impl Loader {
             decisions: self.rec.decisions.clone(),
             host: self.host_report(),
             steps,
+            mounts: None,
+            runsc: None,
+            runc: None,
         }
     }
 }
@@ -632,7 +595,19 @@ impl crate::engines::Simulation for Loader {
         self.global_mount_table()
     }
 
+    fn proc_mounts(&self) -> Vec<String> {
+        lines(&mounts_text(&self.global_mount_table()))
+    }
+
+    fn mountinfo(&self) -> Vec<String> {
+        lines(&mountinfo_text(&self.global_mount_table()))
+    }
+
     fn setup_error(&self) -> Option<&Error> {
         self.setup_error.as_ref()
+    }
+
+    fn run_step(&mut self, step: &Step) -> StepReport {
+        Loader::run_step(self, step)
     }
 }
