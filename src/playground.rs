@@ -408,6 +408,39 @@ pub struct ContainerDto {
     pub fds: Vec<i32>,
     pub fds_consumed: Vec<i32>,
     pub mounts: usize,
+    /// Where the container's root is in the tree the page draws: under
+    /// `/__runsc_containers__` on runsc 2018 (fs.go's
+    /// `createMountNamespace`), `/` of its own namespace on today's runsc.
+    pub root_path: String,
+    /// The panel's line for it: `/__runsc_containers__/c1 · 4 mounts · FDs 10, 11`.
+    pub summary: String,
+}
+
+impl ContainerDto {
+    fn new(
+        cid: &str,
+        destroyed: bool,
+        fds: Vec<i32>,
+        fds_consumed: Vec<i32>,
+        mounts: usize,
+        root_path: String,
+    ) -> ContainerDto {
+        let consumed: Vec<String> = fds_consumed.iter().map(i32::to_string).collect();
+        let consumed = if consumed.is_empty() {
+            "\u{2014}".to_string()
+        } else {
+            consumed.join(", ")
+        };
+        ContainerDto {
+            cid: cid.to_string(),
+            destroyed,
+            summary: format!("{root_path} · {mounts} mounts · FDs {consumed}"),
+            fds,
+            fds_consumed,
+            mounts,
+            root_path,
+        }
+    }
 }
 
 /// Everything the page draws after a change, in one crossing.
@@ -426,6 +459,26 @@ pub struct View {
     pub config: BootConfig,
     /// Things the runsc command line would say about this config.
     pub cli_notes: Vec<String>,
+    /// The status line: `runsc-2018 · 11 mounts · gofer FDs 3, 4` (the
+    /// mounts are the lines of the root container's `/proc/mounts`).
+    pub status: String,
+    /// What a fatal error is shown under: `runsc would panic here:`.
+    pub panic_label: &'static str,
+}
+
+/// The view's status line for a report.
+fn status_of(r: &Report) -> String {
+    let mut s = format!("{} · {} mounts", r.engine, r.proc_mounts.len());
+    if r.engine == Engine::Runsc2018 {
+        let fds: Vec<String> = r.fds_consumed.iter().map(i32::to_string).collect();
+        let fds = if fds.is_empty() {
+            "none".to_string()
+        } else {
+            fds.join(", ")
+        };
+        s.push_str(&format!(" · gofer FDs {fds}"));
+    }
+    s
 }
 
 /// What kind of step a result is of.
@@ -547,9 +600,15 @@ impl Playground {
                 "runsc's command line refuses this combination: \"overlay flag is incompatible with shared file access\" (runsc/main.go); fs.go itself does not check it".to_string(),
             );
         }
+        let report = sim.report();
         View {
             engine: sim.engine(),
-            report: sim.report(),
+            status: status_of(&report),
+            panic_label: match sim.engine() {
+                Engine::Runc => "runc would panic here:",
+                Engine::Runsc2018 | Engine::Runsc => "runsc would panic here:",
+            },
+            report,
             tree: sim.tree(),
             containers: containers_of(&self.engine),
             connections: ninep_connections(&self.engine),
@@ -748,16 +807,25 @@ fn containers_of(run: &EngineRun) -> Vec<ContainerDto> {
         EngineRun::Runsc2018(sb) => sb
             .containers
             .values()
-            .map(|c| ContainerDto {
-                cid: c.cid.clone(),
-                destroyed: c.destroyed,
-                fds: c.fds.clone(),
-                fds_consumed: c.fds_consumed.clone(),
-                mounts: if c.destroyed {
+            .map(|c| {
+                let mounts = if c.destroyed {
                     0
                 } else {
                     sb.vfs.mount_table(c.root).len()
-                },
+                };
+                let root = format!(
+                    "{}/{}",
+                    crate::engines::runsc2018::boot::CHILD_CONTAINERS_DIR,
+                    c.cid
+                );
+                ContainerDto::new(
+                    &c.cid,
+                    c.destroyed,
+                    c.fds.clone(),
+                    c.fds_consumed.clone(),
+                    mounts,
+                    root,
+                )
             })
             .collect(),
         EngineRun::Runsc(r) => r
@@ -765,12 +833,9 @@ fn containers_of(run: &EngineRun) -> Vec<ContainerDto> {
             .map(|run| {
                 run.children
                     .values()
-                    .map(|c| ContainerDto {
-                        cid: c.cid.clone(),
-                        destroyed: false,
-                        fds: Vec::new(),
-                        fds_consumed: Vec::new(),
-                        mounts: c.setup.mounts.len(),
+                    .map(|c| {
+                        let mounts = c.setup.mounts.len();
+                        ContainerDto::new(&c.cid, false, Vec::new(), Vec::new(), mounts, "/".into())
                     })
                     .collect()
             })

@@ -426,3 +426,53 @@ fn switching_a_2018_preset_to_another_engine() {
         assert_eq!(again.engine.name(), engine);
     }
 }
+
+/// The words of the status line, the panic banner and the containers panel
+/// are made in Rust (the page prints them as they come): for the Docker
+/// default, the chip the page showed before (`11 mounts · gofer FDs 3, 4,
+/// 5, 6, 7`, counted there from `mount_order` plus the root), now with the
+/// engine; a child's root path is fs.go's `/__runsc_containers__/<cid>`.
+#[test]
+fn status_and_container_lines_are_made_in_rust() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/www/presets/docker-default.json"
+    ))
+    .expect("preset");
+    let mut p = Playground::build_with(&text, &Default::default()).expect("builds");
+    let v = p.view_dto();
+    assert_eq!(v.status, "runsc-2018 · 11 mounts · gofer FDs 3, 4, 5, 6, 7");
+    assert_eq!(
+        v.status.split(" · ").nth(1),
+        Some(format!("{} mounts", v.report.mount_order.len() + 1)).as_deref()
+    );
+    assert_eq!(v.panic_label, "runsc would panic here:");
+    let child = r#"{"ociVersion":"1.0.0","root":{"path":"r"},"process":{"args":["sh"],"cwd":"/","user":{"uid":0,"gid":0}}}"#;
+    p.add("c1", child, None).expect("child starts");
+    let c = p
+        .view_dto()
+        .containers
+        .into_iter()
+        .find(|c| c.cid == "c1")
+        .expect("listed");
+    assert_eq!(c.root_path, "/__runsc_containers__/c1");
+    assert_eq!(
+        c.summary,
+        format!(
+            "/__runsc_containers__/c1 · {} mounts · FDs {}",
+            c.mounts,
+            c.fds_consumed
+                .iter()
+                .map(i32::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    );
+    assert_eq!(
+        on("runc", RBIND_SPEC).view_dto().panic_label,
+        "runc would panic here:"
+    );
+    let runsc = on("runsc", RBIND_SPEC).view_dto();
+    assert!(runsc.status.starts_with("runsc · "), "{}", runsc.status);
+    assert!(!runsc.status.contains("gofer FDs"));
+}

@@ -8,11 +8,6 @@ import { addContainer, destroyContainer } from './session.js';
 import { term, useContainer } from './shell.js';
 import { state, batch, select, liveContainers } from './state.js';
 
-// TODO(#14): the child's root path (ChildContainersDir + cid, fs.go's
-// createMountNamespace) is restated here and below; the engine should hand
-// it over, e.g. as `ContainerDto.root_path` in playground.rs.
-const rootPath = (cid) => `/__runsc_containers__/${cid}`;
-
 export function drawContainers() {
   const list = $('containers');
   const live = liveContainers();
@@ -21,16 +16,7 @@ export function drawContainers() {
       h(
         'li',
         { 'data-cid': c.cid, class: 'container-item' },
-        h(
-          'div',
-          { class: 'c-main' },
-          h('strong', {}, c.cid),
-          h(
-            'span',
-            { class: 'hint' },
-            ` ${rootPath(c.cid)} · ${c.mounts} mounts · FDs ${c.fds_consumed.join(', ') || '—'}`,
-          ),
-        ),
+        h('div', { class: 'c-main' }, h('strong', {}, c.cid), h('span', { class: 'hint' }, ` ${c.summary}`)),
         h(
           'div',
           { class: 'c-actions' },
@@ -80,11 +66,10 @@ $('add-container').addEventListener('submit', async (e) => {
   const file = await readFile($('container-spec-file'));
   const host = await readFile($('container-host-file'));
   const spec = file ? file.text : $('container-preset').value === 'root' ? state.text : presetText(childPreset);
-  const path = rootPath(cid);
   try {
     batch(() => {
       addContainer(cid, spec, host ? host.text : undefined);
-      select(path);
+      select(state.view?.containers.find((c) => c.cid === cid)?.root_path ?? '/');
     });
   } catch (err) {
     errEl.hidden = false;
@@ -94,7 +79,7 @@ $('add-container').addEventListener('submit', async (e) => {
   }
   term.notice(`${C.yellow}started container ${cid}${C.reset}`);
   document
-    .querySelector(`[data-testid=mount-node][data-path="${CSS.escape(path)}"]`)
+    .querySelector(`[data-testid=mount-node][data-path="${CSS.escape(state.selected)}"]`)
     ?.scrollIntoView({ block: 'nearest' });
   suggestId();
 });

@@ -59,16 +59,12 @@ export function drawStatus() {
   if (!v) return;
   const r = v.report;
   if (r.error) {
-    if (r.fatal) banner('fatal', `${r.engine === 'runc' ? 'runc' : 'runsc'} would panic here:`, r.error);
+    if (r.fatal) banner('fatal', v.panic_label, r.error);
     else banner('setup', 'Setup failed:', r.error);
     chip(r.fatal ? 'fatal' : 'bad', r.fatal ? 'panic' : 'setup failed');
   } else {
     banner(null);
-    // runsc 2018's and runc's mount_order leave out the root mount; today's
-    // runsc lists it first.
-    const n = r.mount_order.length + (r.mount_order[0] === '/' ? 0 : 1);
-    const fds = r.engine === 'runsc-2018' ? ` · gofer FDs ${r.fds_consumed.join(', ') || 'none'}` : '';
-    chip('ok', `${r.engine} · ${n} mounts${fds}`);
+    chip('ok', v.status);
   }
   const notes = $('notes');
   notes.hidden = !v.cli_notes.length;
