@@ -113,19 +113,29 @@ fn dev_types_are_forced() {
     );
     assert_eq!(r.warnings, ["ignoring unknown mount option \"mode=755\""]);
     assert_eq!(r.runsc.gofer_mount_confs, "lisafs:self");
-    // dev.go userspaceInit and the memdev nodes with udev symlinks.
+    // dev.go userspaceInit, then one node (with its udev symlink) per
+    // registered device with a pathname: the memdev nodes, ttydev's `tty`
+    // and fuse's `fuse` (registerFilesystems, vfs.go).
     let root = r.root.unwrap();
     let names = ls(&mut r, "/dev");
     assert_eq!(
         names,
         [
-            "char", "fd", "full", "null", "ptmx", "pts", "random", "shm", "stderr", "stdin",
-            "stdout", "urandom", "zero"
+            "char", "fd", "full", "fuse", "null", "ptmx", "pts", "random", "shm", "stderr",
+            "stdin", "stdout", "tty", "urandom", "zero"
         ]
     );
     assert_eq!(
         r.vfs.readlink(Ctx::at(root), "/dev/char/1:3").unwrap(),
         "../null"
+    );
+    assert_eq!(
+        r.vfs.readlink(Ctx::at(root), "/dev/char/5:0").unwrap(),
+        "../tty"
+    );
+    assert_eq!(
+        r.vfs.readlink(Ctx::at(root), "/dev/char/10:229").unwrap(),
+        "../fuse"
     );
 }
 

@@ -26,6 +26,13 @@ pub enum Device {
     URandom,
     /// `/dev/pts/ptmx`: the pty multiplexer (no terminals are allocated here).
     Ptmx,
+    /// `/dev/tty`: the task's controlling terminal. No task here has one, so
+    /// reads and writes fail with ENXIO, as gVisor's `ttyDevice.Open` does
+    /// without a TTY (and Linux's `tty_open`).
+    Tty,
+    /// `/dev/fuse`: before a FUSE mount uses it, reads and writes fail with
+    /// EPERM (gVisor's fuse `DeviceFD`, Linux's `fuse_dev_read`).
+    Fuse,
 }
 
 impl Device {
@@ -38,6 +45,8 @@ impl Device {
             Device::Random => (1, 8),
             Device::URandom => (1, 9),
             Device::Ptmx => (5, 2),
+            Device::Tty => (5, 0),
+            Device::Fuse => (10, 229),
         }
     }
 }

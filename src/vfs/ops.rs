@@ -241,6 +241,8 @@ impl Vfs {
                 Ok(buf)
             }
             Shallow::Dev(Device::Ptmx) => Err(Errno::EIO.into()),
+            Shallow::Dev(Device::Tty) => Err(Errno::ENXIO.into()),
+            Shallow::Dev(Device::Fuse) => Err(Errno::EPERM.into()),
             Shallow::Remote(r) => self.remote_read(r, offset, len),
             Shallow::Dir => Err(Errno::EISDIR.into()),
             Shallow::Other => Err(Errno::EINVAL.into()),
@@ -268,6 +270,8 @@ impl Vfs {
             }
             Node::CharDev(Device::Full) => Err(Errno::ENOSPC.into()),
             Node::CharDev(Device::Ptmx) => Err(Errno::EIO.into()),
+            Node::CharDev(Device::Tty) => Err(Errno::ENXIO.into()),
+            Node::CharDev(Device::Fuse) => Err(Errno::EPERM.into()),
             Node::CharDev(_) => Ok(data.len()),
             Node::Dir(_) => Err(Errno::EISDIR.into()),
             Node::Generated(_) => Err(Errno::EACCES.into()),

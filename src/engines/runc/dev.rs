@@ -22,15 +22,17 @@ pub const DEFAULT_DEVICES: &[(&str, i64, i64)] = &[
     ("/dev/urandom", 1, 9),
 ];
 
-/// The VFS device behind (major, minor). The VFS has no tty or block
-/// devices; those stand in as the pty multiplexer and `/dev/null` (their
-/// numbers in the report are the real ones).
+/// The VFS device behind (major, minor). The VFS has no block devices and
+/// no other terminals; those stand in as the pty multiplexer and
+/// `/dev/null` (their numbers in the report are the real ones).
 fn vfs_device(major: i64, minor: i64) -> Device {
     match (major, minor) {
         (1, 5) => Device::Zero,
         (1, 7) => Device::Full,
         (1, 8) => Device::Random,
         (1, 9) => Device::URandom,
+        (5, 0) => Device::Tty,
+        (10, 229) => Device::Fuse,
         (5, _) => Device::Ptmx,
         _ => Device::Null,
     }

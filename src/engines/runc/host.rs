@@ -153,8 +153,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
     host_dir(vfs, host, "/tmp")?;
     vfs.chmod(host, "/tmp", 0o1777)?;
     // The host's /dev: a devtmpfs ("udev", as on systemd hosts) with the
-    // nodes a user-namespaced runc bind-mounts (the VFS has no tty device:
-    // the pty multiplexer stands in for /dev/tty).
+    // nodes a user-namespaced runc bind-mounts.
     let dev = linuxfs::new_root(vfs, "devtmpfs", "udev", "", 0o755);
     for (name, device) in [
         ("null", Device::Null),
@@ -162,7 +161,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
         ("full", Device::Full),
         ("random", Device::Random),
         ("urandom", Device::URandom),
-        ("tty", Device::Ptmx),
+        ("tty", Device::Tty),
     ] {
         vfs.plain_create(dev, name, 0o666, Node::CharDev(device))?;
     }

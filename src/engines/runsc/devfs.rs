@@ -5,9 +5,8 @@
 //! `/dev/char/<major>:<minor>` symlink (`createDeviceNumberSymlink`).
 //!
 //! Unlike 2018's devtmpfs it is an ordinary tmpfs: the app may create files
-//! in it. Left out: `tty` (5:0), `fuse` (10:229) and `net/tun`, which the
-//! VFS has no device for; `linux.devices` (`createDeviceFiles`) is not
-//! modelled either.
+//! in it. Left out: `net/tun`, which is registered only with netstack;
+//! `linux.devices` (`createDeviceFiles`) is not modelled either.
 
 use super::vfs_glue::{create_in, set_fs_name};
 use crate::error::Result;
@@ -22,12 +21,17 @@ pub const NAME: &str = "dev";
 pub const DATA: &str = "mode=0755";
 
 /// The memory devices (`pkg/sentry/devices/memdev`), all 0666.
-const DEVICES: [(&str, Device); 5] = [
+const DEVICES: [(&str, Device); 7] = [
     ("null", Device::Null),
     ("zero", Device::Zero),
     ("full", Device::Full),
     ("random", Device::Random),
     ("urandom", Device::URandom),
+    // registerFilesystems (vfs.go) also calls ttydev.Register and
+    // fuse.Register, which name their devices "tty" (TTYAUX_MAJOR, 0) and
+    // "fuse" (MISC_MAJOR, 229), both 0666.
+    ("tty", Device::Tty),
+    ("fuse", Device::Fuse),
 ];
 
 /// `FilesystemType.GetFilesystem`: the filled `dev` root.

@@ -32,6 +32,8 @@ fn known(major: i64, minor: i64) -> Option<Device> {
         Device::Random,
         Device::URandom,
         Device::Ptmx,
+        Device::Tty,
+        Device::Fuse,
     ]
     .into_iter()
     .find(|d| {
