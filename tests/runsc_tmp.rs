@@ -109,11 +109,14 @@ fn trailing_slash_tmp_stacks_two_tmpfs() {
     assert_eq!(tmp_lines(&r), ["none /tmp tmpfs rw 0 0", TMPFS]);
 }
 
-/// Derived: `/tmp` is opened without following a final symlink
-/// (`PathOperation.FollowFinalSymlink` false), so a symlinked `/tmp` is
-/// ELOOP and fails the setup.
+/// Derived (mountTmp, vfs.go:1280): `/tmp` is opened with
+/// `O_RDONLY|O_DIRECTORY`; O_DIRECTORY makes the path "must be a directory"
+/// (vfs.OpenAt), and `ResolvingPath.ShouldFollowSymlink` then follows the
+/// final symlink although FollowFinalSymlink is false. So an image `/tmp`
+/// linking to an empty directory gets the internal tmpfs, placed through
+/// the link (makeMountPoint follows it), at `/var/tmp`.
 #[test]
-fn symlinked_tmp_fails() {
+fn symlinked_tmp_is_followed() {
     let r = run_with(
         &spec("[]", ""),
         &Default::default(),
@@ -122,8 +125,21 @@ fn symlinked_tmp_fails() {
         ),
         &[],
     );
-    assert_eq!(
-        error(&r),
-        "failed to setupFS: mounting submounts: mount submount \"/tmp\": opening \"/tmp\" inside container: too many levels of symbolic links"
+    ok(&r);
+    assert!(r.events.contains(&RunscEvent::TmpOverEmpty));
+    let lines: Vec<String> = r
+        .proc_mounts()
+        .into_iter()
+        .filter(|l| l.contains(" tmpfs "))
+        .collect();
+    assert_eq!(lines, ["none /var/tmp tmpfs rw,mode=01777 0 0"]);
+    // A dangling link: the open is ENOENT, so the tmpfs is mounted, and the
+    // mount point is made through the link.
+    let r = run_with(
+        &spec("[]", ""),
+        &Default::default(),
+        &tree(r#"{"bin/sh": "", "tmp": {"type":"symlink","target":"/nowhere"}}"#),
+        &[],
     );
+    assert!(r.events.contains(&RunscEvent::TmpMissing), "{:?}", r.events);
 }

@@ -1008,11 +1008,15 @@ impl Builder {
             return Ok(());
         }
         let ctx = Ctx::at(root);
-        let found = self.vfs.lookup(ctx, "/tmp", false).and_then(|d| {
+        // `OpenAt(/tmp, O_RDONLY|O_DIRECTORY)` with FollowFinalSymlink
+        // false: O_DIRECTORY sets the path's mustBeDir (vfs.OpenAt), and
+        // `ResolvingPath.ShouldFollowSymlink` follows a final symlink when
+        // the path must be a directory. So a symlinked `/tmp` is opened
+        // through its link (a dangling one is ENOENT, too many ELOOP).
+        let found = self.vfs.lookup(ctx, "/tmp", true).and_then(|d| {
             let inode = self.vfs.dirent_inode(d)?;
             match self.vfs.file_type(inode) {
                 crate::vfs::FileType::Directory => Ok(true),
-                crate::vfs::FileType::Symlink => Err(Errno::ELOOP.into()),
                 _ => Err(Errno::ENOTDIR.into()),
             }
         });
