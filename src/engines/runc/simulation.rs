@@ -115,8 +115,12 @@ impl RuncSimulation {
             Step::AddContainer(_) | Step::DestroyContainer(_) => steps::refused(
                 "runc runs one container per `runc run`: adding or destroying containers is runsc's (engine runsc or runsc-2018)",
             ),
+            // runc.md §13 (libcontainer/criu_linux.go): runc has no spec-diff
+            // check like gVisor's; CRIU re-creates the mount points and maps
+            // each bind's destination to the current config's source, so a
+            // mismatch only surfaces as a CRIU error.
             Step::Restore(_) => steps::refused(
-                "the restore check is a step of today's runsc (engine runsc), not of runc",
+                "runc has no restore spec check (criu_linux.go maps each bind's destination to the current config's source; a mismatch surfaces as a CRIU error): the restore check is a step of today's runsc (engine runsc)",
             ),
             Step::Exec { .. } => steps::refused(
                 "exec (setExecutablePath) is modelled for runsc-2018 only; use an sh step",
