@@ -464,6 +464,8 @@ pub struct View {
     pub status: String,
     /// What a fatal error is shown under: `runsc would panic here:`.
     pub panic_label: &'static str,
+    /// What the containers panel says while it lists none.
+    pub containers_note: &'static str,
 }
 
 /// The view's status line for a report.
@@ -604,6 +606,11 @@ impl Playground {
         View {
             engine: sim.engine(),
             status: status_of(&report),
+            containers_note: match sim.engine() {
+                Engine::Runsc2018 => "No child containers. Start one above: it gets its own gofer and mounts under /__runsc_containers__/<id>.",
+                Engine::Runsc => "No other containers in the pod. Start one above: it gets its own mount namespace and gofer; a volume a pod hint shares shows in both.",
+                Engine::Runc => "runc runs one container per `runc run`: there are no child containers to start.",
+            },
             panic_label: match sim.engine() {
                 Engine::Runc => "runc would panic here:",
                 Engine::Runsc2018 | Engine::Runsc => "runsc would panic here:",

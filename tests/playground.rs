@@ -472,6 +472,13 @@ fn status_and_container_lines_are_made_in_rust() {
         on("runc", RBIND_SPEC).view_dto().panic_label,
         "runc would panic here:"
     );
+    assert!(on("runc", RBIND_SPEC)
+        .view_dto()
+        .containers_note
+        .starts_with("runc runs one container"));
+    assert!(v
+        .containers_note
+        .ends_with("under /__runsc_containers__/<id>."));
     let runsc = on("runsc", RBIND_SPEC).view_dto();
     assert!(runsc.status.starts_with("runsc · "), "{}", runsc.status);
     assert!(!runsc.status.contains("gofer FDs"));

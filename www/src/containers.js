@@ -35,7 +35,7 @@ export function drawContainers() {
       h(
         'li',
         { class: 'empty muted' },
-        'No child containers. Start one above: it gets its own gofer and mounts under /__runsc_containers__/<id>.',
+        state.view?.containers_note ?? '',
       ),
     );
 }
