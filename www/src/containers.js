@@ -30,14 +30,7 @@ export function drawContainers() {
       ),
     ),
   );
-  if (!live.length)
-    list.append(
-      h(
-        'li',
-        { class: 'empty muted' },
-        state.view?.containers_note ?? '',
-      ),
-    );
+  if (!live.length) list.append(h('li', { class: 'empty muted' }, state.view?.containers_note ?? ''));
 }
 
 // The first id c1, c2, … no container has used.
