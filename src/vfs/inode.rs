@@ -36,6 +36,16 @@ pub enum Device {
 }
 
 impl Device {
+    /// The memory devices by their `/dev` names (Linux's `drivers/char/mem.c`
+    /// devlist, gVisor's `memdev`), in that order.
+    pub const MEMORY: [(&'static str, Device); 5] = [
+        ("null", Device::Null),
+        ("zero", Device::Zero),
+        ("full", Device::Full),
+        ("random", Device::Random),
+        ("urandom", Device::URandom),
+    ];
+
     /// Linux's (major, minor) for the device.
     pub fn numbers(self) -> (u32, u32) {
         match self {

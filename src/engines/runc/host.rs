@@ -155,14 +155,7 @@ pub fn new_host(vfs: &mut Vfs, kernel: &mut Kernel, cgroup: CgroupMode) -> Resul
     // The host's /dev: a devtmpfs ("udev", as on systemd hosts) with the
     // nodes a user-namespaced runc bind-mounts.
     let dev = linuxfs::new_root(vfs, "devtmpfs", "udev", "", 0o755);
-    for (name, device) in [
-        ("null", Device::Null),
-        ("zero", Device::Zero),
-        ("full", Device::Full),
-        ("random", Device::Random),
-        ("urandom", Device::URandom),
-        ("tty", Device::Tty),
-    ] {
+    for (name, device) in Device::MEMORY.into_iter().chain([("tty", Device::Tty)]) {
         vfs.plain_create(dev, name, 0o666, Node::CharDev(device))?;
     }
     host_mount(

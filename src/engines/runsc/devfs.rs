@@ -21,18 +21,10 @@ pub const NAME: &str = "dev";
 pub const DATA: &str = "mode=0755";
 
 /// The memory devices (`pkg/sentry/devices/memdev`), all 0666.
-const DEVICES: [(&str, Device); 7] = [
-    ("null", Device::Null),
-    ("zero", Device::Zero),
-    ("full", Device::Full),
-    ("random", Device::Random),
-    ("urandom", Device::URandom),
-    // registerFilesystems (vfs.go) also calls ttydev.Register and
-    // fuse.Register, which name their devices "tty" (TTYAUX_MAJOR, 0) and
-    // "fuse" (MISC_MAJOR, 229), both 0666.
-    ("tty", Device::Tty),
-    ("fuse", Device::Fuse),
-];
+/// Beside memdev's devices, registerFilesystems (vfs.go) calls
+/// ttydev.Register and fuse.Register, which name their devices "tty"
+/// (TTYAUX_MAJOR, 0) and "fuse" (MISC_MAJOR, 229), both 0666.
+const OTHER_DEVICES: [(&str, Device); 2] = [("tty", Device::Tty), ("fuse", Device::Fuse)];
 
 /// `FilesystemType.GetFilesystem`: the filled `dev` root.
 pub fn mount(vfs: &mut Vfs, flags: MountSourceFlags) -> Result<InodeId> {
@@ -54,7 +46,7 @@ pub fn mount(vfs: &mut Vfs, flags: MountSourceFlags) -> Result<InodeId> {
         create_in(vfs, root, dir, 0o755, Node::Dir(BTreeMap::new()))?;
     }
     let char_dir = create_in(vfs, root, "char", 0o755, Node::Dir(BTreeMap::new()))?;
-    for (name, dev) in DEVICES {
+    for (name, dev) in Device::MEMORY.into_iter().chain(OTHER_DEVICES) {
         create_in(vfs, root, name, 0o666, Node::CharDev(dev))?;
         let (major, minor) = dev.numbers();
         create_in(

@@ -57,24 +57,9 @@ pub const FIRST_GOFER_FD: i32 = 3;
 pub struct RunscRun {
     /// The sandbox VFS; the gofer is `vfs.gofers()[0]`.
     pub vfs: Vfs,
-    /// The container's root (its own mount namespace), once mounted.
-    pub root: Option<DirentId>,
-    pub events: Vec<RunscEvent>,
-    /// Every line runsc logged while deciding mounts.
-    pub log: Log,
-    /// runsc's warnings, exactly as it logs them.
-    pub warnings: Vec<String>,
-    /// The setup error, with runsc's text (fatal where runsc panics).
-    pub error: Option<Error>,
-    /// The mounts set up, in mount order (those before a failure).
-    pub mounts: Vec<RunscMountEntry>,
-    pub runsc: RunscFacts,
-    /// What `/proc/mounts` prints for each filesystem.
-    pub records: Vec<MountRecord>,
-    /// The host path of the image (`root.path` made absolute).
-    pub root_path: String,
-    /// The host paths of the bind sources, in spec order.
-    pub source_paths: Vec<String>,
+    /// The first container's results (its root, events, log, warnings,
+    /// error, mounts and facts); a `RunscRun` reads as one through `Deref`.
+    pub setup: ContainerSetup,
     /// What a checkpoint of this container records of its spec.
     pub checkpoint: super::restore::RestoreFacts,
     /// The container name restore validation prints
@@ -86,6 +71,19 @@ pub struct RunscRun {
     pub sandbox: PodState,
     /// The containers started after this one, by id.
     pub children: BTreeMap<String, RunscChild>,
+}
+
+impl std::ops::Deref for RunscRun {
+    type Target = ContainerSetup;
+    fn deref(&self) -> &ContainerSetup {
+        &self.setup
+    }
+}
+
+impl std::ops::DerefMut for RunscRun {
+    fn deref_mut(&mut self) -> &mut ContainerSetup {
+        &mut self.setup
+    }
 }
 
 impl RunscRun {
@@ -171,16 +169,7 @@ pub fn build(
     let (b, c) = b.start(spec, image, sources);
     RunscRun {
         vfs: b.vfs,
-        root: c.root,
-        events: c.events,
-        log: c.log,
-        warnings: c.warnings,
-        error: c.error,
-        mounts: c.mounts,
-        runsc: c.runsc,
-        records: c.records,
-        root_path: c.root_path,
-        source_paths: c.source_paths,
+        setup: c,
         checkpoint: super::restore::RestoreFacts::from_spec(spec),
         container_name: super::validate::container_name(&annotations_of(spec), &mut Log::default()),
         conf: conf.clone(),
@@ -262,8 +251,8 @@ impl RunscRun {
     }
 }
 
-/// One container's results, as the builder leaves them (the fields of
-/// [`RunscRun`] other than the sandbox's).
+/// One container's results, as the builder leaves them: the first
+/// container's in [`RunscRun::setup`], each later one's in its [`RunscChild`].
 pub struct ContainerSetup {
     pub root: Option<DirentId>,
     pub events: Vec<RunscEvent>,
