@@ -13,19 +13,6 @@ use crate::vfs::MountSourceFlags;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::collections::BTreeMap;
-use std::fmt;
-
-/// The flags as `/proc/mounts` and every view print them: `rw`, `ro`,
-/// `rw,noatime`.
-impl fmt::Display for MountSourceFlags {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(if self.read_only { "ro" } else { "rw" })?;
-        if self.no_atime {
-            f.write_str(",noatime")?;
-        }
-        Ok(())
-    }
-}
 
 /// Where a compiled mount came from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]

@@ -73,16 +73,10 @@ pub fn mounts_text(table: &[MountInfo]) -> String {
 pub fn mountinfo_text(table: &[MountInfo]) -> String {
     let mut s = String::with_capacity(table.len() * 96);
     for m in table {
-        let opts = match (m.flags.read_only, m.flags.no_atime) {
-            (false, false) => "rw",
-            (true, false) => "ro",
-            (false, true) => "rw,noatime",
-            (true, true) => "ro,noatime",
-        };
         let _ = writeln!(
             s,
             "{} {} {}:{} / {} {} - {} none {}",
-            m.id, m.parent_id, m.major, m.minor, m.path, opts, m.fs_name, opts
+            m.id, m.parent_id, m.major, m.minor, m.path, m.flags, m.fs_name, m.flags
         );
     }
     s

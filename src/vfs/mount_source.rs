@@ -15,6 +15,18 @@ pub struct MountSourceFlags {
     pub no_atime: bool,
 }
 
+/// The flags as mountinfo and every view print them: `rw`, `ro`,
+/// `rw,noatime` (the labels the CLI and the page share).
+impl std::fmt::Display for MountSourceFlags {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.read_only { "ro" } else { "rw" })?;
+        if self.no_atime {
+            f.write_str(",noatime")?;
+        }
+        Ok(())
+    }
+}
+
 /// What kind of mount source this is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum MsrcKind {
