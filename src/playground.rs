@@ -463,7 +463,7 @@ pub struct View {
     /// mounts are the lines of the root container's `/proc/mounts`).
     pub status: String,
     /// What a fatal error is shown under: `runsc would panic here:`.
-    pub panic_label: &'static str,
+    pub panic_label: String,
     /// What the containers panel says while it lists none.
     pub containers_note: &'static str,
 }
@@ -611,10 +611,7 @@ impl Playground {
                 Engine::Runsc => "No other containers in the pod. Start one above: it gets its own mount namespace and gofer; a volume a pod hint shares shows in both.",
                 Engine::Runc => "runc runs one container per `runc run`: there are no child containers to start.",
             },
-            panic_label: match sim.engine() {
-                Engine::Runc => "runc would panic here:",
-                Engine::Runsc2018 | Engine::Runsc => "runsc would panic here:",
-            },
+            panic_label: format!("{}:", sim.engine().panic_label()),
             report,
             tree: sim.tree(),
             containers: containers_of(&self.engine),

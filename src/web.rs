@@ -7,6 +7,7 @@
 //! is reported by a panic hook to `console.error` and to
 //! `globalThis.mountlabPanic(message)` when the page defines it.
 
+use crate::engines::Engine;
 use crate::error::Error;
 use crate::playground::EngineRun;
 use crate::playground::{
@@ -98,11 +99,22 @@ pub struct Sandbox {
     s: Playground,
 }
 
-fn js_err(e: Error) -> JsError {
-    if e.is_fatal() {
-        err(format!("runsc would panic here: {e}"))
-    } else {
-        err(e)
+impl Sandbox {
+    /// Errors as JavaScript sees them, labelled for the engine that ran.
+    fn js_err(&self) -> impl Fn(Error) -> JsError {
+        js_err_on(self.s.engine().sim().engine())
+    }
+}
+
+/// An engine's error for JavaScript; a fatal one under the label of the
+/// engine that would panic.
+fn js_err_on(engine: Engine) -> impl Fn(Error) -> JsError {
+    move |e| {
+        if e.is_fatal() {
+            err(format!("{}: {e}", engine.panic_label()))
+        } else {
+            err(e)
+        }
     }
 }
 
@@ -117,9 +129,12 @@ impl Sandbox {
         install_panic_hook();
         let text = str_arg(&text, "Sandbox: text")?;
         let o = overrides_from(overrides)?;
+        // Setup errors live in the report; what fails here is input, so a
+        // fatal label is only a fallback, for the engine the overrides name.
+        let engine = o.engine.as_deref().and_then(|n| Engine::parse(n).ok());
         Playground::build_with(&text, &o)
             .map(|s| Sandbox { s })
-            .map_err(js_err)
+            .map_err(js_err_on(engine.unwrap_or_default()))
     }
 
     /// Report, layered tree, containers, 9P connections and config at once.
@@ -166,7 +181,10 @@ impl Sandbox {
     pub fn run(&mut self, command: JsValue, cid: JsValue) -> JsResult<JsValue> {
         let command = str_arg(&command, "run: command")?;
         let cid = opt_str_arg(&cid, "run: container id")?;
-        let r = self.s.run_line(&command, cid.as_deref()).map_err(js_err)?;
+        let r = self
+            .s
+            .run_line(&command, cid.as_deref())
+            .map_err(self.js_err())?;
         to_js(&r)
     }
 
@@ -185,7 +203,7 @@ impl Sandbox {
         let r = self
             .s
             .add(&cid, &spec_json, host_json.as_deref())
-            .map_err(js_err)?;
+            .map_err(self.js_err())?;
         to_js(&r)
     }
 
@@ -193,7 +211,7 @@ impl Sandbox {
     #[wasm_bindgen(js_name = destroyContainer)]
     pub fn destroy_container(&mut self, cid: JsValue) -> JsResult<JsValue> {
         let cid = str_arg(&cid, "destroyContainer: container id")?;
-        let r = self.s.destroy(&cid).map_err(js_err)?;
+        let r = self.s.destroy(&cid).map_err(self.js_err())?;
         to_js(&r)
     }
 
@@ -201,7 +219,7 @@ impl Sandbox {
     #[wasm_bindgen(js_name = runStep)]
     pub fn run_step(&mut self, step_json: JsValue) -> JsResult<JsValue> {
         let step_json = str_arg(&step_json, "runStep: step")?;
-        let r = self.s.step(&step_json).map_err(js_err)?;
+        let r = self.s.step(&step_json).map_err(self.js_err())?;
         to_js(&r)
     }
 
@@ -210,7 +228,7 @@ impl Sandbox {
     /// result of kind `invalid`; after a runsc panic none runs).
     pub fn replay(&mut self, steps_json: JsValue) -> JsResult<JsValue> {
         let steps_json = str_arg(&steps_json, "replay: steps")?;
-        let r = self.s.replay_json(&steps_json).map_err(js_err)?;
+        let r = self.s.replay_json(&steps_json).map_err(self.js_err())?;
         to_js(&r)
     }
 
@@ -218,13 +236,19 @@ impl Sandbox {
     #[wasm_bindgen(js_name = procMounts)]
     pub fn proc_mounts(&self, cid: JsValue) -> JsResult<Vec<String>> {
         let cid = opt_str_arg(&cid, "procMounts: container id")?;
-        self.s.engine().proc_mounts(cid.as_deref()).map_err(js_err)
+        self.s
+            .engine()
+            .proc_mounts(cid.as_deref())
+            .map_err(self.js_err())
     }
 
     /// `/proc/self/mountinfo` of the root or a child container.
     pub fn mountinfo(&self, cid: JsValue) -> JsResult<Vec<String>> {
         let cid = opt_str_arg(&cid, "mountinfo: container id")?;
-        self.s.engine().mountinfo(cid.as_deref()).map_err(js_err)
+        self.s
+            .engine()
+            .mountinfo(cid.as_deref())
+            .map_err(self.js_err())
     }
 
     /// The steps run through this handle, as scenario steps.

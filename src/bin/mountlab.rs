@@ -160,10 +160,10 @@ fn preview(args: &PreviewArgs) -> ExitCode {
     }
     let code = match sb.setup_error() {
         Some(e) => {
-            let kind = match (e.is_fatal(), sb.engine()) {
-                (true, Engine::Runc) => "runc would panic here",
-                (true, _) => "runsc would panic here",
-                (false, _) => "error",
+            let kind = if e.is_fatal() {
+                sb.engine().panic_label()
+            } else {
+                "error"
             };
             eprintln!("{kind}: {e}");
             ExitCode::from(1)

@@ -49,6 +49,15 @@ impl Engine {
         }
     }
 
+    /// What a fatal error (where the runtime itself would panic) is shown
+    /// under, by the CLI and the page alike.
+    pub fn panic_label(self) -> &'static str {
+        match self {
+            Engine::Runsc2018 | Engine::Runsc => "runsc would panic here",
+            Engine::Runc => "runc would panic here",
+        }
+    }
+
     /// The scenario `config` keys this engine takes (besides `engine`);
     /// each engine's module owns its list.
     pub fn config_keys(self) -> &'static [&'static str] {
