@@ -1,7 +1,8 @@
 // The 9P inspector: the T/R messages of each gofer connection, following
 // the connection that just talked, and the frames of a message in hex.
 import { $ } from './dom.js';
-import { h, hexDump } from './render.js';
+import { h } from './render.js';
+import { hexDump } from './render-ninep.js';
 import { state, chooseConnection, showConnection, markSeen, seenSeq, selectMessage } from './state.js';
 
 const connKey = (c) => `${c.gofer}:${c.conn}`;

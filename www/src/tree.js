@@ -1,7 +1,7 @@
 // The mount tree, and the spec mounts that were not mounted under it.
 // Clicking a mount or a skipped mount selects it.
 import { $ } from './dom.js';
-import { renderTree, renderUnmounted } from './render.js';
+import { renderTree, renderUnmounted } from './render-tree.js';
 import { state, select, pickDecision } from './state.js';
 
 const selectNode = (n) => select(n.path, n.decision ?? null);

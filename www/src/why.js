@@ -1,7 +1,8 @@
 // "Why this mount?": the decision fs.go made for the selected mount, with
 // links to the Go source, and the decision log of every mount.
 import { $ } from './dom.js';
-import { renderDetails, renderDecisionLog } from './render.js';
+import { renderDetails } from './render-why.js';
+import { renderDecisionLog } from './render-log.js';
 import { sourceLink } from './sources.js';
 import { state, pickDecision, selectedNode } from './state.js';
 
