@@ -120,14 +120,6 @@ $('reset').addEventListener('click', () => {
   term.prompt();
 });
 
-// ---- Tabs.
-for (const tab of document.querySelectorAll('[role=tab]')) {
-  tab.addEventListener('click', () => {
-    for (const t of document.querySelectorAll('[role=tab]')) t.setAttribute('aria-selected', String(t === tab));
-    for (const p of document.querySelectorAll('.tab-body')) p.hidden = p.dataset.panel !== tab.dataset.tab;
-  });
-}
-
 // ---- Share and download.
 async function shareUrl() {
   const hash = await encodeShare({
