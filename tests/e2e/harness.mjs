@@ -35,8 +35,13 @@ export async function start() {
   return {
     base,
     browser,
-    async page(url = base) {
-      const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+    // `options` go to the browser context (a phone: { viewport, isMobile, hasTouch }).
+    async page(url = base, options = {}) {
+      const context = await browser.newContext({
+        viewport: { width: 1440, height: 900 },
+        deviceScaleFactor: 1,
+        ...options,
+      });
       const page = await context.newPage();
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
