@@ -25,10 +25,15 @@ export function selectTab(tab, { focus = false } = {}) {
   }
   if (focus) tab.focus({ preventScroll: true });
   reveal(list, tab);
+  markScroll(list);
 }
 
 // Scrolls the strip (only the strip: never the page) so `tab` is in view.
 function reveal(list, tab) {
+  const tabs = tabsOf(list);
+  // The ends scroll all the way, past the strip's padding.
+  if (tab === tabs[0]) list.scrollLeft = 0;
+  else if (tab === tabs.at(-1)) list.scrollLeft = list.scrollWidth;
   const l = tab.offsetLeft; // the strip is position: relative (style.css)
   if (l < list.scrollLeft) list.scrollLeft = l;
   else if (l + tab.offsetWidth > list.scrollLeft + list.clientWidth)

@@ -1,0 +1,73 @@
+// Accessibility: axe-core (through @axe-core/playwright) finds no serious or
+// critical violation on the default page, each view tab, an input error, a
+// failed setup, and the phone layout with its explanation sheet open. Other
+// files check their own pages with the same helper:
+//   import { checkA11y } from './a11y-helper.mjs';  await checkA11y(page, 'compare view');
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, shot } from './harness.mjs';
+import { checkA11y } from './a11y-helper.mjs';
+
+let env;
+before(async () => {
+  env = await start();
+});
+after(async () => {
+  await env?.close();
+});
+
+// Replaces the editor's text (the page re-simulates once typing pauses).
+async function setSpec(page, text) {
+  await page.getByTestId('spec-editor').click();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.insertText(text);
+}
+
+test('the default page and every view tab: no serious or critical axe violation', async () => {
+  const page = await env.page();
+  await checkA11y(page, 'default page');
+  for (const name of ['/proc/mounts', 'mountinfo', 'restore env', /warnings/, 'decision log', /9P inspector/]) {
+    await page.getByRole('tab', { name }).click();
+    await checkA11y(page, `tab ${name}`);
+  }
+  // A selected mount's explanation.
+  await page.locator('[data-testid=mount-node][data-path="/data"]').first().click();
+  await checkA11y(page, 'why /data');
+  assert.deepEqual(page.errors, []);
+  await page.context().close();
+});
+
+test('an invalid spec: the error is announced, and the page passes axe', async () => {
+  const page = await env.page();
+  await setSpec(page, '{"spec": {"mounts": "not a list"}}');
+  const error = page.getByTestId('error');
+  await error.waitFor({ state: 'visible' });
+  assert.equal(await error.getAttribute('role'), 'alert', 'the error banner is an assertive live region');
+  assert.equal(await page.getByTestId('status').getAttribute('role'), 'status');
+  assert.match(await page.getByTestId('status').textContent(), /input error/);
+  await shot(page, 'a11y-input-error');
+  await checkA11y(page, 'input error');
+  await page.context().close();
+});
+
+test('a failed setup and a runsc panic pass axe', async () => {
+  const page = await env.page();
+  await page.selectOption('#preset', 'symlink-destination.json');
+  await page.waitForFunction(() => document.querySelector('[data-testid=error]').dataset.kind === 'setup');
+  await checkA11y(page, 'failed setup');
+  await setSpec(
+    page,
+    JSON.stringify({ spec: { ociVersion: '1.0.0', mounts: [{ destination: '/b', type: 'bind' }] }, gofer_fds: [3] }),
+  );
+  await page.waitForFunction(() => document.querySelector('[data-testid=error]').dataset.kind === 'fatal');
+  await checkA11y(page, 'runsc panic');
+  await page.context().close();
+});
+
+test('the phone layout with the explanation sheet open passes axe', async () => {
+  const page = await env.page(undefined, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  await page.locator('[data-testid=mount-node][data-path="/data"]').first().click();
+  await page.getByTestId('why-sheet').waitFor({ state: 'visible' });
+  await checkA11y(page, 'phone sheet');
+  await page.context().close();
+});
