@@ -71,3 +71,49 @@ test('the phone layout with the explanation sheet open passes axe', async () => 
   await checkA11y(page, 'phone sheet');
   await page.context().close();
 });
+
+// What shows an element's focus: the element itself, or the box drawn for a
+// control hidden inside it (the --overlay switch's track, a file input's
+// label button, CodeMirror's editor, xterm's terminal).
+const RING_PROBE = () => {
+  const shown = (el) => {
+    if (el.matches('.switch input')) return el.parentElement.querySelector('.track');
+    if (el.matches('label.button input[type=file]')) return el.closest('label');
+    if (el.closest('.cm-editor')) return el.closest('.cm-editor');
+    if (el.closest('.terminal')) return el.closest('.terminal');
+    return el;
+  };
+  const ring = (el) => {
+    const s = getComputedStyle(el);
+    return { style: s.outlineStyle, width: Number.parseFloat(s.outlineWidth), color: s.outlineColor };
+  };
+  const focusable = [
+    ...document.querySelectorAll('a[href], button, select, input, textarea, [tabindex]:not([tabindex="-1"])'),
+  ].filter((el) => !el.disabled && el.getClientRects().length && !el.closest('[hidden], [inert]'));
+  const out = [];
+  for (const el of focusable) {
+    el.focus();
+    if (document.activeElement !== el) continue;
+    const box = shown(el);
+    out.push({ what: el.id || el.dataset.testid || el.className || el.tagName, ...ring(box) });
+  }
+  const sel = document.querySelector('#tree [aria-selected=true]');
+  return { rings: out, selection: sel ? getComputedStyle(sel).borderColor : null };
+};
+
+test('every focusable control shows a focus ring, and it is not the selection colour', async () => {
+  const page = await env.page();
+  await page.keyboard.press('Tab'); // keyboard modality: focus() now shows :focus-visible
+  const { rings, selection } = await page.evaluate(RING_PROBE);
+  assert.ok(rings.length >= 20, `${rings.length} focusable controls checked`);
+  const missing = rings.filter((r) => r.style === 'none' || r.width < 2);
+  assert.deepEqual(missing, [], 'controls without a visible focus ring');
+  assert.ok(selection, 'a mount is selected');
+  const same = rings.filter((r) => r.color === selection);
+  assert.deepEqual(same, [], `focus rings drawn in the selection colour ${selection}`);
+  assert.ok(
+    rings.some((r) => r.what === 'overlay'),
+    'the --overlay switch is checked',
+  );
+  await page.context().close();
+});
