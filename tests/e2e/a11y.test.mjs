@@ -74,30 +74,41 @@ test('the phone layout with the explanation sheet open passes axe', async () => 
 
 // What shows an element's focus: the element itself, or the box drawn for a
 // control hidden inside it (the --overlay switch's track, a file input's
-// label button, CodeMirror's editor, xterm's terminal).
+// label button, CodeMirror's editor, xterm's terminal, a tree item's row).
+// A ring is an outline of 2 px or more, or a box-shadow that focus adds.
 const RING_PROBE = () => {
   const shown = (el) => {
     if (el.matches('.switch input')) return el.parentElement.querySelector('.track');
     if (el.matches('label.button input[type=file]')) return el.closest('label');
     if (el.closest('.cm-editor')) return el.closest('.cm-editor');
     if (el.closest('.terminal')) return el.closest('.terminal');
+    if (el.matches('[role=treeitem]')) return el.querySelector('.node') || el;
     return el;
   };
-  const ring = (el) => {
+  const look = (el) => {
     const s = getComputedStyle(el);
-    return { style: s.outlineStyle, width: Number.parseFloat(s.outlineWidth), color: s.outlineColor };
+    return {
+      style: s.outlineStyle,
+      width: Number.parseFloat(s.outlineWidth),
+      color: s.outlineColor,
+      shadow: s.boxShadow,
+    };
   };
   const focusable = [
     ...document.querySelectorAll('a[href], button, select, input, textarea, [tabindex]:not([tabindex="-1"])'),
   ].filter((el) => !el.disabled && el.getClientRects().length && !el.closest('[hidden], [inert]'));
   const out = [];
   for (const el of focusable) {
+    document.activeElement?.blur();
+    const before = look(shown(el));
     el.focus();
     if (document.activeElement !== el) continue;
-    const box = shown(el);
-    out.push({ what: el.id || el.dataset.testid || el.className || el.tagName, ...ring(box) });
+    const after = look(shown(el));
+    const outline = after.style !== 'none' && after.width >= 2 && !after.color.endsWith(', 0)');
+    const shadow = after.shadow !== before.shadow && after.shadow !== 'none';
+    out.push({ what: el.id || el.dataset.testid || el.className || el.tagName, ring: outline || shadow, ...after });
   }
-  const sel = document.querySelector('#tree [aria-selected=true]');
+  const sel = document.querySelector('#tree [aria-selected=true] .node, #tree .node[aria-selected=true]');
   return { rings: out, selection: sel ? getComputedStyle(sel).borderColor : null };
 };
 
@@ -106,10 +117,10 @@ test('every focusable control shows a focus ring, and it is not the selection co
   await page.keyboard.press('Tab'); // keyboard modality: focus() now shows :focus-visible
   const { rings, selection } = await page.evaluate(RING_PROBE);
   assert.ok(rings.length >= 20, `${rings.length} focusable controls checked`);
-  const missing = rings.filter((r) => r.style === 'none' || r.width < 2);
+  const missing = rings.filter((r) => !r.ring);
   assert.deepEqual(missing, [], 'controls without a visible focus ring');
   assert.ok(selection, 'a mount is selected');
-  const same = rings.filter((r) => r.color === selection);
+  const same = rings.filter((r) => r.style !== 'none' && r.color === selection);
   assert.deepEqual(same, [], `focus rings drawn in the selection colour ${selection}`);
   assert.ok(
     rings.some((r) => r.what === 'overlay'),
