@@ -23,9 +23,27 @@ async function setSpec(page, text) {
   await page.keyboard.insertText(text);
 }
 
-test('the default page and every view tab: no serious or critical axe violation', async () => {
+// Visible text set below 11 px, as "tag.class: size 'text'".
+const SMALL_TEXT = () => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walk.nextNode()) {
+    const el = walk.currentNode.parentElement;
+    if (!walk.currentNode.textContent.trim() || !el.getClientRects().length) continue;
+    if (el.closest('[aria-hidden=true], .visually-hidden')) continue;
+    const size = Number.parseFloat(getComputedStyle(el).fontSize);
+    if (size < 11)
+      out.push(
+        `${el.tagName.toLowerCase()}.${el.className}: ${size}px '${walk.currentNode.textContent.trim().slice(0, 20)}'`,
+      );
+  }
+  return out;
+};
+
+test('the default page and every view tab: no serious or critical axe violation, no text under 11 px', async () => {
   const page = await env.page();
   await checkA11y(page, 'default page');
+  assert.deepEqual(await page.evaluate(SMALL_TEXT), [], 'text smaller than 11 px');
   for (const name of ['/proc/mounts', 'mountinfo', 'restore env', /warnings/, 'decision log', /9P inspector/]) {
     await page.getByRole('tab', { name }).click();
     await checkA11y(page, `tab ${name}`);

@@ -57,12 +57,17 @@ let pendingOpen = false; // a tap on a mount: the sheet opens for what it select
 let sheetPath = null; // the mount the sheet is open for
 let anchored = null; // the row given the margin
 
-// The selected mount's own row: the treeitem, or its first child when the
-// treeitem holds its subtree too (the row, not the subtree, gets the sheet).
+// The selected mount's own row (the row, not its subtree, gets the sheet):
+// the treeitem's first mount-node (the treeitem itself, or the row it holds
+// above its group), else its first child when it holds its subtree.
 function selectedRow() {
   const item = tree.querySelector('[role=treeitem][aria-selected=true]');
   if (!item) return null;
-  return item.querySelector('[role=group]') ? item.firstElementChild : item;
+  if (item.matches('[data-testid=mount-node]')) return item;
+  return (
+    item.querySelector('[data-testid=mount-node]') ||
+    (item.querySelector('[role=group]') ? item.firstElementChild : item)
+  );
 }
 
 function unanchor() {
