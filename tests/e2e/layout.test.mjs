@@ -30,6 +30,9 @@ const tabState = (page) =>
     };
   });
 
+// `name` selected, the one Tab stop, its panel alone shown, focus on `focused`.
+const only = (name, focused = name) => ({ selected: [name], stops: [name], shown: [`panel-${name}`], focused });
+
 test('the view tabs: one Tab stop, arrows and Home/End move and show, panels are labelled', async () => {
   const page = await env.page();
   // Each tab controls a tabpanel labelled by it.
@@ -44,21 +47,11 @@ test('the view tabs: one Tab stop, arrows and Home/End move and show, panels are
     wiring.every(Boolean),
     'every tab has aria-controls naming a role=tabpanel whose aria-labelledby is the tab',
   );
-  assert.deepEqual(await tabState(page), {
-    selected: ['ninep'],
-    stops: ['ninep'],
-    shown: ['panel-ninep'],
-    focused: null,
-  });
+  assert.deepEqual(await tabState(page), only('ninep', null));
 
   await page.getByRole('tab', { name: /9P inspector/ }).focus();
   await page.keyboard.press('ArrowRight');
-  assert.deepEqual(await tabState(page), {
-    selected: ['proc'],
-    stops: ['proc'],
-    shown: ['panel-proc'],
-    focused: 'proc',
-  });
+  assert.deepEqual(await tabState(page), only('proc'));
   await page.keyboard.press('End');
   assert.deepEqual((await tabState(page)).selected, ['decisions']);
   assert.equal((await tabState(page)).focused, 'decisions');
@@ -68,12 +61,7 @@ test('the view tabs: one Tab stop, arrows and Home/End move and show, panels are
   await page.keyboard.press('ArrowLeft');
   assert.deepEqual((await tabState(page)).selected, ['decisions']);
   await page.keyboard.press('Home');
-  assert.deepEqual(await tabState(page), {
-    selected: ['ninep'],
-    stops: ['ninep'],
-    shown: ['panel-ninep'],
-    focused: 'ninep',
-  });
+  assert.deepEqual(await tabState(page), only('ninep'));
   // Other keys do nothing; Tab leaves the strip (the tabs are one Tab stop).
   await page.keyboard.press('ArrowDown');
   assert.equal((await tabState(page)).focused, 'ninep');
