@@ -146,6 +146,11 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     },
   });
   const count = h('span', { class: 'tree-count', 'data-testid': 'tree-count', 'aria-live': 'polite' });
+  const keys = h(
+    'span',
+    { class: 'tree-keys', id: `${uid}-keys` },
+    '↑ ↓ move · → open · ← close · Home End · Enter selects · s shows stubs',
+  );
   const all = (open) => () => {
     ui.allOpen = open;
     ui.open.clear();
@@ -158,7 +163,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     filterInput,
     h('button', { type: 'button', class: 'button ghost small', onclick: all(true) }, 'Expand all'),
     h('button', { type: 'button', class: 'button ghost small', onclick: all(false) }, 'Collapse all'),
-    count,
+    h('div', { class: 'tree-status' }, count, keys),
   );
   const empty = h('p', { class: 'muted pad', hidden: true }, 'No namespace: the root container was not set up.');
   const nomatch = h('p', { class: 'muted pad', hidden: true, 'data-testid': 'tree-nomatch' });
@@ -166,6 +171,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     role: 'tree',
     class: 'mtree',
     'aria-label': label,
+    'aria-describedby': `${uid}-keys`,
     'data-testid': 'tree',
     onkeydown: onKey,
     onclick: onClick,
@@ -181,6 +187,13 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     if (o != null) return o;
     if (ui.allOpen != null) return ui.allOpen || info.depth === 0;
     return info.depth === 0 || ui.index.total <= COLLAPSE_ABOVE;
+  };
+  // The path, with the filter's match marked.
+  const pathText = (p) => {
+    const at = ui.keep ? p.toLowerCase().indexOf(ui.filter.toLowerCase()) : -1;
+    if (at < 0) return p;
+    const end = at + ui.filter.length;
+    return [p.slice(0, at), h('mark', {}, p.slice(at, end)), p.slice(end)];
   };
   const kidsOf = (info) => (ui.keep ? info.kids.filter((c) => ui.keep.has(c.key)) : info.kids);
 
@@ -207,7 +220,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
         'div',
         { class: 'node-main' },
         h('span', { class: `twisty${kids.length ? '' : ' leaf'}`, 'aria-hidden': 'true' }),
-        h('span', { class: 'path' }, info.depth === 0 ? '/' : n.path),
+        h('span', { class: 'path' }, pathText(info.depth === 0 ? '/' : n.path)),
         h('span', { class: `chip ${fsClass(n.fs_name)}` }, n.fs_name),
         h('span', { class: `chip flag${n.flags.read_only ? ' ro' : ''}` }, n.flags_label),
         n.gofer_fd != null
@@ -291,11 +304,13 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     treeEl.hidden = none;
     treeEl.replaceChildren(...(none ? [] : [item(index.root, 1, 1)]));
     const total = `${fmt(index.total)} mount${index.total === 1 ? '' : 's'}`;
-    count.textContent = ui.keep
+    const said = ui.keep
       ? `${fmt(countMatches())} of ${total} match`
       : index.total > COLLAPSE_ABOVE && ui.allOpen == null
         ? `${total} · subtrees collapsed past ${COLLAPSE_ABOVE}`
         : total;
+    // Unchanged, it is not set again (a live region may repeat it).
+    if (count.textContent !== said) count.textContent = said;
     rove(hadFocus);
   }
 
