@@ -298,12 +298,17 @@ test('a changed mount wears its badge and an accessible description', async () =
   const item = page.locator('#tree [role=treeitem][data-path="/data"]');
   assert.equal(await item.getAttribute('aria-describedby'), await badge.getAttribute('id'));
   assert.equal(await page.getByTestId('change-badge').count(), 2);
+  // A changed mount no longer in the tree is listed above it.
+  assert.equal(await page.getByTestId('tree-gone').isVisible(), false);
+  await page.evaluate(() => window.mountlabTree.setChanges({ '/data': '+ upper', '/old': 'gone' }));
+  assert.equal(await page.getByTestId('tree-gone').textContent(), '/old gone');
   // A Map works as well as an object; null clears them.
   await page.evaluate(() => window.mountlabTree.setChanges(new Map([['/proc', 'new']])));
   assert.deepEqual(await page.getByTestId('change-badge').allTextContents(), ['new']);
   await page.evaluate(() => window.mountlabTree.setChanges(null));
   assert.equal(await page.getByTestId('change-badge').count(), 0);
   assert.equal(await item.getAttribute('aria-describedby'), null);
+  assert.equal(await page.getByTestId('tree-gone').isVisible(), false);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

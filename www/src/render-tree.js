@@ -167,6 +167,8 @@ export function createTree(root, { label = 'Mounts' } = {}) {
   );
   const empty = h('p', { class: 'muted pad', hidden: true }, 'No namespace: the root container was not set up.');
   const nomatch = h('p', { class: 'muted pad', hidden: true, 'data-testid': 'tree-nomatch' });
+  // Changed mounts the tree no longer has (a "gone" label has no row).
+  const gone = h('p', { class: 'tree-gone', hidden: true, 'data-testid': 'tree-gone' });
   const treeEl = h('div', {
     role: 'tree',
     class: 'mtree',
@@ -176,7 +178,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     onkeydown: onKey,
     onclick: onClick,
   });
-  root.replaceChildren(toolbar, empty, nomatch, treeEl);
+  root.replaceChildren(toolbar, gone, empty, nomatch, treeEl);
 
   // ---- Drawing.
 
@@ -311,7 +313,23 @@ export function createTree(root, { label = 'Mounts' } = {}) {
         : total;
     // Unchanged, it is not set again (a live region may repeat it).
     if (count.textContent !== said) count.textContent = said;
+    drawGone();
     rove(hadFocus);
+  }
+
+  function drawGone() {
+    const c = ui.opts.changes;
+    const entries = !c ? [] : c instanceof Map ? [...c] : Object.entries(c);
+    const missing = entries.filter(([p, l]) => l != null && !ui.index?.byPath.has(p));
+    gone.hidden = !missing.length;
+    gone.replaceChildren(
+      ...missing.flatMap(([p, l], i) => [
+        ...(i ? [' · '] : []),
+        h('span', { class: 'path' }, p),
+        ' ',
+        h('span', { class: 'badge change' }, l),
+      ]),
+    );
   }
 
   function countMatches() {
@@ -375,6 +393,8 @@ export function createTree(root, { label = 'Mounts' } = {}) {
   function draw(node, opts = {}) {
     const prev = ui.opts;
     ui.opts = opts;
+    // The container says so too (tests and the page's CSS look there).
+    root.classList.toggle('stale', !!opts.stale);
     treeEl.classList.toggle('stale', !!opts.stale);
     if (node !== ui.node) {
       ui.node = node;
