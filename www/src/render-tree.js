@@ -70,19 +70,17 @@ function changeOf(changes, path) {
 }
 
 // ---- Indexing: one walk per new tree gives every node a stable key (its
-// path, and which occurrence of that path it is, since mounts stack), its
-// parent, depth and the number of mounts under it.
+// path; a mount stacked on the same path adds which occurrence it is), its
+// parent, depth and the number of mounts under it. One map serves both key
+// and path lookups, since a path's first mount is keyed by the path.
 function indexTree(root) {
   const infos = new Map();
-  const seen = new Map();
-  const byPath = new Map();
   const walk = (n, parent, depth) => {
-    const k = seen.get(n.path) ?? 0;
-    seen.set(n.path, k + 1);
-    const key = k ? `${n.path}\u0000${k}` : n.path;
+    const first = infos.get(n.path);
+    if (first) first.dups = (first.dups ?? 0) + 1;
+    const key = first ? `${n.path}\u0000${first.dups}` : n.path;
     const info = { node: n, key, parent, depth, size: 0, kids: [] };
     infos.set(key, info);
-    if (!byPath.has(n.path)) byPath.set(n.path, info);
     for (const c of n.children) {
       const ci = walk(c, info, depth + 1);
       info.kids.push(ci);
@@ -91,7 +89,7 @@ function indexTree(root) {
     return info;
   };
   const rootInfo = walk(root, null, 0);
-  return { infos, byPath, root: rootInfo, total: infos.size };
+  return { infos, byPath: infos, root: rootInfo, total: infos.size };
 }
 
 // The keys of the mounts whose path contains `q` (case-insensitive), and of
