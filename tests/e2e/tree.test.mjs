@@ -228,6 +228,27 @@ test('a 1 000-mount spec: collapsed below the root, paged by 200, filtered by pa
   await page.keyboard.press('s');
   assert.equal(await folded.count(), 1, 's folds it again');
 
+  // A mount picked elsewhere (the decision log) is revealed in the tree:
+  // its collapsed ancestors open, and it is scrolled into the tree's view.
+  const deep = bigSpec(1000).mounts.at(-1).destination;
+  assert.equal(await page.locator(`[data-testid=mount-node][data-path="${deep}"]`).count(), 0);
+  await page.getByRole('tab', { name: 'decision log' }).click();
+  await page.locator('#decisions tr', { hasText: deep }).first().click();
+  const deepRow = page.locator(`[data-testid=mount-node][data-path="${deep}"]`);
+  await deepRow.waitFor();
+  assert.match(await deepRow.getAttribute('class'), /\bselected\b/);
+  // (Within a few frames: rows above it get their real heights as drawn.)
+  await page.waitForFunction(
+    (p) => {
+      const el = document.querySelector(`[data-testid=mount-node][data-path="${p}"]`);
+      const r = el.getBoundingClientRect();
+      const v = el.closest('.tree-scroll').getBoundingClientRect();
+      return r.top >= v.top && r.bottom <= v.bottom;
+    },
+    deep,
+    { timeout: 2000 },
+  );
+
   // The filter shows the matching mounts and their ancestors, open.
   await page.getByTestId('tree-filter').fill('g0003/m1');
   await page.waitForFunction(() => /match$/.test(document.querySelector('[data-testid=tree-count]').textContent));

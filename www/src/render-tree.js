@@ -418,6 +418,9 @@ export function createTree(root, { label = 'Mounts' } = {}) {
         markSelected(opts.selected);
         if (!treeEl.contains(document.activeElement)) rove(false);
       }
+      // Picked elsewhere (decision log, editor): show it, moving only the
+      // tree's own scroller, never the page.
+      if (info && !treeEl.contains(document.activeElement)) scrollWithin(itemOf(info.key)?.firstElementChild);
     }
   }
 
@@ -563,6 +566,22 @@ export function createTree(root, { label = 'Mounts' } = {}) {
       setFilter(q);
     },
   };
+}
+
+// Scrolls `el` into its nearest scrolling ancestor's view (that one only).
+// Rows off screen have estimated heights (content-visibility) until drawn,
+// so the position is corrected over the next frames as they render.
+function scrollWithin(el, again = 6) {
+  if (!el?.isConnected) return;
+  if (again) requestAnimationFrame(() => scrollWithin(el, again - 1));
+  let sc = el.parentElement;
+  while (sc && !/(auto|scroll)/.test(getComputedStyle(sc).overflowY)) sc = sc.parentElement;
+  if (!sc) return;
+  const r = el.getBoundingClientRect();
+  const v = sc.getBoundingClientRect();
+  const top = parseFloat(getComputedStyle(el).scrollMarginTop) || 0;
+  if (r.top < v.top + top) sc.scrollTop -= v.top + top - r.top;
+  else if (r.bottom > v.bottom) sc.scrollTop += Math.min(r.bottom - v.bottom, r.top - v.top - top);
 }
 
 // The tree of `root`, made on first use: one instance per element.
