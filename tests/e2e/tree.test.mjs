@@ -77,7 +77,7 @@ async function shoot(page, name) {
 
 test('one Tab stop; ↑ ↓ Home End move; Enter selects and focus stays, across a re-simulation', async () => {
   const page = await env.page();
-  const tree = page.locator('#tree [role=tree]');
+  const tree = page.locator('#tree[role=tree]');
   await tree.waitFor();
   assert.equal(await tree.getAttribute('aria-label'), 'Mounts');
   // Exactly one item is in the tab order, and Tab from the filter reaches it.
@@ -289,7 +289,7 @@ test('a 1 000-mount spec: collapsed below the root, paged by 200, filtered by pa
 
 test('the default spec opens fully expanded with short stub lists inline', async () => {
   const page = await env.page();
-  await page.locator('#tree [role=tree]').waitFor();
+  await page.locator('#tree[role=tree]').waitFor();
   assert.deepEqual(
     await page
       .locator('#tree [role=treeitem][aria-expanded=false]')
@@ -308,7 +308,7 @@ test('the default spec opens fully expanded with short stub lists inline', async
 
 test('a changed mount wears its badge and an accessible description', async () => {
   const page = await env.page();
-  await page.locator('#tree [role=tree]').waitFor();
+  await page.locator('#tree[role=tree]').waitFor();
   await page.evaluate(() => window.mountlabTree.setChanges({ '/data': '+ upper', '/tmp': 'ro → rw' }));
   const badge = page.locator('[data-testid=mount-node][data-path="/data"] [data-testid=change-badge]');
   assert.equal(await badge.textContent(), '+ upper');

@@ -106,7 +106,9 @@ function filterKeys(index, q) {
 
 let instances = 0;
 
-// A tree drawn into `root`. Returns { draw(node, opts), focus(path), element }.
+// A tree drawn into `root` (which becomes the role=tree element, with the
+// filter bar placed before it). Returns { draw(node, opts), focus(path),
+// element, redraw(), setFilter(q) }.
 // opts: selected (path), onSelect(node), stale, changes (path → label),
 // decisions (the report's, for exact stub lists), label (the tree's name).
 export function createTree(root, { label = 'Mounts' } = {}) {
@@ -167,16 +169,18 @@ export function createTree(root, { label = 'Mounts' } = {}) {
   const nomatch = h('p', { class: 'muted pad', hidden: true, 'data-testid': 'tree-nomatch' });
   // Changed mounts the tree no longer has (a "gone" label has no row).
   const gone = h('p', { class: 'tree-gone', hidden: true, 'data-testid': 'tree-gone' });
-  const treeEl = h('div', {
-    role: 'tree',
-    class: 'mtree',
-    'aria-label': label,
-    'aria-describedby': `${uid}-keys`,
-    'data-testid': 'tree',
-    onkeydown: onKey,
-    onclick: onClick,
-  });
-  root.replaceChildren(toolbar, gone, empty, nomatch, treeEl);
+  // `root` becomes the role=tree element itself (the page's #tree already
+  // is one); the filter bar and the notes go just before it, outside the
+  // tree, since a tree may hold only its items.
+  const treeEl = root;
+  treeEl.setAttribute('role', 'tree');
+  if (!treeEl.hasAttribute('aria-label')) treeEl.setAttribute('aria-label', label);
+  treeEl.setAttribute('aria-describedby', `${uid}-keys`);
+  treeEl.classList.add('mtree');
+  treeEl.addEventListener('keydown', onKey);
+  treeEl.addEventListener('click', onClick);
+  treeEl.replaceChildren();
+  treeEl.before(h('div', { class: 'tree-head' }, toolbar, gone, empty, nomatch));
 
   // ---- Drawing.
 
@@ -391,8 +395,6 @@ export function createTree(root, { label = 'Mounts' } = {}) {
   function draw(node, opts = {}) {
     const prev = ui.opts;
     ui.opts = opts;
-    // The container says so too (tests and the page's CSS look there).
-    root.classList.toggle('stale', !!opts.stale);
     treeEl.classList.toggle('stale', !!opts.stale);
     if (node !== ui.node) {
       ui.node = node;
