@@ -581,9 +581,12 @@ function scrollWithin(el, again = 6) {
   if (!sc) return;
   const r = el.getBoundingClientRect();
   const v = sc.getBoundingClientRect();
-  const top = parseFloat(getComputedStyle(el).scrollMarginTop) || 0;
-  if (r.top < v.top + top) sc.scrollTop -= v.top + top - r.top;
-  else if (r.bottom > v.bottom) sc.scrollTop += Math.min(r.bottom - v.bottom, r.top - v.top - top);
+  const cs = getComputedStyle(el);
+  const top = parseFloat(cs.scrollMarginTop) || 0;
+  const bottom = parseFloat(cs.scrollMarginBottom) || 0;
+  if (r.top < v.top + top) sc.scrollTop -= Math.ceil(v.top + top - r.top);
+  else if (r.bottom + bottom > v.bottom)
+    sc.scrollTop += Math.ceil(Math.min(r.bottom + bottom - v.bottom, r.top - v.top - top));
 }
 
 // The tree of `root`, made on first use: one instance per element.
