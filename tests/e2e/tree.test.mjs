@@ -123,6 +123,8 @@ test('one Tab stop; ↑ ↓ Home End move; Enter selects and focus stays, across
   await page.waitForFunction(() => document.querySelector('#details h3')?.textContent === '/data');
   assert.equal(await focused(page), '/data', 'focus stays on the selected mount');
   assert.equal(await page.locator('#tree [role=treeitem][data-path="/data"]').getAttribute('aria-selected'), 'true');
+  // The row others find (data-testid=mount-node) is the treeitem itself.
+  assert.equal(await page.locator('[data-testid=mount-node][data-path="/data"][aria-selected=true]').count(), 1);
   assert.equal(await root.getAttribute('aria-selected'), 'false');
   assert.deepEqual(await page.evaluate(() => window.mountlab.state.selected), '/data');
   // Space selects too.

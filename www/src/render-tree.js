@@ -210,15 +210,28 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     const change = changeOf(ui.opts.changes, n.path);
     const changeId = change ? `${rowId}-c` : null;
     const stubs = n.decision != null ? ui.opts.decisions?.[n.decision]?.stubs : null;
+    // The row is the treeitem (focusable, selected, what tests and other
+    // panes find by data-path); its group of children follows it in a
+    // presentational wrapper and is tied to it by aria-owns.
     const row = h(
       'div',
       {
+        role: 'treeitem',
         class: `node${selected ? ' selected' : ''}${n.container ? ' child' : ''}${change ? ' changed' : ''}`,
         id: rowId,
+        tabindex: '-1',
         'data-testid': 'mount-node',
+        'data-key': info.key,
         'data-path': n.path,
         'data-fs': n.fs_name,
         'data-mount-id': n.id,
+        'aria-level': info.depth + 1,
+        'aria-setsize': size,
+        'aria-posinset': pos,
+        'aria-expanded': kids.length ? String(open) : null,
+        'aria-selected': String(selected),
+        'aria-owns': open ? `${rowId}-g` : null,
+        'aria-describedby': changeId,
       },
       h(
         'div',
@@ -240,31 +253,14 @@ export function createTree(root, { label = 'Mounts' } = {}) {
       ),
       layerStack(n.layers, { open: ui.stubs.has(info.key), stubs }),
     );
-    const el = h(
-      'div',
-      {
-        role: 'treeitem',
-        class: 'ti',
-        tabindex: '-1',
-        'data-key': info.key,
-        'data-path': n.path,
-        'aria-level': info.depth + 1,
-        'aria-setsize': size,
-        'aria-posinset': pos,
-        'aria-expanded': kids.length ? String(open) : null,
-        'aria-selected': String(selected),
-        'aria-labelledby': rowId,
-        'aria-describedby': changeId,
-      },
-      row,
-    );
-    if (open) el.append(group(info, kids));
+    const el = h('div', { role: 'none', class: 'ti' }, row);
+    if (open) el.append(group(info, kids, `${rowId}-g`));
     return el;
   }
 
-  function group(info, kids) {
+  function group(info, kids, id) {
     const shown = Math.min(kids.length, Math.max(PAGE, ui.pages.get(info.key) ?? 0));
-    const g = h('div', { role: 'group' });
+    const g = h('div', { role: 'group', id });
     for (let i = 0; i < shown; i++) g.append(item(kids[i], i + 1, kids.length));
     if (shown < kids.length) {
       const more = Math.min(PAGE, kids.length - shown);
@@ -273,7 +269,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
           'div',
           {
             role: 'treeitem',
-            class: 'ti more',
+            class: 'more',
             tabindex: '-1',
             'data-more': info.key,
             'data-testid': 'tree-more',
@@ -352,7 +348,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     target.tabIndex = 0;
     if (focus) {
       target.focus({ preventScroll: true });
-      target.firstElementChild?.scrollIntoView({ block: 'nearest' });
+      target.scrollIntoView({ block: 'nearest' });
     }
   }
 
@@ -383,12 +379,12 @@ export function createTree(root, { label = 'Mounts' } = {}) {
   function markSelected(path) {
     for (const el of treeEl.querySelectorAll('[role=treeitem][aria-selected=true]')) {
       el.setAttribute('aria-selected', 'false');
-      el.firstElementChild?.classList.remove('selected');
+      el.classList.remove('selected');
     }
     if (path == null) return;
     for (const el of treeEl.querySelectorAll(`[role=treeitem][data-path="${CSS.escape(path)}"]`)) {
       el.setAttribute('aria-selected', 'true');
-      el.firstElementChild?.classList.add('selected');
+      el.classList.add('selected');
     }
   }
 
@@ -422,7 +418,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
       }
       // Picked elsewhere (decision log, editor): show it, moving only the
       // tree's own scroller, never the page.
-      if (info && !treeEl.contains(document.activeElement)) scrollWithin(itemOf(info.key)?.firstElementChild);
+      if (info && !treeEl.contains(document.activeElement)) scrollWithin(itemOf(info.key));
     }
   }
 
@@ -434,7 +430,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     el.tabIndex = 0;
     ui.focusKey = el.dataset.key ?? null;
     el.focus({ preventScroll: true });
-    (el.classList.contains('more') ? el : el.firstElementChild)?.scrollIntoView({ block: 'nearest' });
+    el.scrollIntoView({ block: 'nearest' });
   }
 
   // Redraws one item (its subtree) in place and focuses it.
@@ -443,8 +439,8 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     const info = ui.index?.infos.get(key);
     if (!old || !info) return;
     const fresh = item(info, Number(old.getAttribute('aria-posinset')), Number(old.getAttribute('aria-setsize')));
-    old.replaceWith(fresh);
-    focusItem(fresh);
+    old.parentElement.replaceWith(fresh);
+    focusItem(fresh.firstElementChild);
   }
 
   function setOpen(key, open) {
@@ -456,12 +452,12 @@ export function createTree(root, { label = 'Mounts' } = {}) {
     const key = el.dataset.more;
     const info = ui.index?.infos.get(key);
     if (!info) return;
-    const before = el.parentElement.querySelectorAll(':scope > [role=treeitem]:not(.more)').length;
+    const old = el.parentElement;
+    const before = old.querySelectorAll(':scope > .ti').length;
     ui.pages.set(key, before + PAGE);
-    const parent = itemOf(key);
-    const g = group(info, kidsOf(info));
-    parent.querySelector(':scope > [role=group]').replaceWith(g);
-    focusItem(g.children[before]);
+    const g = group(info, kidsOf(info), old.id);
+    old.replaceWith(g);
+    focusItem(g.children[before]?.firstElementChild);
   }
 
   function activate(el) {
@@ -474,7 +470,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
 
   function toggleStubs(el) {
     const key = el.dataset.key;
-    if (!key || !el.querySelector(':scope > .node .layer.stubs')) return false;
+    if (!key || !el.querySelector('.layer.stubs')) return false;
     if (ui.stubs.has(key)) ui.stubs.delete(key);
     else ui.stubs.add(key);
     redrawItem(key);
@@ -505,11 +501,11 @@ export function createTree(root, { label = 'Mounts' } = {}) {
         break;
       case 'ArrowRight':
         if (expanded === 'false') setOpen(ti.dataset.key, true);
-        else if (expanded === 'true') focusItem(ti.querySelector(':scope > [role=group] > [role=treeitem]'));
+        else if (expanded === 'true') focusItem(ti.nextElementSibling?.querySelector('[role=treeitem]'));
         break;
       case 'ArrowLeft':
         if (expanded === 'true') setOpen(ti.dataset.key, false);
-        else focusItem(ti.parentElement.closest('[role=treeitem]'));
+        else focusItem(ti.closest('[role=group]')?.previousElementSibling);
         break;
       case 'Enter':
       case ' ':
