@@ -280,10 +280,12 @@ test('a 1 000-mount spec: collapsed below the root, paged by 200, filtered by pa
   await shoot(page, 'filter-1000-1440x900');
   await page.setViewportSize({ width: 1024, height: 768 });
   await shoot(page, 'filter-1000-1024x768');
-  // No match says so; clearing the filter restores the collapsed tree.
+  // No match says so; Esc clears the filter and restores the collapsed tree.
   await page.getByTestId('tree-filter').fill('no-such-mount');
   assert.match(await page.getByTestId('tree-nomatch').textContent(), /No mount path contains "no-such-mount"/);
-  await page.getByTestId('tree-filter').fill('');
+  await page.getByTestId('tree-filter').press('Escape');
+  assert.equal(await page.getByTestId('tree-filter').inputValue(), '');
+  assert.equal(await page.getByTestId('tree-nomatch').isVisible(), false);
   assert.equal(await page.locator('#tree [role=treeitem][aria-level="3"]').count(), 0);
   assert.deepEqual(page.errors, []);
   await page.context().close();

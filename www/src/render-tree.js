@@ -28,6 +28,10 @@ export const PAGE = 200;
 // spec's root lists 316 (#19).
 export const STUBS_SHOWN = 24;
 
+// An unfolded stub list shows at most this much of its label (a 100 000-
+// mount root lists ~1.5 MB of names; the Why pane has them all).
+const STUBS_TEXT = 20000;
+
 const fmt = (n) => n.toLocaleString('en-US').replace(/,/g, ' ');
 
 // A mount's layers, top first. In the tree (`fold` given), a stub list
@@ -56,7 +60,11 @@ export function layerStack(layers, fold = null) {
               `${l.fs} · ${fmt(names.length)} stubs, `,
               h('span', { class: 'stub-toggle' }, 'show'),
             )
-          : h('span', { class: 'lname' }, l.label),
+          : h(
+              'span',
+              { class: 'lname' },
+              long && l.label.length > STUBS_TEXT ? `${l.label.slice(0, STUBS_TEXT)}…` : l.label,
+            ),
         long && !folded ? h('span', { class: 'stub-toggle' }, 'hide') : null,
       );
     }),
@@ -142,6 +150,11 @@ export function createTree(root, { label = 'Mounts' } = {}) {
       if (e.key === 'ArrowDown') {
         e.preventDefault();
         focusItem(treeEl.querySelector('[role=treeitem]'));
+      } else if (e.key === 'Escape' && filterInput.value) {
+        e.preventDefault();
+        e.stopPropagation();
+        filterInput.value = '';
+        setFilter('');
       }
     },
   });
