@@ -321,7 +321,14 @@ test('a changed mount wears its badge and an accessible description', async () =
     'ro → rw',
   );
   const item = page.locator('#tree [role=treeitem][data-path="/data"]');
-  assert.equal(await item.getAttribute('aria-describedby'), await badge.getAttribute('id'));
+  const described = await item.getAttribute('aria-describedby');
+  assert.equal(await page.locator(`[id="${described}"]`).textContent(), 'changed: + upper');
+  // What a screen reader gets: the description, from the accessibility tree.
+  const cdp = await page.context().newCDPSession(page);
+  const { nodes } = await cdp.send('Accessibility.getFullAXTree');
+  const ax = nodes.find((n) => n.role?.value === 'treeitem' && n.description?.value === 'changed: + upper');
+  assert.ok(ax, 'the /data treeitem is described as changed');
+  assert.match(ax.name.value, /^\/data 9p/);
   assert.equal(await page.getByTestId('change-badge').count(), 2);
   // A changed mount no longer in the tree is listed above it.
   assert.equal(await page.getByTestId('tree-gone').isVisible(), false);

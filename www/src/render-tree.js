@@ -258,7 +258,11 @@ export function createTree(root, { label = 'Mounts' } = {}) {
           : null,
         n.container ? h('span', { class: 'chip cid', title: 'child container' }, n.container) : null,
         change
-          ? h('span', { class: 'badge change', id: changeId, 'data-testid': 'change-badge', title: 'changed' }, change)
+          ? [
+              h('span', { class: 'badge change', 'data-testid': 'change-badge', title: 'changed' }, change),
+              // The description a screen reader gives after the name.
+              h('span', { id: changeId, hidden: true }, `changed: ${change}`),
+            ]
           : null,
         kids.length && !open
           ? h('span', { class: 'chip inside', title: 'collapsed: mounts under it' }, `${fmt(info.size)} inside`)
