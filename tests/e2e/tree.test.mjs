@@ -381,6 +381,9 @@ test('redraw medians at 1 000 / 10 000 / 100 000 mounts; the 100 000-mount tree 
   await page.keyboard.press('Home');
   assert.equal(await focused(page), '/');
   assert.ok((await page.locator('#tree [role=treeitem]').count()) < 400);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('ArrowDown');
+  await shoot(page, 'tree-100000-1440x900');
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
