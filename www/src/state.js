@@ -27,6 +27,9 @@ const s = {
   conn: null,
   connPinned: false,
   msgSeq: null,
+  // The mounts the last toggle or edit changed: path → a short label from
+  // the engine ("+ upper", "new", "ro → rw"), or null.
+  changes: null,
 };
 // The newest message seq the 9P inspector has shown, per connection (read
 // with seenSeq).
@@ -166,6 +169,12 @@ export function markSeen(entries) {
 export function selectMessage(seq) {
   s.msgSeq = seq;
   notify('message');
+}
+
+// The mounts the last toggle or edit changed (path → label), or null.
+export function setChanges(changes) {
+  s.changes = changes;
+  notify('changes');
 }
 
 // ---- Derived reads.
