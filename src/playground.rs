@@ -505,6 +505,9 @@ pub struct StepResult {
     pub container: Option<String>,
     /// The command line for `sh`.
     pub line: Option<String>,
+    /// What the overlay did underneath a shell line, named: `copied up
+    /// /etc/passwd: 74 B read over 9P into the tmpfs upper`.
+    pub notes: Vec<String>,
     #[serde(flatten)]
     pub report: StepReport,
 }
@@ -635,6 +638,7 @@ impl Playground {
             kind,
             container: container.map(str::to_string),
             line: line.map(str::to_string),
+            notes: r.notes.clone(),
             report: r,
         }
     }
@@ -767,6 +771,7 @@ impl Playground {
                         kind: StepKind::Invalid,
                         container: None,
                         line: None,
+                        notes: Vec::new(),
                         report: StepReport::failed(&e),
                     })
             })
