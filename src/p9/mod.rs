@@ -11,6 +11,7 @@ pub mod net;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod seed;
 pub mod server;
+pub mod spans;
 pub mod transport;
 pub mod version;
 pub mod wire;
