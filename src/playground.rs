@@ -281,6 +281,12 @@ pub struct MessageDto {
     /// The raw frames (possibly cut to the log's limit) as hex.
     pub request_hex: String,
     pub reply_hex: String,
+    /// The step that caused the exchange: an index into
+    /// [`View::ninep_groups`] (0 is setup).
+    pub group: usize,
+    /// Why an error reply is part of the plan (`p9::explain`); `None` for
+    /// a success or an error worth an alarm.
+    pub expected: Option<String>,
 }
 
 /// One gofer connection with its messages, oldest first.
@@ -333,15 +339,49 @@ pub fn connections_note(engine: Engine) -> Option<&'static str> {
 /// Every gofer connection of a sandbox with its decoded messages (none for
 /// runc, which has no gofer).
 pub fn ninep_connections(run: &EngineRun) -> Vec<ConnectionDto> {
+    ninep_connections_by_step(run, &[])
+}
+
+/// The VFS whose gofers the root container talks to (none on runc).
+fn gofer_vfs(run: &EngineRun) -> Option<&crate::vfs::Vfs> {
     match run {
-        EngineRun::Runsc2018(sb) => gofer_connections(&sb.vfs, |g| {
+        EngineRun::Runsc2018(sb) => Some(&sb.vfs),
+        EngineRun::Runsc(r) => r.run().map(|run| &run.vfs),
+        EngineRun::Runc(_) => None,
+    }
+}
+
+/// The newest log sequence number of each gofer (0 before any exchange).
+fn gofer_seqs(run: &EngineRun) -> Vec<u64> {
+    gofer_vfs(run).map_or_else(Vec::new, |v| {
+        v.gofers()
+            .iter()
+            .map(|g| g.log.entries().next_back().map_or(0, |e| e.seq))
+            .collect()
+    })
+}
+
+/// The group of gofer `g`'s exchange `seq`: the last step whose start
+/// mark (`marks[i]`, each gofer's newest seq before step `i` ran) is below
+/// it, as an index into the groups (0 is setup, step `i` is `i + 1`).
+fn group_of(marks: &[Vec<u64>], g: usize, seq: u64) -> usize {
+    marks
+        .iter()
+        .rposition(|m| m.get(g).copied().unwrap_or(0) < seq)
+        .map_or(0, |i| i + 1)
+}
+
+/// [`ninep_connections`], each exchange under the step that caused it.
+fn ninep_connections_by_step(run: &EngineRun, marks: &[Vec<u64>]) -> Vec<ConnectionDto> {
+    match run {
+        EngineRun::Runsc2018(sb) => gofer_connections(&sb.vfs, marks, |g| {
             sb.containers
                 .values()
                 .find(|c| c.gofer == g)
                 .map(|c| c.cid.clone())
         }),
         EngineRun::Runsc(r) => match r.run() {
-            Some(run) => gofer_connections(&run.vfs, |g| {
+            Some(run) => gofer_connections(&run.vfs, marks, |g| {
                 run.children
                     .values()
                     .find(|c| c.gofer == g)
@@ -357,6 +397,7 @@ pub fn ninep_connections(run: &EngineRun) -> Vec<ConnectionDto> {
 /// container of gofer `g` (`None` for the root container's).
 fn gofer_connections(
     vfs: &crate::vfs::Vfs,
+    marks: &[Vec<u64>],
     owner: impl Fn(usize) -> Option<String>,
 ) -> Vec<ConnectionDto> {
     let mut out = Vec::new();
@@ -375,7 +416,8 @@ fn gofer_connections(
                 dropped: log.dropped,
                 messages: log
                     .entries()
-                    .map(|e| MessageDto {
+                    .map(|e| (e, group_of(marks, g, e.seq)))
+                    .map(|(e, group)| MessageDto {
                         seq: e.seq,
                         tag: e.tag,
                         name: message_name(e.request_bytes()),
@@ -392,6 +434,10 @@ fn gofer_connections(
                         reply_size: e.reply_size,
                         request_hex: hex(e.request_bytes()),
                         reply_hex: hex(e.reply_bytes()),
+                        group,
+                        expected: e.errno.and_then(|n| {
+                            crate::p9::explain::expected_error(e.request_bytes(), n, group == 0)
+                        }),
                     })
                     .collect(),
             });
@@ -455,6 +501,9 @@ pub struct View {
     /// What the 9P inspector says about this engine's gofer (its
     /// stand-in, or that there is none).
     pub connections_note: Option<&'static str>,
+    /// What caused each group of 9P exchanges: `setup`, then one label
+    /// per step run in the session (`$ cat /etc/passwd`).
+    pub ninep_groups: Vec<String>,
     /// runsc 2018's config (its defaults on the other engines).
     pub config: BootConfig,
     /// Things the runsc command line would say about this config.
@@ -524,6 +573,9 @@ pub struct Playground {
     base: Value,
     /// Steps run through this session, as scenario steps.
     steps: Vec<Value>,
+    /// Each gofer's newest 9P log seq before each of `steps` ran, so the
+    /// inspector can put an exchange under the step that caused it.
+    marks: Vec<Vec<u64>>,
 }
 
 impl Playground {
@@ -581,6 +633,7 @@ impl Playground {
             scenario_steps: scenario.steps.len(),
             base,
             steps: Vec::new(),
+            marks: Vec::new(),
         })
     }
 
@@ -618,11 +671,21 @@ impl Playground {
             report,
             tree: sim.tree(),
             containers: containers_of(&self.engine),
-            connections: ninep_connections(&self.engine),
+            connections: ninep_connections_by_step(&self.engine, &self.marks),
+            ninep_groups: std::iter::once("setup".to_string())
+                .chain(self.steps.iter().map(step_label))
+                .collect(),
             connections_note: connections_note(sim.engine()),
             config: cfg,
             cli_notes,
         }
+    }
+
+    /// Runs a step, first marking where each gofer's log stands (see
+    /// [`Playground::marks`]); every step run is then recorded.
+    fn run_marked(&mut self, s: &Step) -> StepReport {
+        self.marks.push(gofer_seqs(&self.engine));
+        self.engine.sim_mut().run_step(s)
     }
 
     fn record(
@@ -645,7 +708,7 @@ impl Playground {
 
     /// Runs a shell line; an error only when there is no task to run it in.
     pub fn run_line(&mut self, line: &str, cid: Option<&str>) -> Result<StepResult, Error> {
-        let r = self.engine.sim_mut().run_step(&Step::Sh {
+        let r = self.run_marked(&Step::Sh {
             line: line.to_string(),
             container: cid.map(str::to_string),
         });
@@ -695,7 +758,7 @@ impl Playground {
         add.insert("cid".into(), Value::String(cid.to_string()));
         let add = Value::Object(add);
         let a = parse_add_container(&JsonPath::default(), add.clone())?;
-        let r = self.engine.sim_mut().run_step(&Step::AddContainer(a));
+        let r = self.run_marked(&Step::AddContainer(a));
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "add": add } }),
@@ -712,10 +775,7 @@ impl Playground {
 
     /// `destroyContainerFS`.
     pub fn destroy(&mut self, cid: &str) -> Result<StepResult, Error> {
-        let r = self
-            .engine
-            .sim_mut()
-            .run_step(&Step::DestroyContainer(cid.to_string()));
+        let r = self.run_marked(&Step::DestroyContainer(cid.to_string()));
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "destroy": cid } }),
@@ -748,7 +808,7 @@ impl Playground {
             Step::DestroyContainer(c) => (StepKind::Destroy, Some(c.clone()), None),
             Step::Restore(_) => (StepKind::Restore, None, None),
         };
-        let r = self.engine.sim_mut().run_step(&s);
+        let r = self.run_marked(&s);
         Ok(self.record(step, kind, container.as_deref(), line.as_deref(), r))
     }
 
@@ -850,6 +910,29 @@ fn containers_of(run: &EngineRun) -> Vec<ContainerDto> {
             })
             .unwrap_or_default(),
         EngineRun::Runc(_) => Vec::new(),
+    }
+}
+
+/// A session step as the 9P inspector heads its group: `$ cat /etc/passwd`,
+/// `$ ls (in c1)`, `start container c1`, `destroy container c1`.
+fn step_label(step: &Value) -> String {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    if let Some(line) = step.get("sh") {
+        return match step.get("container").and_then(Value::as_str) {
+            Some(c) => format!("$ {} (in {c})", text(Some(line))),
+            None => format!("$ {}", text(Some(line))),
+        };
+    }
+    let c = step.get("container");
+    if let Some(add) = c.and_then(|c| c.get("add")) {
+        return format!("start container {}", text(add.get("cid")));
+    }
+    if let Some(d) = c.and_then(|c| c.get("destroy")) {
+        return format!("destroy container {}", text(Some(d)));
+    }
+    match step.as_object().and_then(|o| o.keys().next()) {
+        Some(k) => format!("step {k}"),
+        None => "step".to_string(),
     }
 }
 

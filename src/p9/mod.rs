@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod consts;
+pub mod explain;
 pub mod fsgofer;
 pub mod host;
 pub mod log;
