@@ -936,6 +936,167 @@ fn step_label(step: &Value) -> String {
     }
 }
 
+/// What a toggle or an edit changed in the root container's mounts: mount
+/// path → a short label (`+ upper`, `new`, `gone`, `ro → rw`), and one
+/// sentence saying it (`--overlay put a tmpfs upper over 7 mounts`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MountChanges {
+    pub changes: std::collections::BTreeMap<String, String>,
+    pub sentence: String,
+}
+
+/// The root container's mounts of a tree, by path.
+fn root_mounts(
+    tree: Option<&crate::tree::MountNode>,
+) -> std::collections::BTreeMap<&str, &crate::tree::MountNode> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut todo: Vec<&crate::tree::MountNode> = tree.into_iter().collect();
+    while let Some(n) = todo.pop() {
+        if n.container.is_none() {
+            out.insert(n.path.as_str(), n);
+        }
+        todo.extend(n.children.iter());
+    }
+    out
+}
+
+fn upper_of(n: &crate::tree::MountNode) -> Option<&str> {
+    n.layers
+        .iter()
+        .find(|l| l.role == crate::report::LayerRole::Upper)
+        .map(|l| l.fs.as_str())
+}
+
+/// The label of a mount present before and after, if it changed.
+fn change_label(a: &crate::tree::MountNode, b: &crate::tree::MountNode) -> Option<String> {
+    let ro = |n: &crate::tree::MountNode| if n.flags.read_only { "ro" } else { "rw" };
+    match (upper_of(a), upper_of(b)) {
+        (None, Some(_)) => return Some("+ upper".into()),
+        (Some(_), None) => return Some("− upper".into()),
+        _ => {}
+    }
+    if ro(a) != ro(b) {
+        return Some(format!("{} → {}", ro(a), ro(b)));
+    }
+    if a.fs_name != b.fs_name {
+        return Some(format!("{} → {}", a.fs_name, b.fs_name));
+    }
+    if a.layers == b.layers {
+        return None;
+    }
+    // Only the stub directories under it differ: a mount added or
+    // removed below it, named on that mount.
+    let roles = |n: &crate::tree::MountNode| {
+        n.layers
+            .iter()
+            .map(|l| (l.role, l.fs.clone()))
+            .collect::<Vec<_>>()
+    };
+    Some(
+        if roles(a) == roles(b) {
+            STUBS
+        } else {
+            "layers"
+        }
+        .to_string(),
+    )
+}
+
+/// The label of a mount whose stub directories alone changed (the
+/// sentence leaves it out: the mount below it says what happened).
+const STUBS: &str = "stubs";
+
+/// The mounts that changed from `before` to `after` (the trees of two
+/// runs of a spec) after `what` (`--overlay`, `the edit`) changed.
+pub fn mount_changes(
+    before: Option<&crate::tree::MountNode>,
+    after: Option<&crate::tree::MountNode>,
+    what: &str,
+) -> MountChanges {
+    let (a, b) = (root_mounts(before), root_mounts(after));
+    let mut changes = std::collections::BTreeMap::new();
+    for (path, n) in &b {
+        let label = match a.get(path) {
+            None => Some("new".to_string()),
+            Some(old) => change_label(old, n),
+        };
+        if let Some(l) = label {
+            changes.insert(path.to_string(), l);
+        }
+    }
+    for path in a.keys().filter(|p| !b.contains_key(*p)) {
+        changes.insert(path.to_string(), "gone".to_string());
+    }
+    MountChanges {
+        sentence: changes_sentence(&changes, &b, what),
+        changes,
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// `--overlay put a tmpfs upper over 7 mounts`, `the edit: 1 new mount,
+/// 1 gone`, `--file-access changed no mount`.
+fn changes_sentence(
+    changes: &std::collections::BTreeMap<String, String>,
+    after: &std::collections::BTreeMap<&str, &crate::tree::MountNode>,
+    what: &str,
+) -> String {
+    let count = |label: &str| changes.values().filter(|l| *l == label).count();
+    let mut parts = Vec::new();
+    let up = count("+ upper");
+    if up > 0 {
+        let fs = changes
+            .iter()
+            .filter(|(_, l)| *l == "+ upper")
+            .find_map(|(p, _)| after.get(p.as_str()).and_then(|n| upper_of(n)))
+            .unwrap_or("tmpfs");
+        parts.push(format!("put a {fs} upper over {}", plural(up, "mount")));
+    }
+    let down = count("− upper");
+    if down > 0 {
+        parts.push(format!("took the upper off {}", plural(down, "mount")));
+    }
+    let new = count("new");
+    if new > 0 {
+        parts.push(format!("added {}", plural(new, "mount")));
+    }
+    let gone = count("gone");
+    if gone > 0 {
+        parts.push(format!("removed {}", plural(gone, "mount")));
+    }
+    let other = changes.len() - up - down - new - gone - count(STUBS);
+    if other > 0 {
+        parts.push(format!("changed {}", plural(other, "mount")));
+    }
+    if parts.is_empty() {
+        return format!("{what} changed no mount");
+    }
+    format!("{what} {}", parts.join(", "))
+}
+
+/// [`mount_changes`] of two texts with their config overrides, each run
+/// without steps (steps make no mounts in the root container).
+pub fn mount_changes_of(
+    before: (&str, &Overrides),
+    after: (&str, &Overrides),
+    what: &str,
+) -> Result<MountChanges, Error> {
+    let a = Playground::build_with(before.0, before.1)?;
+    let b = Playground::build_with(after.0, after.1)?;
+    Ok(mount_changes(
+        a.engine.sim().tree().as_ref(),
+        b.engine.sim().tree().as_ref(),
+        what,
+    ))
+}
+
 /// The error a failed step stands for (fatal when runsc would panic).
 pub fn step_error(r: &StepReport) -> Error {
     let text = r.error.clone().unwrap_or_else(|| "step failed".to_string());

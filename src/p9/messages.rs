@@ -102,7 +102,8 @@ macro_rules! wire_struct {
         impl $name {
             /// Each field's bytes from `at`, in wire order, for the
             /// inspector (`super::spans`); returns where the last ends.
-            #[allow(unused_variables, unused_mut)]
+            // A message without fields pushes nothing, but the others do.
+            #[allow(unused_variables, unused_mut, clippy::ptr_arg)]
             pub fn field_spans(&self, at: usize, depth: u8, out: &mut Vec<super::spans::FieldSpan>) -> usize {
                 let mut at = at;
                 $( at = super::spans::Spans::spans(&self.$field, stringify!($field), at, depth, out); )*

@@ -236,3 +236,18 @@ pub fn decode_spans(frame: &[u8]) -> DecodedFrame {
     };
     DecodedFrame { name, fields, note }
 }
+
+/// Bytes from hex text (`"0b000000"`), as the inspector holds frames;
+/// `None` for an odd length or a non-hex digit.
+pub fn from_hex(hex: &str) -> Option<Vec<u8>> {
+    let b = hex.as_bytes();
+    if b.len() % 2 != 0 {
+        return None;
+    }
+    b.chunks(2)
+        .map(|p| {
+            let d = |c: u8| (c as char).to_digit(16);
+            Some((d(*p.first()?)? * 16 + d(*p.get(1)?)?) as u8)
+        })
+        .collect()
+}
