@@ -27,6 +27,10 @@ const s = {
   conn: null,
   connPinned: false,
   msgSeq: null,
+  // What the last toggle or edit changed: mount path -> short label
+  // ("+ upper", "new", "gone", "ro → rw"), and one sentence saying it.
+  changes: {},
+  changesSentence: '',
 };
 // The newest message seq the 9P inspector has shown, per connection (read
 // with seenSeq).
@@ -166,6 +170,13 @@ export function markSeen(entries) {
 export function selectMessage(seq) {
   s.msgSeq = seq;
   notify('message');
+}
+
+// What the last toggle or edit changed (topic 'changes'); `{}` and '' clear it.
+export function setChanges(changes, sentence) {
+  s.changes = Object.freeze({ ...changes });
+  s.changesSentence = sentence;
+  notify('changes');
 }
 
 // ---- Derived reads.
