@@ -92,8 +92,9 @@ export function drawNinep() {
   const opened = drawnConn !== connKey(conn);
   drawnConn = connKey(conn);
   requestAnimationFrame(() => {
-    if (opened) wrap.scrollTop = 0;
-    else if (firstFresh) wrap.scrollTop = firstFresh.offsetTop - (wrap.querySelector('thead')?.offsetHeight ?? 0);
+    // The group's head just under the sticky column heads (scroll-margin).
+    if (firstFresh) firstFresh.scrollIntoView({ block: 'start', inline: 'nearest' });
+    else if (opened) wrap.scrollTop = 0;
   });
   drawHex(conn);
 }
@@ -196,7 +197,7 @@ async function drawHex(conn) {
   }
   if (ticket !== drawing) return;
   $('hex').replaceChildren(
-    m.expected ? h('p', { class: 'expected-note', 'data-testid': 'ninep-expected' }, m.expected) : null,
+    ...(m.expected ? [h('p', { class: 'expected-note', 'data-testid': 'ninep-expected' }, m.expected)] : []),
     frame(m.name, m.request_size, m.request_hex, decoded[0]),
     frame(m.reply_name, m.reply_size, m.reply_hex, decoded[1]),
     h(

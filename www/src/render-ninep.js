@@ -42,7 +42,7 @@ export function decodedFrame(decoded, dump) {
     h(
       'tr',
       {
-        class: `field depth-${f.depth}`,
+        class: `frow depth-${f.depth}`,
         tabindex: -1,
         'data-testid': 'ninep-field',
         'data-field': i,
