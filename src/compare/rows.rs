@@ -107,6 +107,9 @@ pub struct Entry {
     pub ro: Option<bool>,
     pub data: Option<String>,
     pub order: Option<usize>,
+    /// The inode stack's labels, top first (`tmpfs upper`, `9p /`,
+    /// `stub dirs [tmp dev]`).
+    pub layers: Vec<String>,
     /// Index into the report's decisions.
     pub decision: Option<usize>,
     /// Where it is mounted (a decision-less mount's reason is found by it).
@@ -155,6 +158,7 @@ pub fn entries(side: &Side) -> Vec<(String, Entry)> {
                 ro: Some(ro),
                 data: Some(d.and_then(|d| d.data.clone()).unwrap_or_default()),
                 order: Some(order),
+                layers: n.layers.iter().map(|l| l.label.clone()).collect(),
                 decision: n.decision,
                 path: n.path.clone(),
             },
@@ -189,6 +193,7 @@ pub fn entries(side: &Side) -> Vec<(String, Entry)> {
                 },
                 data: if mounted { d.data.clone() } else { None },
                 order: None,
+                layers: Vec::new(),
                 decision: Some(i),
                 path: d.destination.clone(),
             },
