@@ -32,13 +32,25 @@ pub struct Overrides {
     /// scenario's `config.engine`.
     #[serde(default)]
     pub engine: Option<String>,
+    /// Today's runsc's `--overlay2` (runsc's flag syntax, e.g. `none`,
+    /// `root:memory`); the other engines ignore it.
+    #[serde(default)]
+    pub overlay2: Option<String>,
+    /// runc's `--rootless`; the other engines ignore it.
+    #[serde(default)]
+    pub rootless: Option<bool>,
 }
 
-/// The page's controls over a parsed scenario: `overlay` and
-/// `file_access` where the engine has the flag.
+/// The page's controls over a parsed scenario: `overlay`, `overlay2`,
+/// `rootless` and `file_access` where the engine has the flag.
 pub fn apply(s: &mut Scenario, o: &Overrides) -> Result<(), Error> {
     if let Some(ov) = o.overlay {
         s.config.overlay = ov;
+    }
+    match &mut s.options {
+        EngineConfig::Runsc(c) if o.overlay2.is_some() => c.overlay2.clone_from(&o.overlay2),
+        EngineConfig::Runc(r) => r.rootless = o.rootless.unwrap_or(r.rootless),
+        _ => {}
     }
     let Some(fa) = &o.file_access else {
         return Ok(());
@@ -590,7 +602,7 @@ impl Playground {
             &Overrides {
                 overlay,
                 file_access: file_access.map(str::to_string),
-                engine: None,
+                ..Overrides::default()
             },
         )
     }
