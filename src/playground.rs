@@ -957,90 +957,83 @@ pub struct MountChanges {
     pub sentence: String,
 }
 
-/// The root container's mounts of a tree, by path.
-fn root_mounts(
-    tree: Option<&crate::tree::MountNode>,
-) -> std::collections::BTreeMap<&str, &crate::tree::MountNode> {
-    let mut out = std::collections::BTreeMap::new();
-    let mut todo: Vec<&crate::tree::MountNode> = tree.into_iter().collect();
-    while let Some(n) = todo.pop() {
-        if n.container.is_none() {
-            out.insert(n.path.as_str(), n);
+/// Whether a cell stands for a mount there (the spec's or the engine's own).
+fn is_mounted(c: &crate::compare::DiffCell) -> bool {
+    use crate::compare::DiffOutcome;
+    matches!(c.outcome, DiffOutcome::Mounted | DiffOutcome::Added)
+}
+
+/// The upper layer of a cell's stack (`tmpfs upper`), by its label.
+fn upper_of(c: &crate::compare::DiffCell) -> Option<&str> {
+    c.layers.iter().find_map(|l| l.strip_suffix(" upper"))
+}
+
+/// The short label of a row that differs between `a` (before) and `b`.
+fn change_label(a: &crate::compare::DiffCell, b: &crate::compare::DiffCell) -> String {
+    let ro = |c: &crate::compare::DiffCell| if c.ro == Some(true) { "ro" } else { "rw" };
+    match (is_mounted(a), is_mounted(b)) {
+        (false, true) => return "new".into(),
+        (true, false) if b.outcome == crate::compare::DiffOutcome::Absent => return "gone".into(),
+        (true, false) | (false, false) => {
+            return format!("{} → {}", a.outcome.as_str(), b.outcome.as_str())
         }
-        todo.extend(n.children.iter());
+        (true, true) => {}
     }
-    out
-}
-
-fn upper_of(n: &crate::tree::MountNode) -> Option<&str> {
-    n.layers
-        .iter()
-        .find(|l| l.role == crate::report::LayerRole::Upper)
-        .map(|l| l.fs.as_str())
-}
-
-/// The label of a mount present before and after, if it changed.
-fn change_label(a: &crate::tree::MountNode, b: &crate::tree::MountNode) -> Option<String> {
-    let ro = |n: &crate::tree::MountNode| if n.flags.read_only { "ro" } else { "rw" };
     match (upper_of(a), upper_of(b)) {
-        (None, Some(_)) => return Some("+ upper".into()),
-        (Some(_), None) => return Some("− upper".into()),
+        (None, Some(_)) => return "+ upper".into(),
+        (Some(_), None) => return "− upper".into(),
         _ => {}
     }
-    if ro(a) != ro(b) {
-        return Some(format!("{} → {}", ro(a), ro(b)));
+    if a.ro != b.ro {
+        return format!("{} → {}", ro(a), ro(b));
     }
-    if a.fs_name != b.fs_name {
-        return Some(format!("{} → {}", a.fs_name, b.fs_name));
+    if a.fs != b.fs {
+        let fs = |c: &crate::compare::DiffCell| c.fs.clone().unwrap_or_default();
+        return format!("{} → {}", fs(a), fs(b));
     }
-    if a.layers == b.layers {
-        return None;
+    if a.flags != b.flags || a.data != b.data {
+        return "options".into();
     }
-    // Only the stub directories under it differ: a mount added or
-    // removed below it, named on that mount.
-    let roles = |n: &crate::tree::MountNode| {
-        n.layers
+    // Only the stub directories under it differ: a mount added or removed
+    // below it, named on that mount.
+    let kept = |c: &crate::compare::DiffCell| {
+        c.layers
             .iter()
-            .map(|l| (l.role, l.fs.clone()))
+            .filter(|l| !l.starts_with("stub dirs"))
+            .cloned()
             .collect::<Vec<_>>()
     };
-    Some(
-        if roles(a) == roles(b) {
-            STUBS
-        } else {
-            "layers"
-        }
-        .to_string(),
-    )
+    if kept(a) == kept(b) { STUBS } else { "layers" }.to_string()
 }
 
 /// The label of a mount whose stub directories alone changed (the
 /// sentence leaves it out: the mount below it says what happened).
 const STUBS: &str = "stubs";
 
-/// The mounts that changed from `before` to `after` (the trees of two
-/// runs of a spec) after `what` (`--overlay`, `the edit`) changed.
+/// The mounts that changed from one run to another of the same engine
+/// (the rows `compare::diff_runs` marks as differing, layers included), as
+/// short labels, after `what` (`--overlay`, `the edit`) changed.
 pub fn mount_changes(
-    before: Option<&crate::tree::MountNode>,
-    after: Option<&crate::tree::MountNode>,
+    before: (&Report, Option<&crate::tree::MountNode>),
+    after: (&Report, Option<&crate::tree::MountNode>),
     what: &str,
 ) -> MountChanges {
-    let (a, b) = (root_mounts(before), root_mounts(after));
+    let diff = crate::compare::diff_runs(before, after);
     let mut changes = std::collections::BTreeMap::new();
-    for (path, n) in &b {
-        let label = match a.get(path) {
-            None => Some("new".to_string()),
-            Some(old) => change_label(old, n),
+    let mut uppers = Vec::new();
+    for row in diff.rows.iter().filter(|r| r.differs) {
+        let (Some(a), Some(b)) = (row.engines.get("before"), row.engines.get("after")) else {
+            continue;
         };
-        if let Some(l) = label {
-            changes.insert(path.to_string(), l);
+        let label = change_label(a, b);
+        if label == "+ upper" {
+            uppers.extend(upper_of(b).map(str::to_string));
         }
+        changes.insert(row.destination.clone(), label);
     }
-    for path in a.keys().filter(|p| !b.contains_key(*p)) {
-        changes.insert(path.to_string(), "gone".to_string());
-    }
+    let upper_fs = uppers.first().map_or("tmpfs", String::as_str);
     MountChanges {
-        sentence: changes_sentence(&changes, &b, what),
+        sentence: changes_sentence(&changes, upper_fs, what),
         changes,
     }
 }
@@ -1057,19 +1050,17 @@ fn plural(n: usize, one: &str) -> String {
 /// 1 gone`, `--file-access changed no mount`.
 fn changes_sentence(
     changes: &std::collections::BTreeMap<String, String>,
-    after: &std::collections::BTreeMap<&str, &crate::tree::MountNode>,
+    upper_fs: &str,
     what: &str,
 ) -> String {
     let count = |label: &str| changes.values().filter(|l| *l == label).count();
     let mut parts = Vec::new();
     let up = count("+ upper");
     if up > 0 {
-        let fs = changes
-            .iter()
-            .filter(|(_, l)| *l == "+ upper")
-            .find_map(|(p, _)| after.get(p.as_str()).and_then(|n| upper_of(n)))
-            .unwrap_or("tmpfs");
-        parts.push(format!("put a {fs} upper over {}", plural(up, "mount")));
+        parts.push(format!(
+            "put a {upper_fs} upper over {}",
+            plural(up, "mount")
+        ));
     }
     let down = count("− upper");
     if down > 0 {
@@ -1094,17 +1085,17 @@ fn changes_sentence(
 }
 
 /// [`mount_changes`] of two texts with their config overrides, each run
-/// without steps (steps make no mounts in the root container).
+/// without steps (steps make no mounts in the root container), as
+/// `compare::run::compare_runs` runs them.
 pub fn mount_changes_of(
     before: (&str, &Overrides),
     after: (&str, &Overrides),
     what: &str,
 ) -> Result<MountChanges, Error> {
-    let a = Playground::build_with(before.0, before.1)?;
-    let b = Playground::build_with(after.0, after.1)?;
+    let (_, b, a) = crate::compare::run::compare_runs(before, after)?;
     Ok(mount_changes(
-        a.engine.sim().tree().as_ref(),
-        b.engine.sim().tree().as_ref(),
+        (&b.report, b.tree.as_ref()),
+        (&a.report, a.tree.as_ref()),
         what,
     ))
 }
