@@ -1,7 +1,7 @@
 //! What a toggle or an edit changed, mount by mount, and the sentence
 //! saying it (#18).
 
-use mountlab::playground::{mount_changes_of, Overrides};
+use mountlab::playground::{mount_changes_of, MountChanges, Overrides};
 
 const DOCKER: &str = include_str!("../www/presets/docker-default.json");
 
@@ -12,6 +12,14 @@ fn overlay(on: bool) -> Overrides {
     }
 }
 
+/// The changes as (path, label) pairs, in path order.
+fn labels(c: &MountChanges) -> Vec<(&str, &str)> {
+    c.changes
+        .iter()
+        .map(|(p, l)| (p.as_str(), l.as_str()))
+        .collect()
+}
+
 #[test]
 fn overlay_on_puts_an_upper_over_the_writable_mounts() {
     let c = mount_changes_of(
@@ -20,11 +28,7 @@ fn overlay_on_puts_an_upper_over_the_writable_mounts() {
         "--overlay",
     )
     .unwrap();
-    let got: Vec<(&str, &str)> = c
-        .changes
-        .iter()
-        .map(|(p, l)| (p.as_str(), l.as_str()))
-        .collect();
+    let got = labels(&c);
     // fs.go's addOverlay: the root and every writable gofer (bind) mount;
     // tmpfs, proc, sys and devpts are left as they are.
     assert_eq!(
@@ -62,11 +66,7 @@ fn an_edit_names_new_gone_and_ro_mounts() {
         {"destination":"/c","type":"tmpfs","source":"none"}]}"#;
     let o = Overrides::default();
     let c = mount_changes_of((before, &o), (after, &o), "the edit").unwrap();
-    let got: Vec<(&str, &str)> = c
-        .changes
-        .iter()
-        .map(|(p, l)| (p.as_str(), l.as_str()))
-        .collect();
+    let got = labels(&c);
     // The root's stub directories follow the mounts under it.
     assert_eq!(
         got,

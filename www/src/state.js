@@ -173,7 +173,7 @@ export function selectMessage(seq) {
 }
 
 // What the last toggle or edit changed (topic 'changes'); `{}` and '' clear it.
-export function setChanges(changes, sentence) {
+export function setChanges(changes, sentence = '') {
   s.changes = Object.freeze({ ...changes });
   s.changesSentence = sentence;
   notify('changes');
