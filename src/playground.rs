@@ -516,6 +516,9 @@ pub struct View {
     /// What caused each group of 9P exchanges: `setup`, then one label
     /// per step run in the session (`$ cat /etc/passwd`).
     pub ninep_groups: Vec<String>,
+    /// The overlay notes of each step run in the session (copy-ups,
+    /// whiteouts; see [`StepResult::notes`]), so a replay can print them.
+    pub step_notes: Vec<Vec<String>>,
     /// runsc 2018's config (its defaults on the other engines).
     pub config: BootConfig,
     /// Things the runsc command line would say about this config.
@@ -588,6 +591,8 @@ pub struct Playground {
     /// Each gofer's newest 9P log seq before each of `steps` ran, so the
     /// inspector can put an exchange under the step that caused it.
     marks: Vec<Vec<u64>>,
+    /// The notes of each of `steps` ([`StepResult::notes`]).
+    notes: Vec<Vec<String>>,
 }
 
 impl Playground {
@@ -646,6 +651,7 @@ impl Playground {
             base,
             steps: Vec::new(),
             marks: Vec::new(),
+            notes: Vec::new(),
         })
     }
 
@@ -687,6 +693,7 @@ impl Playground {
             ninep_groups: std::iter::once("setup".to_string())
                 .chain(self.steps.iter().map(step_label))
                 .collect(),
+            step_notes: self.notes.clone(),
             connections_note: connections_note(sim.engine()),
             config: cfg,
             cli_notes,
@@ -709,6 +716,7 @@ impl Playground {
         r: StepReport,
     ) -> StepResult {
         self.steps.push(step);
+        self.notes.push(r.notes.clone());
         StepResult {
             kind,
             container: container.map(str::to_string),

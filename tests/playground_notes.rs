@@ -50,3 +50,17 @@ fn without_overlay_nothing_is_copied_up() {
     let v = serde_json::to_value(&r).unwrap();
     assert_eq!(v["notes"], serde_json::json!([]));
 }
+
+#[test]
+fn the_view_keeps_each_steps_notes_for_a_replay() {
+    let mut p = sandbox(true);
+    p.run_line("ls /", None).unwrap();
+    p.run_line("rm /etc/group", None).unwrap();
+    let v = p.view_dto();
+    assert_eq!(v.step_notes.len(), 2);
+    assert!(v.step_notes[0].is_empty());
+    assert_eq!(
+        v.step_notes[1].last().map(String::as_str),
+        Some("rm made a whiteout over /etc/group in the upper")
+    );
+}

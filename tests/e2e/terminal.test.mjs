@@ -102,6 +102,13 @@ test('with --overlay, writing a lower file names its copy-up and rm its whiteout
   assert.match(out, /↳ rm made a whiteout over \/etc\/group in the upper\n/);
   out = await typeLine(page, 'append /etc/passwd y');
   assert.doesNotMatch(out, /copied up/);
+  // A replay on a new sandbox copies up again, and says so again.
+  await page.getByTestId('file-access').selectOption('shared');
+  await page.waitForFunction(() =>
+    document.querySelector('[data-testid=terminal-output]').textContent.includes('── replayed 3 steps'),
+  );
+  const replay = (await transcript(page)).split('── replayed 3 steps with --file-access=shared ──\n')[1];
+  assert.match(replay, /# append \/etc\/passwd x\n↳ copied up directory \/etc into the tmpfs upper\n↳ copied up \/etc\/passwd: 74 B/);
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });

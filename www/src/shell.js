@@ -149,7 +149,11 @@ function resultOf(step, report) {
 onReplayed(({ withText, steps }) => {
   if (!printed) return;
   const reports = state.view?.report.steps ?? [];
-  const replayed = state.steps.map((s, i) => resultOf(s, reports[reports.length - steps + i] ?? {}));
+  const notes = state.view?.step_notes ?? [];
+  const replayed = state.steps.map((s, i) => ({
+    ...resultOf(s, reports[reports.length - steps + i] ?? {}),
+    notes: notes[i] ?? [],
+  }));
   term.stale();
   const n = `${steps} step${steps === 1 ? '' : 's'}`;
   term.writeln(`${C.blue}── replayed ${n} with ${withText} ──${C.reset}`);
