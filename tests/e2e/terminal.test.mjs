@@ -108,7 +108,10 @@ test('with --overlay, writing a lower file names its copy-up and rm its whiteout
     document.querySelector('[data-testid=terminal-output]').textContent.includes('── replayed 3 steps'),
   );
   const replay = (await transcript(page)).split('── replayed 3 steps with --file-access=shared ──\n')[1];
-  assert.match(replay, /# append \/etc\/passwd x\n↳ copied up directory \/etc into the tmpfs upper\n↳ copied up \/etc\/passwd: 74 B/);
+  assert.match(
+    replay,
+    /# append \/etc\/passwd x\n↳ copied up directory \/etc into the tmpfs upper\n↳ copied up \/etc\/passwd: 74 B/,
+  );
   assert.deepEqual(page.errors, []);
   await page.context().close();
 });
