@@ -26,7 +26,17 @@ export function createTerminal(host, transcript, { onLine, prompt, onEscape }) {
     cursorBlink: true,
     convertEol: true,
     scrollback: 5000,
-    theme: { background: '#0f1720', foreground: '#d7e0ea', cursor: '#9ecbff', selectionBackground: '#2b4a6b' },
+    // brightBlack is the grey of stale output: 6:1 on the background, so
+    // greyed text still reads at AA (#19); every other colour is held to
+    // 4.5:1 by xterm itself.
+    theme: {
+      background: '#0f1720',
+      foreground: '#d7e0ea',
+      cursor: '#9ecbff',
+      selectionBackground: '#2b4a6b',
+      brightBlack: '#8b95a1',
+    },
+    minimumContrastRatio: 4.5,
   });
   const fit = new FitAddon();
   term.loadAddon(fit);
