@@ -1000,7 +1000,7 @@ fn change_label(a: &crate::compare::DiffCell, b: &crate::compare::DiffCell) -> S
         return format!("{} → {}", fs(a), fs(b));
     }
     if a.flags != b.flags || a.data != b.data {
-        return "options".into();
+        return options_label(a, b);
     }
     // Only the stub directories under it differ: a mount added or removed
     // below it, named on that mount.
@@ -1012,6 +1012,30 @@ fn change_label(a: &crate::compare::DiffCell, b: &crate::compare::DiffCell) -> S
             .collect::<Vec<_>>()
     };
     if kept(a) == kept(b) { STUBS } else { "layers" }.to_string()
+}
+
+/// A cell's mount options: its flags, then its data's comma-separated
+/// options (`cache=remote_revalidating`).
+fn options_of(c: &crate::compare::DiffCell) -> Vec<&str> {
+    let data = c.data.as_deref().unwrap_or_default();
+    c.flags
+        .iter()
+        .map(String::as_str)
+        .chain(data.split(',').filter(|o| !o.is_empty()))
+        .collect()
+}
+
+/// The options a change set and took off: `+ cache=remote_revalidating`,
+/// `− cache=remote_revalidating`, or `options` when only their values moved.
+fn options_label(a: &crate::compare::DiffCell, b: &crate::compare::DiffCell) -> String {
+    let (oa, ob) = (options_of(a), options_of(b));
+    let added: Vec<&str> = ob.iter().filter(|o| !oa.contains(o)).copied().collect();
+    let removed: Vec<&str> = oa.iter().filter(|o| !ob.contains(o)).copied().collect();
+    match (added.is_empty(), removed.is_empty()) {
+        (false, true) => format!("+ {}", added.join(",")),
+        (true, false) => format!("− {}", removed.join(",")),
+        _ => "options".into(),
+    }
 }
 
 /// The label of a mount whose stub directories alone changed (the
@@ -1082,7 +1106,23 @@ fn changes_sentence(
     if gone > 0 {
         parts.push(format!("removed {}", plural(gone, "mount")));
     }
-    let other = changes.len() - up - down - new - gone - count(STUBS);
+    // Options set or taken off, each with the mounts it changed.
+    let mut options: std::collections::BTreeMap<&str, usize> = Default::default();
+    for l in changes.values() {
+        if (l.starts_with("+ ") || l.starts_with("− ")) && !l.ends_with(" upper") {
+            *options.entry(l.as_str()).or_default() += 1;
+        }
+    }
+    for (l, n) in &options {
+        let mounts = plural(*n, "mount");
+        parts.push(match (l.strip_prefix("+ "), l.strip_prefix("− ")) {
+            (Some(o), _) => format!("set {o} on {mounts}"),
+            (_, Some(o)) => format!("took {o} off {mounts}"),
+            _ => format!("changed {mounts}"),
+        });
+    }
+    let optioned: usize = options.values().sum();
+    let other = changes.len() - up - down - new - gone - count(STUBS) - optioned;
     if other > 0 {
         parts.push(format!("changed {}", plural(other, "mount")));
     }

@@ -85,3 +85,35 @@ fn an_edit_names_new_gone_and_ro_mounts() {
     assert!(same.changes.is_empty());
     assert_eq!(same.sentence, "--file-access changed no mount");
 }
+
+/// fs.go's p9MountOptions: `--file-access=shared` adds
+/// `cache=remote_revalidating` to the root's 9p mount only; binds always
+/// have it (getMountNameAndOptions passes FileAccessShared for them).
+#[test]
+fn file_access_names_the_option_it_sets() {
+    let fa = |v: &str| Overrides {
+        file_access: Some(v.into()),
+        ..Overrides::default()
+    };
+    let c = mount_changes_of(
+        (DOCKER, &fa("exclusive")),
+        (DOCKER, &fa("shared")),
+        "--file-access",
+    )
+    .unwrap();
+    assert_eq!(labels(&c), [("/", "+ cache=remote_revalidating")]);
+    assert_eq!(
+        c.sentence,
+        "--file-access set cache=remote_revalidating on 1 mount"
+    );
+    let c = mount_changes_of(
+        (DOCKER, &fa("shared")),
+        (DOCKER, &fa("exclusive")),
+        "--file-access",
+    )
+    .unwrap();
+    assert_eq!(
+        c.sentence,
+        "--file-access took cache=remote_revalidating off 1 mount"
+    );
+}
