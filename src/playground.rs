@@ -32,13 +32,25 @@ pub struct Overrides {
     /// scenario's `config.engine`.
     #[serde(default)]
     pub engine: Option<String>,
+    /// Today's runsc's `--overlay2` (runsc's flag syntax, e.g. `none`,
+    /// `root:memory`); the other engines ignore it.
+    #[serde(default)]
+    pub overlay2: Option<String>,
+    /// runc's `--rootless`; the other engines ignore it.
+    #[serde(default)]
+    pub rootless: Option<bool>,
 }
 
-/// The page's controls over a parsed scenario: `overlay` and
-/// `file_access` where the engine has the flag.
+/// The page's controls over a parsed scenario: `overlay`, `overlay2`,
+/// `rootless` and `file_access` where the engine has the flag.
 pub fn apply(s: &mut Scenario, o: &Overrides) -> Result<(), Error> {
     if let Some(ov) = o.overlay {
         s.config.overlay = ov;
+    }
+    match &mut s.options {
+        EngineConfig::Runsc(c) if o.overlay2.is_some() => c.overlay2.clone_from(&o.overlay2),
+        EngineConfig::Runc(r) => r.rootless = o.rootless.unwrap_or(r.rootless),
+        _ => {}
     }
     let Some(fa) = &o.file_access else {
         return Ok(());
@@ -281,6 +293,12 @@ pub struct MessageDto {
     /// The raw frames (possibly cut to the log's limit) as hex.
     pub request_hex: String,
     pub reply_hex: String,
+    /// The step that caused the exchange: an index into
+    /// [`View::ninep_groups`] (0 is setup).
+    pub group: usize,
+    /// Why an error reply is part of the plan (`p9::explain`); `None` for
+    /// a success or an error worth an alarm.
+    pub expected: Option<String>,
 }
 
 /// One gofer connection with its messages, oldest first.
@@ -333,15 +351,49 @@ pub fn connections_note(engine: Engine) -> Option<&'static str> {
 /// Every gofer connection of a sandbox with its decoded messages (none for
 /// runc, which has no gofer).
 pub fn ninep_connections(run: &EngineRun) -> Vec<ConnectionDto> {
+    ninep_connections_by_step(run, &[])
+}
+
+/// The VFS whose gofers the root container talks to (none on runc).
+fn gofer_vfs(run: &EngineRun) -> Option<&crate::vfs::Vfs> {
     match run {
-        EngineRun::Runsc2018(sb) => gofer_connections(&sb.vfs, |g| {
+        EngineRun::Runsc2018(sb) => Some(&sb.vfs),
+        EngineRun::Runsc(r) => r.run().map(|run| &run.vfs),
+        EngineRun::Runc(_) => None,
+    }
+}
+
+/// The newest log sequence number of each gofer (0 before any exchange).
+fn gofer_seqs(run: &EngineRun) -> Vec<u64> {
+    gofer_vfs(run).map_or_else(Vec::new, |v| {
+        v.gofers()
+            .iter()
+            .map(|g| g.log.entries().next_back().map_or(0, |e| e.seq))
+            .collect()
+    })
+}
+
+/// The group of gofer `g`'s exchange `seq`: the last step whose start
+/// mark (`marks[i]`, each gofer's newest seq before step `i` ran) is below
+/// it, as an index into the groups (0 is setup, step `i` is `i + 1`).
+fn group_of(marks: &[Vec<u64>], g: usize, seq: u64) -> usize {
+    marks
+        .iter()
+        .rposition(|m| m.get(g).copied().unwrap_or(0) < seq)
+        .map_or(0, |i| i + 1)
+}
+
+/// [`ninep_connections`], each exchange under the step that caused it.
+fn ninep_connections_by_step(run: &EngineRun, marks: &[Vec<u64>]) -> Vec<ConnectionDto> {
+    match run {
+        EngineRun::Runsc2018(sb) => gofer_connections(&sb.vfs, marks, |g| {
             sb.containers
                 .values()
                 .find(|c| c.gofer == g)
                 .map(|c| c.cid.clone())
         }),
         EngineRun::Runsc(r) => match r.run() {
-            Some(run) => gofer_connections(&run.vfs, |g| {
+            Some(run) => gofer_connections(&run.vfs, marks, |g| {
                 run.children
                     .values()
                     .find(|c| c.gofer == g)
@@ -357,6 +409,7 @@ pub fn ninep_connections(run: &EngineRun) -> Vec<ConnectionDto> {
 /// container of gofer `g` (`None` for the root container's).
 fn gofer_connections(
     vfs: &crate::vfs::Vfs,
+    marks: &[Vec<u64>],
     owner: impl Fn(usize) -> Option<String>,
 ) -> Vec<ConnectionDto> {
     let mut out = Vec::new();
@@ -375,7 +428,8 @@ fn gofer_connections(
                 dropped: log.dropped,
                 messages: log
                     .entries()
-                    .map(|e| MessageDto {
+                    .map(|e| (e, group_of(marks, g, e.seq)))
+                    .map(|(e, group)| MessageDto {
                         seq: e.seq,
                         tag: e.tag,
                         name: message_name(e.request_bytes()),
@@ -392,6 +446,10 @@ fn gofer_connections(
                         reply_size: e.reply_size,
                         request_hex: hex(e.request_bytes()),
                         reply_hex: hex(e.reply_bytes()),
+                        group,
+                        expected: e.errno.and_then(|n| {
+                            crate::p9::explain::expected_error(e.request_bytes(), n, group == 0)
+                        }),
                     })
                     .collect(),
             });
@@ -455,6 +513,12 @@ pub struct View {
     /// What the 9P inspector says about this engine's gofer (its
     /// stand-in, or that there is none).
     pub connections_note: Option<&'static str>,
+    /// What caused each group of 9P exchanges: `setup`, then one label
+    /// per step run in the session (`$ cat /etc/passwd`).
+    pub ninep_groups: Vec<String>,
+    /// The overlay notes of each step run in the session (copy-ups,
+    /// whiteouts; see [`StepResult::notes`]), so a replay can print them.
+    pub step_notes: Vec<Vec<String>>,
     /// runsc 2018's config (its defaults on the other engines).
     pub config: BootConfig,
     /// Things the runsc command line would say about this config.
@@ -505,6 +569,9 @@ pub struct StepResult {
     pub container: Option<String>,
     /// The command line for `sh`.
     pub line: Option<String>,
+    /// What the overlay did underneath a shell line, named: `copied up
+    /// /etc/passwd: 74 B read over 9P into the tmpfs upper`.
+    pub notes: Vec<String>,
     #[serde(flatten)]
     pub report: StepReport,
 }
@@ -521,6 +588,11 @@ pub struct Playground {
     base: Value,
     /// Steps run through this session, as scenario steps.
     steps: Vec<Value>,
+    /// Each gofer's newest 9P log seq before each of `steps` ran, so the
+    /// inspector can put an exchange under the step that caused it.
+    marks: Vec<Vec<u64>>,
+    /// The notes of each of `steps` ([`StepResult::notes`]).
+    notes: Vec<Vec<String>>,
 }
 
 impl Playground {
@@ -535,7 +607,7 @@ impl Playground {
             &Overrides {
                 overlay,
                 file_access: file_access.map(str::to_string),
-                engine: None,
+                ..Overrides::default()
             },
         )
     }
@@ -578,6 +650,8 @@ impl Playground {
             scenario_steps: scenario.steps.len(),
             base,
             steps: Vec::new(),
+            marks: Vec::new(),
+            notes: Vec::new(),
         })
     }
 
@@ -615,11 +689,22 @@ impl Playground {
             report,
             tree: sim.tree(),
             containers: containers_of(&self.engine),
-            connections: ninep_connections(&self.engine),
+            connections: ninep_connections_by_step(&self.engine, &self.marks),
+            ninep_groups: std::iter::once("setup".to_string())
+                .chain(self.steps.iter().map(step_label))
+                .collect(),
+            step_notes: self.notes.clone(),
             connections_note: connections_note(sim.engine()),
             config: cfg,
             cli_notes,
         }
+    }
+
+    /// Runs a step, first marking where each gofer's log stands (see
+    /// [`Playground::marks`]); every step run is then recorded.
+    fn run_marked(&mut self, s: &Step) -> StepReport {
+        self.marks.push(gofer_seqs(&self.engine));
+        self.engine.sim_mut().run_step(s)
     }
 
     fn record(
@@ -631,17 +716,19 @@ impl Playground {
         r: StepReport,
     ) -> StepResult {
         self.steps.push(step);
+        self.notes.push(r.notes.clone());
         StepResult {
             kind,
             container: container.map(str::to_string),
             line: line.map(str::to_string),
+            notes: r.notes.clone(),
             report: r,
         }
     }
 
     /// Runs a shell line; an error only when there is no task to run it in.
     pub fn run_line(&mut self, line: &str, cid: Option<&str>) -> Result<StepResult, Error> {
-        let r = self.engine.sim_mut().run_step(&Step::Sh {
+        let r = self.run_marked(&Step::Sh {
             line: line.to_string(),
             container: cid.map(str::to_string),
         });
@@ -691,7 +778,7 @@ impl Playground {
         add.insert("cid".into(), Value::String(cid.to_string()));
         let add = Value::Object(add);
         let a = parse_add_container(&JsonPath::default(), add.clone())?;
-        let r = self.engine.sim_mut().run_step(&Step::AddContainer(a));
+        let r = self.run_marked(&Step::AddContainer(a));
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "add": add } }),
@@ -708,10 +795,7 @@ impl Playground {
 
     /// `destroyContainerFS`.
     pub fn destroy(&mut self, cid: &str) -> Result<StepResult, Error> {
-        let r = self
-            .engine
-            .sim_mut()
-            .run_step(&Step::DestroyContainer(cid.to_string()));
+        let r = self.run_marked(&Step::DestroyContainer(cid.to_string()));
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "destroy": cid } }),
@@ -744,7 +828,7 @@ impl Playground {
             Step::DestroyContainer(c) => (StepKind::Destroy, Some(c.clone()), None),
             Step::Restore(_) => (StepKind::Restore, None, None),
         };
-        let r = self.engine.sim_mut().run_step(&s);
+        let r = self.run_marked(&s);
         Ok(self.record(step, kind, container.as_deref(), line.as_deref(), r))
     }
 
@@ -767,6 +851,7 @@ impl Playground {
                         kind: StepKind::Invalid,
                         container: None,
                         line: None,
+                        notes: Vec::new(),
                         report: StepReport::failed(&e),
                     })
             })
@@ -846,6 +931,221 @@ fn containers_of(run: &EngineRun) -> Vec<ContainerDto> {
             .unwrap_or_default(),
         EngineRun::Runc(_) => Vec::new(),
     }
+}
+
+/// A session step as the 9P inspector heads its group: `$ cat /etc/passwd`,
+/// `$ ls (in c1)`, `start container c1`, `destroy container c1`.
+fn step_label(step: &Value) -> String {
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or_default().to_string();
+    if let Some(line) = step.get("sh") {
+        return match step.get("container").and_then(Value::as_str) {
+            Some(c) => format!("$ {} (in {c})", text(Some(line))),
+            None => format!("$ {}", text(Some(line))),
+        };
+    }
+    let c = step.get("container");
+    if let Some(add) = c.and_then(|c| c.get("add")) {
+        return format!("start container {}", text(add.get("cid")));
+    }
+    if let Some(d) = c.and_then(|c| c.get("destroy")) {
+        return format!("destroy container {}", text(Some(d)));
+    }
+    match step.as_object().and_then(|o| o.keys().next()) {
+        Some(k) => format!("step {k}"),
+        None => "step".to_string(),
+    }
+}
+
+/// What a toggle or an edit changed in the root container's mounts: mount
+/// path → a short label (`+ upper`, `new`, `gone`, `ro → rw`), and one
+/// sentence saying it (`--overlay put a tmpfs upper over 7 mounts`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct MountChanges {
+    pub changes: std::collections::BTreeMap<String, String>,
+    pub sentence: String,
+}
+
+/// Whether a cell stands for a mount there (the spec's or the engine's own).
+fn is_mounted(c: &crate::compare::DiffCell) -> bool {
+    use crate::compare::DiffOutcome;
+    matches!(c.outcome, DiffOutcome::Mounted | DiffOutcome::Added)
+}
+
+/// The upper layer of a cell's stack (`tmpfs upper`), by its label.
+fn upper_of(c: &crate::compare::DiffCell) -> Option<&str> {
+    c.layers.iter().find_map(|l| l.strip_suffix(" upper"))
+}
+
+/// The short label of a row that differs between `a` (before) and `b`.
+fn change_label(a: &crate::compare::DiffCell, b: &crate::compare::DiffCell) -> String {
+    let ro = |c: &crate::compare::DiffCell| if c.ro == Some(true) { "ro" } else { "rw" };
+    match (is_mounted(a), is_mounted(b)) {
+        (false, true) => return "new".into(),
+        (true, false) if b.outcome == crate::compare::DiffOutcome::Absent => return "gone".into(),
+        (true, false) | (false, false) => {
+            return format!("{} → {}", a.outcome.as_str(), b.outcome.as_str())
+        }
+        (true, true) => {}
+    }
+    match (upper_of(a), upper_of(b)) {
+        (None, Some(_)) => return "+ upper".into(),
+        (Some(_), None) => return "− upper".into(),
+        _ => {}
+    }
+    if a.ro != b.ro {
+        return format!("{} → {}", ro(a), ro(b));
+    }
+    if a.fs != b.fs {
+        let fs = |c: &crate::compare::DiffCell| c.fs.clone().unwrap_or_default();
+        return format!("{} → {}", fs(a), fs(b));
+    }
+    if a.flags != b.flags || a.data != b.data {
+        return options_label(a, b);
+    }
+    // Only the stub directories under it differ: a mount added or removed
+    // below it, named on that mount.
+    let kept = |c: &crate::compare::DiffCell| {
+        c.layers
+            .iter()
+            .filter(|l| !l.starts_with("stub dirs"))
+            .cloned()
+            .collect::<Vec<_>>()
+    };
+    if kept(a) == kept(b) { STUBS } else { "layers" }.to_string()
+}
+
+/// A cell's mount options: its flags, then its data's comma-separated
+/// options (`cache=remote_revalidating`).
+fn options_of(c: &crate::compare::DiffCell) -> Vec<&str> {
+    let data = c.data.as_deref().unwrap_or_default();
+    c.flags
+        .iter()
+        .map(String::as_str)
+        .chain(data.split(',').filter(|o| !o.is_empty()))
+        .collect()
+}
+
+/// The options a change set and took off: `+ cache=remote_revalidating`,
+/// `− cache=remote_revalidating`, or `options` when only their values moved.
+fn options_label(a: &crate::compare::DiffCell, b: &crate::compare::DiffCell) -> String {
+    let (oa, ob) = (options_of(a), options_of(b));
+    let added: Vec<&str> = ob.iter().filter(|o| !oa.contains(o)).copied().collect();
+    let removed: Vec<&str> = oa.iter().filter(|o| !ob.contains(o)).copied().collect();
+    match (added.is_empty(), removed.is_empty()) {
+        (false, true) => format!("+ {}", added.join(",")),
+        (true, false) => format!("− {}", removed.join(",")),
+        _ => "options".into(),
+    }
+}
+
+/// The label of a mount whose stub directories alone changed (the
+/// sentence leaves it out: the mount below it says what happened).
+const STUBS: &str = "stubs";
+
+/// The mounts that changed from one run to another of the same engine
+/// (the rows `compare::diff_runs` marks as differing, layers included), as
+/// short labels, after `what` (`--overlay`, `the edit`) changed.
+pub fn mount_changes(
+    before: (&Report, Option<&crate::tree::MountNode>),
+    after: (&Report, Option<&crate::tree::MountNode>),
+    what: &str,
+) -> MountChanges {
+    let diff = crate::compare::diff_runs(before, after);
+    let mut changes = std::collections::BTreeMap::new();
+    let mut uppers = Vec::new();
+    for row in diff.rows.iter().filter(|r| r.differs) {
+        let (Some(a), Some(b)) = (row.engines.get("before"), row.engines.get("after")) else {
+            continue;
+        };
+        let label = change_label(a, b);
+        if label == "+ upper" {
+            uppers.extend(upper_of(b).map(str::to_string));
+        }
+        changes.insert(row.destination.clone(), label);
+    }
+    let upper_fs = uppers.first().map_or("tmpfs", String::as_str);
+    MountChanges {
+        sentence: changes_sentence(&changes, upper_fs, what),
+        changes,
+    }
+}
+
+fn plural(n: usize, one: &str) -> String {
+    if n == 1 {
+        format!("1 {one}")
+    } else {
+        format!("{n} {one}s")
+    }
+}
+
+/// `--overlay put a tmpfs upper over 7 mounts`, `the edit: 1 new mount,
+/// 1 gone`, `--file-access changed no mount`.
+fn changes_sentence(
+    changes: &std::collections::BTreeMap<String, String>,
+    upper_fs: &str,
+    what: &str,
+) -> String {
+    let count = |label: &str| changes.values().filter(|l| *l == label).count();
+    let mut parts = Vec::new();
+    let up = count("+ upper");
+    if up > 0 {
+        parts.push(format!(
+            "put a {upper_fs} upper over {}",
+            plural(up, "mount")
+        ));
+    }
+    let down = count("− upper");
+    if down > 0 {
+        parts.push(format!("took the upper off {}", plural(down, "mount")));
+    }
+    let new = count("new");
+    if new > 0 {
+        parts.push(format!("added {}", plural(new, "mount")));
+    }
+    let gone = count("gone");
+    if gone > 0 {
+        parts.push(format!("removed {}", plural(gone, "mount")));
+    }
+    // Options set or taken off, each with the mounts it changed.
+    let mut options: std::collections::BTreeMap<&str, usize> = Default::default();
+    for l in changes.values() {
+        if (l.starts_with("+ ") || l.starts_with("− ")) && !l.ends_with(" upper") {
+            *options.entry(l.as_str()).or_default() += 1;
+        }
+    }
+    for (l, n) in &options {
+        let mounts = plural(*n, "mount");
+        parts.push(match (l.strip_prefix("+ "), l.strip_prefix("− ")) {
+            (Some(o), _) => format!("set {o} on {mounts}"),
+            (_, Some(o)) => format!("took {o} off {mounts}"),
+            _ => format!("changed {mounts}"),
+        });
+    }
+    let optioned: usize = options.values().sum();
+    let other = changes.len() - up - down - new - gone - count(STUBS) - optioned;
+    if other > 0 {
+        parts.push(format!("changed {}", plural(other, "mount")));
+    }
+    if parts.is_empty() {
+        return format!("{what} changed no mount");
+    }
+    format!("{what} {}", parts.join(", "))
+}
+
+/// [`mount_changes`] of two texts with their config overrides, each run
+/// without steps (steps make no mounts in the root container), as
+/// `compare::run::compare_runs` runs them.
+pub fn mount_changes_of(
+    before: (&str, &Overrides),
+    after: (&str, &Overrides),
+    what: &str,
+) -> Result<MountChanges, Error> {
+    let (_, b, a) = crate::compare::run::compare_runs(before, after)?;
+    Ok(mount_changes(
+        (&b.report, b.tree.as_ref()),
+        (&a.report, a.tree.as_ref()),
+        what,
+    ))
 }
 
 /// The error a failed step stands for (fatal when runsc would panic).

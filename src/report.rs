@@ -319,6 +319,11 @@ pub struct StepReport {
     pub proc_mounts: Option<Vec<String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub filename: Option<String>,
+    /// A shell line's copy-ups and whiteouts, named
+    /// (`shell::ShellOutput::notes`). Not in the scenario report: the page
+    /// shows them (`playground::StepResult::notes`).
+    #[serde(skip)]
+    pub notes: Vec<String>,
 }
 
 impl StepReport {

@@ -17,6 +17,9 @@ use serde::Serialize;
 use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
+mod compare;
+mod ninep;
+
 type JsResult<T> = Result<T, JsError>;
 
 #[wasm_bindgen]

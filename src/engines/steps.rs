@@ -53,6 +53,7 @@ pub fn sh(vfs: &mut Vfs, root: DirentId, cwd: &mut DirentId, line: &str) -> Step
         errno: out.errno,
         fatal: false,
         output: Some(out.output),
+        notes: out.notes,
         ..StepReport::default()
     }
 }

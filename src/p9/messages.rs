@@ -98,6 +98,18 @@ macro_rules! wire_struct {
                 Ok($name { $( $field: <$fty>::decode(r)?, )* })
             }
         }
+
+        impl $name {
+            /// Each field's bytes from `at`, in wire order, for the
+            /// inspector (`super::spans`); returns where the last ends.
+            // A message without fields pushes nothing, but the others do.
+            #[allow(unused_variables, unused_mut, clippy::ptr_arg)]
+            pub fn field_spans(&self, at: usize, depth: u8, out: &mut Vec<super::spans::FieldSpan>) -> usize {
+                let mut at = at;
+                $( at = super::spans::Spans::spans(&self.$field, stringify!($field), at, depth, out); )*
+                at
+            }
+        }
     };
 }
 
@@ -261,6 +273,11 @@ macro_rules! messages {
                     $( $ty => Ok(Message::$name($name::decode(r)?)), )*
                     other => Err(DecodeError::UnknownType(other)),
                 }
+            }
+
+            /// Each body field's bytes from `at` (`super::spans`).
+            pub fn field_spans(&self, at: usize, depth: u8, out: &mut Vec<super::spans::FieldSpan>) -> usize {
+                match self { $( Message::$name(m) => m.field_spans(at, depth, out), )* }
             }
 
             /// One line for the UI inspector: `Twalk fid=1 newfid=2 names=["etc"]`.

@@ -2,6 +2,7 @@
 
 pub mod client;
 pub mod consts;
+pub mod explain;
 pub mod fsgofer;
 pub mod host;
 pub mod log;
@@ -11,6 +12,7 @@ pub mod net;
 #[cfg(not(target_arch = "wasm32"))]
 pub mod seed;
 pub mod server;
+pub mod spans;
 pub mod transport;
 pub mod version;
 pub mod wire;

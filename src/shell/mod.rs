@@ -1,6 +1,7 @@
 //! The small command language of the playground terminal and of scenario
 //! `sh` steps. Commands run as root with the container's root as `/`.
 
+mod notes;
 mod parse;
 
 pub use parse::{split_words, MAX_LINE};
@@ -27,6 +28,10 @@ pub struct ShellOutput {
     pub error: Option<String>,
     /// The errno behind the error (`"ENOENT"`), if any.
     pub errno: Option<String>,
+    /// What the overlay did underneath (copy-ups, whiteouts), one
+    /// sentence each; not part of the output a terminal would print.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A task's view: its root, its working directory, and the process
@@ -95,7 +100,12 @@ pub fn run_within(vfs: &mut Vfs, task: Task<'_>, line: &str, budget: Budget) -> 
         root: task.root,
         cwd: *task.cwd,
     };
+    let root = task.root;
+    // Events from before this line (setup, earlier steps) are not its own.
+    vfs.take_overlay_events();
     let r = dispatch(vfs, ctx, task, cmd, args, &mut out, budget.bytes);
+    let events = vfs.take_overlay_events();
+    let notes = notes::overlay_notes(vfs, root, cmd, &events);
     if out.len() > budget.bytes {
         let mut cut = budget.bytes;
         while !out.is_char_boundary(cut) {
@@ -111,8 +121,12 @@ pub fn run_within(vfs: &mut Vfs, task: Task<'_>, line: &str, budget: Budget) -> 
             output: out,
             error: None,
             errno: None,
+            notes,
         },
-        Err((path, e)) => failed(out, cmd, path.as_deref(), e),
+        Err((path, e)) => ShellOutput {
+            notes,
+            ..failed(out, cmd, path.as_deref(), e)
+        },
     }
 }
 
@@ -127,6 +141,7 @@ fn failed(mut out: String, cmd: &str, path: Option<&str>, e: Error) -> ShellOutp
         output: out,
         error: Some(line),
         errno: e.errno().map(Errno::symbol),
+        notes: Vec::new(),
     }
 }
 

@@ -29,6 +29,7 @@ pub use inode::{Device, DirCreate, GeneratedFile, Inode, InodeId, Node, OverlayE
 pub use mount_source::{MountSource, MountSourceFlags, MsrcId, MsrcKind};
 pub use mounts::{MountInfo, MAX_SYMLINK_TRAVERSALS, NAME_MAX};
 pub use ops::DirEntry;
+pub use overlay::OverlayEvent;
 pub use perm::PermMask;
 pub use remote::{Remote, RemoteCreate, RemoteFile, RemoteFs, RemoteId};
 pub use syscalls::PATH_MAX;
@@ -89,6 +90,9 @@ pub struct Vfs {
     /// The remote filesystem (the 9p client and its gofers, one per
     /// container start), installed by the first 9p mount.
     pub(crate) remote: Option<Box<dyn RemoteFs>>,
+    /// Copy-ups and whiteouts not yet named to the user (drained by the
+    /// shell after each line).
+    pub(crate) overlay_events: Vec<OverlayEvent>,
 }
 
 impl Default for Vfs {
@@ -117,6 +121,7 @@ impl Vfs {
             clock: 1,
             rng: seed,
             remote: None,
+            overlay_events: Vec::new(),
         }
     }
 

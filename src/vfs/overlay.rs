@@ -21,6 +21,25 @@ const XATTR_OVERLAY_PREFIX: &str = "trusted.overlay.";
 /// Most bytes copy-up reads from a lower file (the host caps files well
 /// below this, so a whole file always fits).
 const COPY_UP_READ_LIMIT: usize = 1 << 30;
+/// Overlay events kept between two drains (one shell line makes a few).
+const MAX_OVERLAY_EVENTS: usize = 64;
+
+/// Something the overlay did that a user does not see in the tree: a
+/// copy-up (`copyUpLocked`) or a whiteout (`overlayRemove`/`overlayRename`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OverlayEvent {
+    /// `next` got an upper copy: `bytes` of contents read from the lower
+    /// (`over_9p` when the lower is a gofer file) into an `upper_fs` upper.
+    CopyUp {
+        dirent: DirentId,
+        kind: FileType,
+        bytes: usize,
+        over_9p: bool,
+        upper_fs: String,
+    },
+    /// A whiteout for `name` was set in the upper of `parent`.
+    Whiteout { parent: DirentId, name: String },
+}
 
 impl Vfs {
     /// `fs.NewOverlayRoot(upper, lower, flags)`: a directory overlay whose
@@ -384,13 +403,41 @@ impl Vfs {
                 .get_or_insert_with(Default::default)
                 .extend(xattrs);
         }
+        let copied = contents.len();
         if let Node::File(bytes) = &mut up.node {
             *bytes = contents;
         }
         if let Some(Node::Overlay(e)) = self.inodes.get_mut(inode).map(|i| &mut i.node) {
             e.upper = Some(upper);
         }
+        let upper_fs = self
+            .ino(upper)
+            .ok()
+            .and_then(|u| self.msrcs.get(u.msrc))
+            .map(|m| m.fs_name.clone())
+            .unwrap_or_default();
+        let over_9p = matches!(self.ino(lower_data)?.node, Node::Remote(_));
+        self.note_overlay(OverlayEvent::CopyUp {
+            dirent: next,
+            kind: t,
+            bytes: copied,
+            over_9p,
+            upper_fs,
+        });
         Ok(())
+    }
+
+    /// Records what the overlay just did, for the shell to name (bounded:
+    /// a scenario run nobody drains keeps only the first few).
+    fn note_overlay(&mut self, e: OverlayEvent) {
+        if self.overlay_events.len() < MAX_OVERLAY_EVENTS {
+            self.overlay_events.push(e);
+        }
+    }
+
+    /// The overlay's copy-ups and whiteouts since the last call.
+    pub fn take_overlay_events(&mut self) -> Vec<OverlayEvent> {
+        std::mem::take(&mut self.overlay_events)
     }
 
     /// The upper inode of an overlay directory dirent, after copying it up.
@@ -446,6 +493,7 @@ impl Vfs {
         }
         if co.lower_exists {
             self.setxattr(pu, &whiteout_xattr(&name), b"y")?;
+            self.note_overlay(OverlayEvent::Whiteout { parent, name });
         }
         Ok(())
     }
@@ -483,6 +531,10 @@ impl Vfs {
             .is_some_and(|o| o.lower_exists);
         if lower_exists {
             self.setxattr(opu, &whiteout_xattr(&old_name), b"y")?;
+            self.note_overlay(OverlayEvent::Whiteout {
+                parent: old_parent,
+                name: old_name,
+            });
         }
         Ok(())
     }

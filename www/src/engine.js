@@ -2,9 +2,23 @@
 // started (see vite.config.mjs; without that, in vite dev, init() fetches it
 // itself), and the guard that turns a trap (a Rust panic) into the page's
 // panic banner.
-import init, { Sandbox, analyze, defaultConfig, sourceRef, installPanicHook } from '../pkg/mountlab.js';
+import init, {
+  Sandbox,
+  analyze,
+  defaultConfig,
+  sourceRef,
+  installPanicHook,
+  decode9p as decode9pSync,
+  mountChanges as mountChangesSync,
+} from '../pkg/mountlab.js';
 
 export { Sandbox, analyze, defaultConfig, sourceRef, installPanicHook };
+
+// The 9P inspector's decode and the change marks (#18): awaited by their
+// callers, so they can move into the worker unchanged.
+export const decode9p = async (hex) => guard(() => decode9pSync(hex));
+export const mountChanges = async (beforeText, beforeConfig, afterText, afterConfig, what) =>
+  guard(() => mountChangesSync(beforeText, beforeConfig, afterText, afterConfig, what));
 
 export const wasmReady = init(
   globalThis.mountlabWasm ? { module_or_path: globalThis.mountlabWasm.catch(() => undefined) } : undefined,
@@ -19,3 +33,7 @@ export function guard(fn) {
     throw e;
   }
 }
+
+// #17: `compareEngines(text, {engines, overlay, overlay2, rootless})` and
+// `compareRuns({text, options}, {text, options})` (contract in notes/contracts/D.md); callers await them.
+export { compareEngines, compareRuns } from '../pkg/mountlab.js';

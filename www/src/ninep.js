@@ -1,12 +1,19 @@
-// The 9P inspector: the T/R messages of each gofer connection, following
-// the connection that just talked, and the frames of a message in hex.
+// The 9P inspector: the T/R messages of each gofer connection, grouped
+// under the step that caused them (setup, then each shell command), and a
+// message's full decode beside its bytes. Opens at the top of a connection
+// (its Tversion/Tattach handshake); after a command it shows that
+// command's group. Rows are one Tab stop: ↑ ↓ Home End move, Enter opens.
 import { $ } from './dom.js';
+import { decode9p } from './engine.js';
 import { h } from './render.js';
-import { hexDump } from './render-ninep.js';
+import { decodedFrame, hexDump } from './render-ninep.js';
 import { state, chooseConnection, showConnection, markSeen, seenSeq, selectMessage } from './state.js';
+import './ninep.css';
 
 const connKey = (c) => `${c.gofer}:${c.conn}`;
 const lastSeq = (c) => (c.messages.length ? c.messages[c.messages.length - 1].seq : -1);
+// The connection drawn last, to open a newly shown one at its top.
+let drawnConn = null;
 
 export function drawNinep() {
   const conns = state.view.connections;
@@ -39,64 +46,160 @@ export function drawNinep() {
   if (state.conn) sel.value = state.conn;
   const conn = conns.find((c) => connKey(c) === state.conn);
   const rows = $('ninep-rows');
+  const focusedSeq = rows.contains(document.activeElement) ? Number(document.activeElement.dataset.seq) : null;
   rows.replaceChildren();
   // What stands in for the engine's gofer, or that it has none (runc).
   const note = state.view.connections_note;
   if (!conn) {
     $('ninep-meta').textContent = note || 'no gofer connections';
+    drawnConn = null;
     return;
   }
   const seen = seenSeq(connKey(conn));
   $('ninep-meta').textContent =
     `gofer ${conn.gofer} · conn ${conn.conn}${conn.dropped ? ` · ${conn.dropped} older dropped` : ''}${note ? ` · ${note}` : ''}`;
+  const groups = state.view.ninep_groups || ['setup'];
+  let group = -1;
+  let firstFresh = null;
+  let lastHeader = null;
   for (const m of conn.messages) {
-    rows.append(
-      h(
+    if (m.group !== group) {
+      group = m.group;
+      const count = conn.messages.filter((x) => x.group === group).length;
+      lastHeader = h(
         'tr',
-        {
-          class:
-            (m.seq > seen && seen >= 0 ? 'fresh ' : '') +
-            (m.errno != null ? 'err ' : '') +
-            (m.seq === state.msgSeq ? 'selected' : ''),
-          'data-testid': 'ninep-message',
-          'data-seq': m.seq,
-          onclick: () => selectMessage(m.seq),
-        },
-        h('td', {}, m.seq),
-        h('td', {}, m.tag),
-        h('td', { class: 'mono' }, m.request),
-        h('td', { class: 'mono' }, m.errno != null ? `${m.reply}${m.errno_name ? ` (${m.errno_name})` : ''}` : m.reply),
-        h('td', { class: 'num' }, `${m.request_size}/${m.reply_size}`),
-      ),
-    );
+        { class: 'ninep-group', 'data-testid': 'ninep-group', 'data-group': group },
+        h(
+          'th',
+          { colspan: 5, scope: 'rowgroup' },
+          h('span', { class: 'mono' }, groups[group] ?? `step ${group}`),
+          h('span', { class: 'hint' }, ` · ${count} message${count === 1 ? '' : 's'}`),
+        ),
+      );
+      rows.append(lastHeader);
+    }
+    const fresh = m.seq > seen && seen >= 0;
+    const row = messageRow(m, fresh);
+    if (fresh && !firstFresh) firstFresh = lastHeader;
+    rows.append(row);
   }
+  rovingStop(rows, focusedSeq);
   markSeen(conns.map((c) => [connKey(c), lastSeq(c)]));
-  // Follow the newest message, in the next frame: reading scrollHeight here
-  // would force a layout of the whole page on every re-simulation.
+  // A newly shown connection opens at its top (the handshake); a command's
+  // messages are shown from their group's head. In the next frame: reading
+  // layout here would force one of the whole page on every re-simulation.
   const wrap = rows.closest('.ninep-table-wrap');
+  const opened = drawnConn !== connKey(conn);
+  drawnConn = connKey(conn);
   requestAnimationFrame(() => {
-    wrap.scrollTop = wrap.scrollHeight;
+    // The group's head just under the sticky column heads (scroll-margin).
+    if (firstFresh) firstFresh.scrollIntoView({ block: 'start', inline: 'nearest' });
+    else if (opened) wrap.scrollTop = 0;
   });
   drawHex(conn);
 }
 
+function messageRow(m, fresh) {
+  const expected = m.errno != null && m.expected;
+  return h(
+    'tr',
+    {
+      class:
+        `msg ${fresh ? 'fresh ' : ''}` +
+        (m.errno != null ? (expected ? 'expected ' : 'err ') : '') +
+        (m.seq === state.msgSeq ? 'selected' : ''),
+      'data-testid': 'ninep-message',
+      'data-seq': m.seq,
+      'data-group': m.group,
+      tabindex: -1,
+      'aria-selected': String(m.seq === state.msgSeq),
+      title: expected || null,
+      onclick: () => selectMessage(m.seq),
+    },
+    h('td', {}, m.seq),
+    h('td', {}, m.tag),
+    h('td', { class: 'mono' }, m.request),
+    h(
+      'td',
+      { class: 'mono' },
+      m.errno != null ? `${m.reply}${m.errno_name ? ` (${m.errno_name})` : ''}` : m.reply,
+      expected ? h('span', { class: 'chip expected-chip' }, 'expected') : null,
+    ),
+    h('td', { class: 'num' }, `${m.request_size}/${m.reply_size}`),
+  );
+}
+
+// One Tab stop for the messages: the focused one, else the selected, else
+// the first.
+function rovingStop(rows, focusedSeq) {
+  const msgs = [...rows.querySelectorAll('tr.msg')];
+  const stop =
+    msgs.find((r) => Number(r.dataset.seq) === focusedSeq) ||
+    msgs.find((r) => Number(r.dataset.seq) === state.msgSeq) ||
+    msgs[0];
+  if (!stop) return;
+  stop.tabIndex = 0;
+  if (focusedSeq != null && Number(stop.dataset.seq) === focusedSeq) stop.focus({ preventScroll: true });
+}
+
+function moveTo(row) {
+  if (!row) return;
+  for (const r of $('ninep-rows').querySelectorAll('tr.msg')) r.tabIndex = r === row ? 0 : -1;
+  row.focus();
+}
+
+$('ninep-rows').addEventListener('keydown', (e) => {
+  const row = e.target.closest?.('tr.msg');
+  if (!row) return;
+  const msgs = [...$('ninep-rows').querySelectorAll('tr.msg')];
+  const i = msgs.indexOf(row);
+  const to = { ArrowDown: i + 1, ArrowUp: i - 1, Home: 0, End: msgs.length - 1 }[e.key];
+  if (to != null) {
+    e.preventDefault();
+    moveTo(msgs[Math.max(0, Math.min(msgs.length - 1, to))]);
+  } else if (e.key === 'Enter' || e.key === ' ') {
+    e.preventDefault();
+    selectMessage(Number(row.dataset.seq));
+  }
+});
+
 // The selected message's frames; the table keeps its scroll position.
 export function drawMessage() {
-  for (const r of $('ninep-rows').children) r.classList.toggle('selected', Number(r.dataset.seq) === state.msgSeq);
+  for (const r of $('ninep-rows').querySelectorAll('tr.msg')) {
+    const on = Number(r.dataset.seq) === state.msgSeq;
+    r.classList.toggle('selected', on);
+    r.setAttribute('aria-selected', String(on));
+  }
   drawHex(state.view.connections.find((c) => connKey(c) === state.conn));
 }
 
-function drawHex(conn) {
+// Decodes arrive asynchronously: only the newest request draws.
+let drawing = 0;
+
+async function drawHex(conn) {
   const m = conn?.messages.find((x) => x.seq === state.msgSeq);
+  const ticket = ++drawing;
   if (!m) {
     $('hex').replaceChildren(
-      h('p', { class: 'muted' }, 'Select a message to see its frames (size[4] type[1] tag[2] body).'),
+      h(
+        'p',
+        { class: 'muted' },
+        'Select a message (click, or Enter on a focused row) to see every field decoded onto its bytes.',
+      ),
     );
     return;
   }
+  let decoded;
+  try {
+    decoded = await Promise.all([decode9p(m.request_hex), decode9p(m.reply_hex)]);
+  } catch {
+    decoded = [null, null];
+  }
+  if (ticket !== drawing) return;
   $('hex').replaceChildren(
-    ...frame(m.name, m.request_size, m.request_hex),
-    ...frame(m.reply_name, m.reply_size, m.reply_hex),
+    ...(m.expected ? [h('p', { class: 'expected-note', 'data-testid': 'ninep-expected' }, m.expected)] : []),
+    frame(m.name, m.request_size, m.request_hex, decoded[0]),
+    frame(m.reply_name, m.reply_size, m.reply_hex, decoded[1]),
     h(
       'p',
       { class: 'hint legend-hex' },
@@ -105,16 +208,20 @@ function drawHex(conn) {
       h('span', { class: 'b-type' }, 'type'),
       ' ',
       h('span', { class: 'b-tag' }, 'tag'),
-      ' then the message body, little-endian',
+      ' then the message body, little-endian · hover or focus a field to light its bytes, hover a byte to find its field',
     ),
   );
 }
 
-// One frame: its message name and size, then its bytes (the log may keep
-// only the first ones: the DTO's hex is cut, its size is the whole frame's).
-function frame(name, size, hex) {
+// One frame: its name and size, its decoded fields beside its bytes (the
+// log may keep only the first ones: the DTO's hex is cut, its size is the
+// whole frame's).
+function frame(name, size, hex, decoded) {
   const shown = hex.length / 2;
-  return [
+  const dump = hexDump(hex);
+  return h(
+    'section',
+    { class: 'frame', 'data-testid': 'ninep-frame', 'aria-label': `${name} frame` },
     h(
       'div',
       { class: 'hex-title' },
@@ -122,8 +229,9 @@ function frame(name, size, hex) {
       ` ${size} bytes`,
       shown < size ? ` (first ${shown} shown)` : '',
     ),
-    hexDump(hex),
-  ];
+    decoded?.note ? h('p', { class: 'hint' }, decoded.note) : null,
+    h('div', { class: 'frame-split' }, decoded ? decodedFrame(decoded, dump) : null, dump),
+  );
 }
 
 $('ninep-conn').addEventListener('change', (e) => chooseConnection(e.target.value));

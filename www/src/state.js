@@ -27,9 +27,10 @@ const s = {
   conn: null,
   connPinned: false,
   msgSeq: null,
-  // The mounts the last toggle or edit changed: path → a short label from
-  // the engine ("+ upper", "new", "ro → rw"), or null.
-  changes: null,
+  // What the last toggle or edit changed: mount path -> short label
+  // ("+ upper", "new", "gone", "ro → rw"), and one sentence saying it.
+  changes: {},
+  changesSentence: '',
 };
 // The newest message seq the 9P inspector has shown, per connection (read
 // with seenSeq).
@@ -171,9 +172,10 @@ export function selectMessage(seq) {
   notify('message');
 }
 
-// The mounts the last toggle or edit changed (path → label), or null.
-export function setChanges(changes) {
-  s.changes = changes;
+// What the last toggle or edit changed (topic 'changes'); `{}` and '' clear it.
+export function setChanges(changes, sentence = '') {
+  s.changes = Object.freeze({ ...changes });
+  s.changesSentence = sentence;
   notify('changes');
 }
 

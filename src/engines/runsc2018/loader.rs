@@ -405,6 +405,7 @@ impl Loader {
                 errno: o.errno,
                 fatal: false,
                 output: Some(o.output),
+                notes: o.notes,
                 ..StepReport::default()
             },
             Err(e) => StepReport::failed(&e),
