@@ -8,6 +8,7 @@ pub mod bench;
 pub mod engines;
 pub mod errno;
 pub mod error;
+pub mod explain;
 pub mod fs;
 pub mod gosort;
 pub mod gostr;
