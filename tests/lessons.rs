@@ -316,7 +316,10 @@ fn every_lesson_file_is_listed_once() {
             .file_name()
             .to_string_lossy()
             .into_owned();
-        if name.ends_with(".json") && name != "index.json" && !name.ends_with(".scenario.json") {
+        if name.ends_with(".json")
+            && !["index.json", "glossary.json", "tour.json"].contains(&name.as_str())
+            && !name.ends_with(".scenario.json")
+        {
             assert!(
                 listed.contains(&name.as_str()),
                 "{name} is not in index.json"
@@ -336,5 +339,96 @@ fn every_lesson_walks_as_it_says() {
     assert_eq!(ids.len(), all.len(), "lesson ids are unique");
     for (file, l) in &all {
         walk(file, l, trace);
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Glossary {
+    terms: Vec<Term>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Term {
+    term: String,
+    aliases: Vec<String>,
+    text: String,
+}
+
+#[test]
+fn the_glossary_names_every_term_the_page_uses_once() {
+    let g: Glossary =
+        serde_json::from_str(&read("lessons/glossary.json")).expect("glossary parses");
+    let mut names: Vec<String> = g
+        .terms
+        .iter()
+        .flat_map(|t| std::iter::once(&t.term).chain(&t.aliases))
+        .map(|n| n.to_lowercase())
+        .collect();
+    assert!(g.terms.iter().all(|t| !t.text.trim().is_empty()));
+    names.sort();
+    let n = names.len();
+    names.dedup();
+    assert_eq!(names.len(), n, "a spelling names two terms");
+    for must in [
+        "gofer",
+        "9p",
+        "attach point",
+        "stub dirs",
+        "remote_revalidating",
+        "overlay upper",
+        "overlay lower",
+        "copy-up",
+        "whiteout",
+        "submount",
+        "mount namespace",
+        "fscache",
+        "gofer fd",
+        "--overlay",
+        "--file-access",
+        "child container",
+        "restore environment",
+    ] {
+        assert!(names.iter().any(|x| x == must), "the glossary lacks {must}");
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Tour {
+    steps: Vec<TourStep>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TourStep {
+    target: String,
+    title: String,
+    text: String,
+}
+
+#[test]
+fn the_tour_walks_spec_tree_why_shell_9p_on_elements_the_page_has() {
+    let t: Tour = serde_json::from_str(&read("lessons/tour.json")).expect("tour parses");
+    let html = read("index.html");
+    let targets: Vec<&str> = t.steps.iter().map(|s| s.target.as_str()).collect();
+    assert_eq!(
+        targets,
+        [
+            "#editor-pane",
+            ".tree-pane",
+            "#details",
+            ".term-pane",
+            ".views-pane"
+        ]
+    );
+    for s in &t.steps {
+        assert!(!s.title.is_empty() && !s.text.is_empty());
+        let needle = match s.target.split_at(1) {
+            ("#", id) => format!("id=\"{id}\""),
+            (_, class) => format!("{class}\""),
+        };
+        assert!(html.contains(&needle), "index.html has no {}", s.target);
     }
 }

@@ -21,6 +21,7 @@ import { state, subscribe } from './state.js';
 import { drawStatus, toast } from './status.js';
 import { drawTree } from './tree.js';
 import { drawDecisionLog, drawWhy } from './why.js';
+import './lessons.js';
 import './style.css';
 
 // Who redraws on what, in drawing order.

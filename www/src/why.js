@@ -1,10 +1,11 @@
-// "Why this mount?": the decision fs.go made for the selected mount, with
-// links to the Go source, and the decision log of every mount.
+// "Why this mount?": the decision the engine made for the selected mount,
+// said in one sentence first (view.why, made in Rust), then its reasons
+// with links to the Go source, then the raw fields; and the decision log.
 import { $ } from './dom.js';
-import { renderDetails } from './render-why.js';
 import { renderDecisionLog } from './render-log.js';
+import { renderDetails } from './render-why.js';
 import { sourceLink } from './sources.js';
-import { state, pickDecision, selectedNode } from './state.js';
+import { pickDecision, selectedNode, state } from './state.js';
 
 // The selected decision, else the one that made the selected mount.
 export function drawWhy() {
@@ -13,7 +14,7 @@ export function drawWhy() {
   const node = selectedNode();
   let di = state.selectedDecision;
   if (node && (di == null || decisions[di]?.mount_path !== node.path)) di = node.decision;
-  renderDetails($('details'), di != null ? decisions[di] : null, node, sourceLink);
+  renderDetails($('details'), di != null ? decisions[di] : null, node, sourceLink, state.view.why?.[di] ?? null);
 }
 
 export function drawDecisionLog() {
