@@ -163,7 +163,7 @@ fn quirk(r: &Report, d: &Decision) -> Option<String> {
     }
     if r.engine == Engine::Runsc2018 && d.origin == Origin::Spec && d.typ == "bind" {
         return Some(
-            "A runsc 2018 quirk: a bind mount is always cache=remote_revalidating, whatever --file-access says (getMountNameAndOptions passes FileAccessShared); only the root follows the flag.".to_string(),
+            "A runsc 2018 quirk: a bind is always cache=remote_revalidating, whatever --file-access says (getMountNameAndOptions passes FileAccessShared); only the root follows the flag.".to_string(),
         );
     }
     None

@@ -40,7 +40,7 @@ fn a_mandatory_tmp_says_compile_mounts_added_it() {
 fn a_bind_says_the_gofer_serves_it_and_marks_the_cache_quirk() {
     let w = why_of(&preset("docker-default.json"), "/data");
     assert_eq!(w.sentence, "runsc mounted /data over 9P because spec.mounts[6] binds the host path \"/srv/project-data\", and the sandbox cannot open host files itself: the gofer serves it on FD 4.");
-    assert_eq!(w.quirk.as_deref(), Some("A runsc 2018 quirk: a bind mount is always cache=remote_revalidating, whatever --file-access says (getMountNameAndOptions passes FileAccessShared); only the root follows the flag."));
+    assert_eq!(w.quirk.as_deref(), Some("A runsc 2018 quirk: a bind is always cache=remote_revalidating, whatever --file-access says (getMountNameAndOptions passes FileAccessShared); only the root follows the flag."));
 }
 
 #[test]

@@ -5,10 +5,41 @@
 import { C } from './ansi.js';
 import { $, readFile } from './dom.js';
 import { h } from './render.js';
+import './containers.css';
 import { childPreset, presetText } from './presets.js';
 import { addContainer, destroyContainer } from './session.js';
 import { term, useContainer } from './shell.js';
 import { state, batch, select, liveContainers } from './state.js';
+
+// ---- Folding: on a short screen the box folds to its heading, so "Why
+// this mount?" above it gets the height it needs; the heading's button
+// (or starting a container) opens it.
+const box = document.querySelector('.containers-box');
+const short = matchMedia('(max-height: 800px)');
+const foldButton = h('button', {
+  type: 'button',
+  class: 'button small ghost fold',
+  'data-testid': 'containers-fold',
+  onclick: () => setOpen(!isOpen()),
+});
+box?.querySelector('.pane-head')?.append(foldButton);
+
+const isOpen = () =>
+  box ? !box.classList.contains('closed') && (box.classList.contains('open') || !short.matches) : true;
+
+function drawFold() {
+  const open = isOpen();
+  foldButton.textContent = open ? 'Hide' : 'Show';
+  foldButton.setAttribute('aria-expanded', String(open));
+}
+
+export function setOpen(open) {
+  box?.classList.toggle('open', open);
+  box?.classList.toggle('closed', !open);
+  drawFold();
+}
+short.addEventListener('change', drawFold);
+drawFold();
 
 // The sandbox handle whose failed setup the terminal has announced.
 let announced = null;
@@ -85,6 +116,7 @@ async function destroy(cid) {
 // Starts child container `cid` from the form's choice of spec and host
 // files; true when it started.
 export async function startContainer(cid) {
+  setOpen(true);
   const errEl = $('container-error');
   errEl.hidden = true;
   if (!state.sb) return false;

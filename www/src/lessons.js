@@ -6,7 +6,7 @@
 // performs the action through the page's own controls and points at the
 // target; the engine decides what happens.
 import { C } from './ansi.js';
-import { startContainer } from './containers.js';
+import { setOpen as openContainers, startContainer } from './containers.js';
 import { $ } from './dom.js';
 import { annotate, toggleGlossary } from './glossary.js';
 import { presetText } from './presets.js';
@@ -83,9 +83,26 @@ const closeButton = () =>
     '✕',
   );
 
+// The panel covers the spec editor (the one pane a lesson does not point
+// into while it runs), so the tree, the why pane and the terminal stay in
+// sight.
+function place() {
+  const r = document.querySelector('#editor-pane')?.getBoundingClientRect();
+  if (!panel || !r || r.width < 280) return;
+  Object.assign(panel.style, {
+    top: `${Math.max(8, r.top)}px`,
+    left: `${r.left}px`,
+    width: `${r.width}px`,
+    maxHeight: `${Math.max(240, r.height)}px`,
+    bottom: 'auto',
+  });
+}
+addEventListener('resize', place);
+
 // The list of lessons.
 export async function openLessons() {
   const p = ensurePanel();
+  place();
   const all = await lessonIndex();
   run = null;
   clearLook();
@@ -173,59 +190,62 @@ function drawStep(result = null) {
   const s = lesson.steps[at];
   const last = at === lesson.steps.length - 1;
   const p = ensurePanel();
+  place();
   p.hidden = false;
   p.replaceChildren(
-    h(
-      'div',
-      { class: 'lesson-head' },
-      h('h2', { 'data-testid': 'lesson-title' }, lesson.title),
-      h('span', { class: 'lesson-count', 'data-testid': 'lesson-count' }, `${at + 1} / ${lesson.steps.length}`),
-      closeButton(),
-    ),
-    at === 0 ? h('p', { class: 'lesson-goal' }, annotate(lesson.goal)) : null,
-    h('p', { class: 'lesson-text', 'data-testid': 'lesson-text' }, annotate(s.text)),
-    s.try
-      ? h(
-          'div',
-          { class: 'lesson-try' },
-          h('span', {}, h('b', {}, 'Try: '), describeTry(s.try)),
-          h(
-            'button',
-            { type: 'button', class: 'button small', 'data-testid': 'lesson-try', onclick: () => tryStep() },
-            run.tried ? 'Again' : 'Try it',
-          ),
-        )
-      : null,
-    result
-      ? h('p', { class: `lesson-result ${result.ok ? 'ok' : 'bad'}`, 'data-testid': 'lesson-result' }, result.text)
-      : null,
-    h('p', { class: 'lesson-look-at', 'data-testid': 'lesson-look' }, h('b', {}, 'Look at: '), describeLook(s.look)),
-    h(
-      'div',
-      { class: 'lesson-nav' },
-      h('button', { type: 'button', class: 'button small ghost', onclick: openLessons }, 'All lessons'),
+    ...[
       h(
-        'button',
-        {
-          type: 'button',
-          class: 'button small ghost',
-          'data-testid': 'lesson-prev',
-          disabled: at === 0,
-          onclick: () => go(-1),
-        },
-        'Back',
+        'div',
+        { class: 'lesson-head' },
+        h('h2', { 'data-testid': 'lesson-title' }, lesson.title),
+        h('span', { class: 'lesson-count', 'data-testid': 'lesson-count' }, `${at + 1} / ${lesson.steps.length}`),
+        closeButton(),
       ),
+      at === 0 ? h('p', { class: 'lesson-goal' }, annotate(lesson.goal)) : null,
+      h('p', { class: 'lesson-text', 'data-testid': 'lesson-text' }, annotate(s.text)),
+      s.try
+        ? h(
+            'div',
+            { class: 'lesson-try' },
+            h('span', {}, h('b', {}, 'Try: '), describeTry(s.try)),
+            h(
+              'button',
+              { type: 'button', class: 'button small', 'data-testid': 'lesson-try', onclick: () => tryStep() },
+              run.tried ? 'Again' : 'Try it',
+            ),
+          )
+        : null,
+      result
+        ? h('p', { class: `lesson-result ${result.ok ? 'ok' : 'bad'}`, 'data-testid': 'lesson-result' }, result.text)
+        : null,
+      h('p', { class: 'lesson-look-at', 'data-testid': 'lesson-look' }, h('b', {}, 'Look at: '), describeLook(s.look)),
       h(
-        'button',
-        {
-          type: 'button',
-          class: 'button small',
-          'data-testid': 'lesson-next',
-          onclick: () => (last ? openLessons() : go(1)),
-        },
-        last ? 'Done' : 'Next',
+        'div',
+        { class: 'lesson-nav' },
+        h('button', { type: 'button', class: 'button small ghost', onclick: openLessons }, 'All lessons'),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small ghost',
+            'data-testid': 'lesson-prev',
+            disabled: at === 0,
+            onclick: () => go(-1),
+          },
+          'Back',
+        ),
+        h(
+          'button',
+          {
+            type: 'button',
+            class: 'button small',
+            'data-testid': 'lesson-next',
+            onclick: () => (last ? openLessons() : go(1)),
+          },
+          last ? 'Done' : 'Next',
+        ),
       ),
-    ),
+    ].filter(Boolean),
   );
   // A step without an action points at its target at once.
   if (!s.try) showLook(s.look);
@@ -341,6 +361,7 @@ function showLook(l) {
     mark(document.querySelector(`[data-testid=skipped-mount][data-path="${CSS.escape(l.decision)}"]`));
   }
   if (l.view) {
+    if (l.view === 'containers') openContainers(true);
     openView(l.view);
     mark(document.querySelector(PANES[l.view] ?? '.views-pane'));
   }
@@ -352,44 +373,21 @@ export const lessonState = () => (run ? { id: run.lesson.id, at: run.at, tried: 
 // ---- The top bar's Lessons, Glossary and ? (tour) buttons, and the tour
 // on a first visit once the page is ready.
 function addButtons() {
-  const bar = document.querySelector('.topbar .controls');
-  if (!bar || $('lessons-open')) return;
-  bar.append(
-    h('span', { class: 'sep', 'aria-hidden': 'true' }),
+  const title = document.querySelector('.topbar .brand h1');
+  if (!title || $('lessons-open')) return;
+  const button = (id, label, onclick, extra = {}) =>
+    h('button', { type: 'button', id, class: 'button small ghost', 'data-testid': id, onclick, ...extra }, label);
+  title.after(
     h(
-      'button',
-      {
-        type: 'button',
-        id: 'lessons-open',
-        class: 'button ghost',
-        'data-testid': 'lessons-open',
-        onclick: toggleLessons,
-      },
-      'Lessons',
-    ),
-    h(
-      'button',
-      {
-        type: 'button',
-        id: 'glossary-open',
-        class: 'button ghost',
-        'data-testid': 'glossary-open',
-        onclick: toggleGlossary,
-      },
-      'Glossary',
-    ),
-    h(
-      'button',
-      {
-        type: 'button',
-        id: 'tour-open',
-        class: 'button ghost round',
-        'data-testid': 'tour-open',
+      'span',
+      { class: 'learn-links', role: 'group', 'aria-label': 'Learn' },
+      button('lessons-open', 'Lessons', toggleLessons),
+      button('glossary-open', 'Glossary', toggleGlossary),
+      button('tour-open', '?', () => startTour(), {
+        class: 'button small ghost round',
         title: 'Take the tour of the page',
         'aria-label': 'Take the tour of the page',
-        onclick: () => startTour(),
-      },
-      '?',
+      }),
     ),
   );
 }
