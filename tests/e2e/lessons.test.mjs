@@ -236,3 +236,15 @@ test('the glossary panel lists the terms and opens at one clicked in a sentence'
   assert.equal(await g.locator('dt.hit').textContent(), 'gofer');
   await page.context().close();
 });
+
+test('every other lesson walks in the page as tests/lessons.rs walks it natively', async () => {
+  const index = JSON.parse(readFileSync(join(repo, 'www/lessons/index.json'), 'utf8')).lessons;
+  for (const { file } of index) {
+    const id = file.replace(/\.json$/, '');
+    if (id === 'overlay-copy-up' || id === 'file-access') continue;
+    const page = await env.page();
+    await walk(page, id, { shotAt: id === 'gofer-fd-panic' ? 2 : -1 });
+    assert.deepEqual(page.errors, [], id);
+    await page.context().close();
+  }
+});

@@ -273,6 +273,8 @@ function nextView(before, ms = 3000) {
 
 async function shell(line, cid) {
   const before = ninepTotal();
+  // The prompt already drawn is replaced by the echoed command line.
+  term.write('\r\x1b[K');
   let r;
   try {
     r = await runShell(line, cid);
