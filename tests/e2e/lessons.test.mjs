@@ -200,12 +200,15 @@ test('a failed setup is final: the child start is disabled, the engine refuses, 
     document.querySelector('[data-testid=terminal-output]').textContent.includes('exploring the partial namespace'),
   );
   // The engine refuses too, whatever the page's buttons say.
-  const refused = await page.evaluate(async () => {
+  const refused = await page.evaluate(() => {
+    const sb = new window.mountlab.api.Sandbox(window.mountlab.state.text, null);
     try {
-      await window.mountlab.state.sb.addContainer('c9', '{"mounts": []}');
+      sb.addContainer('c9', '{"mounts": []}');
       return null;
     } catch (e) {
       return e.message;
+    } finally {
+      sb.free();
     }
   });
   assert.match(refused, /the root container's setup failed, so the sandbox never booted/);

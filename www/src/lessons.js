@@ -156,8 +156,7 @@ export async function startLesson(file) {
   term.clear();
   const config = lesson.config ? { overlay: false, file_access: 'exclusive', ...lesson.config } : null;
   await load(text, { config });
-  term.writeln(`${C.dim}lesson: ${lesson.title}${C.reset}`);
-  term.prompt();
+  term.notice(`${C.dim}lesson: ${lesson.title}${C.reset}`);
   run = { lesson, at: 0, tried: false };
   drawStep();
 }
