@@ -9,7 +9,7 @@ import './containers.css';
 import { childPreset, presetText } from './presets.js';
 import { addContainer, destroyContainer } from './session.js';
 import { term, useContainer } from './shell.js';
-import { state, batch, select, liveContainers } from './state.js';
+import { state, select, liveContainers } from './state.js';
 
 // ---- Folding: on a short screen the box folds to its heading, so "Why
 // this mount?" above it gets the height it needs; the heading's button
@@ -41,7 +41,8 @@ export function setOpen(open) {
 short.addEventListener('change', drawFold);
 drawFold();
 
-// The sandbox handle whose failed setup the terminal has announced.
+// The simulation whose failed setup the terminal has announced (each
+// simulation analyses its text afresh: a new analysis is a new sandbox).
 let announced = null;
 
 // Disables starting a child while the root container's setup has failed,
@@ -61,8 +62,8 @@ function drawSetupFailed() {
     note.hidden = true;
     delete note.dataset.testid;
   }
-  if (!failed || announced === state.sb) return;
-  announced = state.sb;
+  if (!failed || announced === state.analysis) return;
+  announced = state.analysis;
   term.notice(
     state.view.report.fatal
       ? `${C.yellow}${state.view.panic_label} ${failed}: the tree shows what was mounted before it; no command runs and no child container starts.${C.reset}`
@@ -125,7 +126,7 @@ export async function startContainer(cid) {
   const spec = file ? file.text : $('container-preset').value === 'root' ? state.text : presetText(childPreset);
   try {
     await addContainer(cid, spec, host ? host.text : undefined);
-    batch(() => select(state.view?.containers.find((c) => c.cid === cid)?.root_path ?? '/'));
+    select(state.view?.containers.find((c) => c.cid === cid)?.root_path ?? '/');
   } catch (err) {
     errEl.hidden = false;
     errEl.textContent = err.message;
