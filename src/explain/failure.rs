@@ -99,24 +99,13 @@ fn symlink_on_path(r: &Report, dest: &str) -> Option<(String, String)> {
 }
 
 /// A symlink's target as an absolute path, lexically (`/var/run` +
-/// `../run` is `/run`).
+/// `../run` is `/run`), with Go's `path.Join` and `path.Clean`.
 fn resolve(link: &str, target: &str) -> String {
-    let mut parts: Vec<&str> = if target.starts_with('/') {
-        Vec::new()
-    } else {
-        let parent = link.rsplit_once('/').map_or("", |(p, _)| p);
-        parent.split('/').filter(|p| !p.is_empty()).collect()
-    };
-    for p in target.split('/') {
-        match p {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
+    if target.starts_with('/') {
+        return crate::util::path::clean(target);
     }
-    format!("/{}", parts.join("/"))
+    let parent = link.rsplit_once('/').map_or("/", |(p, _)| p);
+    crate::util::path::join(if parent.is_empty() { "/" } else { parent }, target)
 }
 
 #[cfg(test)]

@@ -84,6 +84,8 @@ async function walk(page, id, { shotAt = -1 } = {}) {
     if (s.try) {
       const out = (await terminal(page)).length;
       await page.getByTestId('lesson-try').click();
+      // The step is done (and its target pointed at) once Try reads Again.
+      await page.getByTestId('lesson-try').filter({ hasText: 'Again' }).waitFor();
       if (s.expect) {
         const result = page.getByTestId('lesson-result');
         await result.waitFor();
