@@ -713,7 +713,9 @@ impl Playground {
     /// failed: runsc's boot stops at `createMountNamespace`'s error and
     /// the sandbox exits, so there is no running sandbox to add it to.
     fn run_add(&mut self, add: &Step, cid: &str) -> StepReport {
-        if self.engine.sim().setup_error().is_some() {
+        // runc has no child containers at all; its own refusal says so.
+        let has_children = !matches!(self.engine, EngineRun::Runc(_));
+        if has_children && self.engine.sim().setup_error().is_some() {
             return StepReport::failed(&Error::msg(format!(
                 "cannot start container {cid}: the root container's setup failed, so the sandbox never booted; only the partial namespace can be explored"
             )));
