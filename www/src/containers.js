@@ -64,10 +64,16 @@ function drawSetupFailed() {
   }
   if (!failed || announced === state.analysis) return;
   announced = state.analysis;
-  term.notice(
-    state.view.report.fatal
-      ? `${C.yellow}${state.view.panic_label} ${failed}: the tree shows what was mounted before it; no command runs and no child container starts.${C.reset}`
-      : `${C.yellow}setup failed: ${failed}. You are exploring the partial namespace (the mounts made before the failure); no child container can start.${C.reset}`,
+  const fatal = state.view.report.fatal;
+  const label = state.view.panic_label;
+  // After whatever the loader prints first (the greeting, the prompt): a
+  // notice replaces the prompt line, then draws it again below.
+  setTimeout(() =>
+    term.notice(
+      fatal
+        ? `${C.yellow}${label} ${failed}: the tree shows what was mounted before it; no command runs and no child container starts.${C.reset}`
+        : `${C.yellow}setup failed: ${failed}. You are exploring the partial namespace (the mounts made before the failure); no child container can start.${C.reset}`,
+    ),
   );
 }
 
