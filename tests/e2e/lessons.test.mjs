@@ -214,7 +214,12 @@ test('a failed setup is final: the child start is disabled, the engine refuses, 
     }
   });
   assert.match(refused, /the root container's setup failed, so the sandbox never booted/);
-  // The failed mount's why says cause and fix.
+  // The pane opens on the mount setup failed at, with its cause and fix.
+  await page.locator('#details h3', { hasText: '/var/run' }).waitFor();
+  assert.match(await page.getByTestId('why-fix').textContent(), /Fix: mount at \/run \(where the link points\)/);
+  // Picking the root shows the root; picking the failed mount again shows it.
+  await page.locator('[data-testid=mount-node][data-path="/"]').click();
+  assert.equal(await page.locator('#details h3').textContent(), '/');
   await page.locator('[data-testid=skipped-mount][data-path="/var/run"]').click();
   assert.match(await page.getByTestId('why-fix').textContent(), /Fix: mount at \/run \(where the link points\)/);
   await sized(page, 1280, 720, 'failed-setup');
