@@ -106,13 +106,14 @@ fn sentence(r: &Report, d: &Decision) -> String {
                 because(r, d)
             ),
         },
-        Outcome::Dropped if r.engine == Engine::Runsc2018 => format!(
-            "{rt} did not mount {at} ({} at {dest}): compileMounts drops a spec mount of a /dev path the sandbox provides itself (IsSupportedDevMount).",
-            d.typ
-        ),
         Outcome::Dropped => format!(
-            "{rt} did not mount {at} ({} at {dest}): the sandbox provides this path itself.",
-            d.typ
+            "{rt} did not mount {at} ({} at {dest}): {}.",
+            d.typ,
+            if r.engine == Engine::Runsc2018 {
+                "compileMounts drops a spec mount of a /dev path the sandbox provides itself (IsSupportedDevMount)"
+            } else {
+                "the sandbox provides this path itself"
+            }
         ),
         Outcome::Ignored if r.engine == Engine::Runsc2018 => format!(
             "{rt} skipped {at}: it has no {:?} filesystem, and getMountNameAndOptions ignores a type it does not know with a warning, not an error.",
