@@ -9,6 +9,7 @@ pub mod compare;
 pub mod engines;
 pub mod errno;
 pub mod error;
+pub mod explain;
 pub mod fs;
 pub mod gosort;
 pub mod gostr;

@@ -530,6 +530,8 @@ pub struct View {
     pub panic_label: String,
     /// What the containers panel says while it lists none.
     pub containers_note: &'static str,
+    /// "Why this mount?" in plain words, one per report decision.
+    pub why: Vec<crate::explain::MountWhy>,
 }
 
 /// The view's status line for a report.
@@ -686,6 +688,7 @@ impl Playground {
                 Engine::Runc => "runc runs one container per `runc run`: there are no child containers to start.",
             },
             panic_label: format!("{}:", sim.engine().panic_label()),
+            why: crate::explain::explain_report(&report),
             report,
             tree: sim.tree(),
             containers: containers_of(&self.engine),
@@ -778,7 +781,7 @@ impl Playground {
         add.insert("cid".into(), Value::String(cid.to_string()));
         let add = Value::Object(add);
         let a = parse_add_container(&JsonPath::default(), add.clone())?;
-        let r = self.run_marked(&Step::AddContainer(a));
+        let r = self.run_add(&Step::AddContainer(a), cid);
         let ok = r.ok;
         let res = self.record(
             serde_json::json!({ "container": { "add": add } }),
@@ -791,6 +794,22 @@ impl Playground {
             return Err(step_error(&res.report));
         }
         Ok(res)
+    }
+
+    /// Starts a child container, unless the root container's setup
+    /// failed: runsc's boot stops at `createMountNamespace`'s error and
+    /// the sandbox exits, so there is no running sandbox to add it to.
+    fn run_add(&mut self, add: &Step, cid: &str) -> StepReport {
+        // runc has no child containers at all; its own refusal says so.
+        let has_children = !matches!(self.engine, EngineRun::Runc(_));
+        if has_children && self.engine.sim().setup_error().is_some() {
+            // Marked all the same: every step has its 9P group, even an empty one.
+            self.marks.push(gofer_seqs(&self.engine));
+            return StepReport::failed(&Error::msg(format!(
+                "cannot start container {cid}: the root container's setup failed, so the sandbox never booted; only the partial namespace can be explored"
+            )));
+        }
+        self.run_marked(add)
     }
 
     /// `destroyContainerFS`.
@@ -828,7 +847,10 @@ impl Playground {
             Step::DestroyContainer(c) => (StepKind::Destroy, Some(c.clone()), None),
             Step::Restore(_) => (StepKind::Restore, None, None),
         };
-        let r = self.run_marked(&s);
+        let r = match kind {
+            StepKind::Add => self.run_add(&s, container.as_deref().unwrap_or_default()),
+            _ => self.run_marked(&s),
+        };
         Ok(self.record(step, kind, container.as_deref(), line.as_deref(), r))
     }
 

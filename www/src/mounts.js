@@ -4,25 +4,25 @@ import { $, fillTargets } from './dom.js';
 import { h, renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
-// The lines of a table as seen from the container chosen in `select`.
-function seenFrom(select, fn) {
+// The lines of a table as seen from the container chosen in `select`
+// (asked of the engine's worker).
+async function seenFrom(select, fn) {
   const cid = $(select).value || undefined;
   try {
-    return fn(cid);
+    return await fn(cid);
   } catch (e) {
     return [`error: ${e.message}`];
   }
 }
 
-function drawTables() {
-  renderText(
-    $('proc-mounts'),
+// The worker answers in order, so the tables drawn last are the newest.
+async function drawTables() {
+  const [mounts, info] = await Promise.all([
     seenFrom('proc-target', (cid) => state.sb.procMounts(cid)),
-  );
-  renderText(
-    $('mountinfo'),
     seenFrom('mountinfo-target', (cid) => state.sb.mountinfo(cid)),
-  );
+  ]);
+  renderText($('proc-mounts'), mounts);
+  renderText($('mountinfo'), info);
 }
 
 export function drawMounts() {

@@ -95,7 +95,7 @@ function printResult(r) {
   for (const n of r.notes || []) term.writeln(`${C.yellow}↳ ${n}${C.reset}`);
 }
 
-function runLine(line) {
+async function runLine(line) {
   const cmd = line.trim();
   if (!cmd) return;
   if (cmd === 'clear') {
@@ -112,7 +112,7 @@ function runLine(line) {
   }
   printed++;
   try {
-    printResult(runShell(cmd, target()));
+    printResult(await runShell(cmd, target()));
   } catch (e) {
     term.writeln(C.red + (e.message || String(e)) + C.reset);
   }
