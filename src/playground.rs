@@ -165,7 +165,13 @@ impl InputError {
         let full = at.and_then(|a| a.path.clone()).filter(|p| !p.is_root());
         let detail = full
             .as_ref()
-            .and_then(|p| message.strip_prefix(&format!("{p}: ")))
+            .and_then(|p| {
+                // `path: serde's text`, or `path must be … (parser: …)`.
+                let p = p.to_string();
+                message
+                    .strip_prefix(&format!("{p}: "))
+                    .or_else(|| message.strip_prefix(&format!("{p} ")))
+            })
             .unwrap_or(&message)
             .to_string();
         let path = full.map(|p| match p.0.split_first() {
