@@ -472,6 +472,9 @@ pub struct View {
     pub panic_label: String,
     /// What the containers panel says while it lists none.
     pub containers_note: &'static str,
+    /// The root container's lint findings (`mountlab lint`'s), for the
+    /// editor's marks and the grouped warnings.
+    pub lint: Vec<crate::lint::LintFinding>,
 }
 
 /// The view's status line for a report.
@@ -618,6 +621,7 @@ impl Playground {
                 Engine::Runc => "runc runs one container per `runc run`: there are no child containers to start.",
             },
             panic_label: format!("{}:", sim.engine().panic_label()),
+            lint: crate::lint::findings_of(&report.decisions),
             report,
             tree: sim.tree(),
             containers: containers_of(&self.engine),

@@ -1,7 +1,8 @@
 // The report's text views: /proc/mounts and mountinfo as seen from the root
-// or a child container, the restore environment, and the warnings.
+// or a child container, and the restore environment (the warnings are
+// status.js's, grouped by mount).
 import { $, fillTargets } from './dom.js';
-import { h, renderText, renderRestore } from './render.js';
+import { renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
 // The lines of a table as seen from the container chosen in `select`.
@@ -31,10 +32,6 @@ export function drawMounts() {
   drawTables();
   const r = state.view.report;
   renderRestore($('restore'), r.restore, r.engine);
-  const w = $('warnings');
-  w.replaceChildren(...r.warnings.map((t) => h('li', {}, t)));
-  if (!r.warnings.length) w.append(h('li', { class: 'muted' }, 'No warnings.'));
-  $('warn-count').textContent = r.warnings.length || '';
 }
 
 // Choosing another container redraws the two tables.
