@@ -77,8 +77,14 @@ test('shows a fatal error as a runsc panic, and input errors with their JSON pat
   );
   await page.getByTestId('spec-file').setInputFiles(bad);
   await page.waitForFunction(() => !document.querySelector('[data-testid=error]').hidden);
-  assert.match(await page.getByTestId('error').textContent(), /spec\.mounts\[0\]\.options must be a list of strings, e\.g\. \["ro"\]/);
-  assert.match(await page.locator('#input-error').textContent(), /line 7, at mounts\[0\]\.options: must be a list of strings/);
+  assert.match(
+    await page.getByTestId('error').textContent(),
+    /spec\.mounts\[0\]\.options must be a list of strings, e\.g\. \["ro"\]/,
+  );
+  assert.match(
+    await page.locator('#input-error').textContent(),
+    /line 7, at mounts\[0\]\.options: must be a list of strings/,
+  );
   assert.ok((await page.locator('.cm-lintRange-error').count()) >= 1, 'inline marker in the editor');
   await shot(page, '04-input-error');
   const fatal = join(artifacts, 'fatal-spec.json');

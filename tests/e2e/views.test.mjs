@@ -176,7 +176,10 @@ test('an input error keeps the last tree, marked stale, until the text is fixed'
   assert.equal(await page.getByTestId('status').textContent(), 'input error');
   assert.match(await page.getByTestId('mount-tree').getAttribute('class'), /\bstale\b/);
   assert.equal(await page.locator('[data-testid=mount-node][data-path="/ok"]').count(), 1);
-  assert.match(await page.locator('#input-error').textContent(), /^line 6, at mounts\[0\]\.type: must be a string in double quotes/);
+  assert.match(
+    await page.locator('#input-error').textContent(),
+    /^line 6, at mounts\[0\]\.type: must be a string in double quotes/,
+  );
   await page.locator('.cm-content').fill(good);
   await page.waitForFunction(() => !document.querySelector('[data-testid=mount-tree]').classList.contains('stale'));
   assert.equal(await page.getByTestId('error').isVisible(), false);
