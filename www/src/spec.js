@@ -8,7 +8,7 @@
 import { $ } from './dom.js';
 import { locateJson, mountRanges } from './engine.js';
 import { h } from './render.js';
-import { pickDecision, selectedNode, state } from './state.js';
+import { decisionOfEntry, pickDecision, selectedNode, state } from './state.js';
 import './diagnostics.css';
 
 let real = null;
@@ -40,12 +40,6 @@ let measured = { text: null, ranges: [] };
 async function rangesOf(text) {
   if (measured.text !== text) measured = { text, ranges: await mountRanges(text) };
   return measured.ranges;
-}
-
-// The decision of the root container's spec.mounts[i], by index in the report.
-function decisionOfEntry(index) {
-  const ds = state.view?.report.decisions ?? [];
-  return ds.findIndex((d) => d.spec_index === index && d.origin === 'spec' && d.container == null);
 }
 
 // A lint finding's mark: warning when it changes behaviour, info when harmless.

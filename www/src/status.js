@@ -3,7 +3,7 @@
 // line's notes, the toast, and the banner of an engine crash.
 import { $ } from './dom.js';
 import { h } from './render.js';
-import { pickDecision, state } from './state.js';
+import { decisionOfEntry, pickDecision, state } from './state.js';
 import './diagnostics.css';
 
 // A Rust panic never reaches the page silently (engine.js's guard and the
@@ -90,7 +90,7 @@ export function drawWarnings() {
   const covered = new Set(v.lint.map((f) => f.reason));
   const rest = r.warnings.filter((w) => !covered.has(w));
   const group = (index, fs) => {
-    const d = r.decisions.findIndex((x) => x.spec_index === index && x.origin === 'spec' && x.container == null);
+    const d = decisionOfEntry(index);
     const where = `${fs[0].at} ${fs[0].destination}`;
     return h(
       'li',
