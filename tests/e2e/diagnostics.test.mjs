@@ -137,6 +137,7 @@ test('selecting a mount highlights its spec entry; clicking an entry selects its
   const hl = page.locator('.cm-mount-highlight');
   await hl.first().waitFor();
   assert.match((await hl.allTextContents()).join(''), /"destination": "\/sys2", "type": "none"/);
+  await shot(page, 'L-highlight-1440');
   // A mount the spec did not write (/proc, added by compileMounts) highlights nothing.
   await page.locator('[data-testid=mount-node][data-path="/proc"]').click();
   await hl.first().waitFor({ state: 'detached' });
@@ -145,7 +146,9 @@ test('selecting a mount highlights its spec entry; clicking an entry selects its
   await page.locator('[data-testid=mount-node][data-path="/scratch"][aria-selected=true]').waitFor();
   assert.match((await hl.allTextContents()).join(''), /"\/scratch"/);
   // And a warning group links to its mount.
-  await page.locator('[data-testid=warnings] .warn-group[data-spec-index="2"] .mount-link').evaluate((b) => b.click());
+  await page.getByRole('tab', { name: /warnings/ }).click();
+  await shot(page, 'L-warnings-1440');
+  await page.locator('[data-testid=warnings] .warn-group[data-spec-index="2"] .mount-link').click();
   await page.locator('[data-testid=mount-node][data-path="/sys2"][aria-selected=true]').waitFor();
   await page.context().close();
 });
