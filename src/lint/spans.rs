@@ -76,6 +76,28 @@ impl Scan<'_> {
         }
     }
 
+    /// The `n`th member of an object (`key` given) or array, reported with
+    /// its path extended while within the depth limit.
+    fn child(
+        &mut self,
+        path: &mut Vec<Seg>,
+        key: Option<ByteSpan>,
+        n: usize,
+        report: bool,
+        f: &mut dyn FnMut(Met<'_>),
+    ) -> Option<()> {
+        if !report || path.len() >= self.limit {
+            return self.value(path, None, false, f);
+        }
+        path.push(match key {
+            Some(k) => Seg::Key(self.key_of(k)?),
+            None => Seg::Index(n),
+        });
+        self.value(path, key, true, f)?;
+        path.pop();
+        Some(())
+    }
+
     /// One value; `report` is false below the depth limit (the path is
     /// then not extended, so nothing under it is reported).
     fn value(
@@ -88,54 +110,29 @@ impl Scan<'_> {
         self.ws();
         let start = self.i;
         match self.peek()? {
-            b'{' => {
+            open @ (b'{' | b'[') => {
+                let object = open == b'{';
+                let close = if object { b'}' } else { b']' };
                 self.i += 1;
                 self.depth += 1;
                 if self.depth > MAX_DEPTH {
                     return None;
                 }
-                if self.eat(b'}').is_none() {
-                    loop {
+                let mut n = 0;
+                while self.eat(close).is_none() {
+                    if n > 0 {
+                        self.eat(b',')?;
+                    }
+                    let key = if object {
                         self.ws();
                         let k = self.string()?;
                         self.eat(b':')?;
-                        if report && path.len() < self.limit {
-                            path.push(Seg::Key(self.key_of(k)?));
-                            self.value(path, Some(k), true, f)?;
-                            path.pop();
-                        } else {
-                            self.value(path, None, false, f)?;
-                        }
-                        if self.eat(b',').is_none() {
-                            self.eat(b'}')?;
-                            break;
-                        }
-                    }
-                }
-                self.depth -= 1;
-            }
-            b'[' => {
-                self.i += 1;
-                self.depth += 1;
-                if self.depth > MAX_DEPTH {
-                    return None;
-                }
-                if self.eat(b']').is_none() {
-                    let mut n = 0;
-                    loop {
-                        if report && path.len() < self.limit {
-                            path.push(Seg::Index(n));
-                            self.value(path, None, true, f)?;
-                            path.pop();
-                        } else {
-                            self.value(path, None, false, f)?;
-                        }
-                        n += 1;
-                        if self.eat(b',').is_none() {
-                            self.eat(b']')?;
-                            break;
-                        }
-                    }
+                        Some(k)
+                    } else {
+                        None
+                    };
+                    self.child(path, key, n, report, f)?;
+                    n += 1;
                 }
                 self.depth -= 1;
             }
@@ -321,6 +318,22 @@ mod tests {
         let m = mount_entries(text);
         assert_eq!(m.len(), 1);
         assert_eq!(&text[m[0].1.start..m[0].1.end], r#"{"destination": "/x"}"#);
+    }
+
+    #[test]
+    fn deep_or_broken_text_ends_the_scan_quietly() {
+        let deep = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+        assert!(mount_entries(&deep).is_empty());
+        assert_eq!(locate(&deep, &[Seg::Index(0)]), None);
+        for bad in [
+            "{\"mounts\": [1 2]}",
+            "{\"mounts\": [1,]}",
+            "{\"a\"",
+            "\"\\",
+            "",
+        ] {
+            assert!(mount_entries(bad).is_empty(), "{bad}");
+        }
     }
 
     #[test]

@@ -136,19 +136,24 @@ pub fn mount_device(m: &MountSpec) -> String {
     }
 }
 
+/// A filtered option's finding: it changes what the container sees, or not.
+fn filtered_option(changes: bool) -> Finding {
+    Finding {
+        kind: FindingKind::FilteredOption,
+        effect: if changes {
+            Effect::ChangesBehaviour
+        } else {
+            Effect::Harmless
+        },
+    }
+}
+
 /// A key `parseAndFilterOptions` drops never reaches the filesystem (a
 /// tmpfs `size=` limit is gone): that changes what the container sees,
 /// unless `mountFlags` reads the option from the spec anyway (`ro`, `rw`,
 /// `noatime` become mount flags, not data).
 fn dropped_key(o: &str) -> Finding {
-    let effect = match o {
-        "rw" | "ro" | "noatime" => Effect::Harmless,
-        _ => Effect::ChangesBehaviour,
-    };
-    Finding {
-        kind: FindingKind::FilteredOption,
-        effect,
-    }
+    filtered_option(!matches!(o, "rw" | "ro" | "noatime"))
 }
 
 /// What an option `mountFlags` ignores costs: the protections nosuid,
@@ -156,14 +161,7 @@ fn dropped_key(o: &str) -> Finding {
 /// the rest have no counterpart there (atime, propagation, `bind`) or
 /// reach the filesystem as data anyway (tmpfs `mode=`), so they are harmless.
 fn unknown_flag(o: &str) -> Finding {
-    let effect = match o {
-        "nosuid" | "nodev" | "noexec" => Effect::ChangesBehaviour,
-        _ => Effect::Harmless,
-    };
-    Finding {
-        kind: FindingKind::FilteredOption,
-        effect,
-    }
+    filtered_option(matches!(o, "nosuid" | "nodev" | "noexec"))
 }
 
 /// `mountFlags(opts)`: only `rw`, `ro` (last wins) and `noatime` mean
