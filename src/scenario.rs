@@ -628,7 +628,7 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("spec.mounts[0]: missing field `destination`"),
+                .starts_with("spec.mounts[0] needs the key \"destination\" (parser: missing field `destination`)"),
             "{e}"
         );
     }
