@@ -150,6 +150,9 @@ test('selecting a mount highlights its spec entry; clicking an entry selects its
   await shot(page, 'L-warnings-1440');
   await page.locator('[data-testid=warnings] .warn-group[data-spec-index="2"] .mount-link').click();
   await page.locator('[data-testid=mount-node][data-path="/sys2"][aria-selected=true]').waitFor();
+  // The selected mount's warnings are marked too.
+  await page.locator('[data-testid=warnings] .warn-group[data-spec-index="2"][aria-current=true]').waitFor();
+  assert.equal(await page.locator('[data-testid=warnings] .warn-group[aria-current=true]').count(), 1);
   await page.context().close();
 });
 

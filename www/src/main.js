@@ -32,7 +32,7 @@ subscribe(['view', 'selection'], drawWhy);
 subscribe(['view'], drawContainers);
 subscribe(['view'], drawTarget);
 subscribe(['view'], drawMounts);
-subscribe(['view'], drawWarnings);
+subscribe(['view', 'selection'], drawWarnings);
 subscribe(['view', 'selection'], drawHighlight);
 subscribe(['view'], drawDecisionLog);
 subscribe(['view', 'ninep'], drawNinep);

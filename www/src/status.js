@@ -3,7 +3,7 @@
 // line's notes, the toast, and the banner of an engine crash.
 import { $ } from './dom.js';
 import { h } from './render.js';
-import { decisionOfEntry, pickDecision, state } from './state.js';
+import { decisionOfEntry, pickDecision, selectedNode, state } from './state.js';
 import './diagnostics.css';
 
 // A Rust panic never reaches the page silently (engine.js's guard and the
@@ -73,7 +73,7 @@ export function drawStatus() {
 }
 
 // The warnings tab: the engine's findings grouped by the mount they are
-// about, each group a link that selects the mount, those that change
+// about, each group a link that selects the mount (the selected one marked), those that change
 // behaviour apart from the harmless ones (the engine classifies them:
 // Reason.finding.effect); then any warning no finding covers.
 export function drawWarnings() {
@@ -89,12 +89,19 @@ export function drawWarnings() {
   }
   const covered = new Set(v.lint.map((f) => f.reason));
   const rest = r.warnings.filter((w) => !covered.has(w));
+  // The selected mount's group is marked (the tree's selection, by decision).
+  const sel = r.decisions[state.selectedDecision ?? selectedNode()?.decision ?? -1];
+  const selIndex = sel && sel.origin === 'spec' && sel.container == null ? sel.spec_index : null;
   const group = (index, fs) => {
     const d = decisionOfEntry(index);
     const where = `${fs[0].at} ${fs[0].destination}`;
     return h(
       'li',
-      { class: 'warn-group', 'data-spec-index': String(index) },
+      {
+        class: `warn-group${index === selIndex ? ' selected' : ''}`,
+        'data-spec-index': String(index),
+        ...(index === selIndex ? { 'aria-current': 'true' } : {}),
+      },
       h('button', { type: 'button', class: 'mount-link', onclick: () => pickDecision(d) }, where),
       h('ul', {}, ...fs.map((f) => h('li', {}, `${f.rule}: ${f.reason} `, h('span', { class: 'fn' }, f.function)))),
     );
