@@ -17,7 +17,7 @@ use serde::Serialize;
 use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
-mod lint;
+pub mod lint;
 
 type JsResult<T> = Result<T, JsError>;
 
