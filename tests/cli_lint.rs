@@ -144,6 +144,23 @@ tests/fixtures/lint/five.json: setup stopped: Mount.Destination must be an absol
     );
 }
 
+/// Today's runsc: vfs.go's getMountNameAndOptions skips an unknown type
+/// with a warning and mounts `none` as sysfs (`case Nonefs`) silently.
+#[test]
+fn todays_runsc_ignores_nfs_and_converts_none() {
+    let spec = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"/\"}, \"mounts\": [\n {\"destination\": \"/mnt/nfs\", \"type\": \"nfs\"},\n {\"destination\": \"/sys2\", \"type\": \"none\"}]}";
+    let (code, stdout, _) = out(&lint(&["-", "--engine", "runsc"], Some(spec)));
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        stdout,
+        "\
+-:2:2: spec.mounts[0] (/mnt/nfs): ignored-type (changes behaviour): ignoring unknown filesystem type \"nfs\" [getMountNameAndOptions]
+-:3:2: spec.mounts[1] (/sys2): converted-type (changes behaviour): type \"none\" is mounted as sysfs [getMountNameAndOptions]
+-: 2 findings on engine runsc (2 change behaviour, 0 harmless)
+"
+    );
+}
+
 #[test]
 fn bad_input_exits_2_in_plain_words() {
     let (code, stdout, stderr) = out(&lint(&["-"], Some("ociVersion: 1.0.0\n")));

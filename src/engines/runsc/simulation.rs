@@ -494,6 +494,16 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
         };
         let mut d = Decision::planned(cid, origin, idx, &m.destination, &typ, &m.source, &options);
         d.set_outcome(Outcome::Mounted);
+        if origin == Origin::Spec && typ == "none" && m.fs != typ {
+            // getMountNameAndOptions' `case Nonefs: fsName = sys.Name`
+            // (vfs.go), silently: the spec's type is not what is mounted.
+            d.finding(
+                "getMountNameAndOptions",
+                format!("type \"none\" is mounted as {}", m.fs),
+                FindingKind::ConvertedType,
+                Effect::ChangesBehaviour,
+            );
+        }
         d.fs_name = Some(m.fs.clone());
         d.data = Some(m.data.clone());
         d.set_flags(MountSourceFlags {
