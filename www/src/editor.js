@@ -28,7 +28,9 @@ const highlightField = StateField.define({
 
 export function createEditor(parent, onChange, onPick) {
   let silent = false;
-  let marked = false;
+  // The marks shown (as JSON), so a redraw with the same ones (every shell
+  // step redraws the view) touches nothing and does not scroll.
+  let shown = '[]';
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -41,7 +43,10 @@ export function createEditor(parent, onChange, onPick) {
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': 'OCI spec or scenario JSON', 'data-testid': 'spec-editor' }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged && !silent) onChange(u.state.doc.toString());
+          if (!u.docChanged) return;
+          // The marks moved with the text: the next ones are drawn anew.
+          shown = null;
+          if (!silent) onChange(u.state.doc.toString());
         }),
         EditorView.domEventHandlers({
           click(e, v) {
@@ -72,21 +77,17 @@ export function createEditor(parent, onChange, onPick) {
       silent = false;
     },
     // `marks`: [{from, to} | {line, column}, severity, message]. The first
-    // error is scrolled into view. Returns each mark's line number.
-    // Clearing no marker is skipped: the transaction would only make the
-    // editor read layout, which each re-simulation has just invalidated.
+    // error is scrolled into view. Marks unchanged since the last call are
+    // skipped: the transaction would only make the editor read layout,
+    // which each re-simulation has just invalidated.
     mark(marks) {
-      if (!marks.length) {
-        if (marked) view.dispatch(setDiagnostics(view.state, []));
-        marked = false;
-        return [];
-      }
-      marked = true;
+      const key = JSON.stringify(marks);
+      if (key === shown) return;
+      shown = key;
       const diags = marks.map((m) => ({ ...rangeOf(m), severity: m.severity, message: m.message, source: 'mountlab' }));
       view.dispatch(setDiagnostics(view.state, diags));
       const first = diags.find((d) => d.severity === 'error');
       if (first) view.dispatch({ effects: EditorView.scrollIntoView(first.from, { y: 'center' }) });
-      return diags.map((d) => view.state.doc.lineAt(d.from).number);
     },
     // Scrolls to a position and puts the cursor there (a clicked location).
     reveal(m) {
