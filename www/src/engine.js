@@ -51,7 +51,9 @@ const panic = (message) => globalThis.mountlabPanic?.(message);
 
 const workerReady = first.then((data) => {
   if (!data.ready) throw new Error(`the engine's worker did not start: ${data.error}`);
+  performance.mark('mountlab-worker-ready');
 });
+mainReady.then(() => performance.mark('mountlab-main-instance-ready'));
 
 function answered({ data }) {
   if (data.panic) panic(data.panic);
