@@ -49,11 +49,11 @@ function load(text, opts) {
   return loadScenario(shown, opts);
 }
 
-export function loadPreset(file) {
+export async function loadPreset(file) {
   const text = presetText(file);
   if (text == null) return;
   term.clear();
-  load(text);
+  await load(text);
   greet();
   term.prompt();
 }
@@ -78,7 +78,7 @@ async function loadFile(f) {
   }
   presetSel.value = '';
   term.clear();
-  load(text);
+  await load(text);
   const ok = state.analysis?.ok;
   term.writeln(
     ok
@@ -125,19 +125,19 @@ pane.addEventListener('drop', async (e) => {
 });
 
 // ---- Config and steps.
-const configChanged = () => {
+const configChanged = async () => {
   setConfig({ overlay: overlayEl.checked, file_access: faEl.value, engine: engineEl.value });
-  simulate(editor.text);
   drawConfig();
+  await simulate(editor.text);
 };
 overlayEl.addEventListener('change', configChanged);
 faEl.addEventListener('change', configChanged);
 // A new engine rebuilds the Sandbox with it, replaying the steps.
 engineEl.addEventListener('change', configChanged);
 
-$('reset').addEventListener('click', () => {
+$('reset').addEventListener('click', async () => {
   term.clear();
-  resetSteps(editor.text);
+  await resetSteps(editor.text);
   term.prompt();
 });
 
@@ -183,9 +183,9 @@ $('share').addEventListener('click', async () => {
   $('share').dataset.url = url;
 });
 
-$('download').addEventListener('click', () => {
+$('download').addEventListener('click', async () => {
   if (!state.sb) return;
-  const blob = new Blob([`${state.sb.scenarioJson()}\n`], { type: 'application/json' });
+  const blob = new Blob([`${await state.sb.scenarioJson()}\n`], { type: 'application/json' });
   const a = h('a', { href: URL.createObjectURL(blob), download: 'scenario.json' });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
@@ -201,10 +201,10 @@ export async function openShared(hash) {
   term.writeln(`${C.dim}replaying a shared session: ${p.steps.length} step(s)${C.reset}`);
   const d = defaultConfig();
   const results =
-    load(p.scenario, {
+    (await load(p.scenario, {
       config: { overlay: p.overlay ?? d.overlay, file_access: p.file_access || d.file_access, engine: p.engine },
       steps: p.steps || [],
-    }) || [];
+    })) || [];
   printReplay(results);
   term.prompt();
   return true;

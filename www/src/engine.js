@@ -1,35 +1,132 @@
-// The engine: the wasm module, whose compilation index.html has already
-// started (see vite.config.mjs; without that, in vite dev, init() fetches it
-// itself), and the guard that turns a trap (a Rust panic) into the page's
-// panic banner.
-import init, {
-  Sandbox,
-  analyze,
-  defaultConfig,
-  sourceRef,
-  installPanicHook,
-  mountRanges as wasmMountRanges,
-  locateJson as wasmLocateJson,
-} from '../pkg/mountlab.js';
+// The engine: the wasm module, the only module that imports ../pkg/mountlab.js.
+//
+// THE RULE for engine calls (contract: /work/notes/contracts/W.md):
+//
+//  1. Everything runs in the engine's Web Worker (worker.js, src/web/worker.rs)
+//     and is async: `call(name, ...args)` calls the wasm export `name` there
+//     and returns a Promise of its result (arguments and results are
+//     structured-cloned; a thrown engine error rejects with an Error whose
+//     message is the engine's; a Rust panic also raises the panic banner).
+//     A new export is one line here, called with `await`:
+//
+//       export const lint = (text) => call('lint', text);
+//
+//     The worker looks the name up among the wasm's exports: no Rust change.
+//  2. Only constant lookups, which cost microseconds whatever the spec, stay
+//     synchronous on a main-thread instance: sourceRef, defaultConfig (and
+//     `api`, the raw exports, for the boundary tests). Parsing, linting,
+//     simulating, comparing: always `call`, so input never waits for them.
+//
+// The worker owns the session's one sandbox: session.js opens it
+// (openSandbox) and calls its methods (sandbox); nobody else does.
+//
+// Both instances share one compilation: index.html starts compiling the
+// wasm before any script has loaded (see vite.config.mjs; in vite dev each
+// init() fetches it itself) and the compiled module is posted to the worker.
+import init, * as wasm from '../pkg/mountlab.js';
 
-export { Sandbox, analyze, defaultConfig, sourceRef, installPanicHook };
+const { Sandbox, analyze: analyzeNow, defaultConfig, sourceRef, installPanicHook } = wasm;
+
+export { defaultConfig, sourceRef, installPanicHook };
+
+// The raw exports of the main-thread instance, for tests that call every one with garbage.
+export const api = { Sandbox, analyze: analyzeNow, defaultConfig, sourceRef };
+
+const compiled = globalThis.mountlabWasm?.catch(() => undefined);
+
+// The main-thread instance (constant lookups only).
+const mainReady = init(compiled ? { module_or_path: compiled } : undefined);
+
+// ---- The worker: started by index.html's first script (see vite.config.mjs)
+// or here (vite dev); its first message says whether the wasm started.
+const early = globalThis.mountlabWorker;
+const worker =
+  early?.worker ?? new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'mountlab-engine' });
+const first = early?.first ?? new Promise((r) => worker.addEventListener('message', (e) => r(e.data), { once: true }));
+if (!early) (async () => worker.postMessage({ module: await compiled }))();
+const pending = new Map();
+let nextId = 1;
+
+const panic = (message) => globalThis.mountlabPanic?.(message);
+
+const workerReady = first.then((data) => {
+  if (!data.ready) throw new Error(`the engine's worker did not start: ${data.error}`);
+  performance.mark('mountlab-worker-ready');
+});
+mainReady.then(() => performance.mark('mountlab-main-instance-ready'));
+
+function answered({ data }) {
+  if (data.panic) panic(data.panic);
+  const p = pending.get(data.id);
+  if (!p) return;
+  pending.delete(data.id);
+  // The view comes as JSON text: parsing it is cheaper than cloning objects.
+  const t0 = performance.now();
+  const view = data.viewJson == null ? undefined : JSON.parse(data.viewJson);
+  const parseMs = performance.now() - t0;
+  // The root container's tables, read with the view (mounts.js draws them).
+  if (view) view.tables = { procMounts: data.procMounts, mountinfo: data.mountinfo };
+  if (data.panic || data.error != null) {
+    const e = new Error(data.panic || data.error);
+    if (data.panic) e.panic = true;
+    // A step that threw still changed what the page shows.
+    if (view) Object.assign(e, { view, steps: data.steps });
+    p.reject(e);
+  } else p.resolve({ value: view ? { ...data.value, view, steps: data.steps } : data.value, ms: data.ms, parseMs });
+}
+worker.onmessage = answered;
+
+// A trap the panic hook did not announce (no Rust panic: e.g. out of
+// memory) ends the oldest request: the worker answers in order.
+worker.onerror = (e) => {
+  e.preventDefault();
+  panic(String(e.message));
+  const [id, p] = pending.entries().next().value ?? [];
+  if (!p) return;
+  pending.delete(id);
+  p.reject(Object.assign(new Error(String(e.message)), { panic: true }));
+};
+
+// Resolves once both instances are ready.
+export const wasmReady = Promise.all([mainReady, workerReady]);
+
+// One request to the worker; resolves with {value, ms, parseMs} (ms: the
+// engine's own time in the worker; parseMs: the main thread's JSON.parse of the view).
+async function request(kind, name, args) {
+  await workerReady;
+  const id = nextId++;
+  return new Promise((resolve, reject) => {
+    pending.set(id, { resolve, reject });
+    worker.postMessage({ id, kind, name, args });
+  });
+}
+
+// Calls the wasm export `name` in the worker.
+export async function call(name, ...args) {
+  return (await request('call', name, args)).value;
+}
+
+// The stateless exports, async (see the rule above).
+export const analyze = (text) => call('analyze', text);
 
 // The editor's map of a text, measured in Rust (src/web/lint.rs): the range
-// of each spec.mounts[i] entry, and of the value at a JSON path. Async, as
-// every engine call will be once the engine runs in a worker.
-export const mountRanges = async (text) => wasmMountRanges(text);
-export const locateJson = async (text, path) => wasmLocateJson(text, path);
+// of each spec.mounts[i] entry, and of the value at a JSON path.
+export const mountRanges = (text) => call('mountRanges', text);
+export const locateJson = (text, path) => call('locateJson', text, path);
 
-export const wasmReady = init(
-  globalThis.mountlabWasm ? { module_or_path: globalThis.mountlabWasm.catch(() => undefined) } : undefined,
-);
+// The session's new sandbox from `text` with `config`, the `steps` replayed:
+// {value: {results, view, steps}, ms}. The old one stays if this throws.
+export const openSandbox = (text, config, steps) => request('open', '', [text, config, JSON.stringify(steps)]);
 
-// Calls the engine; a trap is shown in the panic banner, then rethrown.
+// A method of the session's sandbox; one that changes it answers {result, view, steps}.
+export const sandbox = (method, ...args) => request('sb', method, args);
+
+// Calls the main-thread instance; a trap is shown in the panic banner, then rethrown.
 export function guard(fn) {
   try {
     return fn();
   } catch (e) {
-    if (e instanceof WebAssembly.RuntimeError) globalThis.mountlabPanic(String(e));
+    if (e instanceof WebAssembly.RuntimeError) panic(String(e));
     throw e;
   }
 }

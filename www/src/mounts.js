@@ -5,33 +5,49 @@ import { $, fillTargets } from './dom.js';
 import { renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
-// The lines of a table as seen from the container chosen in `select`.
-function seenFrom(select, fn) {
+// A table as seen from the container chosen in `select`: the root's came
+// with the view; a child's is asked of the engine's worker (which answers
+// in order; a view newer than the question draws again itself).
+function drawTable(el, select, method) {
   const cid = $(select).value || undefined;
-  try {
-    return fn(cid);
-  } catch (e) {
-    return [`error: ${e.message}`];
+  const view = state.view;
+  const root = view?.tables?.[method];
+  if (!cid && root) {
+    renderText(el, root);
+    return;
   }
+  state.sb?.[method](cid).then(
+    (lines) => state.view === view && renderText(el, lines),
+    (e) => state.view === view && renderText(el, [`error: ${e.message}`]),
+  );
 }
 
 function drawTables() {
-  renderText(
-    $('proc-mounts'),
-    seenFrom('proc-target', (cid) => state.sb.procMounts(cid)),
-  );
-  renderText(
-    $('mountinfo'),
-    seenFrom('mountinfo-target', (cid) => state.sb.mountinfo(cid)),
-  );
+  drawTable($('proc-mounts'), 'proc-target', 'procMounts');
+  drawTable($('mountinfo'), 'mountinfo-target', 'mountinfo');
 }
+
+// A panel of a hidden tab is drawn when its tab is shown: a spec of
+// thousands of mounts has thousands of rows, and the page's main thread
+// should not build them for nobody (tests/e2e/perf.test.mjs).
+const unshown = new Map();
+function whenShown(el, draw) {
+  if (el.closest('[hidden]')) unshown.set(el, draw);
+  else {
+    unshown.delete(el);
+    draw();
+  }
+}
+new MutationObserver(() => {
+  for (const [el, draw] of unshown) if (!el.closest('[hidden]')) whenShown(el, draw);
+}).observe(document.body, { attributes: true, attributeFilter: ['hidden'], subtree: true });
 
 export function drawMounts() {
   const live = liveContainers().map((c) => c.cid);
   for (const id of ['proc-target', 'mountinfo-target']) fillTargets($(id), live);
   drawTables();
   const r = state.view.report;
-  renderRestore($('restore'), r.restore, r.engine);
+  whenShown($('restore'), () => renderRestore($('restore'), r.restore, r.engine));
 }
 
 // Choosing another container redraws the two tables.
