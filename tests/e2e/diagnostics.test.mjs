@@ -63,6 +63,7 @@ test('lint marks at each spec.mounts[i], with the reason and the rule', async ()
       `${dest}: ${re}`,
     );
   // The warnings tab groups them by mount, behaviour changes first.
+  await page.getByRole('tab', { name: /warnings/ }).click();
   const groups = await page
     .locator('[data-testid=warnings] .warn-group')
     .evaluateAll((els) => els.map((e) => e.dataset.specIndex));

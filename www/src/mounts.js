@@ -1,7 +1,7 @@
 // The report's text views: /proc/mounts and mountinfo as seen from the root
 // or a child container, and the restore environment (the warnings are
 // status.js's, grouped by mount).
-import { $, fillTargets } from './dom.js';
+import { $, fillTargets, whenShown } from './dom.js';
 import { renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
@@ -26,21 +26,6 @@ function drawTables() {
   drawTable($('proc-mounts'), 'proc-target', 'procMounts');
   drawTable($('mountinfo'), 'mountinfo-target', 'mountinfo');
 }
-
-// A panel of a hidden tab is drawn when its tab is shown: a spec of
-// thousands of mounts has thousands of rows, and the page's main thread
-// should not build them for nobody (tests/e2e/perf.test.mjs).
-const unshown = new Map();
-function whenShown(el, draw) {
-  if (el.closest('[hidden]')) unshown.set(el, draw);
-  else {
-    unshown.delete(el);
-    draw();
-  }
-}
-new MutationObserver(() => {
-  for (const [el, draw] of unshown) if (!el.closest('[hidden]')) whenShown(el, draw);
-}).observe(document.body, { attributes: true, attributeFilter: ['hidden'], subtree: true });
 
 export function drawMounts() {
   const live = liveContainers().map((c) => c.cid);

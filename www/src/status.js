@@ -1,7 +1,7 @@
 // What the page says about the simulation as a whole: the status chip, the
 // error banner (input error, failed setup, runsc panic), the runsc command
 // line's notes, the toast, and the banner of an engine crash.
-import { $ } from './dom.js';
+import { $, whenShown } from './dom.js';
 import { h } from './render.js';
 import { decisionOfEntry, pickDecision, selectedNode, state } from './state.js';
 import './diagnostics.css';
@@ -110,11 +110,16 @@ export function drawWarnings() {
     groups[key].size
       ? [h('li', { class: 'warn-section' }, title), ...[...groups[key]].map(([i, fs]) => group(i, fs))]
       : [];
-  list.replaceChildren(
-    ...section('changes_behaviour', 'Change what the container sees'),
-    ...section('harmless', 'Harmless'),
-    ...(rest.length ? [h('li', { class: 'warn-section' }, 'Other warnings'), ...rest.map((t) => h('li', {}, t))] : []),
-  );
-  if (!list.children.length) list.append(h('li', { class: 'muted' }, 'No warnings.'));
+  // Drawn when its tab is shown (thousands of mounts, thousands of rows).
+  whenShown(list, () => {
+    list.replaceChildren(
+      ...section('changes_behaviour', 'Change what the container sees'),
+      ...section('harmless', 'Harmless'),
+      ...(rest.length
+        ? [h('li', { class: 'warn-section' }, 'Other warnings'), ...rest.map((t) => h('li', {}, t))]
+        : []),
+    );
+    if (!list.children.length) list.append(h('li', { class: 'muted' }, 'No warnings.'));
+  });
   $('warn-count').textContent = r.warnings.length || '';
 }
