@@ -55,7 +55,10 @@ test('lint marks at each spec.mounts[i], with the reason and the rule', async ()
     '/scratch':
       /spec\.mounts\[4\]: filtered-option \(changes behaviour\): ignoring unsupported key "size" \[parseAndFilterOptions\]/,
   };
-  const messages = await lintMessages(page);
+  // One mark per entry, a line per finding.
+  const marks = await lintMessages(page);
+  assert.equal(marks.length, 5, marks.join('\n'));
+  const messages = marks.flatMap((m) => m.split('\n'));
   assert.equal(messages.length, 7, messages.join('\n'));
   for (const [dest, re] of Object.entries(tips))
     assert.ok(

@@ -42,13 +42,41 @@ async function rangesOf(text) {
   return measured.ranges;
 }
 
-// A lint finding's mark: warning when it changes behaviour, info when harmless.
-const markOf = (f, r) => ({
-  from: r.from,
-  to: r.to,
-  severity: f.effect === 'changes_behaviour' ? 'warning' : 'info',
-  message: `${f.at}: ${f.rule} (${f.effect === 'changes_behaviour' ? 'changes behaviour' : 'harmless'}): ${f.reason} [${f.function}]`,
-});
+// At most this many entries are marked: a spec of thousands of mounts has
+// thousands of findings, and marking them all costs the page's main thread
+// far more than a reader gains (the warnings tab lists every one).
+const MAX_MARKED = 200;
+
+const effectLabel = (f) => (f.effect === 'changes_behaviour' ? 'changes behaviour' : 'harmless');
+
+// One mark per entry with findings (they come sorted by index): a warning
+// when one of them changes behaviour, else info; each finding a line.
+function marksOf(findings, ranges) {
+  const byIndex = new Map(ranges.map((r) => [r.index, r]));
+  const marks = [];
+  let more = 0;
+  for (let i = 0; i < findings.length; ) {
+    let j = i;
+    while (j < findings.length && findings[j].index === findings[i].index) j++;
+    const fs = findings.slice(i, j);
+    const r = byIndex.get(fs[0].index);
+    i = j;
+    if (!r) continue;
+    if (marks.length === MAX_MARKED) {
+      more++;
+      continue;
+    }
+    marks.push({
+      from: r.from,
+      to: r.to,
+      severity: fs.some((f) => f.effect === 'changes_behaviour') ? 'warning' : 'info',
+      message: fs.map((f) => `${f.at}: ${f.rule} (${effectLabel(f)}): ${f.reason} [${f.function}]`).join('\n'),
+    });
+  }
+  const last = marks.at(-1);
+  if (more && last) last.message += `\n(${more} more mounts with findings are not marked: see the warnings tab)`;
+  return marks;
+}
 
 let generation = 0;
 
@@ -68,12 +96,7 @@ export async function drawInputError() {
     const findings = state.view?.lint ?? [];
     const ranges = real && findings.length ? await rangesOf(text) : [];
     if (mine !== generation || !real || real.text !== text) return;
-    real.mark(
-      findings.flatMap((f) => {
-        const r = ranges.find((x) => x.index === f.index);
-        return r ? [markOf(f, r)] : [];
-      }),
-    );
+    real.mark(marksOf(findings, ranges));
     return;
   }
   const err = a.error;
