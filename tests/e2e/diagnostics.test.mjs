@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { start, shot, artifacts, repo } from './harness.mjs';
+import { start, shot, artifacts, repo, submitContainer } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -164,9 +164,7 @@ test('a child spec that is not an OCI spec is refused', async () => {
   const page = await env.page();
   const file = join(artifacts, 'not-oci.json');
   writeFileSync(file, JSON.stringify({ foo: 1 }));
-  await page.getByTestId('container-id').fill('junk');
-  await page.getByTestId('container-spec-file').setInputFiles(file);
-  await page.getByTestId('container-submit').click();
+  await submitContainer(page, 'junk', file);
   await page.locator('#container-error').waitFor();
   assert.equal(
     await page.locator('#container-error').textContent(),

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeShare, decodeShare } from '../../www/src/share.js';
-import { start, shot, repo, artifacts } from './harness.mjs';
+import { start, shot, repo, artifacts, submitContainer } from './harness.mjs';
 
 let env;
 before(async () => {
@@ -76,9 +76,7 @@ test('Start container takes a child spec the scenario format takes (no process.u
   assert.match(await terminal(page), /started container nouser/);
   // A bad child spec is refused with the JSON path, as a scenario file's would be.
   writeFileSync(file, JSON.stringify({ ...spec, mounts: [{ destination: '/x', type: 'tmpfs', options: 'ro' }] }));
-  await page.getByTestId('container-id').fill('bad');
-  await page.getByTestId('container-spec-file').setInputFiles(file);
-  await page.getByTestId('container-submit').click();
+  await submitContainer(page, 'bad', file);
   await page.locator('#container-error:not([hidden])').waitFor();
   assert.match(
     await page.locator('#container-error').textContent(),
