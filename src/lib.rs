@@ -15,6 +15,7 @@ pub mod gosort;
 pub mod gostr;
 pub mod host_tree;
 pub mod limits;
+pub mod lint;
 pub mod p9;
 pub mod playground;
 pub mod report;
@@ -25,6 +26,7 @@ pub mod util;
 pub mod vfs;
 #[cfg(target_arch = "wasm32")]
 pub mod web;
+pub mod wording;
 
 pub use errno::Errno;
 pub use error::{Error, Result};

@@ -177,7 +177,13 @@ impl InputError {
         let full = at.and_then(|a| a.path.clone()).filter(|p| !p.is_root());
         let detail = full
             .as_ref()
-            .and_then(|p| message.strip_prefix(&format!("{p}: ")))
+            .and_then(|p| {
+                // `path: serde's text`, or `path must be … (parser: …)`.
+                let p = p.to_string();
+                message
+                    .strip_prefix(&format!("{p}: "))
+                    .or_else(|| message.strip_prefix(&format!("{p} ")))
+            })
             .unwrap_or(&message)
             .to_string();
         let path = full.map(|p| match p.0.split_first() {
@@ -532,6 +538,9 @@ pub struct View {
     pub containers_note: &'static str,
     /// "Why this mount?" in plain words, one per report decision.
     pub why: Vec<crate::explain::MountWhy>,
+    /// The root container's lint findings (`mountlab lint`'s), for the
+    /// editor's marks and the grouped warnings.
+    pub lint: Vec<crate::lint::LintFinding>,
 }
 
 /// The view's status line for a report.
@@ -689,6 +698,7 @@ impl Playground {
             },
             panic_label: format!("{}:", sim.engine().panic_label()),
             why: crate::explain::explain_report(&report),
+            lint: crate::lint::findings_of(&report.decisions),
             report,
             tree: sim.tree(),
             containers: containers_of(&self.engine),

@@ -118,12 +118,72 @@ impl Layer {
     }
 }
 
+/// What a spec author should know of a reason: the engine accepted the
+/// mount but did something else than the spec says. `mountlab lint`, the
+/// editor's marks and the grouped warnings all read this field, so the
+/// rules stay in the engines that apply them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A type the engine does not know: the mount is skipped.
+    IgnoredType,
+    /// A `/dev` mount the sandbox provides itself: dropped from the spec.
+    DroppedDevMount,
+    /// A type mounted as another filesystem (`none` is sysfs in 2018).
+    ConvertedType,
+    /// A relative destination, resolved against the container's root.
+    RelativeDestination,
+    /// An option the engine drops or does not understand.
+    FilteredOption,
+}
+
+impl FindingKind {
+    /// The rule's name in `mountlab lint`'s output.
+    pub fn name(self) -> &'static str {
+        match self {
+            FindingKind::IgnoredType => "ignored-type",
+            FindingKind::DroppedDevMount => "dropped-dev-mount",
+            FindingKind::ConvertedType => "converted-type",
+            FindingKind::RelativeDestination => "relative-destination",
+            FindingKind::FilteredOption => "filtered-option",
+        }
+    }
+}
+
+/// Whether a finding changes what the container sees, or is harmless
+/// (the runtime provides the same thing another way).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    ChangesBehaviour,
+    Harmless,
+}
+
+impl Effect {
+    pub fn label(self) -> &'static str {
+        match self {
+            Effect::ChangesBehaviour => "changes behaviour",
+            Effect::Harmless => "harmless",
+        }
+    }
+}
+
+/// A reason's finding: what kind, and whether it matters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub kind: FindingKind,
+    pub effect: Effect,
+}
+
 /// One reason, with the function that produced it. Most texts are fixed,
 /// so they are borrowed rather than allocated per mount.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Reason {
     pub function: &'static str,
     pub text: Cow<'static, str>,
+    /// Set when the reason is something a spec author should see.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub finding: Option<Finding>,
 }
 
 /// The log entry of one mount.
@@ -210,6 +270,22 @@ impl Decision {
         self.reasons.push(Reason {
             function,
             text: text.into(),
+            finding: None,
+        });
+    }
+
+    /// A reason that is also a finding for the spec's author.
+    pub fn finding(
+        &mut self,
+        function: &'static str,
+        text: impl Into<Cow<'static, str>>,
+        kind: FindingKind,
+        effect: Effect,
+    ) {
+        self.reasons.push(Reason {
+            function,
+            text: text.into(),
+            finding: Some(Finding { kind, effect }),
         });
     }
 

@@ -411,11 +411,10 @@ pub fn is_bare(v: &Value) -> bool {
         .is_some_and(|o| o.contains_key("ociVersion") && !o.contains_key("spec"))
 }
 
-/// JSON text, or `<what>invalid JSON: …` with the line and column kept.
+/// JSON text, or `<what>` and what is wrong with it in words, serde's
+/// text after, with the line and column of the mistake kept.
 pub fn parse_json(what: &str, text: &str) -> Result<Value> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::msg(format!("{what}invalid JSON: {e}")).at_position(e.line(), e.column())
-    })
+    serde_json::from_str(text).map_err(|e| crate::wording::syntax_error(what, text, &e))
 }
 
 /// Deserializes `value`, found at `at` in the input; an error names the
@@ -423,7 +422,7 @@ pub fn parse_json(what: &str, text: &str) -> Result<Value> {
 pub fn deserialize_at<T: DeserializeOwned>(at: &JsonPath, value: Value) -> Result<T> {
     serde_path_to_error::deserialize(value).map_err(|e| {
         let path = at.join_serde(e.path());
-        Error::input(path, e.inner())
+        crate::wording::value_error(path, &e.inner().to_string())
     })
 }
 
@@ -490,6 +489,7 @@ fn step_of(at: &JsonPath, s: StepInput) -> Result<Step> {
 /// steps and the page's Add-container button both use it, so a spec Go
 /// would accept (no `process.user`, say) is accepted by both.
 pub fn parse_add_container(at: &JsonPath, mut value: Value) -> Result<AddContainer> {
+    check_oci_spec(&at.key("spec"), value.get("spec"))?;
     if let Some(spec) = value.get_mut("spec") {
         crate::engines::runsc2018::boot::fill_go_zero_values(spec);
     }
@@ -507,6 +507,30 @@ pub fn parse_add_container(at: &JsonPath, mut value: Value) -> Result<AddContain
         sources: a.sources,
         gofer_fds: a.gofer_fds,
     })
+}
+
+/// A child's spec must be an OCI spec: an object with `ociVersion`, the
+/// one field the runtime spec requires (config.md). Without the check,
+/// every field has a default, so `{"foo": 1}` would start a default
+/// container instead of being refused.
+fn check_oci_spec(at: &JsonPath, spec: Option<&Value>) -> Result<()> {
+    let Some(Value::Object(o)) = spec else {
+        // A missing or non-object spec: serde names it in its words.
+        return Ok(());
+    };
+    if o.contains_key("ociVersion") {
+        return Ok(());
+    }
+    let keys: Vec<String> = o.keys().take(5).map(|k| crate::gostr::quote(k)).collect();
+    let found = if keys.is_empty() {
+        "it is empty".to_string()
+    } else {
+        format!("its keys are {}", keys.join(", "))
+    };
+    Err(Error::msg(format!(
+        "{at} is not an OCI spec: it has no \"ociVersion\" ({found})"
+    ))
+    .at_path(at.clone()))
 }
 
 /// At most [`limits::MAX_GOFER_FDS`] FDs.
@@ -580,7 +604,7 @@ mod tests {
         let e = Scenario::from_json(r#"{"spec":{"ociVersion":"1.0.0","mounts":[{"destination":"/x","type":"tmpfs","options":"ro"}]}}"#).unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("spec.mounts[0].options: invalid type: string \"ro\""),
+                .starts_with("spec.mounts[0].options must be a list of strings, e.g. [\"ro\"] (parser: invalid type: string \"ro\""),
             "{e}"
         );
         let e =
@@ -604,7 +628,7 @@ mod tests {
             .unwrap_err();
         assert!(
             e.to_string()
-                .starts_with("spec.mounts[0]: missing field `destination`"),
+                .starts_with("spec.mounts[0] needs the key \"destination\" (parser: missing field `destination`)"),
             "{e}"
         );
     }
@@ -641,7 +665,7 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             e.to_string(),
-            "config.engine: invalid type: integer `1`, expected a string"
+            "config.engine must be a string in double quotes, e.g. \"1\" (parser: invalid type: integer `1`, expected a string)"
         );
     }
 
@@ -679,7 +703,7 @@ mod tests {
         );
         assert_eq!(
             err(r#"{"engine":"runsc","directfs":"no"}"#).0,
-            "config.directfs: invalid type: string \"no\", expected a boolean"
+            "config.directfs must be true or false (parser: invalid type: string \"no\", expected a boolean)"
         );
         assert!(err(r#"{"engine":"runc","cgroup":"v3"}"#)
             .0

@@ -18,6 +18,7 @@ use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
 mod compare;
+pub mod lint;
 mod ninep;
 mod worker;
 

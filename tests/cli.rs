@@ -243,12 +243,12 @@ fn run_bad_input_exits_2_naming_the_json_path() {
         (
             "options-not-a-list",
             r#"{"spec":{"ociVersion":"1.0.0","mounts":[{"destination":"/x","type":"tmpfs","options":"ro"}]}}"#,
-            ": spec.mounts[0].options: invalid type: string \"ro\", expected a sequence",
+            ": spec.mounts[0].options must be a list of strings, e.g. [\"ro\"] (parser: invalid type: string \"ro\", expected a sequence)",
         ),
         (
             "bare-spec-bad-mount",
             r#"{"ociVersion":"1.0.0","mounts":[{"destination":"/x"},{"type":"tmpfs"}]}"#,
-            ": spec.mounts[1]: missing field `destination`",
+            ": spec.mounts[1] needs the key \"destination\" (parser: missing field `destination`)",
         ),
         (
             "file-access",
@@ -258,7 +258,7 @@ fn run_bad_input_exits_2_naming_the_json_path() {
         (
             "overlay-type",
             r#"{"spec":{"ociVersion":"1.0.0"},"config":{"overlay":"yes"}}"#,
-            ": config.overlay: invalid type: string \"yes\", expected a boolean",
+            ": config.overlay must be true or false (parser: invalid type: string \"yes\", expected a boolean)",
         ),
         (
             "step",
@@ -268,7 +268,7 @@ fn run_bad_input_exits_2_naming_the_json_path() {
         (
             "step-field",
             r#"{"spec":{"ociVersion":"1.0.0"},"steps":[{"exec":{"argv":"x"}}]}"#,
-            ": steps[0].exec.argv: unknown field `argv`, expected one of `argv0`",
+            ": steps[0].exec.argv is not a key this object takes (it takes \"argv0\", \"env\", \"wd\", \"container\") (parser: unknown field `argv`, expected one of `argv0`",
         ),
         (
             "host-node",
@@ -280,7 +280,12 @@ fn run_bad_input_exits_2_naming_the_json_path() {
             r#"{"spec":{"ociVersion":"1.0.0"},"host":{"/":{"a":{"type":"file","mode":"9"}}}}"#,
             "host./.a: invalid mode \"9\" (want octal like \"0755\")",
         ),
-        ("not-json", "{", ": invalid JSON: "),
+        ("not-json", "{", ": invalid JSON: the text ends before the JSON is complete (a missing } or ]?) (parser: EOF while parsing an object at line 1 column 1)"),
+        (
+            "yaml",
+            "ociVersion: 1.0.0",
+            ": the text is not JSON: a spec or scenario is a JSON object, starting with { (parser: expected value at line 1 column 1)",
+        ),
     ];
     for (name, body, want) in cases {
         let p = dir.join(format!("{name}.json"));

@@ -19,7 +19,7 @@ fn analyze_names_the_path_and_the_position() {
     assert_eq!(e.location.as_deref(), Some("mounts[0].options"));
     assert!(
         e.message
-            .starts_with("spec.mounts[0].options: invalid type"),
+            .starts_with("spec.mounts[0].options must be a list of strings"),
         "{}",
         e.message
     );
@@ -60,8 +60,11 @@ fn input_errors_carry_the_path_typed_beside_the_text() {
         serde_json::json!(["spec", "mounts", 0, "options"])
     );
     assert_eq!(e.location.as_deref(), Some("spec.mounts[0].options"));
-    assert_eq!(e.detail, "invalid type: string \"ro\", expected a sequence");
-    assert_eq!(format!("{}: {}", e.location.unwrap(), e.detail), e.message);
+    assert_eq!(
+        e.detail,
+        "must be a list of strings, e.g. [\"ro\"] (parser: invalid type: string \"ro\", expected a sequence)"
+    );
+    assert_eq!(format!("{} {}", e.location.unwrap(), e.detail), e.message);
     // Our own checks, not serde's, say where too.
     let cases: &[(&str, serde_json::Value, &str)] = &[
         (
@@ -87,7 +90,7 @@ fn input_errors_carry_the_path_typed_beside_the_text() {
         (
             r#"{"spec":{"ociVersion":"1"},"steps":[{"container":{"add":{"cid":"c","spec":{"ociVersion":"1","mounts":[{"destination":"/x","options":"ro"}]}}}}]}"#,
             serde_json::json!(["steps", 0, "container", "add", "spec", "mounts", 0, "options"]),
-            "steps[0].container.add.spec.mounts[0].options: invalid type: string \"ro\", expected a sequence",
+            "steps[0].container.add.spec.mounts[0].options must be a list of strings, e.g. [\"ro\"] (parser: invalid type: string \"ro\", expected a sequence)",
         ),
         (
             r#"{"spec":{"ociVersion":"1"},"host":{"/":{"a\u0000b":"x"}}}"#,
@@ -106,7 +109,7 @@ fn input_errors_carry_the_path_typed_beside_the_text() {
         serde_json::to_value(&e.path).unwrap(),
         serde_json::json!(["mounts", 0, "options"])
     );
-    assert!(e.message.starts_with("spec.mounts[0].options: "));
+    assert!(e.message.starts_with("spec.mounts[0].options must be "));
 }
 
 /// The Add-container button parses with the scenario's parser: a child
@@ -128,7 +131,7 @@ fn add_container_accepts_what_a_scenario_step_accepts() {
     let e = p.add("c2", bad, None).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "spec.mounts[0].options: invalid type: string \"ro\", expected a sequence"
+        "spec.mounts[0].options must be a list of strings, e.g. [\"ro\"] (parser: invalid type: string \"ro\", expected a sequence)"
     );
 }
 
@@ -161,7 +164,7 @@ fn replay_gives_a_result_per_step_and_stops_after_a_panic() {
     assert!(r[0].report.ok);
     assert_eq!(
         r[1].report.error.as_deref(),
-        Some("steps[1].bogus: unknown field `bogus`, expected one of `container`, `exec`, `sh`, `restore`")
+        Some("steps[1].bogus is not a key this object takes (it takes \"container\", \"exec\", \"sh\", \"restore\") (parser: unknown field `bogus`, expected one of `container`, `exec`, `sh`, `restore`)")
     );
     assert_eq!(
         r[2].report.error.as_deref(),

@@ -33,19 +33,19 @@ const SPECS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/specs/realwo
 const REFUSED: &[(&str, &str)] = &[
     (
         "14-kata-oci-test-literal.json",
-        "spec.process.capabilities[0]: invalid type: string \"CAP_AUDIT_WRITE\", expected a sequence",
+        "spec.process.capabilities[0] must be a list of strings, e.g. [\"CAP_AUDIT_WRITE\"] (parser: invalid type: string \"CAP_AUDIT_WRITE\", expected a sequence)",
     ),
     (
         "21-bwrap-oci-devtmpfs.json",
-        "spec.process.capabilities[0]: invalid type: string \"CAP_AUDIT_WRITE\", expected a sequence",
+        "spec.process.capabilities[0] must be a list of strings, e.g. [\"CAP_AUDIT_WRITE\"] (parser: invalid type: string \"CAP_AUDIT_WRITE\", expected a sequence)",
     ),
     (
         "32-libocispec-nocwd.json",
-        "spec.process.capabilities[0]: invalid type: string \"CAP_AUDIT_WRITE\", expected a sequence",
+        "spec.process.capabilities[0] must be a list of strings, e.g. [\"CAP_AUDIT_WRITE\"] (parser: invalid type: string \"CAP_AUDIT_WRITE\", expected a sequence)",
     ),
     (
         "34-catchy-failing-hook.json",
-        "spec.linux.uidMappings[0].hostID: invalid type: string \"__UID__\", expected u32",
+        "spec.linux.uidMappings[0].hostID must be a whole number (parser: invalid type: string \"__UID__\", expected u32)",
     ),
 ];
 

@@ -7,7 +7,8 @@
 mod args;
 
 use args::{
-    BenchArgs, Cli, Command, DiffArgs, DiffFormat, Format, PreviewArgs, RunArgs, ServeArgs,
+    BenchArgs, Cli, Command, DiffArgs, DiffFormat, Format, LintArgs, LintFormat, PreviewArgs,
+    RunArgs, ServeArgs,
 };
 use mountlab::bench::{Options, Task};
 use mountlab::engines::{simulate, Engine, Simulation};
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Command::Serve9p(a) => serve_9p(a),
         Command::Bench(a) => bench(a),
         Command::Diff(a) => diff(&a),
+        Command::Lint(a) => lint(&a),
     }
 }
 
@@ -215,6 +217,38 @@ fn run(args: &RunArgs) -> ExitCode {
     // As in preview: the OS frees it all at exit.
     std::mem::forget((sb, report));
     code
+}
+
+/// `mountlab lint`: the findings; exit 1 when there are any or setup failed.
+fn lint(args: &LintArgs) -> ExitCode {
+    let text = match read_input(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("mountlab: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let report = match mountlab::lint::lint_text(&text, args.engine) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("mountlab: {}: {e}", args.file);
+            return ExitCode::from(2);
+        }
+    };
+    match args.format {
+        LintFormat::Text => emit(&mountlab::lint::render_text(&args.file, &report)),
+        LintFormat::Json => {
+            if let Err(e) = emit_json(&report, true) {
+                eprintln!("mountlab: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    if report.findings.is_empty() && report.setup_error.is_none() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
 }
 
 /// `mountlab diff`: exit 0 when the engines agree, 1 when they differ,

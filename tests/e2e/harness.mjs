@@ -78,3 +78,10 @@ export async function typeLine(page, line) {
   );
   return (await out.textContent()).slice(before);
 }
+
+// Starts a child container `cid` from a spec file with the Containers form.
+export async function submitContainer(page, cid, file) {
+  await page.getByTestId('container-id').fill(cid);
+  await page.getByTestId('container-spec-file').setInputFiles(file);
+  await page.getByTestId('container-submit').click();
+}

@@ -2,6 +2,7 @@
 #![cfg(target_arch = "wasm32")]
 
 use js_sys::{Array, Reflect};
+use mountlab::web::lint::{locate_json, mount_ranges};
 use mountlab::web::{analyze, default_config_js, source_ref, Sandbox};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::*;
@@ -161,7 +162,7 @@ fn input_errors_are_errors_naming_the_path() {
     .map_err(JsValue::from);
     let msg = error_message(e.expect_err("error"));
     assert!(
-        msg.starts_with("spec.mounts[0].options: invalid type"),
+        msg.starts_with("spec.mounts[0].options must be a list of strings, e.g. [\"ro\"]"),
         "{msg}"
     );
     let a = analyze(js(r#"{"ociVersion":"1.0.0","mounts":[{"type":"tmpfs"}]}"#))
@@ -236,7 +237,9 @@ fn fatal_setup_is_marked() {
 fn replays_steps_and_gives_the_default_config() {
     let mut sb = sandbox();
     let r: Array = sb
-        .replay(js(r#"[{"sh":"ls /"},{"bogus":1},{"container":{"destroy":"ghost"}}]"#))
+        .replay(js(
+            r#"[{"sh":"ls /"},{"bogus":1},{"container":{"destroy":"ghost"}}]"#,
+        ))
         .map_err(JsValue::from)
         .expect("replay")
         .into();
@@ -280,4 +283,26 @@ fn each_engine_builds_through_the_binding() {
             .expect("mounts");
         assert!(!mounts.is_empty(), "{engine}");
     }
+}
+
+/// The editor's ranges cross as plain objects, in UTF-16 offsets.
+#[wasm_bindgen_test]
+fn mount_ranges_and_locations_cross_in_utf16() {
+    let text = "{\"ociVersion\": \"é\",\n \"mounts\": [{\"destination\": \"/a\"}]}";
+    let r: Array = mount_ranges(js(text))
+        .map_err(JsValue::from)
+        .expect("ranges")
+        .into();
+    assert_eq!(r.length(), 1);
+    let m = r.get(0);
+    assert_eq!(get(&m, "index").as_f64(), Some(0.0));
+    // "é" is one UTF-16 unit: the entry starts at 32, not 33 (its byte offset).
+    assert_eq!(get(&m, "from").as_f64(), Some(32.0));
+    assert_eq!(get(&m, "line").as_f64(), Some(2.0));
+    let path = Array::of2(&"mounts".into(), &JsValue::from_f64(0.0));
+    let at = locate_json(js(text), path.into())
+        .map_err(JsValue::from)
+        .expect("locate");
+    assert_eq!(get(&at, "from").as_f64(), Some(32.0));
+    assert!(locate_json(js(text), js("not a path")).is_err());
 }

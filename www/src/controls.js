@@ -1,7 +1,7 @@
 // The controls: the preset select, opening or dropping a file, --overlay and
 // --file-access, Reset steps, the view tabs, and Share link / Download.
 import { C } from './ansi.js';
-import { $, readFile } from './dom.js';
+import { $ } from './dom.js';
 import { defaultConfig } from './engine.js';
 import { h } from './render.js';
 import { presets, presetText } from './presets.js';
@@ -58,11 +58,33 @@ export async function loadPreset(file) {
   term.prompt();
 }
 
+// Opens a chosen or dropped file. One the browser cannot read, or that is
+// not text (a NUL, or bytes that are not UTF-8), is refused in words and
+// leaves the editor as it was; one that is text but not a valid spec is
+// loaded, and the terminal says so instead of `loaded`.
 async function loadFile(f) {
+  let text;
+  try {
+    text = await f.text();
+  } catch (e) {
+    toast(`Could not read ${f.name}: ${e.message || e.name}`);
+    term.writeln(`${C.red}could not read ${f.name}: ${e.message || e.name}${C.reset}`);
+    return;
+  }
+  if (text.includes('\0') || text.includes('\uFFFD')) {
+    toast(`${f.name} is not a text file: a spec is JSON text`);
+    term.writeln(`${C.red}${f.name} is not a text file (a spec is JSON text); nothing loaded${C.reset}`);
+    return;
+  }
   presetSel.value = '';
   term.clear();
-  await load(f.text);
-  term.writeln(`${C.dim}loaded ${f.name}${C.reset}`);
+  await load(text);
+  const ok = state.analysis?.ok;
+  term.writeln(
+    ok
+      ? `${C.dim}loaded ${f.name}${C.reset}`
+      : `${C.red}opened ${f.name}: not a valid spec, see the error under the editor${C.reset}`,
+  );
   term.prompt();
 }
 
@@ -81,9 +103,9 @@ presetSel.replaceChildren(
 presetSel.addEventListener('change', () => presetSel.value && loadPreset(presetSel.value));
 
 $('spec-file').addEventListener('change', async (e) => {
-  const f = await readFile(e.target);
+  const f = e.target.files?.[0];
   if (!f) return;
-  loadFile(f);
+  await loadFile(f);
   e.target.value = '';
 });
 
@@ -99,8 +121,7 @@ pane.addEventListener('drop', async (e) => {
   e.preventDefault();
   pane.classList.remove('dragging');
   const f = e.dataTransfer.files[0];
-  if (!f) return;
-  loadFile({ name: f.name, text: await f.text() });
+  if (f) await loadFile(f);
 });
 
 // ---- Config and steps.

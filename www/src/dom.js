@@ -19,3 +19,18 @@ export function fillTargets(sel, cids) {
   );
   sel.value = cids.includes(cur) ? cur : '';
 }
+
+// A panel of a hidden tab is drawn when its tab is shown: a spec of
+// thousands of mounts has thousands of rows, and the page's main thread
+// should not build them for nobody (tests/e2e/perf.test.mjs).
+const unshown = new Map();
+export function whenShown(el, draw) {
+  if (el.closest('[hidden]')) unshown.set(el, draw);
+  else {
+    unshown.delete(el);
+    draw();
+  }
+}
+new MutationObserver(() => {
+  for (const [el, draw] of unshown) if (!el.closest('[hidden]')) whenShown(el, draw);
+}).observe(document.body, { attributes: true, attributeFilter: ['hidden'], subtree: true });

@@ -1,14 +1,36 @@
-// The spec editor: CodeMirror 6 with JSON highlighting, and inline error
-// markers placed at the JSON path (or line/column) the engine names.
+// The spec editor: CodeMirror 6 with JSON highlighting, the engine's marks
+// (input errors and lint findings, at ranges the engine measured), the
+// highlight of the selected mount's spec entry, and clicks on an entry
+// reported back (`onPick(pos)`). The editor measures nothing itself: every
+// range comes from Rust (engine.js's mountRanges and locateJson).
 import { EditorView, basicSetup } from 'codemirror';
 import { json } from '@codemirror/lang-json';
 import { setDiagnostics, lintGutter } from '@codemirror/lint';
-import { syntaxTree } from '@codemirror/language';
-import { EditorState } from '@codemirror/state';
+import { EditorState, StateEffect, StateField } from '@codemirror/state';
+import { Decoration } from '@codemirror/view';
+import './editor.css';
 
-export function createEditor(parent, onChange) {
+const setHighlight = StateEffect.define();
+const highlightMark = Decoration.mark({ class: 'cm-mount-highlight' });
+
+// The selected mount's entry, kept across edits (mapped through changes).
+const highlightField = StateField.define({
+  create: () => Decoration.none,
+  update(deco, tr) {
+    let d = deco.map(tr.changes);
+    for (const e of tr.effects)
+      if (e.is(setHighlight))
+        d = e.value ? Decoration.set([highlightMark.range(e.value.from, e.value.to)]) : Decoration.none;
+    return d;
+  },
+  provide: (f) => EditorView.decorations.from(f),
+});
+
+export function createEditor(parent, onChange, onPick) {
   let silent = false;
-  let marked = false;
+  // The marks shown (as JSON), so a redraw with the same ones (every shell
+  // step redraws the view) touches nothing and does not scroll.
+  let shown = '[]';
   const view = new EditorView({
     parent,
     state: EditorState.create({
@@ -17,14 +39,33 @@ export function createEditor(parent, onChange) {
         basicSetup,
         json(),
         lintGutter(),
+        highlightField,
         EditorView.lineWrapping,
         EditorView.contentAttributes.of({ 'aria-label': 'OCI spec or scenario JSON', 'data-testid': 'spec-editor' }),
         EditorView.updateListener.of((u) => {
-          if (u.docChanged && !silent) onChange(u.state.doc.toString());
+          if (!u.docChanged) return;
+          // The marks moved with the text: the next ones are drawn anew.
+          shown = null;
+          if (!silent) onChange(u.state.doc.toString());
+        }),
+        EditorView.domEventHandlers({
+          click(e, v) {
+            const pos = v.posAtCoords({ x: e.clientX, y: e.clientY });
+            if (pos != null) onPick(pos);
+          },
         }),
       ],
     }),
   });
+  const clamp = (n) => Math.max(0, Math.min(n, view.state.doc.length));
+  // A range from the engine, or from a 1-based line and column.
+  const rangeOf = (m) => {
+    if (m.from != null) return { from: clamp(m.from), to: clamp(Math.max(m.to, m.from)) };
+    const doc = view.state.doc;
+    const line = doc.line(Math.min(Math.max(m.line || 1, 1), doc.lines));
+    const from = Math.min(line.from + Math.max((m.column || 1) - 1, 0), line.to);
+    return { from, to: Math.min(Math.max(from + 1, from), doc.length) };
+  };
   return {
     view,
     get text() {
@@ -35,76 +76,31 @@ export function createEditor(parent, onChange) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
       silent = false;
     },
-    showError(err) {
-      // Clearing no marker is skipped: the transaction would only make the
-      // editor read layout, which each re-simulation has just invalidated.
-      if (!err) {
-        if (marked) view.dispatch(setDiagnostics(view.state, []));
-        marked = false;
-        return null;
-      }
-      marked = true;
-      const range = locate(view.state, err);
-      view.dispatch(
-        setDiagnostics(view.state, [{ ...range, severity: 'error', message: err.message, source: 'mountlab' }]),
-      );
-      return view.state.doc.lineAt(range.from).number;
+    // `marks`: [{from, to} | {line, column}, severity, message]. The first
+    // error is scrolled into view. Marks unchanged since the last call are
+    // skipped: the transaction would only make the editor read layout,
+    // which each re-simulation has just invalidated.
+    mark(marks) {
+      const key = JSON.stringify(marks);
+      if (key === shown) return;
+      shown = key;
+      const diags = marks.map((m) => ({ ...rangeOf(m), severity: m.severity, message: m.message, source: 'mountlab' }));
+      view.dispatch(setDiagnostics(view.state, diags));
+      const first = diags.find((d) => d.severity === 'error');
+      if (first) view.dispatch({ effects: EditorView.scrollIntoView(first.from, { y: 'center' }) });
+    },
+    // Scrolls to a position and puts the cursor there (a clicked location).
+    reveal(m) {
+      const r = rangeOf(m);
+      view.dispatch({ selection: { anchor: r.from }, effects: EditorView.scrollIntoView(r.from, { y: 'center' }) });
+      view.focus();
+    },
+    // Highlights a range (null: none), scrolled into view unless asked not to.
+    highlight(range, { scroll = true } = {}) {
+      const r = range ? rangeOf(range) : null;
+      const effects = [setHighlight.of(r)];
+      if (r && scroll) effects.push(EditorView.scrollIntoView(r.from, { y: 'nearest' }));
+      view.dispatch({ effects });
     },
   };
-}
-
-const VALUE = new Set(['Object', 'Array', 'String', 'Number', 'True', 'False', 'Null']);
-
-function children(node) {
-  const out = [];
-  for (let c = node.firstChild; c; c = c.nextSibling) out.push(c);
-  return out;
-}
-
-// Finds the text range of the value at `err.path` (the engine's keys and
-// indices, e.g. ["mounts", 0, "options"]), else of the deepest ancestor
-// found; for syntax errors uses line/column.
-function locate(state, err) {
-  const doc = state.doc;
-  const whole = { from: 0, to: Math.min(doc.length, doc.line(1).to) };
-  if (err.line) {
-    const line = doc.line(Math.min(Math.max(err.line, 1), doc.lines));
-    const from = Math.min(line.from + Math.max((err.column || 1) - 1, 0), line.to);
-    return { from: Math.max(0, Math.min(from, doc.length - 1)), to: Math.min(Math.max(from + 1, line.to), doc.length) };
-  }
-  if (!Array.isArray(err.path)) return whole;
-  const tree = syntaxTree(state);
-  let node = children(tree.topNode).find((n) => VALUE.has(n.name));
-  if (!node) return whole;
-  let mark = node;
-  let markName = null;
-  for (const seg of err.path) {
-    if (typeof seg === 'number' && node.name === 'Array') {
-      const vals = children(node).filter((n) => VALUE.has(n.name));
-      if (!vals[seg]) break;
-      node = vals[seg];
-      mark = node;
-      markName = null;
-    } else if (typeof seg === 'string' && node.name === 'Object') {
-      const prop = children(node).find((p) => {
-        if (p.name !== 'Property') return false;
-        const name = p.getChild('PropertyName');
-        return name && JSON.parse(doc.sliceString(name.from, name.to)) === seg;
-      });
-      if (!prop) break;
-      const val = children(prop).find((n) => VALUE.has(n.name));
-      markName = prop.getChild('PropertyName');
-      if (!val) {
-        mark = prop;
-        break;
-      }
-      node = val;
-      mark = node;
-    } else break;
-  }
-  // Underline the key rather than a whole object or array.
-  if ((mark.name === 'Object' || mark.name === 'Array') && markName) return { from: markName.from, to: markName.to };
-  if (mark.name === 'Object' || mark.name === 'Array')
-    return { from: mark.from, to: Math.min(mark.from + 1, doc.length) };
-  return { from: mark.from, to: mark.to };
 }

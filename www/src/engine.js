@@ -51,20 +51,28 @@ const panic = (message) => globalThis.mountlabPanic?.(message);
 
 const workerReady = first.then((data) => {
   if (!data.ready) throw new Error(`the engine's worker did not start: ${data.error}`);
+  performance.mark('mountlab-worker-ready');
 });
+mainReady.then(() => performance.mark('mountlab-main-instance-ready'));
 
 function answered({ data }) {
   if (data.panic) panic(data.panic);
   const p = pending.get(data.id);
   if (!p) return;
   pending.delete(data.id);
+  // The view comes as JSON text: parsing it is cheaper than cloning objects.
+  const t0 = performance.now();
+  const view = data.viewJson == null ? undefined : JSON.parse(data.viewJson);
+  const parseMs = performance.now() - t0;
+  // The root container's tables, read with the view (mounts.js draws them).
+  if (view) view.tables = { procMounts: data.procMounts, mountinfo: data.mountinfo };
   if (data.panic || data.error != null) {
     const e = new Error(data.panic || data.error);
     if (data.panic) e.panic = true;
     // A step that threw still changed what the page shows.
-    if (data.view) Object.assign(e, { view: data.view, steps: data.steps });
+    if (view) Object.assign(e, { view, steps: data.steps });
     p.reject(e);
-  } else p.resolve({ value: data.value, ms: data.ms });
+  } else p.resolve({ value: view ? { ...data.value, view, steps: data.steps } : data.value, ms: data.ms, parseMs });
 }
 worker.onmessage = answered;
 
@@ -82,7 +90,8 @@ worker.onerror = (e) => {
 // Resolves once both instances are ready.
 export const wasmReady = Promise.all([mainReady, workerReady]);
 
-// One request to the worker; resolves with {value, ms} (ms: the engine's own time).
+// One request to the worker; resolves with {value, ms, parseMs} (ms: the
+// engine's own time in the worker; parseMs: the main thread's JSON.parse of the view).
 async function request(kind, name, args) {
   await workerReady;
   const id = nextId++;
@@ -107,6 +116,11 @@ export const compareRuns = (a, b) => call('compareRuns', a, b);
 export const decode9p = (hex) => call('decode9p', hex);
 export const mountChanges = (beforeText, beforeConfig, afterText, afterConfig, what) =>
   call('mountChanges', beforeText, beforeConfig, afterText, afterConfig, what);
+
+// The editor's map of a text, measured in Rust (src/web/lint.rs): the range
+// of each spec.mounts[i] entry, and of the value at a JSON path.
+export const mountRanges = (text) => call('mountRanges', text);
+export const locateJson = (text, path) => call('locateJson', text, path);
 
 // The session's new sandbox from `text` with `config`, the `steps` replayed:
 // {value: {results, view, steps}, ms}. The old one stays if this throws.

@@ -1,28 +1,30 @@
 // The report's text views: /proc/mounts and mountinfo as seen from the root
-// or a child container, the restore environment, and the warnings.
-import { $, fillTargets } from './dom.js';
-import { h, renderText, renderRestore } from './render.js';
+// or a child container, and the restore environment (the warnings are
+// status.js's, grouped by mount).
+import { $, fillTargets, whenShown } from './dom.js';
+import { renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
-// The lines of a table as seen from the container chosen in `select`
-// (asked of the engine's worker).
-async function seenFrom(select, fn) {
+// A table as seen from the container chosen in `select`: the root's came
+// with the view; a child's is asked of the engine's worker (which answers
+// in order; a view newer than the question draws again itself).
+function drawTable(el, select, method) {
   const cid = $(select).value || undefined;
-  try {
-    return await fn(cid);
-  } catch (e) {
-    return [`error: ${e.message}`];
+  const view = state.view;
+  const root = view?.tables?.[method];
+  if (!cid && root) {
+    renderText(el, root);
+    return;
   }
+  state.sb?.[method](cid).then(
+    (lines) => state.view === view && renderText(el, lines),
+    (e) => state.view === view && renderText(el, [`error: ${e.message}`]),
+  );
 }
 
-// The worker answers in order, so the tables drawn last are the newest.
-async function drawTables() {
-  const [mounts, info] = await Promise.all([
-    seenFrom('proc-target', (cid) => state.sb.procMounts(cid)),
-    seenFrom('mountinfo-target', (cid) => state.sb.mountinfo(cid)),
-  ]);
-  renderText($('proc-mounts'), mounts);
-  renderText($('mountinfo'), info);
+function drawTables() {
+  drawTable($('proc-mounts'), 'proc-target', 'procMounts');
+  drawTable($('mountinfo'), 'mountinfo-target', 'mountinfo');
 }
 
 export function drawMounts() {
@@ -30,11 +32,7 @@ export function drawMounts() {
   for (const id of ['proc-target', 'mountinfo-target']) fillTargets($(id), live);
   drawTables();
   const r = state.view.report;
-  renderRestore($('restore'), r.restore, r.engine);
-  const w = $('warnings');
-  w.replaceChildren(...r.warnings.map((t) => h('li', {}, t)));
-  if (!r.warnings.length) w.append(h('li', { class: 'muted' }, 'No warnings.'));
-  $('warn-count').textContent = r.warnings.length || '';
+  whenShown($('restore'), () => renderRestore($('restore'), r.restore, r.engine));
 }
 
 // Choosing another container redraws the two tables.

@@ -17,10 +17,12 @@ import {
   resetSelection,
 } from './state.js';
 
-// For the measurement harness (tests/e2e/measure.mjs): `lastEngine` is the
-// worker's own time (performance.now() there) to build, replay and view;
-// `lastResim` the page's, from the call to the view set and drawn.
-export const timings = { firstTree: null, lastResim: null, lastEngine: null };
+// For the measurement harness (tests/e2e/measure.mjs, perf.test.mjs), in ms:
+// `lastEngine` the worker's own time (performance.now() there) to build,
+// replay and view; `lastParse` the main thread's JSON.parse of that view;
+// `lastDraw` the main thread's redraw of every view; `lastResim` the page's
+// whole time, from the call to the view drawn.
+export const timings = { firstTree: null, lastResim: null, lastEngine: null, lastParse: null, lastDraw: null };
 
 // state.sb: the page's handle on the worker's sandbox (what the views read).
 const handle = Object.freeze({
@@ -65,12 +67,15 @@ export async function simulate(text, { fromEditor = false, replay = null, analys
     });
     return false;
   }
+  const drawn = performance.now();
   batch(() => {
     before?.();
     setAnalysis(text, a);
     setSandbox(handle);
     setView(r.value.view, r.value.steps);
   });
+  timings.lastDraw = performance.now() - drawn;
+  timings.lastParse = r.parseMs;
   timings.lastEngine = r.ms;
   timings.lastResim = performance.now() - t0;
   return r.value.results;

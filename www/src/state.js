@@ -206,3 +206,10 @@ function findNode(n, path) {
 export function selectedNode() {
   return findNode(s.view?.tree, s.selected);
 }
+
+// The index in the report of the root container's decision for
+// spec.mounts[index], -1 when none (the editor and the warnings link by it).
+export function decisionOfEntry(index) {
+  const ds = s.view?.report.decisions ?? [];
+  return ds.findIndex((d) => d.spec_index === index && d.origin === 'spec' && d.container == null);
+}

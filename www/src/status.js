@@ -1,9 +1,10 @@
 // What the page says about the simulation as a whole: the status chip, the
 // error banner (input error, failed setup, runsc panic), the runsc command
 // line's notes, the toast, and the banner of an engine crash.
-import { $ } from './dom.js';
+import { $, whenShown } from './dom.js';
 import { h } from './render.js';
-import { state } from './state.js';
+import { decisionOfEntry, pickDecision, selectedNode, state } from './state.js';
+import './diagnostics.css';
 
 // A Rust panic never reaches the page silently (engine.js's guard and the
 // engine's panic hook both call this).
@@ -69,4 +70,56 @@ export function drawStatus() {
   const notes = $('notes');
   notes.hidden = !v.cli_notes.length;
   notes.replaceChildren(...v.cli_notes.map((n) => h('p', {}, n)));
+}
+
+// The warnings tab: the engine's findings grouped by the mount they are
+// about, each group a link that selects the mount (the selected one marked), those that change
+// behaviour apart from the harmless ones (the engine classifies them:
+// Reason.finding.effect); then any warning no finding covers.
+export function drawWarnings() {
+  const v = state.view;
+  if (!v) return;
+  const r = v.report;
+  const list = $('warnings');
+  const groups = { changes_behaviour: new Map(), harmless: new Map() };
+  for (const f of v.lint) {
+    const g = groups[f.effect];
+    if (!g.has(f.index)) g.set(f.index, []);
+    g.get(f.index).push(f);
+  }
+  const covered = new Set(v.lint.map((f) => f.reason));
+  const rest = r.warnings.filter((w) => !covered.has(w));
+  // The selected mount's group is marked (the tree's selection, by decision).
+  const sel = r.decisions[state.selectedDecision ?? selectedNode()?.decision ?? -1];
+  const selIndex = sel && sel.origin === 'spec' && sel.container == null ? sel.spec_index : null;
+  const group = (index, fs) => {
+    const d = decisionOfEntry(index);
+    const where = `${fs[0].at} ${fs[0].destination}`;
+    return h(
+      'li',
+      {
+        class: `warn-group${index === selIndex ? ' selected' : ''}`,
+        'data-spec-index': String(index),
+        ...(index === selIndex ? { 'aria-current': 'true' } : {}),
+      },
+      h('button', { type: 'button', class: 'mount-link', onclick: () => pickDecision(d) }, where),
+      h('ul', {}, ...fs.map((f) => h('li', {}, `${f.rule}: ${f.reason} `, h('span', { class: 'fn' }, f.function)))),
+    );
+  };
+  const section = (key, title) =>
+    groups[key].size
+      ? [h('li', { class: 'warn-section' }, title), ...[...groups[key]].map(([i, fs]) => group(i, fs))]
+      : [];
+  // Drawn when its tab is shown (thousands of mounts, thousands of rows).
+  whenShown(list, () => {
+    list.replaceChildren(
+      ...section('changes_behaviour', 'Change what the container sees'),
+      ...section('harmless', 'Harmless'),
+      ...(rest.length
+        ? [h('li', { class: 'warn-section' }, 'Other warnings'), ...rest.map((t) => h('li', {}, t))]
+        : []),
+    );
+    if (!list.children.length) list.append(h('li', { class: 'muted' }, 'No warnings.'));
+  });
+  $('warn-count').textContent = r.warnings.length || '';
 }

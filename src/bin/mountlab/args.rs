@@ -78,6 +78,14 @@ pub enum Command {
     /// Exit status (as diff(1)): 0 when the engines agree on every mount,
     /// 1 when they differ, 2 for bad input.
     Diff(DiffArgs),
+    /// List what the engine accepts but a spec author should see: ignored
+    /// types, dropped /dev mounts, converted types, relative destinations,
+    /// filtered options, each at its spec.mounts[i] with the reason.
+    ///
+    /// Exit status: 0 when there are no findings, 1 when there are (or
+    /// the setup fails, which stops the engine before the later mounts),
+    /// 2 for bad input.
+    Lint(LintArgs),
 }
 
 #[derive(Debug, Args)]
@@ -103,6 +111,26 @@ pub struct PreviewArgs {
     /// config.engine): runsc-2018 (the default), runsc (today's) or runc.
     #[arg(long, value_name = "NAME", value_parser = engine)]
     pub engine: Option<Engine>,
+}
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// An OCI config.json, or a scenario file (- reads standard input).
+    #[arg(value_name = "CONFIG.json")]
+    pub file: String,
+    /// Which engine's decisions to lint (overrides the file's
+    /// config.engine): runsc-2018 (the default), runsc (today's) or runc.
+    #[arg(long, value_name = "NAME", value_parser = engine)]
+    pub engine: Option<Engine>,
+    /// One line per finding (FILE:LINE:COLUMN: ...), or the findings as JSON.
+    #[arg(long, value_enum, default_value_t = LintFormat::Text)]
+    pub format: LintFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LintFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -14,8 +14,8 @@ use crate::engines::steps::{self, image_and_sources};
 use crate::engines::Engine;
 use crate::error::Error;
 use crate::report::{
-    Decision, EngineMounts, HostNodeReport, HostNodeType, Layer, LayerRole, MountNode, Origin,
-    Outcome, Report, StepReport,
+    Decision, Effect, EngineMounts, FindingKind, HostNodeReport, HostNodeType, Layer, LayerRole,
+    MountNode, Origin, Outcome, Report, StepReport,
 };
 use crate::scenario::{EngineConfig, Scenario, Step};
 use crate::vfs::{clean, Ctx, DirentId, FileType, MountInfo, MountSourceFlags};
@@ -489,6 +489,16 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, run: &RuncRun) -> Vec<Decision> 
             &m.source,
             &options,
         );
+        if !m.destination.starts_with('/') {
+            // createLibcontainerMount warns and goes on: the destination is
+            // later joined to the rootfs (a deprecated form).
+            d.finding(
+                "createLibcontainerMount",
+                crate::engines::runc::specconv::relative_destination_warning(&m.destination),
+                FindingKind::RelativeDestination,
+                Effect::Harmless,
+            );
+        }
         d.device = Some(m.device.clone());
         d.data = m.mount_data.clone().or_else(|| Some(m.data.clone()));
         d.fs_name = Some(m.device.clone());

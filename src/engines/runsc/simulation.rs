@@ -16,7 +16,8 @@ use crate::engines::steps::{self, host_nodes, image_and_sources};
 use crate::engines::Engine;
 use crate::error::{Error, Result};
 use crate::report::{
-    Decision, EngineMounts, Layer, LayerRole, MountNode, Origin, Outcome, Report, StepReport,
+    Decision, Effect, EngineMounts, FindingKind, Layer, LayerRole, MountNode, Origin, Outcome,
+    Report, StepReport,
 };
 use crate::scenario::{EngineConfig, Scenario, Step};
 use crate::vfs::{clean, DirentId, MountInfo, MountSourceFlags, Vfs};
@@ -493,6 +494,16 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
         };
         let mut d = Decision::planned(cid, origin, idx, &m.destination, &typ, &m.source, &options);
         d.set_outcome(Outcome::Mounted);
+        if origin == Origin::Spec && typ == "none" && m.fs != typ {
+            // getMountNameAndOptions' `case Nonefs: fsName = sys.Name`
+            // (vfs.go), silently: the spec's type is not what is mounted.
+            d.finding(
+                "getMountNameAndOptions",
+                format!("type \"none\" is mounted as {}", m.fs),
+                FindingKind::ConvertedType,
+                Effect::ChangesBehaviour,
+            );
+        }
         d.fs_name = Some(m.fs.clone());
         d.data = Some(m.data.clone());
         d.set_flags(MountSourceFlags {
@@ -558,7 +569,16 @@ fn decisions_of(spec: &oci_spec::runtime::Spec, cid: Option<&str>, p: &Parts<'_>
         let (function, text) = reason_of(e);
         let target = destination_of(e).and_then(|dst| at_path.get(&clean(dst)).copied());
         if let Some(d) = out.get_mut(target.unwrap_or(0)) {
-            d.reason(function, text);
+            match e {
+                // getMountNameAndOptions' default case: the mount is skipped.
+                RunscEvent::UnknownType { .. } => d.finding(
+                    function,
+                    text,
+                    FindingKind::IgnoredType,
+                    Effect::ChangesBehaviour,
+                ),
+                _ => d.reason(function, text),
+            }
         }
     }
     steps::error_on_root(&mut out, p.error);

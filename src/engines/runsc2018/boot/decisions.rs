@@ -9,7 +9,9 @@ use crate::gostr::quote;
 use crate::vfs::{DirentId, InodeId, MountSourceFlags, Vfs};
 use std::borrow::Cow;
 
-pub use crate::report::{Decision, Layer, LayerRole, Origin, Outcome, Reason};
+pub use crate::report::{
+    Decision, Effect, Finding, FindingKind, Layer, LayerRole, Origin, Outcome, Reason,
+};
 
 /// A planned decision for a compiled mount.
 fn decision_of(
@@ -57,6 +59,10 @@ pub enum Event<'a> {
         data: &'a str,
         fd: Option<i32>,
     },
+    /// `mountSubmount`: `FindInode(root, root, m.Destination)` walks a
+    /// relative destination from the root, its working directory
+    /// (fs.go:342); runsc logs nothing, the spec's author should know.
+    RelativeDestination { destination: &'a str },
     /// `mountSubmount`: `log.Infof("Adding submount overlay over %q")` (fs.go:326).
     SubmountOverlay { stubs: &'a [String] },
     /// `mountSubmount`: the inode is complete, before `FindInode` (fs.go:341).
@@ -108,6 +114,16 @@ impl Recorder {
 
     /// `log.Warningf`: a warning, also noted on the current decision.
     pub fn warn(&mut self, function: &'static str, text: String) {
+        self.warn_as(function, text, None);
+    }
+
+    /// `log.Warningf` about something the spec's author should see: the
+    /// decision's reason carries the finding (`mountlab lint` reads it).
+    pub fn warn_finding(&mut self, function: &'static str, text: String, finding: Finding) {
+        self.warn_as(function, text, Some(finding));
+    }
+
+    fn warn_as(&mut self, function: &'static str, text: String, finding: Option<Finding>) {
         if let Some(d) = self.current.and_then(|i| self.decisions.get_mut(i)) {
             // One exact-size allocation, not the formatting machinery: a
             // spec of 100 000 mounts records a quarter million warnings.
@@ -115,9 +131,25 @@ impl Recorder {
             let mut noted = String::with_capacity(PREFIX.len() + text.len());
             noted.push_str(PREFIX);
             noted.push_str(&text);
-            d.reason(function, noted);
+            d.reasons.push(Reason {
+                function,
+                text: noted.into(),
+                finding,
+            });
         }
         self.warnings.push(text);
+    }
+
+    /// A finding on the current decision that runsc does not log.
+    pub fn note_finding(
+        &mut self,
+        function: &'static str,
+        text: impl Into<Cow<'static, str>>,
+        finding: Finding,
+    ) {
+        if let Some(d) = self.current() {
+            d.finding(function, text, finding.kind, finding.effect);
+        }
     }
 
     /// A reason on the current decision.
@@ -200,9 +232,14 @@ impl Recorder {
                 d.set_outcome(Outcome::Dropped);
                 self.begin(d);
                 self.note("specutils.IsSupportedDevMount", "the sandbox provides this device path itself (devtmpfs/devpts), so the spec mount is dropped");
-                self.warn(
+                // Harmless: the sandbox's own /dev serves the path.
+                self.warn_finding(
                     "compileMounts",
                     format!("ignoring dev mount at {}", quote(&mount.destination)),
+                    Finding {
+                        kind: FindingKind::DroppedDevMount,
+                        effect: Effect::Harmless,
+                    },
                 );
                 self.select(None);
             }
@@ -213,11 +250,25 @@ impl Recorder {
                     quote(typ)
                 ),
             ),
-            Event::NoneIsSysfs => self.note(GMNO, "type \"none\" is mounted as sysfs (a 2018 quirk)"),
+            Event::NoneIsSysfs => self.note_finding(
+                GMNO,
+                "type \"none\" is mounted as sysfs (a 2018 quirk)",
+                Finding {
+                    kind: FindingKind::ConvertedType,
+                    effect: Effect::ChangesBehaviour,
+                },
+            ),
             Event::BindOverGofer { fd } => self.note(GMNO, format!("bind becomes a 9p mount over gofer FD {fd}; non-root binds are always cache=remote_revalidating")),
             Event::BindOverlay => self.note(GMNO, "--overlay: a tmpfs upper goes over this writable bind; the 9p lower is forced read-only"),
             Event::UnknownType { typ } => {
-                self.warn(GMNO, format!("ignoring unknown filesystem type {}", quote(typ)));
+                self.warn_finding(
+                    GMNO,
+                    format!("ignoring unknown filesystem type {}", quote(typ)),
+                    Finding {
+                        kind: FindingKind::IgnoredType,
+                        effect: Effect::ChangesBehaviour,
+                    },
+                );
                 if let Some(d) = self.current() {
                     d.set_outcome(Outcome::Ignored);
                 }
@@ -234,6 +285,18 @@ impl Recorder {
                     }
                 }
             }
+            Event::RelativeDestination { destination } => self.note_finding(
+                "mountSubmount",
+                format!(
+                    "destination {} is relative: FindInode walks it from the root, so it is mounted at {} (today's runsc refuses it)",
+                    quote(destination),
+                    crate::util::path::clean(&format!("/{destination}"))
+                ),
+                Finding {
+                    kind: FindingKind::RelativeDestination,
+                    effect: Effect::Harmless,
+                },
+            ),
             Event::SubmountOverlay { stubs } => self.note(
                 "mountSubmount",
                 format!("mounts nested below it need stub directories: {}", stubs.join(" ")),

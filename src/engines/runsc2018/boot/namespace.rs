@@ -219,6 +219,11 @@ pub fn mount_submount(
         inode,
         stubs: &submounts,
     });
+    if !m.destination.starts_with('/') {
+        rec.event(Event::RelativeDestination {
+            destination: &m.destination,
+        });
+    }
     let mut max_traversals = 0u32;
     let dirent = vfs
         .find_inode(root, Some(root), &m.destination, &mut max_traversals)

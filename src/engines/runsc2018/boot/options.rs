@@ -3,7 +3,7 @@
 //! (371-393), `mountDevice` (397-405) and `mountFlags` (464-479).
 
 use super::config::{BootConfig, FileAccess};
-use super::decisions::{Event, Recorder};
+use super::decisions::{Effect, Event, Finding, FindingKind, Recorder};
 use super::fds::FdDispenser;
 use super::MountSpec;
 use crate::error::{Error, Result};
@@ -101,9 +101,10 @@ pub fn parse_and_filter_options(
                 if allowed.contains(k) {
                     out.push(o.clone());
                 } else {
-                    rec.warn(
+                    rec.warn_finding(
                         "parseAndFilterOptions",
                         format!("ignoring unsupported key {}", quote_slice(&kv)),
+                        dropped_key(o),
                     );
                 }
             }
@@ -111,9 +112,10 @@ pub fn parse_and_filter_options(
                 if allowed.contains(k) {
                     out.push(o.clone());
                 } else {
-                    rec.warn(
+                    rec.warn_finding(
                         "parseAndFilterOptions",
                         format!("ignoring unsupported key {}", quote(k)),
+                        dropped_key(o),
                     );
                 }
             }
@@ -134,6 +136,34 @@ pub fn mount_device(m: &MountSpec) -> String {
     }
 }
 
+/// A filtered option's finding: it changes what the container sees, or not.
+fn filtered_option(changes: bool) -> Finding {
+    Finding {
+        kind: FindingKind::FilteredOption,
+        effect: if changes {
+            Effect::ChangesBehaviour
+        } else {
+            Effect::Harmless
+        },
+    }
+}
+
+/// A key `parseAndFilterOptions` drops never reaches the filesystem (a
+/// tmpfs `size=` limit is gone): that changes what the container sees,
+/// unless `mountFlags` reads the option from the spec anyway (`ro`, `rw`,
+/// `noatime` become mount flags, not data).
+fn dropped_key(o: &str) -> Finding {
+    filtered_option(!matches!(o, "rw" | "ro" | "noatime"))
+}
+
+/// What an option `mountFlags` ignores costs: the protections nosuid,
+/// nodev and noexec are simply absent in 2018's VFS (a behaviour change);
+/// the rest have no counterpart there (atime, propagation, `bind`) or
+/// reach the filesystem as data anyway (tmpfs `mode=`), so they are harmless.
+fn unknown_flag(o: &str) -> Finding {
+    filtered_option(matches!(o, "nosuid" | "nodev" | "noexec"))
+}
+
 /// `mountFlags(opts)`: only `rw`, `ro` (last wins) and `noatime` mean
 /// anything; every other option warns and is ignored (no nosuid, nodev or
 /// noexec in 2018).
@@ -144,9 +174,10 @@ pub fn mount_flags(opts: &[String], rec: &mut Recorder) -> MountSourceFlags {
             "rw" => mf.read_only = false,
             "ro" => mf.read_only = true,
             "noatime" => mf.no_atime = true,
-            _ => rec.warn(
+            _ => rec.warn_finding(
                 "mountFlags",
                 format!("ignoring unknown mount option {}", quote(o)),
+                unknown_flag(o),
             ),
         }
     }
