@@ -12,6 +12,7 @@
 import { api, installPanicHook, wasmReady } from './engine.js';
 import { drawConfig, edited, loadPreset, openShared, scheduleHash } from './controls.js';
 import { drawContainers, suggestId } from './containers.js';
+import { $, drawWhenShown } from './dom.js';
 import { drawMounts } from './mounts.js';
 import { drawMessage, drawNinep } from './ninep.js';
 import { presets } from './presets.js';
@@ -33,7 +34,8 @@ subscribe(['view', 'selection'], drawWhy);
 subscribe(['view'], drawContainers);
 subscribe(['view'], drawTarget);
 subscribe(['view'], drawMounts);
-subscribe(['view'], drawDecisionLog);
+// The decision log (thousands of rows for a big spec) is drawn when its tab is shown.
+subscribe(['view'], () => drawWhenShown($('decisions'), drawDecisionLog));
 subscribe(['view', 'ninep'], drawNinep);
 subscribe(['message'], drawMessage);
 subscribe(['view'], markFirstTree);

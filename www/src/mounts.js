@@ -1,6 +1,6 @@
 // The report's text views: /proc/mounts and mountinfo as seen from the root
 // or a child container, the restore environment, and the warnings.
-import { $, fillTargets } from './dom.js';
+import { $, drawWhenShown, fillTargets } from './dom.js';
 import { h, renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
@@ -26,29 +26,14 @@ function drawTables() {
   drawTable($('mountinfo'), 'mountinfo-target', 'mountinfo');
 }
 
-// A panel of a hidden tab is drawn when its tab is shown: a spec of
-// thousands of mounts has thousands of rows, and the page's main thread
-// should not build them for nobody (tests/e2e/perf.test.mjs).
-const unshown = new Map();
-function whenShown(el, draw) {
-  if (el.closest('[hidden]')) unshown.set(el, draw);
-  else {
-    unshown.delete(el);
-    draw();
-  }
-}
-new MutationObserver(() => {
-  for (const [el, draw] of unshown) if (!el.closest('[hidden]')) whenShown(el, draw);
-}).observe(document.body, { attributes: true, attributeFilter: ['hidden'], subtree: true });
-
 export function drawMounts() {
   const live = liveContainers().map((c) => c.cid);
   for (const id of ['proc-target', 'mountinfo-target']) fillTargets($(id), live);
   drawTables();
   const r = state.view.report;
-  whenShown($('restore'), () => renderRestore($('restore'), r.restore, r.engine));
+  drawWhenShown($('restore'), () => renderRestore($('restore'), r.restore, r.engine));
   const w = $('warnings');
-  whenShown(w, () => {
+  drawWhenShown(w, () => {
     w.replaceChildren(...r.warnings.map((t) => h('li', {}, t)));
     if (!r.warnings.length) w.append(h('li', { class: 'muted' }, 'No warnings.'));
   });
