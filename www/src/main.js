@@ -9,7 +9,7 @@
 //   status.js tree.js why.js containers.js mounts.js ninep.js   the views
 //   spec.js shell.js   the editor's and the terminal's glue
 //   controls.js   the top bar, tabs, share and download
-import { api, installPanicHook, wasmReady } from './engine.js';
+import { api, call, installPanicHook, wasmReady } from './engine.js';
 import { drawConfig, edited, loadPreset, openShared, scheduleHash } from './controls.js';
 import { drawContainers, suggestId } from './containers.js';
 import { $, drawWhenShown } from './dom.js';
@@ -45,6 +45,8 @@ subscribe(['view'], scheduleHash);
 window.mountlab = {
   // The raw exports (of the main thread's instance), so tests can call every one of them with garbage.
   api,
+  // An engine export by name, answered by the worker (engine.js's rule 1).
+  call,
   timings,
   state,
   // Re-simulates the editor's text in the worker and redraws: the page's
