@@ -71,8 +71,12 @@ fn get(o: &JsValue, key: &str) -> JsValue {
     Reflect::get(o, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The message of a thrown value (a `JsError` is an `Error`).
+/// The message of a thrown value: a `JsError` is an `Error`; this module's
+/// own errors are strings.
 fn message_of(e: &JsValue) -> JsValue {
+    if e.is_string() {
+        return e.clone();
+    }
     let m = get(e, "message");
     if m.is_string() {
         m

@@ -33,3 +33,25 @@ export function bigScenario(n) {
     host,
   };
 }
+
+// Opens a `n`-mount scenario as a user does (the file input), waits for its
+// view, then lets the load's own work (CodeMirror laying out its lines) settle.
+export async function openBigSpec(page, n) {
+  const text = JSON.stringify(bigScenario(n), null, 2);
+  await page
+    .locator('#spec-file')
+    .setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(text) });
+  await page.waitForFunction((m) => window.mountlab.state.view?.report.mount_order.length > m, n, {
+    timeout: 30000,
+  });
+  await page.waitForTimeout(500);
+}
+
+// An init script: records every long task from the page's start (before any
+// of its scripts) in window.__longTasks.
+export const observeLongTasks = () => {
+  window.__longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
+  }).observe({ type: 'longtask', buffered: true });
+};

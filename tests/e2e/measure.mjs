@@ -10,7 +10,7 @@ import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { start, repo, artifacts } from './harness.mjs';
-import { bigScenario } from './bigspec.mjs';
+import { observeLongTasks, openBigSpec } from './bigspec.mjs';
 
 const runs = Number(process.argv[2] || 50);
 const median = (xs) => {
@@ -32,32 +32,25 @@ const size = (ext) =>
       gzip: 0,
     });
 
-// Long tasks from the page's start, for the re-simulations below.
-const observeLongTasks = () => {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
-};
-
 // `n` re-simulations of the editor's text: worker engine ms, main-thread
 // parse and draw, the whole, and the longest main-thread task of each.
 const resimulate = (n) =>
   (async () => {
     const out = [];
+    const starts = [];
     for (let i = 0; i < n; i++) {
-      const t0 = performance.now();
+      starts.push(performance.now());
       const r = await window.mountlab.resimulate();
       await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));
       const t = window.mountlab.timings;
-      const long = window.__longTasks.filter((e) => e.start >= t0).map((e) => e.duration);
-      out.push({
-        total: r.total,
-        engine: r.engine,
-        parse: t.lastParse,
-        draw: t.lastDraw,
-        longest_task: Math.max(0, ...long),
-      });
+      out.push({ total: r.total, engine: r.engine, parse: t.lastParse, draw: t.lastDraw });
+    }
+    // Long tasks reach the observer after they end: collect them once all ran.
+    await new Promise((done) => setTimeout(done, 300));
+    starts.push(Number.POSITIVE_INFINITY);
+    for (const [i, row] of out.entries()) {
+      const long = window.__longTasks.filter((e) => e.start >= starts[i] && e.start < starts[i + 1]);
+      row.longest_task = Math.max(0, ...long.map((e) => e.duration));
     }
     return out;
   })();
@@ -94,14 +87,7 @@ try {
   const docker = await page.evaluate(resimulate, runs);
   const bare = await page.evaluate((n) => window.mountlab.engineOnly(n), runs);
 
-  const text = JSON.stringify(bigScenario(1000), null, 2);
-  await page
-    .locator('#spec-file')
-    .setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(text) });
-  await page.waitForFunction(() => window.mountlab.state.view?.report.mount_order.length > 1000, null, {
-    timeout: 30000,
-  });
-  await page.waitForTimeout(500);
+  await openBigSpec(page, 1000);
   const bigRuns = Math.max(5, Math.round(runs / 5));
   const big = await page.evaluate(resimulate, bigRuns);
   const bigBare = await page.evaluate((n) => window.mountlab.engineOnly(n), bigRuns);

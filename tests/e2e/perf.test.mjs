@@ -9,7 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { start, repo } from './harness.mjs';
-import { bigScenario } from './bigspec.mjs';
+import { observeLongTasks, openBigSpec } from './bigspec.mjs';
 
 const WASM_GZIP_MAX = 600 * 1000;
 const FIRST_TREE_MAX_MS = 300;
@@ -27,14 +27,6 @@ const median = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-// Records every long task from the page's start (before any of its scripts).
-const observeLongTasks = () => {
-  window.__longTasks = [];
-  new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) window.__longTasks.push({ start: e.startTime, duration: e.duration });
-  }).observe({ type: 'longtask', buffered: true });
 };
 
 test(`the wasm is at most ${WASM_GZIP_MAX} bytes gzipped`, (t) => {
@@ -69,16 +61,7 @@ test(`re-simulating and redrawing 1 000 mounts causes no main-thread task over $
   await page.goto(env.base);
   await page.waitForSelector('body[data-ready=true]', { timeout: 30000 });
 
-  // Opening the spec as a user does (the file input), then waiting for its view.
-  const text = JSON.stringify(bigScenario(1000), null, 2);
-  await page
-    .locator('#spec-file')
-    .setInputFiles({ name: 'big.json', mimeType: 'application/json', buffer: Buffer.from(text) });
-  await page.waitForFunction(() => window.mountlab.state.view?.report.mount_order.length > 1000, null, {
-    timeout: 30000,
-  });
-  // Let the load's own work (and CodeMirror laying out 10 000 lines) settle.
-  await page.waitForTimeout(500);
+  await openBigSpec(page, 1000);
 
   const figures = [];
   for (let i = 0; i < 3; i++) {

@@ -55,8 +55,15 @@ const workerReady = first.then((data) => {
 });
 mainReady.then(() => performance.mark('mountlab-main-instance-ready'));
 
+// Set when the panic hook announced a panic: the trap that follows reaches
+// worker.onerror too, and is that same request's end.
+let announced = false;
+
 function answered({ data }) {
-  if (data.panic) panic(data.panic);
+  if (data.panic) {
+    panic(data.panic);
+    announced = true;
+  }
   const p = pending.get(data.id);
   if (!p) return;
   pending.delete(data.id);
@@ -80,6 +87,10 @@ worker.onmessage = answered;
 // memory) ends the oldest request: the worker answers in order.
 worker.onerror = (e) => {
   e.preventDefault();
+  if (announced) {
+    announced = false;
+    return;
+  }
   panic(String(e.message));
   const [id, p] = pending.entries().next().value ?? [];
   if (!p) return;

@@ -9,9 +9,10 @@
 //   status.js tree.js why.js containers.js mounts.js ninep.js   the views
 //   spec.js shell.js   the editor's and the terminal's glue
 //   controls.js   the top bar, tabs, share and download
-import { api, installPanicHook, wasmReady } from './engine.js';
+import { api, call, installPanicHook, wasmReady } from './engine.js';
 import { drawConfig, edited, loadPreset, openShared, scheduleHash } from './controls.js';
 import { drawContainers, suggestId } from './containers.js';
+import { $, drawWhenShown } from './dom.js';
 import { drawMounts } from './mounts.js';
 import { drawMessage, drawNinep } from './ninep.js';
 import { presets } from './presets.js';
@@ -36,7 +37,8 @@ subscribe(['view'], drawTarget);
 subscribe(['view'], drawMounts);
 subscribe(['view', 'selection'], drawWarnings);
 subscribe(['view', 'selection'], drawHighlight);
-subscribe(['view'], drawDecisionLog);
+// The decision log (thousands of rows for a big spec) is drawn when its tab is shown.
+subscribe(['view'], () => drawWhenShown($('decisions'), drawDecisionLog));
 subscribe(['view', 'ninep'], drawNinep);
 subscribe(['message'], drawMessage);
 subscribe(['view'], markFirstTree);
@@ -46,6 +48,8 @@ subscribe(['view'], scheduleHash);
 window.mountlab = {
   // The raw exports (of the main thread's instance), so tests can call every one of them with garbage.
   api,
+  // An engine export by name, answered by the worker (engine.js's rule 1).
+  call,
   timings,
   state,
   // Re-simulates the editor's text in the worker and redraws: the page's

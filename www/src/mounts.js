@@ -1,7 +1,7 @@
 // The report's text views: /proc/mounts and mountinfo as seen from the root
 // or a child container, and the restore environment (the warnings are
 // status.js's, grouped by mount).
-import { $, fillTargets, whenShown } from './dom.js';
+import { $, drawWhenShown, fillTargets } from './dom.js';
 import { renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
@@ -32,7 +32,7 @@ export function drawMounts() {
   for (const id of ['proc-target', 'mountinfo-target']) fillTargets($(id), live);
   drawTables();
   const r = state.view.report;
-  whenShown($('restore'), () => renderRestore($('restore'), r.restore, r.engine));
+  drawWhenShown($('restore'), () => renderRestore($('restore'), r.restore, r.engine));
 }
 
 // Choosing another container redraws the two tables.

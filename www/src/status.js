@@ -1,7 +1,7 @@
 // What the page says about the simulation as a whole: the status chip, the
 // error banner (input error, failed setup, runsc panic), the runsc command
 // line's notes, the toast, and the banner of an engine crash.
-import { $, whenShown } from './dom.js';
+import { $, drawWhenShown } from './dom.js';
 import { h } from './render.js';
 import { decisionOfEntry, pickDecision, selectedNode, state } from './state.js';
 import './diagnostics.css';
@@ -111,7 +111,7 @@ export function drawWarnings() {
       ? [h('li', { class: 'warn-section' }, title), ...[...groups[key]].map(([i, fs]) => group(i, fs))]
       : [];
   // Drawn when its tab is shown (thousands of mounts, thousands of rows).
-  whenShown(list, () => {
+  drawWhenShown(list, () => {
     list.replaceChildren(
       ...section('changes_behaviour', 'Change what the container sees'),
       ...section('harmless', 'Harmless'),
