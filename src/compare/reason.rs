@@ -242,8 +242,10 @@ fn outcome_piece(side: &Side, es: &[Entry], cell: &DiffCell) -> (String, Option<
                 Some(d) if d.error.is_none() => {
                     (format!("is not reached (setup failed: {err})"), None)
                 }
+                // The error is the mount's; its last logged step is where
+                // the engine was, not necessarily what refused it.
                 _ => match d.and_then(|d| d.reasons.last()).map(|r| r.function) {
-                    Some(f) => (format!("fails (`{f}`: {err})"), Some(f)),
+                    Some(f) => (format!("fails: {err} (after `{f}`)"), Some(f)),
                     None => (format!("fails: {err}"), None),
                 },
             }
