@@ -236,3 +236,51 @@ fn rootless_runc_without_userns_fails_every_spec_mount() {
     );
     assert_eq!(dev.function, None);
 }
+
+/// The page's `compareEngines`: each engine's view is the one `new
+/// Sandbox(text, {engine, …})` gives, and on a spec without steps its
+/// diff is `mountlab diff`'s.
+#[test]
+fn page_views_diff_is_the_cli_diff() {
+    use mountlab::compare::run::compare_views;
+    use mountlab::playground::Playground;
+    let text = spec("41-runc-spec.json");
+    let flags = CompareFlags {
+        overlay2: Some("none".into()),
+        ..CompareFlags::default()
+    };
+    let (page, views) = compare_views(&text, &flags).expect("views");
+    assert_eq!(page, diff_of(&text, &flags));
+    let engines: Vec<&str> = views.iter().map(|v| v.engine.name()).collect();
+    assert_eq!(engines, ["runsc-2018", "runsc", "runc"]);
+    let runsc = Playground::build_with(
+        &text,
+        &Overrides {
+            engine: Some("runsc".into()),
+            overlay2: Some("none".into()),
+            ..Overrides::default()
+        },
+    )
+    .expect("sandbox")
+    .view_dto();
+    let v = views.get(1).expect("runsc view");
+    assert_eq!(v.report, runsc.report);
+    assert_eq!(v.tree, runsc.tree);
+    // A writable root: today's runsc overlays it by default
+    // (`--overlay2=root:self`), and mounts it straight over 9p with
+    // `--overlay2=none`.
+    let root_fs = |overlay2: Option<&str>| {
+        let flags = CompareFlags {
+            engines: Some(vec!["runsc".into()]),
+            overlay2: overlay2.map(str::to_string),
+            ..CompareFlags::default()
+        };
+        let (d, _) = compare_views(BIND, &flags).expect("views");
+        d.rows
+            .first()
+            .and_then(|r| r.engines.get("runsc"))
+            .and_then(|c| c.fs.clone())
+    };
+    assert_eq!(root_fs(None).as_deref(), Some("overlay"));
+    assert_eq!(root_fs(Some("none")).as_deref(), Some("9p"));
+}
