@@ -144,6 +144,18 @@ fn exit_2_on_bad_input() {
             vec!["diff", f.as_str(), "--format", "yaml"],
             "invalid value 'yaml'",
         ),
+        // runsc's flag package refuses it before any mount (`Overlay2.Set`).
+        (
+            vec![
+                "diff",
+                f.as_str(),
+                "--engines",
+                "runsc",
+                "--overlay2",
+                "bogus",
+            ],
+            "runsc: invalid value \"bogus\" for flag -overlay2: ",
+        ),
         (
             vec!["diff", bad_json.as_str()],
             "invalid JSON: EOF while parsing a value at line 1 column 15",

@@ -7,7 +7,7 @@ use crate::engines::{simulate, Engine};
 use crate::error::{Error, Result};
 use crate::playground::{apply, Overrides, Playground, View};
 use crate::report::{MountNode, Report};
-use crate::scenario::Scenario;
+use crate::scenario::{EngineConfig, Scenario};
 use serde::Deserialize;
 
 /// The engines to compare and each engine's flags; a flag applies to its
@@ -79,8 +79,16 @@ pub struct EngineRunOutput {
 pub fn run_engine(text: &str, engine: Engine, flags: &CompareFlags) -> Result<EngineRunOutput> {
     let mut s = Scenario::from_json_on(text, Some(engine))?;
     apply(&mut s, &flags.overrides_for(engine))?;
-    if engine == Engine::Runsc2018 {
-        s.config.validate_cli()?;
+    // The runtimes' command lines refuse these before any mount: runsc
+    // 2018's `--overlay` with shared file access (runsc/main.go), today's
+    // runsc's flag package a bad `--overlay2` (`Overlay2.Set`). Here they
+    // are bad input, not a failed setup with no mounts to compare.
+    match &s.options {
+        EngineConfig::Runsc2018 => s.config.validate_cli()?,
+        EngineConfig::Runsc(c) => {
+            c.resolve()?;
+        }
+        EngineConfig::Runc(_) => {}
     }
     s.steps.clear();
     let mut sim = simulate(&s)?;
