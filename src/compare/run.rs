@@ -7,7 +7,7 @@ use crate::engines::{simulate, Engine};
 use crate::error::{Error, Result};
 use crate::playground::{apply, Overrides, Playground, View};
 use crate::report::{MountNode, Report};
-use crate::scenario::Scenario;
+use crate::scenario::{EngineConfig, Scenario};
 use serde::Deserialize;
 
 /// The engines to compare and each engine's flags; a flag applies to its
@@ -79,8 +79,16 @@ pub struct EngineRunOutput {
 pub fn run_engine(text: &str, engine: Engine, flags: &CompareFlags) -> Result<EngineRunOutput> {
     let mut s = Scenario::from_json_on(text, Some(engine))?;
     apply(&mut s, &flags.overrides_for(engine))?;
-    if engine == Engine::Runsc2018 {
-        s.config.validate_cli()?;
+    // The runtimes' command lines refuse these before any mount: runsc
+    // 2018's `--overlay` with shared file access (runsc/main.go), today's
+    // runsc's flag package a bad `--overlay2` (`Overlay2.Set`). Here they
+    // are bad input, not a failed setup with no mounts to compare.
+    match &s.options {
+        EngineConfig::Runsc2018 => s.config.validate_cli()?,
+        EngineConfig::Runsc(c) => {
+            c.resolve()?;
+        }
+        EngineConfig::Runc(_) => {}
     }
     s.steps.clear();
     let mut sim = simulate(&s)?;
@@ -98,16 +106,53 @@ pub fn compare_engines(
     text: &str,
     flags: &CompareFlags,
 ) -> Result<(MountDiff, Vec<EngineRunOutput>)> {
-    let runs = flags
-        .engines()?
-        .into_iter()
-        .map(|e| run_engine(text, e, flags).map_err(|err| err.wrap(e.name())))
-        .collect::<Result<Vec<_>>>()?;
+    let runs = run_all(text, &flags.engines()?, flags)?;
     let sides: Vec<Side> = runs
         .iter()
         .map(|r| Side::of_engine(&r.report, r.tree.as_ref()))
         .collect();
     Ok((diff(&sides), runs))
+}
+
+/// One engine's run, its error prefixed with the engine's name.
+fn run_named(text: &str, e: Engine, flags: &CompareFlags) -> Result<EngineRunOutput> {
+    run_engine(text, e, flags).map_err(|err| err.wrap(e.name()))
+}
+
+/// Natively the engines run side by side, a thread each (they share only
+/// the text and the flags): on a loaded machine three runnable threads get
+/// three shares of it. The stack is the main thread's and more (a spec of
+/// deeply nested mounts recurses). A panic (a bug) goes on as the panic
+/// it is.
+#[cfg(not(target_arch = "wasm32"))]
+fn run_all(text: &str, engines: &[Engine], flags: &CompareFlags) -> Result<Vec<EngineRunOutput>> {
+    const STACK: usize = 64 << 20;
+    std::thread::scope(|s| {
+        let handles = engines
+            .iter()
+            .map(|&e| {
+                std::thread::Builder::new()
+                    .name(format!("diff-{e}"))
+                    .stack_size(STACK)
+                    .spawn_scoped(s, move || run_named(text, e, flags))
+            })
+            .collect::<Vec<_>>();
+        handles
+            .into_iter()
+            .zip(engines)
+            .map(|(h, &e)| match h {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: run it here.
+                Err(_) => run_named(text, e, flags),
+            })
+            .collect()
+    })
+}
+
+/// In the browser: one after the other.
+#[cfg(target_arch = "wasm32")]
+fn run_all(text: &str, engines: &[Engine], flags: &CompareFlags) -> Result<Vec<EngineRunOutput>> {
+    engines.iter().map(|&e| run_named(text, e, flags)).collect()
 }
 
 /// The page's `compareEngines`: each engine as a playground (its steps
