@@ -205,7 +205,7 @@ test('a failed setup is final: the child start is disabled, the engine refuses, 
   const refused = await page.evaluate(() => {
     const sb = new window.mountlab.api.Sandbox(window.mountlab.state.text, null);
     try {
-      sb.addContainer('c9', '{"mounts": []}');
+      sb.addContainer('c9', '{"ociVersion": "1.0.2", "mounts": []}');
       return null;
     } catch (e) {
       return e.message;

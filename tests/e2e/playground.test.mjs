@@ -147,6 +147,8 @@ test('runs ls and cat in the terminal and shows their 9P messages', async () => 
   assert.match(await page.locator('#ninep-conn option:checked').textContent(), /\/data/);
   // The hex view of the newest frame.
   await msgs.last().click();
+  // The frames are decoded in the engine's worker, so they arrive a moment later.
+  await page.locator('#hex [data-testid=ninep-frame]').first().waitFor();
   assert.match(await page.locator('#hex').textContent(), /0000/);
   await shot(page, '07a-hex');
   out = await typeLine(page, 'cat /nope');

@@ -103,6 +103,8 @@ test('picks in the decision log and the 9P inspector', async () => {
   const first = page.locator('[data-testid=ninep-message]').first();
   await first.click();
   assert.equal(await page.locator('[data-testid=ninep-message].selected').count(), 1);
+  // The frames are decoded in the engine's worker, so they arrive a moment later.
+  await page.locator('#hex .hex-title strong').first().waitFor();
   const [req, rep] = await page.locator('#hex .hex-title strong').allTextContents();
   assert.match(req, /^T[a-z]+$/);
   assert.match(rep, /^R[a-z]+$/);

@@ -20,6 +20,19 @@ export function fillTargets(sel, cids) {
   sel.value = cids.includes(cur) ? cur : '';
 }
 
+// Scrolls `box` (a scrolling ancestor of `el`) so `el` shows: at its top
+// (block 'start', below its scroll-margin) or just enough ('nearest'). Only
+// `box` moves: Element.scrollIntoView would scroll the page as well, and a
+// pane that follows what another pane picked must not move the page away
+// from the pane the user is looking at.
+export function scrollWithinBox(el, box, block = 'nearest') {
+  const r = el.getBoundingClientRect();
+  const b = box.getBoundingClientRect();
+  const margin = parseFloat(getComputedStyle(el).scrollMarginTop) || 0;
+  if (block === 'start' || r.top < b.top + margin) box.scrollTop += Math.floor(r.top - b.top - margin);
+  else if (r.bottom > b.bottom) box.scrollTop += Math.ceil(Math.min(r.bottom - b.bottom, r.top - b.top - margin));
+}
+
 // Draws into `el` now if it is shown, else once it is (a hidden tab's panel
 // is drawn when its tab is selected): a spec of thousands of mounts has
 // thousands of rows, and the main thread should not build them for nobody

@@ -11,6 +11,19 @@ import { Decoration } from '@codemirror/view';
 import './editor.css';
 
 const setHighlight = StateEffect.define();
+
+// Scrolls the editor's own scroller to `pos` and nothing else. CodeMirror's
+// scrollIntoView effect scrolls every scrolling ancestor, the page included:
+// a mount picked in the tree would move the page away from the tree to the
+// editor (at 1024x768 the explanation left the screen). A clicked error
+// location (reveal) still uses it: there the user asked to go to the editor.
+function scrollEditorTo(view, pos, y) {
+  const sd = view.scrollDOM;
+  const line = view.lineBlockAt(pos);
+  const inView = line.top >= sd.scrollTop && line.bottom <= sd.scrollTop + sd.clientHeight;
+  if (y === 'nearest' && inView) return;
+  sd.scrollTop = y === 'center' ? line.top - (sd.clientHeight - line.height) / 2 : line.top - sd.clientHeight / 4;
+}
 const highlightMark = Decoration.mark({ class: 'cm-mount-highlight' });
 
 // The selected mount's entry, kept across edits (mapped through changes).
@@ -87,7 +100,7 @@ export function createEditor(parent, onChange, onPick) {
       const diags = marks.map((m) => ({ ...rangeOf(m), severity: m.severity, message: m.message, source: 'mountlab' }));
       view.dispatch(setDiagnostics(view.state, diags));
       const first = diags.find((d) => d.severity === 'error');
-      if (first) view.dispatch({ effects: EditorView.scrollIntoView(first.from, { y: 'center' }) });
+      if (first) scrollEditorTo(view, first.from, 'center');
     },
     // Scrolls to a position and puts the cursor there (a clicked location).
     reveal(m) {
@@ -98,9 +111,8 @@ export function createEditor(parent, onChange, onPick) {
     // Highlights a range (null: none), scrolled into view unless asked not to.
     highlight(range, { scroll = true } = {}) {
       const r = range ? rangeOf(range) : null;
-      const effects = [setHighlight.of(r)];
-      if (r && scroll) effects.push(EditorView.scrollIntoView(r.from, { y: 'nearest' }));
-      view.dispatch({ effects });
+      view.dispatch({ effects: [setHighlight.of(r)] });
+      if (r && scroll) scrollEditorTo(view, r.from, 'nearest');
     },
   };
 }

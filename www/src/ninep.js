@@ -3,7 +3,7 @@
 // message's full decode beside its bytes. Opens at the top of a connection
 // (its Tversion/Tattach handshake); after a command it shows that
 // command's group. Rows are one Tab stop: ↑ ↓ Home End move, Enter opens.
-import { $ } from './dom.js';
+import { $, scrollWithinBox } from './dom.js';
 import { decode9p } from './engine.js';
 import { h } from './render.js';
 import { decodedFrame, hexDump } from './render-ninep.js';
@@ -93,7 +93,7 @@ export function drawNinep() {
   drawnConn = connKey(conn);
   requestAnimationFrame(() => {
     // The group's head just under the sticky column heads (scroll-margin).
-    if (firstFresh) firstFresh.scrollIntoView({ block: 'start', inline: 'nearest' });
+    if (firstFresh) scrollWithinBox(firstFresh, wrap, 'start');
     else if (opened) wrap.scrollTop = 0;
   });
   drawHex(conn);

@@ -173,9 +173,10 @@ export function selectMessage(seq) {
   notify('message');
 }
 
-// What the last toggle or edit changed (topic 'changes'); `{}` and '' clear it.
+// What the last toggle or edit changed (topic 'changes'); `{}`/null and '' clear it.
 export function setChanges(changes, sentence = '') {
-  s.changes = Object.freeze({ ...changes });
+  // A Map (serde-wasm-bindgen's form of a BTreeMap) or a plain object; null clears.
+  s.changes = Object.freeze(changes instanceof Map ? Object.fromEntries(changes) : { ...changes });
   s.changesSentence = sentence;
   notify('changes');
 }
