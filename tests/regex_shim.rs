@@ -1,6 +1,6 @@
 //! oci-spec validates `process.execCPUAffinity` with one regex,
 //! `^(\d+(-\d+)?)(,\d+(-\d+)?)*$`. The build swaps the `regex` crate for
-//! shims/regex (regex-lite underneath, for the wasm's size); these check
+//! src/shims/regex (regex-lite underneath, for the wasm's size); these check
 //! that oci-spec still accepts and refuses exactly what it did with
 //! `regex`, whose `\d` is Unicode's Decimal_Number, not just ASCII.
 
