@@ -16,12 +16,12 @@ secs="${1:-600}"
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(p9_frame_decode p9_server_session shell_parse shell_run scenario_run)
+  targets=(p9_frame_decode p9_frame_spans p9_server_session shell_parse shell_run scenario_run spec_lint)
 fi
 
 max_len() {
   case "$1" in
-    scenario_run) echo 65536 ;;
+    scenario_run | spec_lint) echo 65536 ;;
     shell_run | p9_server_session) echo 16384 ;;
     *) echo 4096 ;;
   esac
