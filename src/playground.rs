@@ -32,29 +32,70 @@ pub struct Overrides {
     /// scenario's `config.engine`.
     #[serde(default)]
     pub engine: Option<String>,
+    /// Today's runsc's `--overlay2` (`Overlay2.Set`'s syntax; the other
+    /// engines ignore it).
+    #[serde(default)]
+    pub overlay2: Option<String>,
+    /// runc's `--rootless` (the other engines ignore it).
+    #[serde(default)]
+    pub rootless: Option<bool>,
 }
 
-/// The page's controls over a parsed scenario: `overlay` and
-/// `file_access` where the engine has the flag.
+/// The page's controls over a parsed scenario: each flag where the engine
+/// has it (`overlay` on runsc 2018, `overlay2` on today's runsc, `rootless`
+/// on runc, `file_access` on both runscs).
 pub fn apply(s: &mut Scenario, o: &Overrides) -> Result<(), Error> {
     if let Some(ov) = o.overlay {
         s.config.overlay = ov;
     }
-    let Some(fa) = &o.file_access else {
-        return Ok(());
-    };
     match &mut s.options {
         EngineConfig::Runsc2018 => {
-            s.config.file_access =
-                FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
+            if let Some(fa) = &o.file_access {
+                s.config.file_access =
+                    FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
+            }
         }
         EngineConfig::Runsc(c) => {
-            c.conf.file_access = crate::engines::runsc::config::FileAccessType::parse(fa)
-                .map_err(|e| e.wrap("config.file_access"))?;
+            if let Some(fa) = &o.file_access {
+                c.conf.file_access = crate::engines::runsc::config::FileAccessType::parse(fa)
+                    .map_err(|e| e.wrap("config.file_access"))?;
+            }
+            // Kept as written: runsc refuses a bad value when it starts
+            // (a failed setup), as for the scenario's own key.
+            if let Some(v) = &o.overlay2 {
+                c.overlay2 = Some(v.clone());
+            }
         }
-        EngineConfig::Runc(_) => {}
+        EngineConfig::Runc(r) => {
+            if let Some(v) = o.rootless {
+                r.rootless = v;
+            }
+        }
     }
     Ok(())
+}
+
+/// The overrides `engine` takes, as its scenario `config` keys, so the
+/// download replays with the flags the page ran.
+fn override_keys(engine: Engine, o: &Overrides) -> serde_json::Map<String, Value> {
+    let mut c = serde_json::Map::new();
+    match engine {
+        Engine::Runsc2018 => {}
+        Engine::Runsc => {
+            if let Some(v) = &o.file_access {
+                c.insert("file_access".into(), Value::String(v.clone()));
+            }
+            if let Some(v) = &o.overlay2 {
+                c.insert("overlay2".into(), Value::String(v.clone()));
+            }
+        }
+        Engine::Runc => {
+            if let Some(v) = o.rootless {
+                c.insert("rootless".into(), Value::Bool(v));
+            }
+        }
+    }
+    c
 }
 
 /// The run behind a playground, by engine.
@@ -535,7 +576,7 @@ impl Playground {
             &Overrides {
                 overlay,
                 file_access: file_access.map(str::to_string),
-                engine: None,
+                ..Default::default()
             },
         )
     }
@@ -566,6 +607,7 @@ impl Playground {
                         .unwrap_or_default();
                     // The keys set aside (another engine's) leave the export.
                     c.retain(|k, _| e.config_keys().contains(&k.as_str()));
+                    c.extend(override_keys(e, o));
                     c.insert("engine".into(), Value::String(e.name().to_string()));
                     Value::Object(c)
                 }
