@@ -235,6 +235,10 @@ pub struct Analysis {
     pub config: Option<BootConfig>,
     /// The scenario's `config.engine`.
     pub engine: Option<crate::engines::Engine>,
+    /// The scenario's own `--overlay2` (today's runsc) and `rootless`
+    /// (runc), for the page's flag controls; absent on other engines.
+    pub overlay2: Option<String>,
+    pub rootless: Option<bool>,
     pub steps: usize,
 }
 
@@ -250,6 +254,14 @@ pub fn analyze_text(text: &str) -> Analysis {
             bare,
             config: Some(s.config),
             engine: Some(s.engine),
+            overlay2: match &s.options {
+                EngineConfig::Runsc(c) => c.overlay2.clone(),
+                _ => None,
+            },
+            rootless: match &s.options {
+                EngineConfig::Runc(r) => Some(r.rootless),
+                _ => None,
+            },
             steps: s.steps.len(),
         },
         Err(e) => Analysis {
@@ -258,6 +270,8 @@ pub fn analyze_text(text: &str) -> Analysis {
             bare,
             config: None,
             engine: None,
+            overlay2: None,
+            rootless: None,
             steps: 0,
         },
     }

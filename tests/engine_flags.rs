@@ -122,3 +122,18 @@ fn another_engines_flag_stays_out() {
     );
     assert_eq!(p.scenario_value()["config"].get("rootless"), None::<&Value>);
 }
+
+/// The page's flag controls start from the scenario's own values.
+#[test]
+fn analysis_names_the_scenarios_own_flags() {
+    let a = mountlab::playground::analyze_text(
+        r#"{"spec": {"ociVersion": "1.0.0", "root": {"path": "r"}}, "config": {"engine": "runsc", "overlay2": "none"}}"#,
+    );
+    assert!(a.ok);
+    assert_eq!(a.overlay2.as_deref(), Some("none"));
+    assert_eq!(a.rootless, None);
+    let a = mountlab::playground::analyze_text(
+        r#"{"spec": {"ociVersion": "1.0.0", "root": {"path": "r"}}, "config": {"engine": "runc", "rootless": true}}"#,
+    );
+    assert_eq!((a.overlay2, a.rootless), (None, Some(true)));
+}
