@@ -5,6 +5,7 @@
 //! and no clocks, so it builds for `wasm32-unknown-unknown` as well as natively.
 
 pub mod bench;
+pub mod compare;
 pub mod engines;
 pub mod errno;
 pub mod error;

@@ -32,18 +32,17 @@ pub struct Overrides {
     /// scenario's `config.engine`.
     #[serde(default)]
     pub engine: Option<String>,
-    /// Today's runsc's `--overlay2` (`Overlay2.Set`'s syntax; the other
-    /// engines ignore it).
+    /// Today's runsc's `--overlay2` (runsc's flag syntax, e.g. `none`,
+    /// `root:memory`); the other engines ignore it.
     #[serde(default)]
     pub overlay2: Option<String>,
-    /// runc's `--rootless` (the other engines ignore it).
+    /// runc's `--rootless`; the other engines ignore it.
     #[serde(default)]
     pub rootless: Option<bool>,
 }
 
-/// The page's controls over a parsed scenario: each flag where the engine
-/// has it (`overlay` on runsc 2018, `overlay2` on today's runsc, `rootless`
-/// on runc, `file_access` on both runscs).
+/// The page's controls over a parsed scenario: `overlay`, `overlay2`,
+/// `rootless` and `file_access` where the engine has the flag.
 pub fn apply(s: &mut Scenario, o: &Overrides) -> Result<(), Error> {
     if let Some(ov) = o.overlay {
         s.config.overlay = ov;
@@ -590,7 +589,7 @@ impl Playground {
             &Overrides {
                 overlay,
                 file_access: file_access.map(str::to_string),
-                ..Default::default()
+                ..Overrides::default()
             },
         )
     }

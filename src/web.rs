@@ -17,6 +17,8 @@ use serde::Serialize;
 use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
+mod compare;
+
 type JsResult<T> = Result<T, JsError>;
 
 #[wasm_bindgen]

@@ -6,7 +6,9 @@
 #[path = "mountlab/args.rs"]
 mod args;
 
-use args::{BenchArgs, Cli, Command, Format, PreviewArgs, RunArgs, ServeArgs};
+use args::{
+    BenchArgs, Cli, Command, DiffArgs, DiffFormat, Format, PreviewArgs, RunArgs, ServeArgs,
+};
 use mountlab::bench::{Options, Task};
 use mountlab::engines::{simulate, Engine, Simulation};
 use mountlab::p9::net::{ConnLimits, ServeConfig};
@@ -25,6 +27,7 @@ fn main() -> ExitCode {
         Command::Run(a) => run(&a),
         Command::Serve9p(a) => serve_9p(a),
         Command::Bench(a) => bench(a),
+        Command::Diff(a) => diff(&a),
     }
 }
 
@@ -211,6 +214,52 @@ fn run(args: &RunArgs) -> ExitCode {
     };
     // As in preview: the OS frees it all at exit.
     std::mem::forget((sb, report));
+    code
+}
+
+/// `mountlab diff`: exit 0 when the engines agree, 1 when they differ,
+/// 2 for bad input (as diff(1)).
+fn diff(args: &DiffArgs) -> ExitCode {
+    use mountlab::compare::{compare_engines, text::render, CompareFlags};
+    let text = match read_input(&args.file) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("mountlab: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let flags = CompareFlags {
+        engines: (!args.engines.is_empty())
+            .then(|| args.engines.iter().map(|e| e.name().to_string()).collect()),
+        overlay: args.overlay.then_some(true),
+        overlay2: args.overlay2.clone(),
+        rootless: args.rootless.then_some(true),
+        file_access: None,
+    };
+    let (d, runs) = match compare_engines(&text, &flags) {
+        Ok(x) => x,
+        Err(e) => {
+            eprintln!("mountlab: {}: {e}", args.file);
+            return ExitCode::from(2);
+        }
+    };
+    for r in &runs {
+        for note in &r.notes {
+            eprintln!("mountlab: note: {}: {note}", r.report.engine);
+        }
+    }
+    match args.format {
+        DiffFormat::Text => emit(&render(&d, args.all)),
+        DiffFormat::Json => {
+            if let Err(e) = emit_json(&d, true) {
+                eprintln!("mountlab: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let code = ExitCode::from(u8::from(d.differs()));
+    // As in preview: the OS frees it all at exit.
+    std::mem::forget((d, runs));
     code
 }
 

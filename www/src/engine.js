@@ -19,3 +19,7 @@ export function guard(fn) {
     throw e;
   }
 }
+
+// #17: `compareEngines(text, {engines, overlay, overlay2, rootless})` and
+// `compareRuns({text, options}, {text, options})` (contract in notes/contracts/D.md); callers await them.
+export { compareEngines, compareRuns } from '../pkg/mountlab.js';

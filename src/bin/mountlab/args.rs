@@ -72,6 +72,12 @@ pub enum Command {
     Serve9p(ServeArgs),
     /// Run the benchmark suite and print native figures (medians).
     Bench(BenchArgs),
+    /// Compare what each engine would mount for one OCI spec, per
+    /// destination, with the reason for every difference.
+    ///
+    /// Exit status (as diff(1)): 0 when the engines agree on every mount,
+    /// 1 when they differ, 2 for bad input.
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -97,6 +103,40 @@ pub struct PreviewArgs {
     /// config.engine): runsc-2018 (the default), runsc (today's) or runc.
     #[arg(long, value_name = "NAME", value_parser = engine)]
     pub engine: Option<Engine>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// An OCI config.json, or a scenario file (- reads standard input);
+    /// its steps are not run.
+    #[arg(value_name = "CONFIG.json")]
+    pub file: String,
+    /// The engines to compare, in column order (default: all three).
+    #[arg(long, value_name = "NAME,NAME,...", value_delimiter = ',', value_parser = engine)]
+    pub engines: Vec<Engine>,
+    /// Run runsc 2018 as `runsc --overlay`.
+    #[arg(long)]
+    pub overlay: bool,
+    /// Run today's runsc with `--overlay2=VALUE` (none, root:self,
+    /// root:memory, all:memory, ...).
+    #[arg(long, value_name = "VALUE")]
+    pub overlay2: Option<String>,
+    /// Run runc as `runc --rootless`.
+    #[arg(long)]
+    pub rootless: bool,
+    /// text: the differing destinations side by side with their reasons;
+    /// json: every destination.
+    #[arg(long, value_enum, default_value_t = DiffFormat::Text)]
+    pub format: DiffFormat,
+    /// Show the destinations where the engines agree too.
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DiffFormat {
+    Text,
+    Json,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -1,0 +1,143 @@
+//! Running one spec through several engines, each with its own flags
+//! (`--overlay` is runsc 2018's, `--overlay2` today's runsc's, `rootless`
+//! runc's), for `mountlab diff` and the page's `compareEngines`.
+
+use super::{diff, MountDiff, Side};
+use crate::engines::{simulate, Engine};
+use crate::error::{Error, Result};
+use crate::playground::{apply, Overrides, Playground, View};
+use crate::report::{MountNode, Report};
+use crate::scenario::Scenario;
+use serde::Deserialize;
+
+/// The engines to compare and each engine's flags; a flag applies to its
+/// own engine only. `None` keeps the scenario's own value.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CompareFlags {
+    /// Engine names (`runsc-2018`, `runsc`, `runc`); absent: all three.
+    #[serde(default)]
+    pub engines: Option<Vec<String>>,
+    /// runsc 2018's `--overlay`.
+    #[serde(default)]
+    pub overlay: Option<bool>,
+    /// Today's runsc's `--overlay2` (`none`, `root:memory`, ...).
+    #[serde(default)]
+    pub overlay2: Option<String>,
+    /// runc's `--rootless`.
+    #[serde(default)]
+    pub rootless: Option<bool>,
+    /// `--file-access` of both runscs.
+    #[serde(default)]
+    pub file_access: Option<String>,
+}
+
+impl CompareFlags {
+    /// The engines named, in order (all three, as [`Engine::ALL`], when
+    /// none are); an unknown name or one named twice is an error.
+    pub fn engines(&self) -> Result<Vec<Engine>> {
+        let Some(names) = &self.engines else {
+            return Ok(Engine::ALL.to_vec());
+        };
+        let mut out = Vec::with_capacity(names.len());
+        for n in names {
+            let e = Engine::parse(n.trim())?;
+            if out.contains(&e) {
+                return Err(Error::msg(format!("engine {e} is named twice")));
+            }
+            out.push(e);
+        }
+        if out.is_empty() {
+            return Err(Error::msg("no engine to compare"));
+        }
+        Ok(out)
+    }
+
+    /// The page's overrides that run `engine` with its own flags.
+    pub fn overrides_for(&self, engine: Engine) -> Overrides {
+        Overrides {
+            engine: Some(engine.name().to_string()),
+            overlay: self.overlay.filter(|_| engine == Engine::Runsc2018),
+            overlay2: self.overlay2.clone().filter(|_| engine == Engine::Runsc),
+            rootless: self.rootless.filter(|_| engine == Engine::Runc),
+            file_access: self.file_access.clone().filter(|_| engine != Engine::Runc),
+        }
+    }
+}
+
+/// One engine's run for a comparison.
+pub struct EngineRunOutput {
+    pub report: Report,
+    pub tree: Option<MountNode>,
+    /// The file's config keys set aside on this engine.
+    pub notes: Vec<String>,
+}
+
+/// Runs the spec (or scenario, its steps left out, as `preview` does) on
+/// `engine` with its flags. An error is bad input (the scenario does not
+/// parse, a flag's value is refused); a failed setup is in the report.
+pub fn run_engine(text: &str, engine: Engine, flags: &CompareFlags) -> Result<EngineRunOutput> {
+    let mut s = Scenario::from_json_on(text, Some(engine))?;
+    apply(&mut s, &flags.overrides_for(engine))?;
+    if engine == Engine::Runsc2018 {
+        s.config.validate_cli()?;
+    }
+    s.steps.clear();
+    let mut sim = simulate(&s)?;
+    let tree = sim.tree();
+    Ok(EngineRunOutput {
+        report: sim.take_report(),
+        tree,
+        notes: s.ignored_config,
+    })
+}
+
+/// `mountlab diff`: the spec through each engine named, aligned. Errors
+/// are prefixed with the engine at fault.
+pub fn compare_engines(
+    text: &str,
+    flags: &CompareFlags,
+) -> Result<(MountDiff, Vec<EngineRunOutput>)> {
+    let runs = flags
+        .engines()?
+        .into_iter()
+        .map(|e| run_engine(text, e, flags).map_err(|err| err.wrap(e.name())))
+        .collect::<Result<Vec<_>>>()?;
+    let sides: Vec<Side> = runs
+        .iter()
+        .map(|r| Side::of_engine(&r.report, r.tree.as_ref()))
+        .collect();
+    Ok((diff(&sides), runs))
+}
+
+/// The page's `compareEngines`: each engine as a playground (its steps
+/// run, as `new Sandbox` runs them) and its view, and the diff of them.
+pub fn compare_views(text: &str, flags: &CompareFlags) -> Result<(MountDiff, Vec<View>)> {
+    let views = flags
+        .engines()?
+        .into_iter()
+        .map(|e| {
+            Playground::build_with(text, &flags.overrides_for(e))
+                .map(|p| p.view_dto())
+                .map_err(|err| err.wrap(e.name()))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let sides: Vec<Side> = views
+        .iter()
+        .map(|v| Side::of_engine(&v.report, v.tree.as_ref()))
+        .collect();
+    Ok((diff(&sides), views))
+}
+
+/// The page's "mounts that changed": one engine's views before and after
+/// a toggle (flags or spec), diffed with the sides named `before` and
+/// `after`.
+pub fn compare_runs(
+    before: (&str, &Overrides),
+    after: (&str, &Overrides),
+) -> Result<(MountDiff, View, View)> {
+    let b = Playground::build_with(before.0, before.1)?.view_dto();
+    let a = Playground::build_with(after.0, after.1)?.view_dto();
+    let d = super::diff_runs((&b.report, b.tree.as_ref()), (&a.report, a.tree.as_ref()));
+    Ok((d, b, a))
+}

@@ -1,0 +1,79 @@
+//! `compareEngines` and `compareRuns`: the page's Compare view and its
+//! "mounts that changed" marks, over `crate::compare` (the same diff
+//! `mountlab diff --format json` prints).
+
+use super::{err, str_arg, to_js, JsResult};
+use crate::compare::run::{compare_runs, compare_views};
+use crate::compare::CompareFlags;
+use crate::playground::{Overrides, View};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use wasm_bindgen::prelude::*;
+
+/// `compareEngines`'s answer: the diff, and each engine's view keyed by
+/// engine name (what `Sandbox.view()` gives for it).
+#[derive(Serialize)]
+struct EnginesDto<'a> {
+    diff: &'a crate::compare::MountDiff,
+    views: BTreeMap<&'a str, &'a View>,
+}
+
+/// `compareRuns`'s answer.
+#[derive(Serialize)]
+struct RunsDto<'a> {
+    diff: &'a crate::compare::MountDiff,
+    before: &'a View,
+    after: &'a View,
+}
+
+/// One side of `compareRuns`: `{text, options}` (`options` as
+/// `new Sandbox`'s overrides).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RunArg {
+    text: String,
+    #[serde(default)]
+    options: Overrides,
+}
+
+fn from_js<T: serde::de::DeserializeOwned + Default>(v: JsValue, what: &str) -> JsResult<T> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(v).map_err(|e| err(format!("{what}: {e}")))
+}
+
+/// `compareEngines(text, {engines, overlay, overlay2, rootless,
+/// file_access})`: the spec through each engine with its own flags.
+#[wasm_bindgen(js_name = compareEngines)]
+pub fn compare_engines(text: JsValue, options: JsValue) -> JsResult<JsValue> {
+    super::install_panic_hook();
+    let text = str_arg(&text, "compareEngines: text")?;
+    let flags: CompareFlags = from_js(options, "compareEngines: options")?;
+    let (diff, views) = compare_views(&text, &flags).map_err(err)?;
+    let dto = EnginesDto {
+        diff: &diff,
+        views: views.iter().map(|v| (v.engine.name(), v)).collect(),
+    };
+    to_js(&dto)
+}
+
+/// `compareRuns({text, options}, {text, options})`: one engine before and
+/// after a toggle; the diff's sides are named `before` and `after`.
+#[wasm_bindgen(js_name = compareRuns)]
+pub fn compare_runs_js(before: JsValue, after: JsValue) -> JsResult<JsValue> {
+    super::install_panic_hook();
+    let b: Option<RunArg> = serde_wasm_bindgen::from_value(before)
+        .map_err(|e| err(format!("compareRuns: before: {e}")))?;
+    let a: Option<RunArg> = serde_wasm_bindgen::from_value(after)
+        .map_err(|e| err(format!("compareRuns: after: {e}")))?;
+    let (Some(b), Some(a)) = (b, a) else {
+        return Err(err("compareRuns: before and after must be {text, options}"));
+    };
+    let (diff, bv, av) = compare_runs((&b.text, &b.options), (&a.text, &a.options)).map_err(err)?;
+    to_js(&RunsDto {
+        diff: &diff,
+        before: &bv,
+        after: &av,
+    })
+}
