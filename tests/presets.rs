@@ -261,3 +261,36 @@ fn every_preset_runs_on_every_engine_and_its_claims_hold() {
     }
     assert!(claims >= 30, "{claims} claims checked");
 }
+
+/// The rows a preset's description says differ (`differs` in index.json)
+/// are differing rows of the engines' diff (`mountlab diff`, the page's
+/// Compare view), each with a reason on every engine's side.
+#[test]
+fn each_teaching_preset_differs_where_its_description_says() {
+    let idx = index();
+    let mut checked = 0;
+    for p in idx["presets"].as_array().expect("presets array") {
+        let name = p["file"].as_str().expect("file");
+        let Some(want) = p["differs"].as_array() else {
+            continue;
+        };
+        let (diff, views) = mountlab::compare::run::compare_views(
+            &read(name),
+            &mountlab::compare::CompareFlags::default(),
+        )
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(views.len(), 3, "{name}");
+        for dest in want {
+            let dest = dest.as_str().expect("destination");
+            let row = diff
+                .rows
+                .iter()
+                .find(|r| r.destination == dest)
+                .unwrap_or_else(|| panic!("{name}: no row {dest}"));
+            assert!(row.differs, "{name}: {dest} should differ: {row:?}");
+            assert!(row.reason.is_some(), "{name}: {dest} has no reason");
+            checked += 1;
+        }
+    }
+    assert!(checked >= 10, "{checked}");
+}

@@ -9,7 +9,8 @@
 //   spec.js shell.js   the editor's and the terminal's glue
 //   controls.js   the top bar, tabs, share and download
 import { Sandbox, analyze, defaultConfig, installPanicHook, sourceRef, wasmReady } from './engine.js';
-import { drawConfig, edited, loadPreset, openShared, scheduleHash } from './controls.js';
+import { drawConfig, drawPreset, edited, loadPreset, openShared, scheduleHash } from './controls.js';
+import { compareTimings, drawCompare, measureCompare, refreshComparison } from './compare.js';
 import { drawContainers, suggestId } from './containers.js';
 import { drawMounts } from './mounts.js';
 import { drawMessage, drawNinep } from './ninep.js';
@@ -25,6 +26,7 @@ import './style.css';
 
 // Who redraws on what, in drawing order.
 subscribe(['config'], drawConfig);
+subscribe(['preset'], drawPreset);
 subscribe(['input', 'view'], drawStatus);
 subscribe(['input'], drawInputError);
 subscribe(['input', 'view', 'selection'], drawTree);
@@ -35,6 +37,8 @@ subscribe(['view'], drawMounts);
 subscribe(['view'], drawDecisionLog);
 subscribe(['view', 'ninep'], drawNinep);
 subscribe(['message'], drawMessage);
+subscribe(['view', 'compare'], refreshComparison);
+subscribe(['view', 'selection', 'compare', 'preset'], drawCompare);
 subscribe(['view'], markFirstTree);
 subscribe(['view'], scheduleHash);
 
@@ -43,6 +47,8 @@ window.mountlab = {
   // The raw exports, so tests can call every one of them with garbage.
   api: { Sandbox, analyze, defaultConfig, sourceRef },
   timings,
+  compareTimings,
+  measureCompare,
   state,
   resimulate() {
     const t0 = performance.now();

@@ -31,7 +31,7 @@ export function simulate(text, { fromEditor = false, replay = null } = {}) {
     setAnalysis(text, a);
     if (!a.ok) return false;
     if (fromEditor && a.config && !sameConfig(a.config, state.lastConfig))
-      setConfig({ ...a.config, engine: state.config?.engine });
+      setConfig({ ...a.config, overlay2: a.overlay2, rootless: a.rootless, engine: state.config?.engine });
     setLastConfig(a.config);
     let sb;
     try {
@@ -83,7 +83,10 @@ export function load(text, { config = null, steps = [] } = {}) {
   return batch(() => {
     const a = analyze(text);
     // The engine selector's choice stays across scenarios.
-    setConfig({ ...(config || a.config || defaultConfig()), engine: config?.engine ?? state.config?.engine });
+    setConfig({
+      ...(config || { ...(a.config || defaultConfig()), overlay2: a.overlay2, rootless: a.rootless }),
+      engine: config?.engine ?? state.config?.engine,
+    });
     setLastConfig(a.config);
     setSteps(steps);
     resetSelection();
