@@ -32,6 +32,9 @@ pub struct DiffCell {
     pub data: Option<String>,
     /// Rank in the mount table by mount id; the root is 0 ([`rows`]).
     pub order: Option<usize>,
+    /// The inode stack, top first (`tmpfs upper`, `9p /`); compared only
+    /// between sides of one engine (each engine stacks by its own rules).
+    pub layers: Vec<String>,
     /// On a differing row: this side's half of the reason.
     pub reason: Option<String>,
     /// The runtime function behind `reason`.
@@ -48,6 +51,7 @@ impl DiffCell {
                 ro: e.ro,
                 data: e.data.clone(),
                 order: e.order,
+                layers: e.layers.clone(),
                 reason: None,
                 function: None,
             },
@@ -58,6 +62,7 @@ impl DiffCell {
                 ro: None,
                 data: None,
                 order: None,
+                layers: Vec::new(),
                 reason: None,
                 function: None,
             },
@@ -65,16 +70,28 @@ impl DiffCell {
     }
 
     /// What the row compares: everything but the order and the reason.
-    fn compared(&self) -> (DiffOutcome, &Option<String>, &[String], Option<bool>, &str) {
+    /// What the row compares: everything but the order and the reason,
+    /// and the layers only between sides of one engine.
+    fn compared(&self, layers: bool) -> Compared<'_> {
         (
             self.outcome,
             &self.fs,
             &self.flags,
             self.ro,
             self.data.as_deref().unwrap_or(""),
+            if layers { &self.layers } else { &[] },
         )
     }
 }
+
+type Compared<'a> = (
+    DiffOutcome,
+    &'a Option<String>,
+    &'a [String],
+    Option<bool>,
+    &'a str,
+    &'a [String],
+);
 
 /// The cells of a row by side name, in the sides' order (a JSON object).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +160,10 @@ pub fn diff(sides: &[Side]) -> MountDiff {
         }
     }
     drop(index);
+    let same_engine = sides.windows(2).all(|w| match w {
+        [a, b] => a.engine() == b.engine(),
+        _ => true,
+    });
     table.sort_by(|(a, _), (b, _)| a.split('/').cmp(b.split('/')));
     let rows = table
         .into_iter()
@@ -159,8 +180,9 @@ pub fn diff(sides: &[Side]) -> MountDiff {
                 .collect();
             let differs = cells
                 .windows(2)
-                .any(|w| matches!(w, [(_, a), (_, b)] if a.compared() != b.compared()));
-            let reason = differs.then(|| reason::explain(sides, &per_side, &mut cells));
+                .any(|w| matches!(w, [(_, a), (_, b)] if a.compared(same_engine) != b.compared(same_engine)));
+            let reason =
+                differs.then(|| reason::explain(sides, &per_side, &mut cells, same_engine));
             DiffRow {
                 destination,
                 differs,

@@ -32,15 +32,17 @@ enum Aspect {
     ReadOnly,
     Flags,
     Data,
+    Layers,
 }
 
 impl Aspect {
-    const ALL: [Aspect; 5] = [
+    const ALL: [Aspect; 6] = [
         Aspect::Outcome,
         Aspect::Fs,
         Aspect::ReadOnly,
         Aspect::Flags,
         Aspect::Data,
+        Aspect::Layers,
     ];
 
     fn word(self) -> &'static str {
@@ -50,6 +52,7 @@ impl Aspect {
             Aspect::ReadOnly => "read-only",
             Aspect::Flags => "flags",
             Aspect::Data => "data",
+            Aspect::Layers => "layers",
         }
     }
 
@@ -69,6 +72,7 @@ impl Aspect {
                 Aspect::ReadOnly => format!("{:?}", c.ro),
                 Aspect::Flags => c.flags.join(","),
                 Aspect::Data => c.data.clone().unwrap_or_default(),
+                Aspect::Layers => c.layers.join(" > "),
             }
         };
         present
@@ -78,11 +82,17 @@ impl Aspect {
 }
 
 /// Fills each cell's `reason` and `function` and returns the row's line.
-pub fn explain(sides: &[Side], entries: &[Vec<Entry>], cells: &mut [(String, DiffCell)]) -> String {
+/// The layers are compared only when `layers` (the sides are one engine).
+pub fn explain(
+    sides: &[Side],
+    entries: &[Vec<Entry>],
+    cells: &mut [(String, DiffCell)],
+    layers: bool,
+) -> String {
     let differing: Vec<Aspect> = Aspect::ALL
         .iter()
         .copied()
-        .filter(|a| a.differs(cells))
+        .filter(|a| (layers || *a != Aspect::Layers) && a.differs(cells))
         .collect();
     let Some(&first) = differing.first() else {
         return String::new();
@@ -124,6 +134,21 @@ pub fn explain(sides: &[Side], entries: &[Vec<Entry>], cells: &mut [(String, Dif
                 }
             }
             Aspect::Flags => flags_piece(side, d, cell, &all_flags),
+            Aspect::Layers => {
+                let stack: Vec<String> = cell.layers.iter().map(|l| format!("`{l}`")).collect();
+                let verb = if stack.is_empty() {
+                    "stacks no layers".to_string()
+                } else {
+                    format!("stacks {}", stack.join(" > "))
+                };
+                let r = d.and_then(|d| {
+                    d.reasons
+                        .iter()
+                        .find(|r| r.text.contains("upper") || r.text.contains("overlay"))
+                        .or_else(|| first_reason(d))
+                });
+                with_reason(verb, r)
+            }
             Aspect::Data => {
                 let verb = match cell.data.as_deref() {
                     Some(x) if !x.is_empty() => format!("passes data `{x}`"),
@@ -211,14 +236,18 @@ fn outcome_piece(side: &Side, es: &[Entry], cell: &DiffCell) -> (String, Option<
                 .and_then(|d| d.error.clone())
                 .or_else(|| report.error.clone())
                 .unwrap_or_default();
-            let f = d.and_then(|d| d.reasons.last()).map(|r| r.function);
-            let verb = match d {
-                Some(d) if d.error.is_none() => "is not reached",
-                _ => "fails",
-            };
-            match f {
-                Some(f) => (format!("{verb} (`{f}`: {err})"), Some(f)),
-                None => (format!("{verb}: {err}"), None),
+            match d {
+                // Setup stopped before this mount: the error is the
+                // setup's, not this mount's.
+                Some(d) if d.error.is_none() => {
+                    (format!("is not reached (setup failed: {err})"), None)
+                }
+                // The error is the mount's; its last logged step is where
+                // the engine was, not necessarily what refused it.
+                _ => match d.and_then(|d| d.reasons.last()).map(|r| r.function) {
+                    Some(f) => (format!("fails: {err} (after `{f}`)"), Some(f)),
+                    None => (format!("fails: {err}"), None),
+                },
             }
         }
         DiffOutcome::Absent => ("has no mount here".to_string(), None),

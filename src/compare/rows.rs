@@ -11,7 +11,7 @@
 //! `/dev/console`); the mount table has every mount of every engine.
 
 use crate::engines::Engine;
-use crate::report::{Decision, EngineMounts, MountNode, Origin, Outcome, Report};
+use crate::report::{Decision, EngineMounts, LayerRole, MountNode, Origin, Outcome, Report};
 use crate::util::path::clean;
 use crate::util::FastMap;
 use serde::Serialize;
@@ -107,6 +107,9 @@ pub struct Entry {
     pub ro: Option<bool>,
     pub data: Option<String>,
     pub order: Option<usize>,
+    /// The inode stack's labels, top first (`tmpfs upper`, `9p /`,
+    /// `stub dirs [tmp dev]`).
+    pub layers: Vec<String>,
     /// Index into the report's decisions.
     pub decision: Option<usize>,
     /// Where it is mounted (a decision-less mount's reason is found by it).
@@ -138,10 +141,32 @@ pub fn entries(side: &Side) -> Vec<(String, Entry)> {
             Some(d) if d.origin == Origin::Root => (n.path.clone(), DiffOutcome::Mounted),
             _ => (n.path.clone(), DiffOutcome::Added),
         };
-        let fs = d
-            .and_then(|d| d.fs_name.clone())
-            .unwrap_or_else(|| n.fs_name.clone());
-        let ro = d.and_then(|d| d.flags).unwrap_or(n.flags).read_only;
+        // What the mount table says, except for runsc 2018's layered
+        // mounts, shown as `overlayfs`: those are the filesystem under
+        // the overlay (`devtmpfs` at /dev, `9p` at the root). The decision's
+        // name is the spec's type on runc (`cgroup` where the kernel
+        // mounted `cgroup2`), so the table comes first.
+        let fs = if n.fs_name == "overlayfs" {
+            n.layers
+                .iter()
+                .find(|l| l.role == LayerRole::Mount)
+                .map(|l| l.fs.clone())
+                .or_else(|| d.and_then(|d| d.fs_name.clone()))
+                .unwrap_or_else(|| n.fs_name.clone())
+        } else {
+            n.fs_name.clone()
+        };
+        // Read-only as writes see it: through a tmpfs upper (`addOverlay`,
+        // runsc 2018's --overlay) the mount is writable whatever its lower
+        // (forced read-only); otherwise it is the mounted filesystem's flag
+        // (a stub overlay's own flags are rw, `addSubmountOverlay`, but
+        // writes reach the filesystem under it).
+        let upper = n.layers.iter().any(|l| l.role == LayerRole::Upper);
+        let ro = if upper {
+            n.flags.read_only
+        } else {
+            d.and_then(|d| d.flags).unwrap_or(n.flags).read_only
+        };
         let mut fl = flags.take(report.engine, n, d);
         if fl.is_none() && d.and_then(|d| d.flags).unwrap_or(n.flags).no_atime {
             fl = Some(vec!["noatime".to_string()]);
@@ -155,6 +180,7 @@ pub fn entries(side: &Side) -> Vec<(String, Entry)> {
                 ro: Some(ro),
                 data: Some(d.and_then(|d| d.data.clone()).unwrap_or_default()),
                 order: Some(order),
+                layers: n.layers.iter().map(|l| l.label.clone()).collect(),
                 decision: n.decision,
                 path: n.path.clone(),
             },
@@ -189,6 +215,7 @@ pub fn entries(side: &Side) -> Vec<(String, Entry)> {
                 },
                 data: if mounted { d.data.clone() } else { None },
                 order: None,
+                layers: Vec::new(),
                 decision: Some(i),
                 path: d.destination.clone(),
             },
