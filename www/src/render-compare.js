@@ -133,15 +133,17 @@ export function renderTrees(root, rows, engines, { selected, main, onPick, onUse
             'data-testid': 'compare-tree',
             'data-engine': e,
           },
-          rows.map((r) => {
+          rows.map((r, i) => {
             const cell = r.cells[e];
             const sel = r.dest === selected;
+            // One stop per tree for Tab: the selected row, else the first.
+            const stop = sel || (i === 0 && !rows.some((x) => x.dest === selected));
             return h(
               'li',
               {
                 class: `compare-node${r.differs ? ' differs' : ''}${sel ? ' selected' : ''}${cell.node || cell.entry?.outcome === 'mounted' || cell.entry?.outcome === 'added' ? '' : ' missing'}`,
                 role: 'treeitem',
-                tabindex: sel ? '0' : '-1',
+                tabindex: stop ? '0' : '-1',
                 'aria-level': String(r.depth + 1),
                 'aria-selected': sel ? 'true' : 'false',
                 'data-testid': 'compare-node',
@@ -152,6 +154,14 @@ export function renderTrees(root, rows, engines, { selected, main, onPick, onUse
                   if (ev.key === 'Enter' || ev.key === ' ') {
                     ev.preventDefault();
                     onPick(r.dest, e);
+                  } else if (ev.key === 'ArrowDown' || ev.key === 'ArrowUp') {
+                    // Up and down move through the column's rows.
+                    ev.preventDefault();
+                    const to =
+                      ev.key === 'ArrowDown'
+                        ? ev.currentTarget.nextElementSibling
+                        : ev.currentTarget.previousElementSibling;
+                    to?.focus();
                   }
                 },
               },
