@@ -59,11 +59,15 @@ export function alignRows(cmp) {
   return sorted.map((dest) => {
     while (stack.length && !(dest.startsWith(`${stack.at(-1)}/`) || stack.at(-1) === '/')) stack.pop();
     const depth = dest === '/' ? 0 : stack.length;
+    const parent = dest === '/' ? null : stack.at(-1);
     stack.push(dest);
     const row = byDest.get(dest);
     return {
       dest,
       depth,
+      // As a tree reads: the path below the parent row's (the full path in
+      // the row's title), so deep rows fit their column.
+      label: parent && parent !== '/' ? dest.slice(parent.length + 1) : dest,
       differs: !!row?.differs,
       cells: Object.fromEntries(
         engines.map((e) => [e, { entry: row?.engines?.[e] || null, node: nodes[e].get(dest) || null }]),
@@ -74,16 +78,16 @@ export function alignRows(cmp) {
 
 const OUTCOME_TEXT = { ignored: 'ignored', dropped: 'dropped', failed: 'failed', absent: '—' };
 
-function cellBody(dest, { entry, node }) {
+function cellBody(dest, label, { entry, node }) {
   const outcome = entry?.outcome || (node ? 'mounted' : 'absent');
   const mounted = outcome === 'mounted' || outcome === 'added';
   const fs = entry?.fs || node?.fs_name;
   const flags = entry?.flags?.length ? entry.flags.join(',') : node?.flags_label;
   return [
-    h('span', { class: 'path' }, node && node.path !== dest ? `${dest} → ${node.path}` : dest),
+    h('span', { class: 'path' }, node && node.path !== dest ? `${label} → ${node.path}` : label),
     mounted && fs ? h('span', { class: `chip ${fsClass(fs)}` }, fs) : null,
     mounted && flags
-      ? h('span', { class: `chip flag${entry?.ro || node?.flags?.read_only ? ' ro' : ''}` }, flags)
+      ? h('span', { class: `chip flag${entry?.ro || node?.flags?.read_only ? ' ro' : ''}`, title: flags }, flags)
       : null,
     outcome === 'added' ? h('span', { class: 'chip added', title: 'added by the engine itself' }, 'added') : null,
     mounted ? null : h('span', { class: `chip outcome-${outcome}` }, OUTCOME_TEXT[outcome] || outcome),
@@ -148,6 +152,7 @@ export function renderTrees(root, rows, engines, { selected, main, onPick, onUse
                 'aria-selected': sel ? 'true' : 'false',
                 'data-testid': 'compare-node',
                 'data-path': r.dest,
+                title: r.dest,
                 style: `--depth:${r.depth}`,
                 onclick: () => onPick(r.dest, e),
                 onkeydown: (ev) => {
@@ -165,7 +170,7 @@ export function renderTrees(root, rows, engines, { selected, main, onPick, onUse
                   }
                 },
               },
-              cellBody(r.dest, cell),
+              cellBody(r.dest, r.label, cell),
             );
           }),
         ),
@@ -173,6 +178,9 @@ export function renderTrees(root, rows, engines, { selected, main, onPick, onUse
     ),
   );
 }
+
+// Rust's reasons quote names in backticks (`mountFlags`): shown as code.
+const words = (text) => text.split('`').map((part, i) => (i % 2 ? h('code', {}, part) : part));
 
 // The differing rows, each with every engine's outcome and reason.
 export function renderDifferences(root, rows, engines, { selected, onPick }) {
@@ -209,8 +217,8 @@ export function renderDifferences(root, rows, engines, { selected, onPick }) {
                         'dd',
                         {},
                         h('span', { class: `chip outcome-${x?.outcome || 'absent'}` }, x?.outcome || 'absent'),
-                        x?.reason ? ` ${x.reason}` : '',
-                        x?.function ? h('code', { class: 'fn' }, ` ${x.function}`) : null,
+                        ' ',
+                        x?.reason ? words(x.reason) : null,
                       ),
                     ];
                   }),
