@@ -4,7 +4,7 @@
 // engine's decision for it; picking a mount in one engine's column, or its
 // "use here" button, hands the main session (terminal, views) to that
 // engine (controls.js chooseEngine).
-import { chooseEngine, engineOf } from './controls.js';
+import { ENGINES, chooseEngine, engineOf } from './controls.js';
 import { $ } from './dom.js';
 import { compareEngines } from './engine.js';
 import {
@@ -21,7 +21,6 @@ import { sourceLink } from './sources.js';
 import { pickCompared, selectedNode, setCompareEngines, setComparison, state } from './state.js';
 import './compare.css';
 
-const ENGINES = ['runsc-2018', 'runsc', 'runc'];
 const root = $('compare');
 const tab = document.querySelector('[role=tab][data-tab=compare]');
 const panel = root.closest('.tab-body');

@@ -176,7 +176,7 @@ for (const tab of document.querySelectorAll('[role=tab]')) {
 }
 
 // ---- Share and download.
-const ENGINES = ['runsc-2018', 'runsc', 'runc'];
+export const ENGINES = ['runsc-2018', 'runsc', 'runc'];
 // Two or three engines, each once (a link's list, checked before use).
 export const isEngines = (e) =>
   Array.isArray(e) &&
