@@ -62,7 +62,7 @@ def print_rows(rows):
 # kernel's build of the same spec (mount(2) of every mount, no process
 # start, no output).
 whole_keys = ["whole_run", "whole_preview_tree", "whole_preview_json", "whole_preview_mounts",
-              "whole_preview_mountinfo", "whole_preview_decisions"]
+              "whole_preview_mountinfo", "whole_preview_decisions", "whole_diff"]
 whole_sizes = sorted({f["n"] for f in figs if f["key"] in whole_keys})
 if whole_sizes:
     rows = [("whole process (spawn to exit)", "N", "mountlab", "kernel build", "speed-up")]

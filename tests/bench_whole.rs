@@ -34,6 +34,7 @@ fn whole_process_smoke_times_every_command_at_every_size() {
         "whole_preview_mounts",
         "whole_preview_mountinfo",
         "whole_preview_decisions",
+        "whole_diff",
     ];
     assert_eq!(figs.len(), keys.len() * 2);
     for key in keys {

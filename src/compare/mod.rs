@@ -14,7 +14,7 @@ pub mod rows;
 pub mod run;
 pub mod text;
 
-pub use rows::{engine_label, DiffOutcome, Side};
+pub use rows::{engine_label, DiffOutcome, MountFacts, Side};
 pub use run::{compare_engines, run_engine, CompareFlags, EngineRunOutput};
 
 use crate::util::FastMap;
@@ -22,54 +22,33 @@ use serde::ser::SerializeMap;
 use serde::Serialize;
 
 /// One side's cell of a row: what `--format json` prints under the
-/// side's name.
+/// side's name (the facts, flattened, then the reason).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct DiffCell {
-    pub outcome: DiffOutcome,
-    pub fs: Option<String>,
-    pub flags: Vec<String>,
-    pub ro: Option<bool>,
-    pub data: Option<String>,
-    /// Rank in the mount table by mount id; the root is 0 ([`rows`]).
-    pub order: Option<usize>,
-    /// The inode stack, top first (`tmpfs upper`, `9p /`); compared only
-    /// between sides of one engine (each engine stacks by its own rules).
-    pub layers: Vec<String>,
+    #[serde(flatten)]
+    pub facts: MountFacts,
     /// On a differing row: this side's half of the reason.
     pub reason: Option<String>,
     /// The runtime function behind `reason`.
     pub function: Option<&'static str>,
 }
 
+impl std::ops::Deref for DiffCell {
+    type Target = MountFacts;
+    fn deref(&self) -> &MountFacts {
+        &self.facts
+    }
+}
+
 impl DiffCell {
-    fn of(e: Option<&rows::Entry>) -> DiffCell {
-        match e {
-            Some(e) => DiffCell {
-                outcome: e.outcome,
-                fs: e.fs.clone(),
-                flags: e.flags.clone(),
-                ro: e.ro,
-                data: e.data.clone(),
-                order: e.order,
-                layers: e.layers.clone(),
-                reason: None,
-                function: None,
-            },
-            None => DiffCell {
-                outcome: DiffOutcome::Absent,
-                fs: None,
-                flags: Vec::new(),
-                ro: None,
-                data: None,
-                order: None,
-                layers: Vec::new(),
-                reason: None,
-                function: None,
-            },
+    fn of(e: Option<&rows::SideEntry>) -> DiffCell {
+        DiffCell {
+            facts: e.map_or_else(MountFacts::absent, |e| e.facts.clone()),
+            reason: None,
+            function: None,
         }
     }
 
-    /// What the row compares: everything but the order and the reason.
     /// What the row compares: everything but the order and the reason,
     /// and the layers only between sides of one engine.
     fn compared(&self, layers: bool) -> Compared<'_> {
@@ -147,7 +126,7 @@ impl MountDiff {
 pub fn diff(sides: &[Side]) -> MountDiff {
     let mut index: FastMap<String, usize> = FastMap::default();
     // Per row: its destination and, per side, its entries there.
-    let mut table: Vec<(String, Vec<Vec<rows::Entry>>)> = Vec::new();
+    let mut table: Vec<(String, Vec<Vec<rows::SideEntry>>)> = Vec::new();
     for (si, side) in sides.iter().enumerate() {
         for (key, e) in rows::entries(side) {
             let ri = *index.entry(key.clone()).or_insert_with(|| {

@@ -7,7 +7,7 @@
 //! Only the first aspect that differs is explained (outcome, then
 //! filesystem, read-only, flags, data); the others are named after it.
 
-use super::rows::{spell_flag, DiffOutcome, Entry, Side};
+use super::rows::{spell_flag, DiffOutcome, Side, SideEntry};
 use super::DiffCell;
 use crate::engines::Engine;
 use crate::report::{Decision, Reason};
@@ -85,7 +85,7 @@ impl Aspect {
 /// The layers are compared only when `layers` (the sides are one engine).
 pub fn explain(
     sides: &[Side],
-    entries: &[Vec<Entry>],
+    entries: &[Vec<SideEntry>],
     cells: &mut [(String, DiffCell)],
     layers: bool,
 ) -> String {
@@ -198,9 +198,9 @@ fn with_rule(
 }
 
 /// Why a side's outcome is what it is.
-fn outcome_piece(side: &Side, es: &[Entry], cell: &DiffCell) -> (String, Option<&'static str>) {
+fn outcome_piece(side: &Side, es: &[SideEntry], cell: &DiffCell) -> (String, Option<&'static str>) {
     let report = side.report;
-    let decision_of = |e: &Entry| e.decision.and_then(|i| report.decisions.get(i));
+    let decision_of = |e: &SideEntry| e.decision.and_then(|i| report.decisions.get(i));
     let Some(shown) = es.last() else {
         let text = match (&report.error, side.tree) {
             (Some(err), None) => format!("has no mount here (setup failed: {err})"),

@@ -94,32 +94,65 @@ pub fn engine_label(e: Engine) -> &'static str {
     }
 }
 
-/// One engine's mount (or non-mount) at a destination.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+/// What one side has at a destination, as the diff compares and prints
+/// it (a row's cell is these and the reason).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MountFacts {
     pub outcome: DiffOutcome,
     /// The filesystem the engine mounted (runsc 2018's layered mounts:
-    /// the mounted one, not the `overlayfs` shown over it).
+    /// the mounted one, not the `overlayfs` shown over it); `None` when
+    /// nothing is mounted.
     pub fs: Option<String>,
     /// Mount flags other than read-only, in mount(8)'s lowercase words,
     /// sorted.
     pub flags: Vec<String>,
     pub ro: Option<bool>,
     pub data: Option<String>,
+    /// Rank in the mount table by mount id; the root is 0 (the module's
+    /// order rule).
     pub order: Option<usize>,
     /// The inode stack's labels, top first (`tmpfs upper`, `9p /`,
     /// `stub dirs [tmp dev]`).
     pub layers: Vec<String>,
+}
+
+impl MountFacts {
+    /// Nothing at this destination.
+    pub fn absent() -> MountFacts {
+        MountFacts {
+            outcome: DiffOutcome::Absent,
+            fs: None,
+            flags: Vec::new(),
+            ro: None,
+            data: None,
+            order: None,
+            layers: Vec::new(),
+        }
+    }
+}
+
+/// One engine's mount (or non-mount) at a destination, with where its
+/// reasons are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SideEntry {
+    pub facts: MountFacts,
     /// Index into the report's decisions.
     pub decision: Option<usize>,
     /// Where it is mounted (a decision-less mount's reason is found by it).
     pub path: String,
 }
 
+impl std::ops::Deref for SideEntry {
+    type Target = MountFacts;
+    fn deref(&self) -> &MountFacts {
+        &self.facts
+    }
+}
+
 /// Every entry of a side, with its row key (the cleaned destination: the
 /// spec's for a spec mount, so a mount runc moved through a symlink
 /// stays on the row of the spec mount it is).
-pub fn entries(side: &Side) -> Vec<(String, Entry)> {
+pub fn entries(side: &Side) -> Vec<(String, SideEntry)> {
     let report = side.report;
     let mut flags = FlagIndex::of(report);
     let mut nodes = Vec::new();
@@ -173,14 +206,16 @@ pub fn entries(side: &Side) -> Vec<(String, Entry)> {
         }
         out.push((
             key,
-            Entry {
-                outcome,
-                fs: Some(fs),
-                flags: fl.unwrap_or_default(),
-                ro: Some(ro),
-                data: Some(d.and_then(|d| d.data.clone()).unwrap_or_default()),
-                order: Some(order),
-                layers: n.layers.iter().map(|l| l.label.clone()).collect(),
+            SideEntry {
+                facts: MountFacts {
+                    outcome,
+                    fs: Some(fs),
+                    flags: fl.unwrap_or_default(),
+                    ro: Some(ro),
+                    data: Some(d.and_then(|d| d.data.clone()).unwrap_or_default()),
+                    order: Some(order),
+                    layers: n.layers.iter().map(|l| l.label.clone()).collect(),
+                },
                 decision: n.decision,
                 path: n.path.clone(),
             },
@@ -204,18 +239,18 @@ pub fn entries(side: &Side) -> Vec<(String, Entry)> {
         let mounted = outcome >= DiffOutcome::Added;
         out.push((
             clean(&d.destination),
-            Entry {
-                outcome,
-                fs: if mounted { d.fs_name.clone() } else { None },
-                flags: Vec::new(),
-                ro: if mounted {
-                    d.flags.map(|f| f.read_only)
-                } else {
-                    None
+            SideEntry {
+                facts: MountFacts {
+                    outcome,
+                    fs: if mounted { d.fs_name.clone() } else { None },
+                    ro: if mounted {
+                        d.flags.map(|f| f.read_only)
+                    } else {
+                        None
+                    },
+                    data: if mounted { d.data.clone() } else { None },
+                    ..MountFacts::absent()
                 },
-                data: if mounted { d.data.clone() } else { None },
-                order: None,
-                layers: Vec::new(),
                 decision: Some(i),
                 path: d.destination.clone(),
             },

@@ -98,16 +98,53 @@ pub fn compare_engines(
     text: &str,
     flags: &CompareFlags,
 ) -> Result<(MountDiff, Vec<EngineRunOutput>)> {
-    let runs = flags
-        .engines()?
-        .into_iter()
-        .map(|e| run_engine(text, e, flags).map_err(|err| err.wrap(e.name())))
-        .collect::<Result<Vec<_>>>()?;
+    let runs = run_all(text, &flags.engines()?, flags)?;
     let sides: Vec<Side> = runs
         .iter()
         .map(|r| Side::of_engine(&r.report, r.tree.as_ref()))
         .collect();
     Ok((diff(&sides), runs))
+}
+
+/// One engine's run, its error prefixed with the engine's name.
+fn run_named(text: &str, e: Engine, flags: &CompareFlags) -> Result<EngineRunOutput> {
+    run_engine(text, e, flags).map_err(|err| err.wrap(e.name()))
+}
+
+/// Natively the engines run side by side, a thread each (they share only
+/// the text and the flags): on a loaded machine three runnable threads get
+/// three shares of it. The stack is the main thread's and more (a spec of
+/// deeply nested mounts recurses). A panic (a bug) goes on as the panic
+/// it is.
+#[cfg(not(target_arch = "wasm32"))]
+fn run_all(text: &str, engines: &[Engine], flags: &CompareFlags) -> Result<Vec<EngineRunOutput>> {
+    const STACK: usize = 64 << 20;
+    std::thread::scope(|s| {
+        let handles = engines
+            .iter()
+            .map(|&e| {
+                std::thread::Builder::new()
+                    .name(format!("diff-{e}"))
+                    .stack_size(STACK)
+                    .spawn_scoped(s, move || run_named(text, e, flags))
+            })
+            .collect::<Vec<_>>();
+        handles
+            .into_iter()
+            .zip(engines)
+            .map(|(h, &e)| match h {
+                Ok(h) => h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                // No thread to be had: run it here.
+                Err(_) => run_named(text, e, flags),
+            })
+            .collect()
+    })
+}
+
+/// In the browser: one after the other.
+#[cfg(target_arch = "wasm32")]
+fn run_all(text: &str, engines: &[Engine], flags: &CompareFlags) -> Result<Vec<EngineRunOutput>> {
+    engines.iter().map(|&e| run_named(text, e, flags)).collect()
 }
 
 /// The page's `compareEngines`: each engine as a playground (its steps
