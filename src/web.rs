@@ -18,6 +18,7 @@ use std::sync::Once;
 use wasm_bindgen::prelude::*;
 
 mod compare;
+mod worker;
 
 type JsResult<T> = Result<T, JsError>;
 
@@ -38,7 +39,10 @@ pub fn install_panic_hook() {
         std::panic::set_hook(Box::new(|info| {
             let msg = format!("mountlab engine panic (a bug): {info}");
             console_error(&msg);
-            let _ = page_panic(&msg);
+            // In the engine's worker the page hears of it by message.
+            if !worker::post_panic(&msg) {
+                let _ = page_panic(&msg);
+            }
         }));
     });
 }

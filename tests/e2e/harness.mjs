@@ -59,7 +59,8 @@ export async function shot(page, name) {
   await page.screenshot({ path: join(artifacts, `${name}.png`) });
 }
 
-// Types a line into the terminal and waits until the output has grown.
+// Types a line into the terminal and waits for the next prompt (the engine
+// answers from its worker, after the line's echo).
 export async function typeLine(page, line) {
   const out = page.getByTestId('terminal-output');
   const before = (await out.textContent()).length;
@@ -67,7 +68,7 @@ export async function typeLine(page, line) {
   await page.keyboard.type(line);
   await page.keyboard.press('Enter');
   await page.waitForFunction(
-    ([n]) => document.querySelector('[data-testid=terminal-output]').textContent.length > n,
+    ([n]) => document.querySelector('[data-testid=terminal-output]').textContent.slice(n).includes('@sandbox # '),
     [before + line.length],
   );
   return (await out.textContent()).slice(before);

@@ -28,6 +28,8 @@ test("opens on Docker's default with a layered tree", async () => {
   // The root shows its layers: 9p over ramfs stubs.
   const layers = await page.locator('[data-testid=mount-node][data-path="/"] .layer').allTextContents();
   assert.ok(layers.some((l) => l.includes('9p')) && layers.some((l) => l.includes('stub')), layers.join('|'));
+  // A hidden tab's panel is drawn when shown (mounts.js).
+  await page.getByRole('tab', { name: /^warnings/ }).click();
   const warnings = await page.getByTestId('warnings').textContent();
   assert.match(warnings, /ignoring unknown filesystem type "cgroup"/);
   assert.match(await page.getByTestId('proc-mounts').textContent(), /^none \/ overlayfs rw 0 0$/m);

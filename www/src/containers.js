@@ -6,7 +6,7 @@ import { h } from './render.js';
 import { childPreset, presetText } from './presets.js';
 import { addContainer, destroyContainer } from './session.js';
 import { term, useContainer } from './shell.js';
-import { state, batch, select, liveContainers } from './state.js';
+import { state, select, liveContainers } from './state.js';
 
 export function drawContainers() {
   const list = $('containers');
@@ -41,9 +41,9 @@ export function suggestId() {
   $('container-id').value = `c${i}`;
 }
 
-function destroy(cid) {
+async function destroy(cid) {
   try {
-    destroyContainer(cid);
+    await destroyContainer(cid);
     term.notice(`${C.yellow}destroyed container ${cid}${C.reset}`);
   } catch (err) {
     term.notice(`${C.red}destroy ${cid}: ${err.message}${C.reset}`);
@@ -60,10 +60,8 @@ $('add-container').addEventListener('submit', async (e) => {
   const host = await readFile($('container-host-file'));
   const spec = file ? file.text : $('container-preset').value === 'root' ? state.text : presetText(childPreset);
   try {
-    batch(() => {
-      addContainer(cid, spec, host ? host.text : undefined);
-      select(state.view?.containers.find((c) => c.cid === cid)?.root_path ?? '/');
-    });
+    await addContainer(cid, spec, host ? host.text : undefined);
+    select(state.view?.containers.find((c) => c.cid === cid)?.root_path ?? '/');
   } catch (err) {
     errEl.hidden = false;
     errEl.textContent = err.message;

@@ -77,21 +77,21 @@ function load(text, opts) {
   return loadScenario(shown, opts);
 }
 
-export function loadPreset(file) {
+export async function loadPreset(file) {
   const text = presetText(file);
   if (text == null) return;
   term.clear();
   setPreset(file);
-  load(text);
+  await load(text);
   greet();
   term.prompt();
 }
 
-function loadFile(f) {
+async function loadFile(f) {
   presetSel.value = '';
   setPreset(null);
   term.clear();
-  load(f.text);
+  await load(f.text);
   term.writeln(`${C.dim}loaded ${f.name}${C.reset}`);
   term.prompt();
 }
@@ -135,7 +135,7 @@ pane.addEventListener('drop', async (e) => {
 });
 
 // ---- Config and steps.
-const configChanged = () => {
+const configChanged = async () => {
   setConfig({
     overlay: overlayEl.checked,
     overlay2: overlay2El.value,
@@ -143,9 +143,8 @@ const configChanged = () => {
     file_access: faEl.value,
     engine: engineEl.value,
   });
-  const done = simulate(editor.text);
   drawConfig();
-  return done;
+  await simulate(editor.text);
 };
 for (const el of [overlayEl, overlay2El, rootlessEl, faEl]) el.addEventListener('change', configChanged);
 
@@ -161,9 +160,9 @@ export async function chooseEngine(engine) {
 // A new engine rebuilds the Sandbox with it, replaying the steps.
 engineEl.addEventListener('change', configChanged);
 
-$('reset').addEventListener('click', () => {
+$('reset').addEventListener('click', async () => {
   term.clear();
-  resetSteps(editor.text);
+  await resetSteps(editor.text);
   term.prompt();
 });
 
@@ -227,9 +226,9 @@ $('share').addEventListener('click', async () => {
   $('share').dataset.url = url;
 });
 
-$('download').addEventListener('click', () => {
+$('download').addEventListener('click', async () => {
   if (!state.sb) return;
-  const blob = new Blob([`${state.sb.scenarioJson()}\n`], { type: 'application/json' });
+  const blob = new Blob([`${await state.sb.scenarioJson()}\n`], { type: 'application/json' });
   const a = h('a', { href: URL.createObjectURL(blob), download: 'scenario.json' });
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
@@ -246,7 +245,7 @@ export async function openShared(hash) {
   term.writeln(`${C.dim}replaying a shared session: ${p.steps.length} step(s)${C.reset}`);
   const d = defaultConfig();
   const results =
-    load(p.scenario, {
+    (await load(p.scenario, {
       config: {
         overlay: p.overlay ?? d.overlay,
         overlay2: p.overlay2,
@@ -255,7 +254,7 @@ export async function openShared(hash) {
         engine: p.engine,
       },
       steps: p.steps || [],
-    }) || [];
+    })) || [];
   if (isEngines(p.engines)) setCompareEngines(p.engines);
   if (p.view) showTab(p.view);
   printReplay(results);

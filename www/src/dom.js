@@ -19,3 +19,19 @@ export function fillTargets(sel, cids) {
   );
   sel.value = cids.includes(cur) ? cur : '';
 }
+
+// Draws into `el` now if it is shown, else once it is (a hidden tab's panel
+// is drawn when its tab is selected): a spec of thousands of mounts has
+// thousands of rows, and the main thread should not build them for nobody
+// (tests/e2e/perf.test.mjs). The newest draw per element wins.
+const unshown = new Map();
+export function drawWhenShown(el, draw) {
+  if (el.closest('[hidden]')) unshown.set(el, draw);
+  else {
+    unshown.delete(el);
+    draw();
+  }
+}
+new MutationObserver(() => {
+  for (const [el, draw] of unshown) if (!el.closest('[hidden]')) drawWhenShown(el, draw);
+}).observe(document.body, { attributes: true, attributeFilter: ['hidden'], subtree: true });

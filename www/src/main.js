@@ -4,14 +4,16 @@
 //
 //   state.js      the state and its setters; views subscribe to what changed
 //   session.js    the simulation: the engine handle, steps, refreshes
-//   engine.js     the wasm module and the panic guard; sources.js its source links
+//   engine.js     the wasm module: the engine's Web Worker (worker.js) and the
+//                 main thread's constant lookups; sources.js its source links
 //   status.js tree.js why.js containers.js mounts.js ninep.js   the views
 //   spec.js shell.js   the editor's and the terminal's glue
 //   controls.js   the top bar, tabs, share and download
-import { Sandbox, analyze, defaultConfig, installPanicHook, sourceRef, wasmReady } from './engine.js';
+import { api, installPanicHook, wasmReady } from './engine.js';
 import { drawConfig, drawPreset, edited, loadPreset, openShared, scheduleHash } from './controls.js';
 import { compareTimings, drawCompare, measureCompare, refreshComparison } from './compare.js';
 import { drawContainers, suggestId } from './containers.js';
+import { $, drawWhenShown } from './dom.js';
 import { drawMounts } from './mounts.js';
 import { drawMessage, drawNinep } from './ninep.js';
 import { presets } from './presets.js';
@@ -34,7 +36,8 @@ subscribe(['view', 'selection'], drawWhy);
 subscribe(['view'], drawContainers);
 subscribe(['view'], drawTarget);
 subscribe(['view'], drawMounts);
-subscribe(['view'], drawDecisionLog);
+// The decision log (thousands of rows for a big spec) is drawn when its tab is shown.
+subscribe(['view'], () => drawWhenShown($('decisions'), drawDecisionLog));
 subscribe(['view', 'ninep'], drawNinep);
 subscribe(['message'], drawMessage);
 subscribe(['view', 'compare'], refreshComparison);
@@ -44,22 +47,26 @@ subscribe(['view'], scheduleHash);
 
 // ---- Hooks for the measurement harness and tests.
 window.mountlab = {
-  // The raw exports, so tests can call every one of them with garbage.
-  api: { Sandbox, analyze, defaultConfig, sourceRef },
+  // The raw exports (of the main thread's instance), so tests can call every one of them with garbage.
+  api,
   timings,
   compareTimings,
   measureCompare,
   state,
-  resimulate() {
+  // Re-simulates the editor's text in the worker and redraws: the page's
+  // whole time, and the worker's own (engine) time.
+  async resimulate() {
     const t0 = performance.now();
-    simulate(editor.text);
+    await simulate(editor.text);
     return { total: performance.now() - t0, engine: timings.lastEngine };
   },
+  // Builds and views the editor's text on the main thread's instance, `n`
+  // times: the engine alone, without messaging or drawing.
   engineOnly(n = 1) {
     const out = [];
     for (let i = 0; i < n; i++) {
       const t0 = performance.now();
-      const sb = new Sandbox(editor.text, state.config);
+      const sb = new api.Sandbox(editor.text, state.config);
       const v = sb.view();
       sb.free();
       out.push(performance.now() - t0);
@@ -81,7 +88,7 @@ window.mountlab = {
   } catch (e) {
     toast(`Could not open the shared link: ${e.message}`);
   }
-  if (!shared) loadPreset(presets[0].file);
+  if (!shared) await loadPreset(presets[0].file);
   try {
     await Promise.all([loadEditor(edited), loadTerminal()]);
   } catch (e) {

@@ -1,28 +1,29 @@
 // The report's text views: /proc/mounts and mountinfo as seen from the root
 // or a child container, the restore environment, and the warnings.
-import { $, fillTargets } from './dom.js';
+import { $, drawWhenShown, fillTargets } from './dom.js';
 import { h, renderText, renderRestore } from './render.js';
 import { state, liveContainers } from './state.js';
 
-// The lines of a table as seen from the container chosen in `select`.
-function seenFrom(select, fn) {
+// A table as seen from the container chosen in `select`: the root's came
+// with the view; a child's is asked of the engine's worker (which answers
+// in order; a view newer than the question draws again itself).
+function drawTable(el, select, method) {
   const cid = $(select).value || undefined;
-  try {
-    return fn(cid);
-  } catch (e) {
-    return [`error: ${e.message}`];
+  const view = state.view;
+  const root = view?.tables?.[method];
+  if (!cid && root) {
+    renderText(el, root);
+    return;
   }
+  state.sb?.[method](cid).then(
+    (lines) => state.view === view && renderText(el, lines),
+    (e) => state.view === view && renderText(el, [`error: ${e.message}`]),
+  );
 }
 
 function drawTables() {
-  renderText(
-    $('proc-mounts'),
-    seenFrom('proc-target', (cid) => state.sb.procMounts(cid)),
-  );
-  renderText(
-    $('mountinfo'),
-    seenFrom('mountinfo-target', (cid) => state.sb.mountinfo(cid)),
-  );
+  drawTable($('proc-mounts'), 'proc-target', 'procMounts');
+  drawTable($('mountinfo'), 'mountinfo-target', 'mountinfo');
 }
 
 export function drawMounts() {
@@ -30,10 +31,12 @@ export function drawMounts() {
   for (const id of ['proc-target', 'mountinfo-target']) fillTargets($(id), live);
   drawTables();
   const r = state.view.report;
-  renderRestore($('restore'), r.restore, r.engine);
+  drawWhenShown($('restore'), () => renderRestore($('restore'), r.restore, r.engine));
   const w = $('warnings');
-  w.replaceChildren(...r.warnings.map((t) => h('li', {}, t)));
-  if (!r.warnings.length) w.append(h('li', { class: 'muted' }, 'No warnings.'));
+  drawWhenShown(w, () => {
+    w.replaceChildren(...r.warnings.map((t) => h('li', {}, t)));
+    if (!r.warnings.length) w.append(h('li', { class: 'muted' }, 'No warnings.'));
+  });
   $('warn-count').textContent = r.warnings.length || '';
 }
 

@@ -1,7 +1,9 @@
-// The simulation: builds the engine handle from a text, replays the steps,
-// runs new ones, and hands every result to the state. The only module that
-// calls the engine's methods that change a sandbox.
-import { Sandbox, analyze, defaultConfig, guard } from './engine.js';
+// The simulation: opens the session's sandbox in the engine's worker from a
+// text, replays the steps, runs new ones, and hands every result to the
+// state. The only module that changes a sandbox. Every export is async: the
+// engine answers from its Web Worker (engine.js), and each Promise resolves
+// once the state holds the new view.
+import { analyze, defaultConfig, openSandbox, sandbox } from './engine.js';
 import {
   state,
   batch,
@@ -15,58 +17,68 @@ import {
   resetSelection,
 } from './state.js';
 
-// For the measurement harness (tests/e2e/measure.mjs).
-export const timings = { firstTree: null, lastResim: null, lastEngine: null };
+// For the measurement harness (tests/e2e/measure.mjs, perf.test.mjs), in ms:
+// `lastEngine` the worker's own time (performance.now() there) to build,
+// replay and view; `lastParse` the main thread's JSON.parse of that view;
+// `lastDraw` the main thread's redraw of every view; `lastResim` the page's
+// whole time, from the call to the view drawn.
+export const timings = { firstTree: null, lastResim: null, lastEngine: null, lastParse: null, lastDraw: null };
+
+// state.sb: the page's handle on the worker's sandbox (what the views read).
+const handle = Object.freeze({
+  procMounts: async (cid) => (await sandbox('procMounts', cid)).value,
+  mountinfo: async (cid) => (await sandbox('mountinfo', cid)).value,
+  scenarioJson: async () => (await sandbox('scenarioJson')).value,
+  report: async () => (await sandbox('report')).value,
+  steps: async () => (await sandbox('steps')).value,
+});
 
 const sameConfig = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
 // Simulates `text` with the config controls, replaying `replay` (default:
-// the steps run so far). Returns the steps' results, or false on an input
-// error. `fromEditor`: a config the edit changed moves the controls.
-export function simulate(text, { fromEditor = false, replay = null } = {}) {
+// the steps run so far). Resolves to the steps' results, or false on an
+// input error. `fromEditor`: a config the edit changed moves the controls.
+// `analysis`: the text's, when the caller has it; `before`: setters to run
+// in the same batch as the new view (so the page draws once).
+export async function simulate(text, { fromEditor = false, replay = null, analysis = null, before = null } = {}) {
   const t0 = performance.now();
-  let t1 = t0;
-  const results = batch(() => {
-    const a = guard(() => analyze(text));
-    setAnalysis(text, a);
-    if (!a.ok) return false;
-    if (fromEditor && a.config && !sameConfig(a.config, state.lastConfig))
-      setConfig({ ...a.config, overlay2: a.overlay2, rootless: a.rootless, engine: state.config?.engine });
-    setLastConfig(a.config);
-    let sb;
-    try {
-      sb = guard(() => new Sandbox(text, state.config));
-    } catch (e) {
-      setInputError(e.message);
-      return false;
-    }
-    let out;
-    try {
-      // The engine runs the steps as `mountlab run` does: a step it refuses
-      // or cannot read is a result too (Playground::replay).
-      out = guard(() => sb.replay(JSON.stringify(replay ?? state.steps)));
-    } catch (e) {
-      sb.free();
-      throw e;
-    }
-    t1 = performance.now();
-    setSandbox(sb);
-    refresh();
-    return out;
-  });
-  if (results) {
-    timings.lastEngine = t1 - t0;
-    timings.lastResim = performance.now() - t0;
+  const steps = replay ?? state.steps;
+  const a = analysis ?? (await analyze(text));
+  if (!a.ok) {
+    batch(() => {
+      before?.();
+      setAnalysis(text, a);
+    });
+    return false;
   }
-  return results;
-}
-
-// Reads the engine's view after a change.
-export function refresh() {
-  setView(
-    guard(() => state.sb.view()),
-    guard(() => state.sb.steps()),
-  );
+  if (fromEditor && a.config && !sameConfig(a.config, state.lastConfig))
+    setConfig({ ...a.config, overlay2: a.overlay2, rootless: a.rootless, engine: state.config?.engine });
+  setLastConfig(a.config);
+  let r;
+  try {
+    // The engine runs the steps as `mountlab run` does: a step it refuses
+    // or cannot read is a result too (Playground::replay).
+    r = await openSandbox(text, state.config, steps);
+  } catch (e) {
+    batch(() => {
+      before?.();
+      setAnalysis(text, a);
+      setInputError(e.message);
+    });
+    return false;
+  }
+  const drawn = performance.now();
+  batch(() => {
+    before?.();
+    setAnalysis(text, a);
+    setSandbox(handle);
+    setView(r.value.view, r.value.steps);
+  });
+  timings.lastDraw = performance.now() - drawn;
+  timings.lastParse = r.parseMs;
+  timings.lastEngine = r.ms;
+  timings.lastResim = performance.now() - t0;
+  return r.value.results;
 }
 
 // The first tree drawn, for the measurement harness: subscribed after the views.
@@ -79,42 +91,47 @@ export function markFirstTree() {
 
 // A new scenario: the given config, else the scenario's, else the engine's
 // default, the root selected, and `steps` replayed.
-export function load(text, { config = null, steps = [] } = {}) {
-  return batch(() => {
-    const a = analyze(text);
-    // The engine selector's choice stays across scenarios.
-    setConfig({
-      ...(config || { ...(a.config || defaultConfig()), overlay2: a.overlay2, rootless: a.rootless }),
-      engine: config?.engine ?? state.config?.engine,
-    });
-    setLastConfig(a.config);
-    setSteps(steps);
-    resetSelection();
-    return simulate(text, { replay: steps });
+export async function load(text, { config = null, steps = [] } = {}) {
+  const a = await analyze(text);
+  // The engine selector's choice stays across scenarios.
+  setConfig({
+    ...(config || { ...(a.config || defaultConfig()), overlay2: a.overlay2, rootless: a.rootless }),
+    engine: config?.engine ?? state.config?.engine,
+  });
+  setLastConfig(a.config);
+  return simulate(text, {
+    replay: steps,
+    analysis: a,
+    before: () => {
+      setSteps(steps);
+      resetSelection();
+    },
   });
 }
 
 // Forgets the containers and commands; keeps the spec.
 export function resetSteps(text) {
-  return batch(() => {
-    setSteps([]);
-    return simulate(text, { replay: [] });
-  });
+  return simulate(text, { replay: [], before: () => setSteps([]) });
 }
 
-// Each step below redraws after it ran, whether it succeeded or threw.
-function step(fn) {
+// Runs one sandbox method that changes it; the page redraws after it ran,
+// whether it succeeded or threw.
+async function step(method, ...args) {
+  let r;
   try {
-    return guard(fn);
-  } finally {
-    refresh();
+    r = await sandbox(method, ...args);
+  } catch (e) {
+    if (e.view) setView(e.view, e.steps);
+    throw e;
   }
+  setView(r.value.view, r.value.steps);
+  return r.value.result;
 }
 
 // Runs a shell line in the root (`cid` undefined) or a child container.
-export const runShell = (line, cid) => step(() => state.sb.run(line, cid));
+export const runShell = (line, cid) => step('run', line, cid);
 
 // Starts a child container from a spec (or scenario) text and host files.
-export const addContainer = (cid, spec, host) => step(() => state.sb.addContainer(cid, spec, host));
+export const addContainer = (cid, spec, host) => step('addContainer', cid, spec, host);
 
-export const destroyContainer = (cid) => step(() => state.sb.destroyContainer(cid));
+export const destroyContainer = (cid) => step('destroyContainer', cid);

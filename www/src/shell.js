@@ -60,7 +60,7 @@ function printResult(r) {
   else if (r.error && r.kind !== 'sh') term.writeln(C.red + r.error + C.reset);
 }
 
-function runLine(line) {
+async function runLine(line) {
   const cmd = line.trim();
   if (!cmd) return;
   if (cmd === 'clear') {
@@ -76,7 +76,7 @@ function runLine(line) {
     return;
   }
   try {
-    printResult(runShell(cmd, target()));
+    printResult(await runShell(cmd, target()));
   } catch (e) {
     term.writeln(C.red + (e.message || String(e)) + C.reset);
   }

@@ -4,8 +4,10 @@
 // views subscribed to that topic redraw, once per batch of changes.
 
 const s = {
-  // The engine handle (a wasm Sandbox) of the last good simulation, its
-  // view() (report, tree, containers, 9P connections) and the steps it ran.
+  // The handle on the engine's sandbox (in the worker: session.js) once a
+  // simulation succeeded, else null; its methods return Promises. The view
+  // the worker sent (report, tree, containers, 9P connections) and the steps
+  // the sandbox ran.
   sb: null,
   view: null,
   steps: [],
@@ -97,9 +99,8 @@ export function setInputError(message) {
   notify('input');
 }
 
-// A new engine handle replaces the old one, which is freed.
+// The sandbox handle (the worker frees the sandbox it replaces).
 export function setSandbox(sb) {
-  if (s.sb && s.sb !== sb) s.sb.free();
   s.sb = sb;
 }
 
