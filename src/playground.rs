@@ -48,25 +48,53 @@ pub fn apply(s: &mut Scenario, o: &Overrides) -> Result<(), Error> {
         s.config.overlay = ov;
     }
     match &mut s.options {
-        EngineConfig::Runsc(c) if o.overlay2.is_some() => c.overlay2.clone_from(&o.overlay2),
-        EngineConfig::Runc(r) => r.rootless = o.rootless.unwrap_or(r.rootless),
-        _ => {}
-    }
-    let Some(fa) = &o.file_access else {
-        return Ok(());
-    };
-    match &mut s.options {
         EngineConfig::Runsc2018 => {
-            s.config.file_access =
-                FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
+            if let Some(fa) = &o.file_access {
+                s.config.file_access =
+                    FileAccess::parse(fa).map_err(|e| e.wrap("config.file_access"))?;
+            }
         }
         EngineConfig::Runsc(c) => {
-            c.conf.file_access = crate::engines::runsc::config::FileAccessType::parse(fa)
-                .map_err(|e| e.wrap("config.file_access"))?;
+            if let Some(fa) = &o.file_access {
+                c.conf.file_access = crate::engines::runsc::config::FileAccessType::parse(fa)
+                    .map_err(|e| e.wrap("config.file_access"))?;
+            }
+            // Kept as written: runsc refuses a bad value when it starts
+            // (a failed setup), as for the scenario's own key.
+            if let Some(v) = &o.overlay2 {
+                c.overlay2 = Some(v.clone());
+            }
         }
-        EngineConfig::Runc(_) => {}
+        EngineConfig::Runc(r) => {
+            if let Some(v) = o.rootless {
+                r.rootless = v;
+            }
+        }
     }
     Ok(())
+}
+
+/// The overrides `engine` takes, as its scenario `config` keys, so the
+/// download replays with the flags the page ran.
+fn override_keys(engine: Engine, o: &Overrides) -> serde_json::Map<String, Value> {
+    let mut c = serde_json::Map::new();
+    match engine {
+        Engine::Runsc2018 => {}
+        Engine::Runsc => {
+            if let Some(v) = &o.file_access {
+                c.insert("file_access".into(), Value::String(v.clone()));
+            }
+            if let Some(v) = &o.overlay2 {
+                c.insert("overlay2".into(), Value::String(v.clone()));
+            }
+        }
+        Engine::Runc => {
+            if let Some(v) = o.rootless {
+                c.insert("rootless".into(), Value::Bool(v));
+            }
+        }
+    }
+    c
 }
 
 /// The run behind a playground, by engine.
@@ -212,6 +240,10 @@ pub struct Analysis {
     pub config: Option<BootConfig>,
     /// The scenario's `config.engine`.
     pub engine: Option<crate::engines::Engine>,
+    /// The scenario's own `--overlay2` (today's runsc) and `rootless`
+    /// (runc), for the page's flag controls; absent on other engines.
+    pub overlay2: Option<String>,
+    pub rootless: Option<bool>,
     pub steps: usize,
 }
 
@@ -227,6 +259,14 @@ pub fn analyze_text(text: &str) -> Analysis {
             bare,
             config: Some(s.config),
             engine: Some(s.engine),
+            overlay2: match &s.options {
+                EngineConfig::Runsc(c) => c.overlay2.clone(),
+                _ => None,
+            },
+            rootless: match &s.options {
+                EngineConfig::Runc(r) => Some(r.rootless),
+                _ => None,
+            },
             steps: s.steps.len(),
         },
         Err(e) => Analysis {
@@ -235,6 +275,8 @@ pub fn analyze_text(text: &str) -> Analysis {
             bare,
             config: None,
             engine: None,
+            overlay2: None,
+            rootless: None,
             steps: 0,
         },
     }
@@ -649,6 +691,7 @@ impl Playground {
                         .unwrap_or_default();
                     // The keys set aside (another engine's) leave the export.
                     c.retain(|k, _| e.config_keys().contains(&k.as_str()));
+                    c.extend(override_keys(e, o));
                     c.insert("engine".into(), Value::String(e.name().to_string()));
                     Value::Object(c)
                 }

@@ -103,3 +103,61 @@ fn runc_spec_default() {
         ]
     );
 }
+
+/// A playground preset on today's runsc, as the page's engine selector
+/// runs it.
+fn preset_on_runsc(name: &str) -> mountlab::report::Report {
+    let text = std::fs::read_to_string(format!("www/presets/{name}")).unwrap();
+    mountlab::playground::Playground::build_with(
+        &text,
+        &mountlab::playground::Overrides {
+            engine: Some("runsc".into()),
+            ..Default::default()
+        },
+    )
+    .unwrap()
+    .view_dto()
+    .report
+}
+
+/// The "nosuid, noexec, nodev" preset: `ParseMountOptions` (vfs.go) keeps
+/// noexec and nosuid on the bind and the tmpfs and warns about nodev, once
+/// per mount; the gofer client's options follow the flags.
+#[test]
+fn nosuid_noexec_preset() {
+    let r = preset_on_runsc("nosuid-noexec.json");
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert_eq!(
+        r.proc_mounts,
+        [
+            "none / overlay rw 0 0".to_string(),
+            "none /sys sysfs rw,dentry_cache_limit=1000 0 0".into(),
+            "none /dev dev rw,mode=0755 0 0".into(),
+            "none /proc proc rw,dentry_cache_limit=1000 0 0".into(),
+            format!("none /data 9p rw,noexec,nosuid,trans=fd,rfdno=4,wfdno=4,{G9P},cache=remote_revalidating,disable_fifo_open,directfs 0 0"),
+            "none /dev/pts devpts rw 0 0".into(),
+            "none /scratch tmpfs rw,noexec,nosuid,size=1024k 0 0".into(),
+            "none /tmp tmpfs rw,mode=01777 0 0".into(),
+        ]
+    );
+    assert_eq!(
+        r.warnings,
+        [
+            "ignoring unknown mount option \"nodev\"",
+            "ignoring unknown mount option \"nodev\""
+        ]
+    );
+}
+
+/// "The image's /tmp is not empty": `mountTmp` skips the internal tmpfs
+/// when /tmp holds more than "." and "..", so no /tmp line.
+#[test]
+fn non_empty_tmp_preset() {
+    let r = preset_on_runsc("tmp-not-empty.json");
+    assert!(r.error.is_none(), "{:?}", r.error);
+    assert!(
+        !r.proc_mounts.iter().any(|l| l.contains(" /tmp ")),
+        "{:?}",
+        r.proc_mounts
+    );
+}

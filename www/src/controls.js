@@ -10,26 +10,54 @@ import { encodeShare, decodeShare } from './share.js';
 import { editor } from './spec.js';
 import { greet, printReplay, term } from './shell.js';
 import { toast } from './status.js';
-import { state, setConfig } from './state.js';
+import { state, setCompareEngines, setConfig, setPreset } from './state.js';
+import './presets.css';
 
 const presetSel = $('preset');
 const overlayEl = $('overlay');
+const overlay2El = $('overlay2');
+const rootlessEl = $('rootless');
 const faEl = $('file-access');
 const engineEl = $('engine');
 
 // The engine the next simulation runs: the selector's, else the scenario's.
-const engineOf = () => state.config?.engine || state.analysis?.engine || 'runsc-2018';
+export const engineOf = () => state.config?.engine || state.analysis?.engine || 'runsc-2018';
 
-// The config controls show the config the next simulation uses; the runsc
-// 2018 flags are off for the engines that do not have them.
+// runsc's default --overlay2 (config.defaultOverlay2, runsc/config/flags.go).
+const OVERLAY2_DEFAULT = 'root:self';
+
+// An --overlay2 value the select has no option for (a scenario's own, say
+// `all:dir=/x`) gets one, so the control shows what runs.
+function showOverlay2(value) {
+  if (![...overlay2El.options].some((o) => o.value === value)) overlay2El.append(h('option', { value }, value));
+  overlay2El.value = value;
+}
+
+// The config controls show the config the next simulation uses. Each
+// engine's own flags appear with it (data-flag-of in index.html: --overlay
+// for runsc 2018, --overlay2 for today's runsc, rootless for runc,
+// --file-access for both runscs); the others are hidden and disabled.
 export function drawConfig() {
   if (!state.config) return;
   overlayEl.checked = state.config.overlay;
+  showOverlay2(state.config.overlay2 || OVERLAY2_DEFAULT);
+  rootlessEl.checked = state.config.rootless;
   faEl.value = state.config.file_access;
   engineEl.value = state.config.engine || '';
   const engine = engineOf();
-  overlayEl.disabled = engine !== 'runsc-2018';
-  faEl.disabled = engine === 'runc';
+  for (const el of document.querySelectorAll('[data-flag-of]')) {
+    const own = el.dataset.flagOf.split(' ').includes(engine);
+    el.hidden = !own;
+    for (const input of el.querySelectorAll('input, select')) input.disabled = !own;
+  }
+}
+
+// The loaded preset's description (what to look for), above the editor.
+export function drawPreset() {
+  const about = $('preset-about');
+  const p = presets.find((x) => x.file === state.preset);
+  about.hidden = !p;
+  about.textContent = p ? p.description : '';
 }
 
 // ---- Loading scenarios.
@@ -53,6 +81,7 @@ export async function loadPreset(file) {
   const text = presetText(file);
   if (text == null) return;
   term.clear();
+  setPreset(file);
   await load(text);
   greet();
   term.prompt();
@@ -77,6 +106,7 @@ async function loadFile(f) {
     return;
   }
   presetSel.value = '';
+  setPreset(null);
   term.clear();
   await load(text);
   const ok = state.analysis?.ok;
@@ -92,6 +122,7 @@ async function loadFile(f) {
 let editTimer = 0;
 export function edited(text) {
   presetSel.value = '';
+  setPreset(null);
   clearTimeout(editTimer);
   editTimer = setTimeout(() => simulate(text, { fromEditor: true }), 250);
 }
@@ -126,12 +157,27 @@ pane.addEventListener('drop', async (e) => {
 
 // ---- Config and steps.
 const configChanged = async () => {
-  setConfig({ overlay: overlayEl.checked, file_access: faEl.value, engine: engineEl.value });
+  setConfig({
+    overlay: overlayEl.checked,
+    overlay2: overlay2El.value,
+    rootless: rootlessEl.checked,
+    file_access: faEl.value,
+    engine: engineEl.value,
+  });
   drawConfig();
   await simulate(editor.text);
 };
-overlayEl.addEventListener('change', configChanged);
-faEl.addEventListener('change', configChanged);
+for (const el of [overlayEl, overlay2El, rootlessEl, faEl]) el.addEventListener('change', configChanged);
+
+// The Compare view hands the main session to the engine of the tree looked
+// at: the selector moves to it and the sandbox is rebuilt on it (steps
+// replayed), so the terminal and every view run there. Nothing happens
+// when it already runs there.
+export async function chooseEngine(engine) {
+  if (engineOf() === engine) return;
+  engineEl.value = engine;
+  await configChanged();
+}
 // A new engine rebuilds the Sandbox with it, replaying the steps.
 engineEl.addEventListener('change', configChanged);
 
@@ -142,12 +188,30 @@ $('reset').addEventListener('click', async () => {
 });
 
 // ---- Share and download.
+export const ENGINES = ['runsc-2018', 'runsc', 'runc'];
+// Two or three engines, each once (a link's list, checked before use).
+export const isEngines = (e) =>
+  Array.isArray(e) &&
+  e.length >= 2 &&
+  e.length <= 3 &&
+  new Set(e).size === e.length &&
+  e.every((n) => ENGINES.includes(n));
+
+// The view tab open, and opening one by name (through its button, so the
+// tabs' own handler does the switching).
+const openTab = () => document.querySelector('[role=tab][aria-selected=true]')?.dataset.tab;
+const showTab = (name) => document.querySelector(`[role=tab][data-tab="${CSS.escape(String(name))}"]`)?.click();
+
 async function shareUrl() {
   const hash = await encodeShare({
     scenario: editor.text,
     overlay: state.config.overlay,
+    overlay2: state.config.overlay2,
+    rootless: state.config.rootless,
     file_access: state.config.file_access,
     engine: state.config.engine,
+    engines: state.compareEngines,
+    view: openTab(),
     steps: state.steps,
   });
   return `${location.origin}${location.pathname}#${hash}`;
@@ -189,14 +253,23 @@ export async function openShared(hash) {
   const p = await decodeShare(hash);
   if (!p) return false;
   presetSel.value = '';
+  setPreset(null);
   term.clear();
   term.writeln(`${C.dim}replaying a shared session: ${p.steps.length} step(s)${C.reset}`);
   const d = defaultConfig();
   const results =
     (await load(p.scenario, {
-      config: { overlay: p.overlay ?? d.overlay, file_access: p.file_access || d.file_access, engine: p.engine },
+      config: {
+        overlay: p.overlay ?? d.overlay,
+        overlay2: p.overlay2,
+        rootless: p.rootless,
+        file_access: p.file_access || d.file_access,
+        engine: p.engine,
+      },
       steps: p.steps || [],
     })) || [];
+  if (isEngines(p.engines)) setCompareEngines(p.engines);
+  if (p.view) showTab(p.view);
   printReplay(results);
   term.prompt();
   return true;

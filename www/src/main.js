@@ -10,7 +10,8 @@
 //   spec.js shell.js   the editor's and the terminal's glue
 //   controls.js   the top bar, tabs, share and download
 import { api, call, installPanicHook, wasmReady } from './engine.js';
-import { drawConfig, edited, loadPreset, openShared, scheduleHash } from './controls.js';
+import { drawConfig, drawPreset, edited, loadPreset, openShared, scheduleHash } from './controls.js';
+import { compareTimings, drawCompare, measureCompare, refreshComparison } from './compare.js';
 import { drawContainers, suggestId } from './containers.js';
 import { $, drawWhenShown } from './dom.js';
 import { drawMounts } from './mounts.js';
@@ -28,6 +29,7 @@ import './style.css';
 
 // Who redraws on what, in drawing order.
 subscribe(['config'], drawConfig);
+subscribe(['preset'], drawPreset);
 subscribe(['input', 'view'], drawStatus);
 subscribe(['input', 'view'], drawInputError);
 subscribe(['input', 'view', 'selection'], drawTree);
@@ -41,6 +43,8 @@ subscribe(['view', 'selection'], drawHighlight);
 subscribe(['view'], () => drawWhenShown($('decisions'), drawDecisionLog));
 subscribe(['view', 'ninep'], drawNinep);
 subscribe(['message'], drawMessage);
+subscribe(['view', 'compare'], refreshComparison);
+subscribe(['view', 'selection', 'compare', 'preset'], drawCompare);
 subscribe(['view'], markFirstTree);
 subscribe(['view'], scheduleHash);
 
@@ -51,6 +55,8 @@ window.mountlab = {
   // An engine export by name, answered by the worker (engine.js's rule 1).
   call,
   timings,
+  compareTimings,
+  measureCompare,
   state,
   // Re-simulates the editor's text in the worker and redraws: the page's
   // whole time, and the worker's own (engine) time.

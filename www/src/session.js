@@ -52,7 +52,7 @@ export async function simulate(text, { fromEditor = false, replay = null, analys
     return false;
   }
   if (fromEditor && a.config && !sameConfig(a.config, state.lastConfig))
-    setConfig({ ...a.config, engine: state.config?.engine });
+    setConfig({ ...a.config, overlay2: a.overlay2, rootless: a.rootless, engine: state.config?.engine });
   setLastConfig(a.config);
   let r;
   try {
@@ -94,7 +94,10 @@ export function markFirstTree() {
 export async function load(text, { config = null, steps = [] } = {}) {
   const a = await analyze(text);
   // The engine selector's choice stays across scenarios.
-  setConfig({ ...(config || a.config || defaultConfig()), engine: config?.engine ?? state.config?.engine });
+  setConfig({
+    ...(config || { ...(a.config || defaultConfig()), overlay2: a.overlay2, rootless: a.rootless }),
+    engine: config?.engine ?? state.config?.engine,
+  });
   setLastConfig(a.config);
   return simulate(text, {
     replay: steps,

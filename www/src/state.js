@@ -33,6 +33,15 @@ const s = {
   // ("+ upper", "new", "gone", "ro → rw"), and one sentence saying it.
   changes: {},
   changesSentence: '',
+  // The Compare view: the engines compared (two or three, in column
+  // order) and what compareEngines() said of the text simulated last.
+  compareEngines: ['runsc-2018', 'runsc', 'runc'],
+  comparison: null,
+  // The destination picked in Compare (its row in every column).
+  comparePicked: null,
+  // The preset loaded (its file name), null once the text is a file, a
+  // share link's or edited: its description says what to look for.
+  preset: null,
 };
 // The newest message seq the 9P inspector has shown, per connection (read
 // with seenSeq).
@@ -111,12 +120,47 @@ export function setSteps(steps) {
   s.steps = steps;
 }
 
-// The config controls. Only the two fields the engine takes as overrides.
+// The config controls: the fields the engine takes as overrides, each
+// engine's own flag among them (--overlay: runsc 2018, --overlay2: today's
+// runsc, rootless: runc; an engine ignores the others' flags).
 export function setConfig(config) {
   // `engine` only when one is chosen: absent, the scenario's own runs.
   const engine = config.engine ? { engine: config.engine } : {};
-  s.config = Object.freeze({ overlay: !!config.overlay, file_access: config.file_access, ...engine });
+  const overlay2 = config.overlay2 ? { overlay2: config.overlay2 } : {};
+  s.config = Object.freeze({
+    overlay: !!config.overlay,
+    file_access: config.file_access,
+    ...engine,
+    ...overlay2,
+    rootless: !!config.rootless,
+  });
   notify('config');
+}
+
+export function setPreset(file) {
+  if (s.preset === file) return;
+  s.preset = file;
+  notify('preset');
+}
+
+// The engines the Compare view shows, in column order.
+export function setCompareEngines(engines) {
+  s.compareEngines = Object.freeze([...engines]);
+  notify('compare');
+}
+
+// A destination picked in Compare; `path` and `decision` select the main
+// engine's mount for it in the main tree.
+export function pickCompared(dest, path, decision) {
+  s.comparePicked = dest;
+  select(path, decision);
+  notify('compare');
+}
+
+// compareEngines()'s answer for the text simulated last (null: none yet).
+export function setComparison(c) {
+  s.comparison = c;
+  notify('compare');
 }
 
 export function setLastConfig(config) {
