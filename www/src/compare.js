@@ -22,7 +22,6 @@ import { pickCompared, selectedNode, setCompareEngines, setComparison, state } f
 import './compare.css';
 
 const root = $('compare');
-const tab = document.querySelector('[role=tab][data-tab=compare]');
 const panel = root.closest('.tab-body');
 
 // For the measurement harness: the last comparison's engine time and the
@@ -180,7 +179,9 @@ export function drawCompare() {
 }
 
 // Opening the tab compares (the comparison waits while the tab is closed).
-tab?.addEventListener('click', () => {
+// tabs.js says when the panel is shown: a click on the tab, arrow keys or
+// a share link's view.
+panel?.addEventListener('tabshow', () => {
   drawCompare();
   refreshComparison();
 });

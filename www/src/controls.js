@@ -156,12 +156,17 @@ pane.addEventListener('drop', async (e) => {
 });
 
 // ---- Config and steps.
+// Only the flags the engine takes (their controls are enabled) are read:
+// another engine's hidden control keeps the config's value, so a toggle of
+// --overlay does not also "set" --overlay2 to the select's default.
 const configChanged = async () => {
+  const c = state.config || {};
+  const read = (el, value) => (el.disabled ? undefined : value);
   setConfig({
-    overlay: overlayEl.checked,
-    overlay2: overlay2El.value,
-    rootless: rootlessEl.checked,
-    file_access: faEl.value,
+    overlay: read(overlayEl, overlayEl.checked) ?? c.overlay,
+    overlay2: read(overlay2El, overlay2El.value) ?? c.overlay2,
+    rootless: read(rootlessEl, rootlessEl.checked) ?? c.rootless,
+    file_access: read(faEl, faEl.value) ?? c.file_access,
     engine: engineEl.value,
   });
   drawConfig();

@@ -23,6 +23,9 @@ export function selectTab(tab, { focus = false } = {}) {
     const p = panelOf(t);
     if (p) p.hidden = !on;
   }
+  // A view that draws only while shown (Compare) hears that its panel is
+  // shown, however the tab was chosen (click, arrow keys, a share link).
+  panelOf(tab)?.dispatchEvent(new CustomEvent('tabshow'));
   if (focus) tab.focus({ preventScroll: true });
   reveal(list, tab);
   markScroll(list);
