@@ -158,7 +158,7 @@ fn exit_2_on_bad_input() {
         ),
         (
             vec!["diff", bad_json.as_str()],
-            "invalid JSON: EOF while parsing a value at line 1 column 15",
+            "runsc-2018: invalid JSON: the text ends before the JSON is complete (a missing } or ]?) (parser: EOF while parsing a value at line 1 column 15)",
         ),
         (vec!["diff", missing.as_str()], "No such file or directory"),
         (vec!["diff"], "CONFIG.json"),
