@@ -9,6 +9,7 @@ import { h } from './render.js';
 import { decodedFrame, hexDump } from './render-ninep.js';
 import { state, chooseConnection, showConnection, markSeen, seenSeq, selectMessage } from './state.js';
 import './ninep.css';
+import './ninep-rows.css';
 
 const connKey = (c) => `${c.gofer}:${c.conn}`;
 const lastSeq = (c) => (c.messages.length ? c.messages[c.messages.length - 1].seq : -1);
