@@ -104,8 +104,19 @@ export function drawNinep() {
     if (fresh && !firstFresh) firstFresh = lastHeader;
     nodes.push(row);
   }
-  const same = nodes.length === rows.children.length && nodes.every((n, i) => rows.children[i] === n);
-  if (!same) rows.replaceChildren(...nodes);
+  // Only what changed moves: rows no longer drawn go, new ones go in their
+  // place (a command's messages come last; the oldest drop off the front).
+  for (const old of kept.values()) old.remove();
+  let at = rows.firstChild;
+  for (const n of nodes) {
+    if (at === n) at = at.nextSibling;
+    else rows.insertBefore(n, at);
+  }
+  while (at) {
+    const next = at.nextSibling;
+    at.remove();
+    at = next;
+  }
   rovingStop(rows, focusedSeq);
   markSeen(conns.map((c) => [connKey(c), lastSeq(c)]));
   // A newly shown connection opens at its top (the handshake); a command's
