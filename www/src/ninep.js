@@ -9,6 +9,7 @@ import { h } from './render.js';
 import { decodedFrame, hexDump } from './render-ninep.js';
 import { state, chooseConnection, showConnection, markSeen, seenSeq, selectMessage } from './state.js';
 import './ninep.css';
+import './ninep-rows.css';
 
 const connKey = (c) => `${c.gofer}:${c.conn}`;
 const lastSeq = (c) => (c.messages.length ? c.messages[c.messages.length - 1].seq : -1);
@@ -34,23 +35,25 @@ export function drawNinep() {
   // Follow the connection that just talked, so a command visibly produces its messages.
   if (newest && !state.connPinned) showConnection(connKey(newest));
   if (!conns.some((c) => connKey(c) === state.conn)) showConnection(conns[0] ? connKey(conns[0]) : null);
-  sel.replaceChildren(
-    ...conns.map((c) =>
-      h(
-        'option',
-        { value: connKey(c) },
-        `fd ${c.fd} → ${c.attach}${c.read_only ? ' (ro)' : ''} · ${c.container ? `container ${c.container}` : 'root'} · ${c.messages.length} msgs`,
-      ),
-    ),
-  );
+  const options = conns.map((c) => [
+    connKey(c),
+    `fd ${c.fd} → ${c.attach}${c.read_only ? ' (ro)' : ''} · ${c.container ? `container ${c.container}` : 'root'} · ${c.messages.length} msgs`,
+  ]);
+  // The same connections as drawn: the options stay (hundreds at 1 000 mounts).
+  const optionsKey = JSON.stringify(options);
+  if (optionsKey !== drawnOptions) {
+    drawnOptions = optionsKey;
+    sel.replaceChildren(...options.map(([value, text]) => h('option', { value }, text)));
+  }
   if (state.conn) sel.value = state.conn;
   const conn = conns.find((c) => connKey(c) === state.conn);
   const rows = $('ninep-rows');
   const focusedSeq = rows.contains(document.activeElement) ? Number(document.activeElement.dataset.seq) : null;
-  rows.replaceChildren();
   // What stands in for the engine's gofer, or that it has none (runc).
   const note = state.view.connections_note;
   if (!conn) {
+    rows.replaceChildren();
+    drawnRows = new Map();
     $('ninep-meta').textContent = note || 'no gofer connections';
     drawnConn = null;
     return;
@@ -62,26 +65,57 @@ export function drawNinep() {
   let group = -1;
   let firstFresh = null;
   let lastHeader = null;
+  const counts = new Map();
+  for (const m of conn.messages) counts.set(m.group, (counts.get(m.group) ?? 0) + 1);
+  // A row drawn last time with the same content is kept (a re-simulation
+  // mostly logs the same messages): the DOM left as it was costs no style
+  // or layout, which for hundreds of rows was most of a redraw (issue #12).
+  const kept = drawnRows;
+  drawnRows = new Map();
+  const reuse = (key, make) => {
+    const row = kept.get(key) ?? make();
+    kept.delete(key);
+    drawnRows.set(key, row);
+    return row;
+  };
+  const nodes = [];
   for (const m of conn.messages) {
     if (m.group !== group) {
       group = m.group;
-      const count = conn.messages.filter((x) => x.group === group).length;
-      lastHeader = h(
-        'tr',
-        { class: 'ninep-group', 'data-testid': 'ninep-group', 'data-group': group },
+      const count = counts.get(group);
+      const label = groups[group] ?? `step ${group}`;
+      lastHeader = reuse(`${connKey(conn)}\0g\0${group}\0${label}\0${count}`, () =>
         h(
-          'th',
-          { colspan: 5, scope: 'rowgroup' },
-          h('span', { class: 'mono' }, groups[group] ?? `step ${group}`),
-          h('span', { class: 'hint' }, ` · ${count} message${count === 1 ? '' : 's'}`),
+          'tr',
+          { class: 'ninep-group', 'data-testid': 'ninep-group', 'data-group': group },
+          h(
+            'th',
+            { colspan: 5, scope: 'rowgroup' },
+            h('span', { class: 'mono' }, label),
+            h('span', { class: 'hint' }, ` · ${count} message${count === 1 ? '' : 's'}`),
+          ),
         ),
       );
-      rows.append(lastHeader);
+      nodes.push(lastHeader);
     }
     const fresh = m.seq > seen && seen >= 0;
-    const row = messageRow(m, fresh);
+    const row = reuse(rowKey(conn, m, fresh), () => messageRow(m, fresh));
+    markSelected(row, m.seq === state.msgSeq);
     if (fresh && !firstFresh) firstFresh = lastHeader;
-    rows.append(row);
+    nodes.push(row);
+  }
+  // Only what changed moves: rows no longer drawn go, new ones go in their
+  // place (a command's messages come last; the oldest drop off the front).
+  for (const old of kept.values()) old.remove();
+  let at = rows.firstChild;
+  for (const n of nodes) {
+    if (at === n) at = at.nextSibling;
+    else rows.insertBefore(n, at);
+  }
+  while (at) {
+    const next = at.nextSibling;
+    at.remove();
+    at = next;
   }
   rovingStop(rows, focusedSeq);
   markSeen(conns.map((c) => [connKey(c), lastSeq(c)]));
@@ -97,6 +131,33 @@ export function drawNinep() {
     else if (opened) wrap.scrollTop = 0;
   });
   drawHex(conn);
+}
+
+// What a message's row shows: a row drawn with the same key is the same.
+const rowKey = (conn, m, fresh) =>
+  [
+    connKey(conn),
+    m.seq,
+    m.tag,
+    m.group,
+    m.request,
+    m.reply,
+    m.errno,
+    m.errno_name,
+    m.expected,
+    m.request_size,
+    m.reply_size,
+    fresh,
+  ].join('\0');
+
+// The rows drawn last, by key (rowKey and the group heads'), and the connection options.
+let drawnRows = new Map();
+let drawnOptions = null;
+
+function markSelected(row, on) {
+  if (row.classList.contains('selected') === on) return;
+  row.classList.toggle('selected', on);
+  row.setAttribute('aria-selected', String(on));
 }
 
 function messageRow(m, fresh) {
@@ -138,6 +199,8 @@ function rovingStop(rows, focusedSeq) {
     msgs.find((r) => Number(r.dataset.seq) === state.msgSeq) ||
     msgs[0];
   if (!stop) return;
+  // Rows kept from the last draw may hold the old stop.
+  for (const r of msgs) if (r !== stop && r.tabIndex !== -1) r.tabIndex = -1;
   stop.tabIndex = 0;
   if (focusedSeq != null && Number(stop.dataset.seq) === focusedSeq) stop.focus({ preventScroll: true });
 }
@@ -165,11 +228,7 @@ $('ninep-rows').addEventListener('keydown', (e) => {
 
 // The selected message's frames; the table keeps its scroll position.
 export function drawMessage() {
-  for (const r of $('ninep-rows').querySelectorAll('tr.msg')) {
-    const on = Number(r.dataset.seq) === state.msgSeq;
-    r.classList.toggle('selected', on);
-    r.setAttribute('aria-selected', String(on));
-  }
+  for (const r of $('ninep-rows').querySelectorAll('tr.msg')) markSelected(r, Number(r.dataset.seq) === state.msgSeq);
   drawHex(state.view.connections.find((c) => connKey(c) === state.conn));
 }
 

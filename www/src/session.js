@@ -15,6 +15,7 @@ import {
   setConfig,
   setLastConfig,
   resetSelection,
+  drawn,
 } from './state.js';
 
 // For the measurement harness (tests/e2e/measure.mjs, perf.test.mjs), in ms:
@@ -67,14 +68,16 @@ export async function simulate(text, { fromEditor = false, replay = null, analys
     });
     return false;
   }
-  const drawn = performance.now();
+  const viewed = performance.now();
   batch(() => {
     before?.();
     setAnalysis(text, a);
     setSandbox(handle);
     setView(r.value.view, r.value.steps);
   });
-  timings.lastDraw = performance.now() - drawn;
+  // The views draw in slices of tasks (state.js): resolve once all have.
+  await drawn();
+  timings.lastDraw = performance.now() - viewed;
   timings.lastParse = r.parseMs;
   timings.lastEngine = r.ms;
   timings.lastResim = performance.now() - t0;
@@ -121,10 +124,14 @@ async function step(method, ...args) {
   try {
     r = await sandbox(method, ...args);
   } catch (e) {
-    if (e.view) setView(e.view, e.steps);
+    if (e.view) {
+      setView(e.view, e.steps);
+      await drawn();
+    }
     throw e;
   }
   setView(r.value.view, r.value.steps);
+  await drawn();
   return r.value.result;
 }
 

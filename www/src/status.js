@@ -43,10 +43,30 @@ function banner(kind, title, message) {
   el.replaceChildren(h('strong', {}, title), ' ', h('span', { class: 'msg' }, message));
 }
 
-function chip(kind, text) {
+function chip(kind, text, title = null) {
   const s = $('status');
   s.dataset.kind = kind;
   s.textContent = text;
+  if (title) s.title = title;
+  else s.removeAttribute('title');
+}
+
+// The status line with its gofer FD list folded into runs ("3–253" for
+// 3, 4, …, 253; two in a row stay "3, 4"): a 1 000-mount spec's 250 FDs
+// filled the tree's pane, above the tree. The whole list stays in the title.
+export function foldFds(status) {
+  return status.replace(/(gofer FDs )(\d+(?:, \d+)+)/, (_, head, list) => {
+    const fds = list.split(', ').map(Number);
+    const out = [];
+    for (let i = 0; i < fds.length; ) {
+      let j = i;
+      while (j + 1 < fds.length && fds[j + 1] === fds[j] + 1) j++;
+      if (j - i >= 2) out.push(`${fds[i]}–${fds[j]}`);
+      else for (let k = i; k <= j; k++) out.push(String(fds[k]));
+      i = j + 1;
+    }
+    return head + out.join(', ');
+  });
 }
 
 export function drawStatus() {
@@ -65,7 +85,8 @@ export function drawStatus() {
     chip(r.fatal ? 'fatal' : 'bad', r.fatal ? 'panic' : 'setup failed');
   } else {
     banner(null);
-    chip('ok', v.status);
+    const folded = foldFds(v.status);
+    chip('ok', folded, folded === v.status ? null : v.status);
   }
   const notes = $('notes');
   notes.hidden = !v.cli_notes.length;
