@@ -1,5 +1,6 @@
 // Shared setup for the browser tests: serve www/dist on a free port and
 // drive Debian's Chromium through playwright-core.
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdirSync, existsSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -84,4 +85,15 @@ export async function submitContainer(page, cid, file) {
   await page.getByTestId('container-id').fill(cid);
   await page.getByTestId('container-spec-file').setInputFiles(file);
   await page.getByTestId('container-submit').click();
+}
+
+// Timing budgets (#12, #17) are benchmarks, not pass/fail tests of a shared
+// CI machine: `npm test` measures them and prints the figures as test
+// diagnostics (a smoke run); `npm run test:perf` (MOUNTLAB_PERF=1) asserts
+// them, on a quiet machine. The figures in the README and bench/RESULTS.md
+// come from such a run.
+export const perfRun = process.env.MOUNTLAB_PERF === '1';
+export function budget(t, ok, message) {
+  if (perfRun) assert.ok(ok, message);
+  else t.diagnostic(`${ok ? 'within budget' : 'OVER BUDGET (asserted only by npm run test:perf)'}: ${message}`);
 }

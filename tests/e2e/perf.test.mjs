@@ -3,12 +3,15 @@
 //      task over 50 ms (PerformanceObserver for 'longtask');
 //  (b) the first tree is drawn under 300 ms after navigation (median of 5);
 //  (c) the wasm is at most 600 KB gzipped (level 9).
+// (c) is a size, asserted always; (a) and (b) are timings, printed as
+// diagnostics by `npm test` and asserted by `npm run test:perf` (harness.mjs's
+// budget()), since a shared CI machine's load is not the page's speed.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
-import { start, repo } from './harness.mjs';
+import { budget, start, repo } from './harness.mjs';
 import { observeLongTasks, openBigSpec } from './bigspec.mjs';
 
 const WASM_GZIP_MAX = 600 * 1000;
@@ -49,7 +52,11 @@ test(`the first tree is drawn under ${FIRST_TREE_MAX_MS} ms after navigation`, a
     await page.context().close();
   }
   t.diagnostic(`first tree: median ${median(runs).toFixed(1)} ms of ${runs.map((x) => x.toFixed(0)).join(', ')}`);
-  assert.ok(median(runs) < FIRST_TREE_MAX_MS, `first tree median ${median(runs)} ms`);
+  budget(
+    t,
+    median(runs) < FIRST_TREE_MAX_MS,
+    `first tree median ${median(runs).toFixed(1)} ms (budget ${FIRST_TREE_MAX_MS} ms)`,
+  );
 });
 
 test(`re-simulating and redrawing 1 000 mounts causes no main-thread task over ${LONG_TASK_MAX_MS} ms`, async (t) => {
@@ -97,12 +104,13 @@ test(`re-simulating and redrawing 1 000 mounts causes no main-thread task over $
   assert.deepEqual(errors, []);
   // The engine's share of the main thread (its answer's JSON.parse) on its own.
   const parse = Math.max(...figures.map((f) => f.parse));
-  assert.ok(parse <= LONG_TASK_MAX_MS, `parsing the engine's view took ${parse} ms`);
+  budget(t, parse <= LONG_TASK_MAX_MS, `parsing the engine's view took ${parse.toFixed(1)} ms`);
   const longest = Math.max(...figures.map((f) => f.longest));
   const draw = Math.max(...figures.map((f) => f.draw));
-  assert.ok(
+  budget(
+    t,
     longest <= LONG_TASK_MAX_MS,
-    `a main-thread task took ${longest} ms: the page's drawing of the views took up to ${draw} ms of it, ` +
+    `the longest main-thread task took ${longest.toFixed(0)} ms (budget ${LONG_TASK_MAX_MS} ms): the page's drawing of the views took up to ${draw} ms of it, ` +
       `the engine's view parse ${parse} ms (the rest is style and layout of the drawn DOM)`,
   );
   await context.close();
