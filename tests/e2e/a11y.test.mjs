@@ -1,6 +1,6 @@
 // Accessibility: axe-core (through @axe-core/playwright) finds no serious or
-// critical violation on the default page, each view tab, an input error, a
-// failed setup, and the phone layout with its explanation sheet open. Other
+// critical violation on the default page, each view tab, the Compare view, a
+// lesson, the tour, an input error, a failed setup, and the phone layout with its explanation sheet open. Other
 // files check their own pages with the same helper:
 //   import { checkA11y } from './a11y-helper.mjs';  await checkA11y(page, 'compare view');
 import { test, before, after } from 'node:test';
@@ -48,11 +48,35 @@ test('the default page and every view tab: no serious or critical axe violation,
     await page.getByRole('tab', { name }).click();
     await checkA11y(page, `tab ${name}`);
   }
+  // The Compare view, with a difference picked (each engine's decision open).
+  await page.getByTestId('compare-tab').click();
+  await page.locator('[data-testid=compare-diff]').first().click();
+  await page.locator('[data-testid=compare-decision]').first().waitFor();
+  await checkA11y(page, 'compare view');
+  await page.getByRole('tab', { name: /9P inspector/ }).click();
   // A selected mount's explanation.
   await page.locator('[data-testid=mount-node][data-path="/data"]').first().click();
   await checkA11y(page, 'why /data');
   assert.deepEqual(page.errors, []);
   await page.context().close();
+});
+
+test('a lesson in progress, the lessons list and the tour pass axe', async () => {
+  const page = await env.page();
+  await page.getByTestId('lessons-open').click();
+  await page.getByTestId('lessons').waitFor();
+  await checkA11y(page, 'lessons list');
+  await page.locator('[data-testid=lesson-item][data-lesson="overlay-copy-up"]').click();
+  await page.getByTestId('lesson-title').waitFor();
+  await page.getByTestId('lesson-try').click();
+  await page.getByTestId('lesson-try').filter({ hasText: 'Again' }).waitFor();
+  await checkA11y(page, 'lesson in progress');
+  await page.context().close();
+  const tour = await env.page(`${env.base}?tour`);
+  await tour.locator('.driver-popover').waitFor();
+  await checkA11y(tour, 'tour');
+  assert.deepEqual(tour.errors, []);
+  await tour.context().close();
 });
 
 test('an invalid spec: the error is announced, and the page passes axe', async () => {
