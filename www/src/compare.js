@@ -22,7 +22,6 @@ import { pickCompared, selectedNode, setCompareEngines, setComparison, state } f
 import './compare.css';
 
 const root = $('compare');
-const tab = document.querySelector('[role=tab][data-tab=compare]');
 const panel = root.closest('.tab-body');
 
 // For the measurement harness: the last comparison's engine time and the
@@ -180,10 +179,17 @@ export function drawCompare() {
 }
 
 // Opening the tab compares (the comparison waits while the tab is closed).
-tab?.addEventListener('click', () => {
-  drawCompare();
-  refreshComparison();
-});
+// Watched on the panel's `hidden`, not the tab's click: tabs.js shows the
+// panel in its own click handler, which may run after one registered here
+// (then the panel is still hidden), and a share link opens the tab without
+// a click.
+if (panel) {
+  new MutationObserver(() => {
+    if (!visible()) return;
+    drawCompare();
+    refreshComparison();
+  }).observe(panel, { attributes: true, attributeFilter: ['hidden'] });
+}
 document.addEventListener('keydown', (e) => {
   if (e.key === 'Escape' && document.body.classList.contains('compare-wide')) {
     document.body.classList.remove('compare-wide');
