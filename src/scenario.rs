@@ -216,6 +216,23 @@ impl Scenario {
     /// [`Scenario::from_json`], run on `engine` when one is given (the
     /// CLI's `--engine`): the file's `config.engine` is then not looked at.
     pub fn from_json_on(text: &str, engine: Option<Engine>) -> Result<Scenario> {
+        Scenario::validate(Scenario::input_of(text)?, engine)
+    }
+
+    /// The text as each of `engines` reads it (`from_json_on` for each),
+    /// parsed once: the page's `compareEngines` reads one text three times.
+    /// The outer error is the text's own (the same for every engine).
+    pub fn from_json_on_each(text: &str, engines: &[Engine]) -> Result<Vec<Result<Scenario>>> {
+        let input = Scenario::input_of(text)?;
+        Ok(engines
+            .iter()
+            .map(|&e| Scenario::validate(input.clone(), Some(e)))
+            .collect())
+    }
+
+    /// The text parsed into the scenario's input shape, before any engine
+    /// reads it.
+    fn input_of(text: &str) -> Result<ScenarioInput> {
         if text.len() > MAX_SCENARIO_BYTES {
             // "more than", not the length: the CLI reads at most the limit
             // plus one byte, so the length seen is not the input's size.
@@ -244,8 +261,7 @@ impl Scenario {
         if let Some(spec) = value.get_mut("spec") {
             crate::engines::runsc2018::boot::fill_go_zero_values(spec);
         }
-        let input: ScenarioInput = deserialize_at(&JsonPath::default(), value)?;
-        Scenario::validate(input, engine)
+        deserialize_at(&JsonPath::default(), value)
     }
 
     fn validate(input: ScenarioInput, engine: Option<Engine>) -> Result<Scenario> {

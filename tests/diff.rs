@@ -251,7 +251,7 @@ fn page_views_diff_is_the_cli_diff() {
     };
     let (page, views) = compare_views(&text, &flags).expect("views");
     assert_eq!(page, diff_of(&text, &flags));
-    let engines: Vec<&str> = views.iter().map(|v| v.engine.name()).collect();
+    let engines: Vec<&str> = views.iter().map(|v| v.report.engine.name()).collect();
     assert_eq!(engines, ["runsc-2018", "runsc", "runc"]);
     let runsc = Playground::build_with(
         &text,
@@ -283,4 +283,46 @@ fn page_views_diff_is_the_cli_diff() {
     };
     assert_eq!(root_fs(None).as_deref(), Some("overlay"));
     assert_eq!(root_fs(Some("none")).as_deref(), Some("9p"));
+}
+
+/// The page's `compareEngines` builds only each engine's report and tree
+/// (no `View`): they are the ones `new Sandbox(text, {engine, …})`'s view
+/// holds, on every preset of the page, with and without each engine's
+/// flags.
+#[test]
+fn page_runs_are_the_sandboxes_report_and_tree() {
+    use mountlab::compare::run::compare_views;
+    use mountlab::playground::Playground;
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/presets");
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .expect("presets")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json") && !p.ends_with("index.json"))
+        .collect();
+    names.sort();
+    let flagged = CompareFlags {
+        overlay: Some(true),
+        overlay2: Some("none".into()),
+        rootless: Some(true),
+        ..CompareFlags::default()
+    };
+    let mut checked = 0;
+    for p in &names {
+        let text = std::fs::read_to_string(p).expect("preset");
+        for flags in [CompareFlags::default(), flagged.clone()] {
+            let (_, runs) =
+                compare_views(&text, &flags).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+            assert_eq!(runs.len(), 3);
+            for r in &runs {
+                let e = r.report.engine;
+                let view = Playground::build_with(&text, &flags.overrides_for(e))
+                    .unwrap_or_else(|err| panic!("{} on {e}: {err}", p.display()))
+                    .view_dto();
+                assert_eq!(r.report, view.report, "{} on {e}", p.display());
+                assert_eq!(r.tree, view.tree, "{} on {e}", p.display());
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked >= 6 * 14, "{checked}");
 }
