@@ -33,6 +33,8 @@ subscribe(['preset'], drawPreset);
 subscribe(['input', 'view'], drawStatus);
 subscribe(['input', 'view'], drawInputError);
 subscribe(['input', 'view', 'selection'], drawTree);
+// Right after the tree: the views below may draw in later tasks (state.js).
+subscribe(['view'], markFirstTree);
 subscribe(['view', 'selection'], drawWhy);
 subscribe(['view'], drawContainers);
 subscribe(['view'], drawTarget);
@@ -45,7 +47,6 @@ subscribe(['view', 'ninep'], drawNinep);
 subscribe(['message'], drawMessage);
 subscribe(['view', 'compare'], refreshComparison);
 subscribe(['view', 'selection', 'compare', 'preset'], drawCompare);
-subscribe(['view'], markFirstTree);
 subscribe(['view'], scheduleHash);
 
 // ---- Hooks for the measurement harness and tests.

@@ -87,8 +87,13 @@ export async function simulate(text, { fromEditor = false, replay = null, analys
 // The first tree drawn, for the measurement harness: subscribed after the views.
 export function markFirstTree() {
   if (timings.firstTree == null && state.view?.tree) {
-    performance.mark('mountlab-first-tree');
-    timings.firstTree = performance.now();
+    // On screen: the frame after the tree was built (the rest of its task
+    // and the browser's style and layout come first).
+    timings.firstTree = -1;
+    requestAnimationFrame(() => {
+      performance.mark('mountlab-first-tree');
+      timings.firstTree = performance.now();
+    });
   }
 }
 
