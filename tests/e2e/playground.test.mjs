@@ -1,7 +1,7 @@
 // End-to-end: the playground as a person uses it, in headless Chromium.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { start, shot, typeLine, artifacts, repo } from './harness.mjs';
 
@@ -199,6 +199,11 @@ test('every preset loads; editing and dropping a file re-simulate', async () => 
   assert.ok(files.length >= 6);
   for (const f of files) {
     await page.selectOption('#preset', f);
+    // The preset is simulated in the engine's worker: wait for its own view
+    // (the text it ran is the file's), drawn, not the previous preset's tree.
+    const text = readFileSync(join(repo, 'www', 'presets', f), 'utf8');
+    await page.waitForFunction((t) => window.mountlab.state.text === t && window.mountlab.state.view, text);
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=mount-node]').length > 0);
     const err = await page.getByTestId('error').isVisible();
     assert.equal(err, f === 'symlink-destination.json', `${f}: error banner`);
