@@ -1118,14 +1118,10 @@ fn options_label(a: &crate::compare::DiffCell, b: &crate::compare::DiffCell) -> 
 const STUBS: &str = "stubs";
 
 /// The mounts that changed from one run to another of the same engine
-/// (the rows `compare::diff_runs` marks as differing, layers included), as
-/// short labels, after `what` (`--overlay`, `the edit`) changed.
-pub fn mount_changes(
-    before: (&Report, Option<&crate::tree::MountNode>),
-    after: (&Report, Option<&crate::tree::MountNode>),
-    what: &str,
-) -> MountChanges {
-    let diff = crate::compare::diff_runs(before, after);
+/// (the rows of `compare::diff_runs`'s diff marked as differing, layers
+/// included), as short labels, after `what` (`--overlay`, `the edit`)
+/// changed.
+pub fn mount_changes(diff: &crate::compare::MountDiff, what: &str) -> MountChanges {
     let mut changes = std::collections::BTreeMap::new();
     let mut uppers = Vec::new();
     for row in diff.rows.iter().filter(|r| r.differs) {
@@ -1215,12 +1211,8 @@ pub fn mount_changes_of(
     after: (&str, &Overrides),
     what: &str,
 ) -> Result<MountChanges, Error> {
-    let (_, b, a) = crate::compare::run::compare_runs(before, after)?;
-    Ok(mount_changes(
-        (&b.report, b.tree.as_ref()),
-        (&a.report, a.tree.as_ref()),
-        what,
-    ))
+    let diff = crate::compare::run::compare_runs(before, after)?;
+    Ok(mount_changes(&diff, what))
 }
 
 /// The error a failed step stands for (fatal when runsc would panic).

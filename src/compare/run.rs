@@ -5,7 +5,7 @@
 use super::{diff, MountDiff, Side};
 use crate::engines::{simulate, Engine};
 use crate::error::{Error, Result};
-use crate::playground::{apply, Overrides, Playground, View};
+use crate::playground::{apply, Overrides, Playground};
 use crate::report::{MountNode, Report};
 use crate::scenario::{EngineConfig, Scenario};
 use serde::Deserialize;
@@ -221,15 +221,16 @@ pub fn compare_views(
     Ok((diff(&sides), runs))
 }
 
-/// The page's "mounts that changed": one engine's views before and after
-/// a toggle (flags or spec), diffed with the sides named `before` and
-/// `after`.
-pub fn compare_runs(
-    before: (&str, &Overrides),
-    after: (&str, &Overrides),
-) -> Result<(MountDiff, View, View)> {
-    let b = Playground::build_with(before.0, before.1)?.view_dto();
-    let a = Playground::build_with(after.0, after.1)?.view_dto();
-    let d = super::diff_runs((&b.report, b.tree.as_ref()), (&a.report, a.tree.as_ref()));
-    Ok((d, b, a))
+/// The page's "mounts that changed": one engine's runs before and after a
+/// toggle (flags or spec), as `new Sandbox` builds them, diffed with the
+/// sides named `before` and `after`. Only each side's report and tree are
+/// made (what the diff reads), not a whole `View`.
+pub fn compare_runs(before: (&str, &Overrides), after: (&str, &Overrides)) -> Result<MountDiff> {
+    let side = |(text, o): (&str, &Overrides)| -> Result<(Report, Option<MountNode>)> {
+        let pg = Playground::build_with(text, o)?;
+        let sim = pg.engine().sim();
+        Ok((sim.report(), sim.tree()))
+    };
+    let (b, a) = (side(before)?, side(after)?);
+    Ok(super::diff_runs((&b.0, b.1.as_ref()), (&a.0, a.1.as_ref())))
 }

@@ -1,13 +1,12 @@
-//! `compareEngines` and `compareRuns`: the page's Compare view and its
-//! "mounts that changed" marks, over `crate::compare` (the same diff
-//! `mountlab diff --format json` prints).
+//! `compareEngines`: the page's Compare view, over `crate::compare` (the
+//! same diff `mountlab diff --format json` prints). The "mounts that
+//! changed" marks are `mountChanges` (web/ninep.rs), over the same diff.
 
-use super::{err, str_arg, to_js, JsResult};
-use crate::compare::run::{compare_runs, compare_views};
+use super::{err, str_arg, JsResult};
+use crate::compare::run::compare_views;
 use crate::compare::CompareFlags;
-use crate::playground::{Overrides, View};
 use crate::report::{Decision, MountNode};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use wasm_bindgen::prelude::*;
 
@@ -33,24 +32,6 @@ struct LeanView<'a> {
 #[derive(Serialize)]
 struct LeanReport<'a> {
     decisions: &'a [Decision],
-}
-
-/// `compareRuns`'s answer.
-#[derive(Serialize)]
-struct RunsDto<'a> {
-    diff: &'a crate::compare::MountDiff,
-    before: &'a View,
-    after: &'a View,
-}
-
-/// One side of `compareRuns`: `{text, options}` (`options` as
-/// `new Sandbox`'s overrides).
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RunArg {
-    text: String,
-    #[serde(default)]
-    options: Overrides,
 }
 
 fn from_js<T: serde::de::DeserializeOwned + Default>(v: JsValue, what: &str) -> JsResult<T> {
@@ -92,24 +73,4 @@ pub fn compare_engines(text: JsValue, options: JsValue) -> JsResult<String> {
             .collect(),
     };
     serde_json::to_string(&dto).map_err(|e| err(format!("compareEngines: {e}")))
-}
-
-/// `compareRuns({text, options}, {text, options})`: one engine before and
-/// after a toggle; the diff's sides are named `before` and `after`.
-#[wasm_bindgen(js_name = compareRuns)]
-pub fn compare_runs_js(before: JsValue, after: JsValue) -> JsResult<JsValue> {
-    super::install_panic_hook();
-    let b: Option<RunArg> = serde_wasm_bindgen::from_value(before)
-        .map_err(|e| err(format!("compareRuns: before: {e}")))?;
-    let a: Option<RunArg> = serde_wasm_bindgen::from_value(after)
-        .map_err(|e| err(format!("compareRuns: after: {e}")))?;
-    let (Some(b), Some(a)) = (b, a) else {
-        return Err(err("compareRuns: before and after must be {text, options}"));
-    };
-    let (diff, bv, av) = compare_runs((&b.text, &b.options), (&a.text, &a.options)).map_err(err)?;
-    to_js(&RunsDto {
-        diff: &diff,
-        before: &bv,
-        after: &av,
-    })
 }

@@ -119,8 +119,7 @@ export async function call(name, ...args) {
 
 // The stateless exports, async (see the rule above).
 export const analyze = (text) => call('analyze', text);
-// #17: `compareEngines(text, {engines, overlay, overlay2, rootless})` and
-// `compareRuns({text, options}, {text, options})` (src/web/compare.rs).
+// #17: `compareEngines(text, {engines, overlay, overlay2, rootless})` (src/web/compare.rs).
 // compareEngines answers JSON text, parsed here (cheaper than cloned
 // objects). compareEnginesTimed also gives `ms`, the engine's own time in
 // the worker, and `parseMs`, this thread's JSON.parse (#17's budget).
@@ -130,7 +129,6 @@ export async function compareEnginesTimed(text, options) {
   return { value: JSON.parse(value), ms, parseMs: performance.now() - t0 };
 }
 export const compareEngines = async (text, options) => (await compareEnginesTimed(text, options)).value;
-export const compareRuns = (a, b) => call('compareRuns', a, b);
 // The 9P inspector's decode and the change marks (#18).
 export const decode9p = (hex) => call('decode9p', hex);
 export const mountChanges = (beforeText, beforeConfig, afterText, afterConfig, what) =>
