@@ -20,17 +20,30 @@ export function fillTargets(sel, cids) {
   sel.value = cids.includes(cur) ? cur : '';
 }
 
-// Scrolls `box` (a scrolling ancestor of `el`) so `el` shows: at its top
-// (block 'start', below its scroll-margin) or just enough ('nearest'). Only
-// `box` moves: Element.scrollIntoView would scroll the page as well, and a
-// pane that follows what another pane picked must not move the page away
-// from the pane the user is looking at.
-export function scrollWithinBox(el, box, block = 'nearest') {
+// Scrolls `box` (by default the nearest ancestor of `el` that scrolls) so
+// `el` shows, inside its scroll-margins: at its top (block 'start') or just
+// enough ('nearest'). Only `box` moves: Element.scrollIntoView would scroll
+// the page as well, and a pane that follows what another pane picked must
+// not move the page away from the pane the user is looking at. Whole
+// pixels, rounded up: scrollTop keeps integers, and a fractional nudge
+// would move nothing.
+export function scrollWithinBox(el, box = scrollerOf(el), block = 'nearest') {
+  if (!box) return;
   const r = el.getBoundingClientRect();
   const b = box.getBoundingClientRect();
-  const margin = parseFloat(getComputedStyle(el).scrollMarginTop) || 0;
-  if (block === 'start' || r.top < b.top + margin) box.scrollTop += Math.floor(r.top - b.top - margin);
-  else if (r.bottom > b.bottom) box.scrollTop += Math.ceil(Math.min(r.bottom - b.bottom, r.top - b.top - margin));
+  const cs = getComputedStyle(el);
+  const top = Number.parseFloat(cs.scrollMarginTop) || 0;
+  const bottom = Number.parseFloat(cs.scrollMarginBottom) || 0;
+  if (block === 'start' || r.top < b.top + top) box.scrollTop -= Math.ceil(b.top + top - r.top);
+  else if (r.bottom + bottom > b.bottom)
+    box.scrollTop += Math.ceil(Math.min(r.bottom + bottom - b.bottom, r.top - b.top - top));
+}
+
+// The nearest ancestor of `el` that scrolls vertically, or null.
+function scrollerOf(el) {
+  let sc = el.parentElement;
+  while (sc && !/(auto|scroll)/.test(getComputedStyle(sc).overflowY)) sc = sc.parentElement;
+  return sc;
 }
 
 // Draws into `el` now if it is shown, else once it is (a hidden tab's panel

@@ -13,6 +13,7 @@
 // A tree is an instance (createTree): its open subtrees, pages, filter and
 // focus live in the instance, so one page can draw several trees side by
 // side (the Compare view).
+import { scrollWithinBox } from './dom.js';
 import { h, fsClass } from './render.js';
 
 // Past this many mounts, subtrees below the root start collapsed. The
@@ -589,17 +590,7 @@ export function createTree(root, { label = 'Mounts' } = {}) {
 function scrollWithin(el, again = 6) {
   if (!el?.isConnected) return;
   if (again) requestAnimationFrame(() => scrollWithin(el, again - 1));
-  let sc = el.parentElement;
-  while (sc && !/(auto|scroll)/.test(getComputedStyle(sc).overflowY)) sc = sc.parentElement;
-  if (!sc) return;
-  const r = el.getBoundingClientRect();
-  const v = sc.getBoundingClientRect();
-  const cs = getComputedStyle(el);
-  const top = parseFloat(cs.scrollMarginTop) || 0;
-  const bottom = parseFloat(cs.scrollMarginBottom) || 0;
-  if (r.top < v.top + top) sc.scrollTop -= Math.ceil(v.top + top - r.top);
-  else if (r.bottom + bottom > v.bottom)
-    sc.scrollTop += Math.ceil(Math.min(r.bottom + bottom - v.bottom, r.top - v.top - top));
+  scrollWithinBox(el);
 }
 
 // The tree of `root`, made on first use: one instance per element.
